@@ -1,0 +1,3 @@
+"""fanzha campaigns package."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""fanzha content package."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""fanzha delivery package."""
+
+__all__: list[str] = []

@@ -1,0 +1,177 @@
+"""SQLModel tables of the store: outbox, feed items, events, preferences, assignments.
+
+All datetimes are stored as naive UTC (SQLite keeps no zone); convert at the edges with
+``delivery.clock.to_db`` / ``from_db``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Message states. A message moves pending → claimed → sent/delivered, or ends in one of
+# the terminal states; every change is one transaction.
+PENDING = "pending"
+CLAIMED = "claimed"
+SENT = "sent"
+DELIVERED = "delivered"
+REJECTED = "rejected"
+DEAD = "dead"
+SUPPRESSED = "suppressed"
+CANCELLED = "cancelled"
+SUPERSEDED = "superseded"
+HELD = "held"
+TERMINAL_STATES = frozenset({DELIVERED, REJECTED, DEAD, SUPPRESSED, CANCELLED, SUPERSEDED})
+OPEN_STATES = frozenset({PENDING, CLAIMED, HELD})
+
+PUSH = "push"
+FEED = "feed"
+CHANNELS = (PUSH, FEED)
+
+
+class MessageBase(SQLModel):
+    """What a campaign asks to send to one customer on one channel in one wave."""
+
+    campaign_id: str = Field(index=True, max_length=64)
+    version: str = Field(max_length=64)
+    customer_id: str = Field(index=True, max_length=64)
+    wave: str = Field(max_length=64)
+    channel: str = Field(max_length=8)
+    segment: str = Field(default="", max_length=64)
+    warning_id: str = Field(index=True, max_length=64)
+    variant: str = Field(default="a", max_length=16)
+    locale: str = Field(default="zh-CN", max_length=16)
+    title: str = Field(default="", max_length=200)
+    body: str = Field(default="", max_length=2000)
+    image_key: str = Field(default="", max_length=128)
+    alt_text: str = Field(default="", max_length=4000)
+    deep_link: str = Field(default="", max_length=500)
+    due_at: datetime = Field(index=True)
+
+
+class MessageCreate(MessageBase):
+    """A message to enqueue."""
+
+
+class Message(MessageBase, table=True):
+    """One outbox row. ``id`` is stable (a hash of the unique key) and is sent to gateways."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "customer_id", "wave", "channel", name="uq_message_key"),
+        Index("ix_messages_state_due", "state", "due_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    state: str = Field(default=PENDING, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    lease_until: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)
+    last_error: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=64)
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None = None
+
+
+class MessagePublic(MessageBase):
+    """A message as shown to operators."""
+
+    id: str
+    state: str
+    attempts: int
+    reason: str | None
+
+
+class FeedItem(SQLModel, table=True):
+    """One card in a customer's in-app feed."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (Index("ix_feed_customer_created", "customer_id", "created_at", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    message_id: str = Field(unique=True, max_length=40)
+    customer_id: str = Field(max_length=64)
+    campaign_id: str = Field(max_length=64)
+    warning_id: str = Field(index=True, max_length=64)
+    variant: str = Field(default="a", max_length=16)
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=2000)
+    image_key: str = Field(default="", max_length=128)
+    alt_text: str = Field(default="", max_length=4000)
+    created_at: datetime
+    read_at: datetime | None = None
+    dismissed_at: datetime | None = None
+    expires_at: datetime | None = None
+    recalled_at: datetime | None = None
+
+
+class DeliveryEvent(SQLModel, table=True):
+    """Something that happened to a message: enqueued, sent, delivered, read, suppressed, …"""
+
+    __tablename__ = "delivery_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(index=True, max_length=40)
+    campaign_id: str = Field(index=True, max_length=64)
+    customer_id: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    at: datetime
+    detail: str = Field(default="", max_length=500)
+
+
+class Preference(SQLModel, table=True):
+    """A customer's choices: no pushes, no personalization, or nothing at all."""
+
+    __tablename__ = "preferences"
+
+    customer_id: str = Field(primary_key=True, max_length=64)
+    push_opt_out: bool = False
+    personalization_opt_out: bool = False
+    all_opt_out: bool = False
+    updated_at: datetime
+
+
+class AppEvent(SQLModel, table=True):
+    """A moment of risk reported by the bank's app backend (first_loan, new_payee, …)."""
+
+    __tablename__ = "app_events"
+
+    event_id: str = Field(primary_key=True, max_length=128)
+    customer_id: str = Field(index=True, max_length=64)
+    kind: str = Field(max_length=32)
+    occurred_at: datetime
+    received_at: datetime
+    processed_at: datetime | None = None
+
+
+class Assignment(SQLModel, table=True):
+    """A customer's segment in one campaign version, kept for triggers and the report."""
+
+    __tablename__ = "assignments"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    customer_id: str = Field(primary_key=True, max_length=64)
+    version: str = Field(max_length=64)
+    segment: str = Field(default="", max_length=64)
+    holdout: bool = False
+    eligible: bool = False
+    reason: str = Field(default="", max_length=200)
+    locale: str = Field(default="zh-CN", max_length=16)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+
+
+class CampaignVersion(SQLModel, table=True):
+    """A campaign file as run: its hash names the version."""
+
+    __tablename__ = "campaign_versions"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    version: str = Field(primary_key=True, max_length=64)
+    name: str = Field(default="", max_length=200)
+    source: str = Field(default="")
+    created_at: datetime
+    active: bool = True

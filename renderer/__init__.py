@@ -1,0 +1,3 @@
+"""fanzha renderer package."""
+
+__all__: list[str] = []

@@ -1,0 +1,30 @@
+"""Errors of the renderer package.
+
+    RenderError (Exception)
+    ├── TextOverflowError (ValueError)    text that does not fit its box even at the minimum size
+    ├── UnknownFormat (LookupError)       a format name outside card/story/square/banner/poster-a4/poster-a3
+    ├── FontNotFound (LookupError)        no usable CJK font
+    └── AccessibilityError (ValueError)   contrast or text size below the mode's minimum
+"""
+
+from __future__ import annotations
+
+
+class RenderError(Exception):
+    """Base error of the renderer package."""
+
+
+class TextOverflowError(RenderError, ValueError):
+    """Text that does not fit its box at the format's minimum size; names the box."""
+
+
+class UnknownFormat(RenderError, LookupError):
+    """A format name the renderer does not know."""
+
+
+class FontNotFound(RenderError, LookupError):
+    """No usable CJK font was found."""
+
+
+class AccessibilityError(RenderError, ValueError):
+    """A render below its accessibility minimums."""

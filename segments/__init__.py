@@ -1,0 +1,3 @@
+"""fanzha segments package."""
+
+__all__: list[str] = []

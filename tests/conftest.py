@@ -1,0 +1,60 @@
+"""Shared fixtures: database URLs for every backend the machine offers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+PG_ENV = "FANZHA_TEST_PG"
+
+
+def _pg_base() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def _pg_schema_url(base: str) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    url = base.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on each backend (PostgreSQL only when FANZHA_TEST_PG is set)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fanzha.db'}"
+        return
+    base = _pg_base()
+    if not base:
+        pytest.skip(f"PostgreSQL not configured ({PG_ENV} unset)")
+    yield from _pg_schema_url(base)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema; skips when FANZHA_TEST_PG is unset."""
+    base = _pg_base()
+    if not base:
+        pytest.skip(f"PostgreSQL not configured ({PG_ENV} unset)")
+    yield from _pg_schema_url(base)
+
+
+def pytest_report_header(config: pytest.Config) -> str:  # noqa: ARG001
+    """Say which database backends this run covers."""
+    base = _pg_base()
+    return "fanzha backends: sqlite" + (", postgresql" if base else " (postgresql: not configured)")
