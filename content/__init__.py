@@ -1,3 +1,5 @@
-"""fanzha content package."""
+"""fanzha content: the warning library, selection, templating and lint."""
 
-__all__: list[str] = []
+from content.copy import CastMember, Line, Panel, WarningCopy
+
+__all__ = ["CastMember", "Line", "Panel", "WarningCopy"]
