@@ -1,9 +1,9 @@
 """Errors of the campaigns package.
 
-    CampaignsError (Exception)
-    ├── CampaignFileError (ValueError)    one or more problems in a campaign file; ``problems`` lists them
-    ├── CampaignNotFound (LookupError)    no campaign with that id in the store
-    └── SettingsError (ValueError)        an environment setting that cannot be used
+CampaignsError (Exception)
+├── CampaignFileError (ValueError)    one or more problems in a campaign file; ``problems`` lists them
+├── CampaignNotFound (LookupError)    no campaign with that id in the store
+└── SettingsError (ValueError)        an environment setting that cannot be used
 """
 
 from __future__ import annotations

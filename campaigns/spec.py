@@ -1,0 +1,93 @@
+"""The campaign as the pipeline uses it: parsed, checked, immutable."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+
+@dataclass(frozen=True)
+class SendSpec:
+    """When a segment is sent: weekdays (0=Mon) or every N days, at a local time."""
+
+    at: time
+    weekdays: tuple[int, ...] = ()
+    every_days: int | None = None
+
+
+@dataclass(frozen=True)
+class SegmentSpecC:
+    """One parsed segment of a campaign."""
+
+    id: str
+    label: str
+    rule: str
+    warnings: tuple[str, ...]
+    layout: str
+    large_text: bool
+    send: SendSpec
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """An app event that brings a warning after a delay."""
+
+    on: str
+    warning: str | None
+    delay: timedelta
+
+
+@dataclass(frozen=True)
+class PosterSpecC:
+    """A poster entry of the campaign."""
+
+    community: str
+    size: str
+    segments: tuple[str, ...]
+    qr: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A validated campaign file."""
+
+    id: str
+    name: str
+    locale: str
+    timezone: str
+    starts: date
+    ends: date
+    where: str | None
+    holdout_pct: float
+    match: str
+    segments: tuple[SegmentSpecC, ...]
+    channels: tuple[str, ...]
+    quiet_hours: tuple[time, time]
+    cap_max: int
+    cap_per: timedelta
+    rate_per_s: float
+    triggers: tuple[TriggerSpec, ...] = ()
+    posters: tuple[PosterSpecC, ...] = ()
+    source: str = ""
+    path: str = ""
+    content_fingerprint: str = field(default="", compare=False)
+
+    @property
+    def version(self) -> str:
+        """A hash of the file and the content it uses: a changed either is a new version."""
+        digest = hashlib.sha256(self.source.encode("utf-8"))
+        digest.update(self.content_fingerprint.encode("utf-8"))
+        return digest.hexdigest()[:12]
+
+    def segment(self, segment_id: str) -> SegmentSpecC:
+        """The segment with this id."""
+        for seg in self.segments:
+            if seg.id == segment_id:
+                return seg
+        raise KeyError(segment_id)
+
+    def warning_ids(self) -> set[str]:
+        """Every warning the campaign can send."""
+        ids = {w for seg in self.segments for w in seg.warnings}
+        return ids | {t.warning for t in self.triggers if t.warning}
