@@ -1,7 +1,7 @@
 """SQLModel tables of the store: outbox, feed items, events, preferences, assignments.
 
-All datetimes are stored as naive UTC (SQLite keeps no zone); convert at the edges with
-``delivery.clock.to_db`` / ``from_db``.
+Datetimes are bound as aware UTC (SQLModel's UTCDateTime; SQLite stores them as naive UTC text);
+convert at the edges with ``delivery.clock.to_db`` / ``from_db``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,12 @@ class MessageBase(SQLModel):
     alt_text: str = Field(default="", max_length=4000)
     deep_link: str = Field(default="", max_length=500)
     due_at: datetime = Field(index=True)
+    # Send rules travel with the message so the dispatcher can enforce them at send time
+    # (retries, rate spreading and triggers can all land a push in quiet hours).
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    quiet_hours: str = Field(default="", max_length=16)
+    cap_max: int | None = None
+    cap_days: int | None = None
 
 
 class MessageCreate(MessageBase):
@@ -62,6 +68,8 @@ class Message(MessageBase, table=True):
     __table_args__ = (
         UniqueConstraint("campaign_id", "customer_id", "wave", "channel", name="uq_message_key"),
         Index("ix_messages_state_due", "state", "due_at"),
+        # The frequency cap counts a customer's recent pushes across all campaigns.
+        Index("ix_messages_cap", "customer_id", "channel", "sent_at"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -133,6 +141,17 @@ class Preference(SQLModel, table=True):
     personalization_opt_out: bool = False
     all_opt_out: bool = False
     updated_at: datetime
+
+
+class Suppression(SQLModel, table=True):
+    """A customer the bank must not contact (complaint, open fraud case, …) until a time."""
+
+    __tablename__ = "suppressions"
+
+    customer_id: str = Field(primary_key=True, max_length=64)
+    reason: str = Field(max_length=64)
+    until: datetime | None = None
+    created_at: datetime
 
 
 class AppEvent(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 from delivery import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from delivery.errors import StoreError
@@ -20,7 +20,7 @@ def open_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear message
+    except Exception as exc:  # any driver error becomes one clear message
         raise StoreError(f"cannot open store {url!r}: {exc}") from exc
     return engine
 
@@ -35,5 +35,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def init_db(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    SQLModel.metadata.create_all(engine)
+    """Create the schema, or upgrade it to the newest revision (Alembic migrations)."""
+    from delivery.migrate import upgrade  # Alembic is only loaded when a schema is touched
+
+    upgrade(engine)

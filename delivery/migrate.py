@@ -1,0 +1,54 @@
+"""Schema creation and upgrades: Alembic, driven from code (no alembic.ini at runtime)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from delivery import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from delivery.errors import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _config(connection: object | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the store's schema up to ``revision`` (the newest by default)."""
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_config(conn), revision)
+    except Exception as exc:
+        raise StoreError(f"cannot upgrade the store schema: {exc}") from exc
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the store's schema back to ``revision`` (``base`` drops everything)."""
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the store is at, or None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_drift(engine: Engine) -> list[object]:
+    """Differences between the migrated schema and the models (empty when they agree)."""
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(ctx, SQLModel.metadata)
+    # APScheduler keeps its job table in the same database; it is not ours to migrate.
+    return [d for d in diffs if "apscheduler_jobs" not in repr(d)]

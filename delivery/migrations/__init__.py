@@ -1,0 +1,1 @@
+"""Alembic migrations of the delivery store (run by ``delivery.migrate.upgrade``)."""
