@@ -1,0 +1,45 @@
+"""The in-app feed API: app, tokens, feed reads, app events, preferences and recall."""
+
+from delivery.api.app import create_app
+from delivery.api.errors import CursorError
+from delivery.api.events import (
+    EVENT_KINDS,
+    PendingEvent,
+    mark_events_processed,
+    pending_events,
+    record_event,
+)
+from delivery.api.feed import FeedEntry, FeedPage, dismiss_item, list_feed, mark_read
+from delivery.api.preferences import (
+    PreferenceResult,
+    Preferences,
+    get_preferences,
+    set_preferences,
+)
+from delivery.api.recall import RecallResult, recall_warning
+from delivery.api.serve import serve
+from delivery.api.tokens import mint_token, verify_token
+
+__all__ = [
+    "EVENT_KINDS",
+    "CursorError",
+    "FeedEntry",
+    "FeedPage",
+    "PendingEvent",
+    "PreferenceResult",
+    "Preferences",
+    "RecallResult",
+    "create_app",
+    "dismiss_item",
+    "get_preferences",
+    "list_feed",
+    "mark_events_processed",
+    "mark_read",
+    "mint_token",
+    "pending_events",
+    "recall_warning",
+    "record_event",
+    "serve",
+    "set_preferences",
+    "verify_token",
+]

@@ -1,0 +1,112 @@
+"""The FastAPI application of the in-app feed: ``create_app`` builds it over an engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Engine
+
+from delivery.api import routes_backend, routes_customer, view
+from delivery.api.errors import CursorError, MessageNotFound
+from delivery.api.feed import ensure_feed_indexes
+from delivery.api.schemas import HealthOut
+from delivery.api.security import BodyLimitMiddleware
+from delivery.api.tokens import Secret
+from delivery.clock import utcnow
+
+
+@dataclass(frozen=True)
+class ApiState:
+    """Everything a request handler needs, fixed when the app is built."""
+
+    engine: Engine
+    secrets: Mapping[str, Secret]
+    backend_key: str
+    media_dir: Path
+    feed_ttl: timedelta
+    clock: Callable[[], datetime]
+
+    @property
+    def current_key(self) -> tuple[str, Secret]:
+        """The key id and secret new tokens are signed with (the first one given)."""
+        return next(iter(self.secrets.items()))
+
+
+def create_app(
+    engine: Engine,
+    *,
+    secrets: Mapping[str, Secret],
+    backend_key: str,
+    media_dir: Path,
+    feed_ttl: timedelta,
+    max_body_bytes: int = 16_384,
+    clock: Callable[[], datetime] | None = None,
+    bench_ceiling: bool = False,
+) -> FastAPI:
+    """The feed API over ``engine``; ``secrets`` maps key id to secret, the first is current."""
+    if not secrets:
+        raise ValueError("at least one token secret is required")
+    if len(backend_key) < 16:
+        raise ValueError("the backend key must be at least 16 characters")
+    if feed_ttl <= timedelta(0):
+        raise ValueError("feed_ttl must be positive")
+    ensure_feed_indexes(engine)
+    app = FastAPI(
+        title="fanzha feed API",
+        version="1",
+        description="In-app anti-fraud warnings: the customer feed, media, preferences, events.",
+    )
+    app.state.fanzha = ApiState(
+        engine=engine,
+        secrets=dict(secrets),
+        backend_key=backend_key,
+        media_dir=Path(media_dir),
+        feed_ttl=feed_ttl,
+        clock=clock or utcnow,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_exception_handler(MessageNotFound, _not_found)
+    app.add_exception_handler(CursorError, _bad_cursor)
+    app.include_router(routes_customer.router)
+    app.include_router(routes_backend.router)
+    app.include_router(view.router)
+    app.add_api_route(
+        "/healthz",
+        _healthz,
+        methods=["GET"],
+        response_model=HealthOut,
+        responses={503: {"description": "the store cannot be reached"}},
+        tags=["ops"],
+    )
+    if bench_ceiling:
+        app.add_api_route("/v1/_ceiling", _ceiling, methods=["GET"], include_in_schema=False)
+    return app
+
+
+def _healthz(request: Request) -> HealthOut:
+    """Up, and the store answers."""
+    try:
+        with request.app.state.fanzha.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        raise HTTPException(status_code=503, detail="store unavailable") from None
+    return HealthOut(status="ok")
+
+
+async def _ceiling() -> dict[str, bool]:
+    # Benchmarks only: the same server answering a constant is the upper bound of req/s.
+    return {"ok": True}
+
+
+async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=404, content={"detail": "not found"})
+
+
+async def _bad_cursor(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=400, content={"detail": str(exc)})

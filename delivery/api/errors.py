@@ -1,0 +1,17 @@
+"""Errors of the feed API, under the delivery package's base error.
+
+DeliveryError (delivery.errors)
+├── TokenError (PermissionError)      re-exported: missing, tampered, expired, wrong-key token
+├── MessageNotFound (LookupError)     re-exported: no such feed item for this customer
+└── CursorError (ValueError)          a feed cursor that was not issued by this API
+"""
+
+from __future__ import annotations
+
+from delivery.errors import DeliveryError, MessageNotFound, TokenError
+
+__all__ = ["CursorError", "MessageNotFound", "TokenError"]
+
+
+class CursorError(DeliveryError, ValueError):
+    """A feed cursor that cannot be decoded."""

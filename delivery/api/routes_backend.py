@@ -1,0 +1,47 @@
+"""Routes only the bank's app backend may call (``X-Backend-Key``): tokens and events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Request
+
+from delivery.api.events import record_event
+from delivery.api.schemas import ErrorOut, EventIn, EventOut, TokenIn, TokenOut
+from delivery.api.security import require_backend
+from delivery.api.tokens import mint_token
+
+_RESPONSES = {
+    401: {"model": ErrorOut, "description": "missing or wrong backend key"},
+    413: {"model": ErrorOut, "description": "request body too large"},
+}
+
+router = APIRouter(tags=["backend"], dependencies=[Depends(require_backend)], responses=_RESPONSES)
+
+
+@router.post("/v1/tokens", response_model=TokenOut)
+def post_token(request: Request, body: TokenIn) -> TokenOut:
+    """Mint a feed token for one customer, signed with the current key."""
+    state = request.app.state.fanzha
+    key_id, secret = state.current_key
+    now = state.clock()
+    ttl = timedelta(seconds=body.ttl_seconds)
+    token = mint_token(body.customer_id, secret, key_id, ttl, now=now)
+    # The token carries whole seconds; report the same instant it will expire at.
+    expires = now.replace(microsecond=0) + ttl
+    return TokenOut(token=token, customer_id=body.customer_id, expires_at=expires)
+
+
+@router.post("/v1/events", response_model=EventOut)
+def post_event(request: Request, body: EventIn) -> EventOut:
+    """Record a moment of risk once; a repeated ``event_id`` is ignored and says so."""
+    state = request.app.state.fanzha
+    added = record_event(
+        state.engine,
+        event_id=body.event_id,
+        customer_id=body.customer_id,
+        kind=body.kind,
+        occurred_at=body.occurred_at,
+        now=state.clock(),
+    )
+    return EventOut(event_id=body.event_id, duplicate=not added)

@@ -1,0 +1,108 @@
+"""Routes a customer's app calls with its bearer token: feed, read, dismiss, preferences, media."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from delivery.api import feed, preferences
+from delivery.api.feed import CURSOR_PATTERN, ITEM_ID_PATTERN, FeedEntry
+from delivery.api.media import media_response
+from delivery.api.schemas import (
+    ErrorOut,
+    FeedItemOut,
+    FeedPageOut,
+    PreferencesIn,
+    PreferencesOut,
+)
+from delivery.api.security import current_customer
+
+Customer = Annotated[str, Depends(current_customer)]
+ItemId = Annotated[str, Path(pattern=ITEM_ID_PATTERN)]
+
+_AUTH = {401: {"model": ErrorOut, "description": "missing, tampered or expired token"}}
+_ITEM = {**_AUTH, 404: {"model": ErrorOut, "description": "no such item for this customer"}}
+_BODY = {413: {"model": ErrorOut, "description": "request body too large"}}
+
+router = APIRouter(tags=["feed"])
+
+
+def item_out(entry: FeedEntry) -> FeedItemOut:
+    """The JSON shape of one feed item."""
+    return FeedItemOut(
+        id=entry.id,
+        title=entry.title,
+        body=entry.body,
+        image_url=f"/v1/media/{entry.image_key}" if entry.image_key else None,
+        alt_text=entry.alt_text,
+        warning_id=entry.warning_id,
+        created_at=entry.created_at,
+        read_at=entry.read_at,
+    )
+
+
+@router.get(
+    "/v1/feed",
+    response_model=FeedPageOut,
+    responses={**_AUTH, 400: {"model": ErrorOut, "description": "a cursor not issued here"}},
+)
+def get_feed(
+    request: Request,
+    customer: Customer,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
+) -> FeedPageOut:
+    """The customer's feed, newest first, in cursor pages, with the exact unread count."""
+    state = request.app.state.fanzha
+    page = feed.list_feed(
+        state.engine, customer, now=state.clock(), ttl=state.feed_ttl, limit=limit, cursor=cursor
+    )
+    return FeedPageOut(
+        items=[item_out(e) for e in page.items], next_cursor=page.next_cursor, unread=page.unread
+    )
+
+
+@router.post("/v1/feed/{item_id}/read", response_model=FeedItemOut, responses=_ITEM)
+def read_item(request: Request, customer: Customer, item_id: ItemId) -> FeedItemOut:
+    """Mark an item read (idempotent: the first read time stays)."""
+    state = request.app.state.fanzha
+    return item_out(feed.mark_read(state.engine, customer, item_id, state.clock()))
+
+
+@router.post("/v1/feed/{item_id}/dismiss", response_model=FeedItemOut, responses=_ITEM)
+def dismiss_item(request: Request, customer: Customer, item_id: ItemId) -> FeedItemOut:
+    """Take an item out of the feed (idempotent)."""
+    state = request.app.state.fanzha
+    return item_out(feed.dismiss_item(state.engine, customer, item_id, state.clock()))
+
+
+@router.get("/v1/preferences", response_model=PreferencesOut, responses=_AUTH)
+def get_prefs(request: Request, customer: Customer) -> PreferencesOut:
+    """The customer's current choices."""
+    prefs = preferences.get_preferences(request.app.state.fanzha.engine, customer)
+    return PreferencesOut(**vars(prefs))
+
+
+@router.put("/v1/preferences", response_model=PreferencesOut, responses={**_AUTH, **_BODY})
+def put_prefs(request: Request, customer: Customer, body: PreferencesIn) -> PreferencesOut:
+    """Replace the customer's choices; pending messages they rule out are cancelled at once."""
+    state = request.app.state.fanzha
+    result = preferences.set_preferences(
+        state.engine, customer, now=state.clock(), **body.model_dump()
+    )
+    return PreferencesOut(**vars(result.preferences), cancelled=result.cancelled)
+
+
+@router.get(
+    "/v1/media/{key}",
+    tags=["media"],
+    responses={
+        200: {"content": {"image/webp": {}, "image/png": {}, "image/jpeg": {}}},
+        304: {"description": "not modified (If-None-Match)"},
+        404: {"model": ErrorOut, "description": "no such image"},
+    },
+)
+def get_media(request: Request, key: str):  # type: ignore[no-untyped-def]
+    """A rendered image by its content key: immutable, cacheable for a year."""
+    return media_response(request, key)
