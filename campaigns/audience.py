@@ -1,0 +1,104 @@
+"""Stage 1: customers in, assignments out (segments), plus opt-outs from the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from campaigns.spec import Campaign
+from campaigns.workspace import Workspace
+
+
+@dataclass
+class Audience:
+    """A campaign's customers, their assignments and what could not be used."""
+
+    customers: pd.DataFrame
+    assignments: pd.DataFrame
+    rejected: pd.DataFrame
+    personalization_opt_out: frozenset[str]
+
+
+def segment_specs(campaign: Campaign):  # type: ignore[no-untyped-def]
+    """The campaign's audience and segments as the segments package wants them."""
+    from segments import AudienceSpec, SegmentSpec
+
+    audience = AudienceSpec(campaign.id, campaign.where, campaign.holdout_pct)
+    return audience, [SegmentSpec(s.id, s.rule) for s in campaign.segments]
+
+
+def opt_outs(ws: Workspace | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Customers who opted out entirely, and those who refused personalization."""
+    if ws is None:
+        return frozenset(), frozenset()
+    from sqlmodel import Session, select
+
+    from delivery.models import Preference
+
+    with Session(ws.engine) as session:
+        rows = session.exec(select(Preference)).all()
+    return (
+        frozenset(p.customer_id for p in rows if p.all_opt_out),
+        frozenset(p.customer_id for p in rows if p.personalization_opt_out and not p.all_opt_out),
+    )
+
+
+def load_audience(
+    campaign: Campaign,
+    customers_path: Path,
+    ws: Workspace,
+    *,
+    as_of: date,
+    engine: str = "pandas",
+    use_store: bool = True,
+    rejected_path: Path | None = None,
+) -> Audience:
+    """Load the customer file and assign every row (rejected rows are kept, with reasons)."""
+    from segments import assign, load_customers
+
+    loaded = load_customers(customers_path, ws.schema, rejected_path=rejected_path)
+    all_out, no_personal = opt_outs(ws if use_store else None)
+    audience, segments = segment_specs(campaign)
+    assignments = assign(
+        loaded.frame,
+        audience,
+        segments,
+        opted_out=all_out,
+        as_of=as_of,
+        engine=engine,
+        all_matches=campaign.match == "all",
+    )
+    return Audience(loaded.frame, assignments, loaded.rejected, no_personal)
+
+
+def contacted(aud: Audience) -> pd.DataFrame:
+    """Eligible, not held out, matched: customer_id, segment, locale, timezone, large_text."""
+    a = aud.assignments
+    mask = a["eligible"].astype(bool) & ~a["holdout"].astype(bool) & (a["segment"].fillna("") != "")
+    cols = ["customer_id", "locale", "timezone", "large_text"]
+    merged = a.loc[mask, ["customer_id", "segment"]].merge(
+        aud.customers[cols], on="customer_id", how="left"
+    )
+    merged["large_text"] = merged["large_text"].fillna(False).astype(bool)
+    return merged
+
+
+def counts(aud: Audience) -> dict[str, object]:
+    """Eligible, held out, excluded by reason, matched per segment, unmatched."""
+    a = aud.assignments
+    eligible = a["eligible"].astype(bool)
+    holdout = a["holdout"].astype(bool)
+    excluded = a.loc[~eligible, "reason"].value_counts().sort_index()
+    matched = a.loc[eligible & ~holdout & (a["segment"] != ""), "segment"].value_counts()
+    return {
+        "customers": len(a),
+        "rejected_rows": len(aud.rejected),
+        "eligible": int(eligible.sum()),
+        "held_out": int((eligible & holdout).sum()),
+        "excluded": {str(k): int(v) for k, v in excluded.items()},
+        "matched": {str(k): int(v) for k, v in matched.items()},
+        "unmatched": int((eligible & ~holdout & (a["segment"] == "")).sum()),
+    }

@@ -1,0 +1,270 @@
+"""One library call per CLI command, returning what the command prints."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from campaigns.cliutil import resolve_now, table
+from campaigns.errors import CampaignFileError, Problem
+from campaigns.settings import Settings
+from campaigns.workspace import Workspace
+
+
+def generate(n: int, seed: int, out: Path) -> str:
+    """Write synthetic customers."""
+    from segments import generate_customers, write_customers
+
+    started = time.perf_counter()
+    write_customers(generate_customers(n, seed), out)
+    return f"wrote {n} customers to {out} in {time.perf_counter() - started:.1f}s"
+
+
+def validate(files: list[Path], settings: Settings, customers: Path | None = None) -> list[Problem]:
+    """Problems in campaign and warning files (warning files are linted)."""
+    ws = Workspace(settings)
+    problems: list[Problem] = []
+    warnings = [f for f in files if _is_warning_file(f)]
+    if warnings:
+        from content import lint_paths
+
+        problems += [
+            Problem(p.file, p.line, p.column, p.message)
+            for p in lint_paths(warnings, ws.content_config)
+        ]
+    columns = _customer_columns(customers) if customers else None
+    for path in (f for f in files if f not in warnings):
+        try:
+            campaign = ws.campaign(path, customer_columns=columns)
+            problems += ws.content_problems(campaign, date.today())
+        except CampaignFileError as exc:
+            problems += exc.problems
+    return problems
+
+
+def _is_warning_file(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return "\nscam:" in "\n" + head and "\ncampaign:" not in "\n" + head
+
+
+def _customer_columns(path: Path) -> set[str]:
+    from campaigns.planner import _columns
+
+    return _columns(path)
+
+
+def segment(
+    campaign_path: Path,
+    customers: Path,
+    out: Path,
+    engine: str,
+    as_of: date | None,
+    settings: Settings,
+) -> str:
+    """Write assignments for a campaign."""
+    from campaigns.audience import counts, load_audience
+    from segments import write_customers
+
+    ws = Workspace(settings)
+    campaign = ws.campaign(campaign_path, customer_columns=_customer_columns(customers))
+    rejected_path = out.with_name(out.stem + ".rejected.csv")
+    aud = load_audience(
+        campaign,
+        customers,
+        ws,
+        as_of=as_of or date.today(),
+        engine=engine,
+        use_store=False,
+        rejected_path=rejected_path,
+    )
+    write_customers(aud.assignments, out)
+    c = counts(aud)
+    rows = [
+        ("customers", c["customers"]),
+        ("rejected rows", c["rejected_rows"]),
+        ("eligible", c["eligible"]),
+        ("held out", c["held_out"]),
+    ]
+    rows += [(f"segment {k}", v) for k, v in c["matched"].items()]  # type: ignore[union-attr]
+    rows += [(f"excluded: {k}", v) for k, v in c["excluded"].items()]  # type: ignore[union-attr]
+    note = f"\nrejected rows with reasons: {rejected_path}" if c["rejected_rows"] else ""
+    return f"wrote {out}\n" + table(rows, ("", "customers")) + note
+
+
+def explain(
+    campaign_path: Path, customers: Path, customer_id: str, as_of: date | None, settings: Settings
+) -> str:
+    """Clause-by-clause trace for one customer."""
+    from campaigns.audience import segment_specs
+    from segments import explain as explain_one
+    from segments import load_customers
+
+    ws = Workspace(settings)
+    campaign = ws.campaign(campaign_path)
+    loaded = load_customers(customers, ws.schema)
+    audience, segments = segment_specs(campaign)
+    result = explain_one(loaded.frame, customer_id, audience, segments, as_of=as_of or date.today())
+    return result.render()
+
+
+def plan(campaign: Path, customers: Path, settings: Settings, now: datetime):  # type: ignore[no-untyped-def]
+    """Dry run."""
+    from campaigns.planner import plan_campaign
+
+    return plan_campaign(Workspace(settings), campaign, customers, now)
+
+
+def run(campaign: Path, customers: Path, settings: Settings, now: datetime):  # type: ignore[no-untyped-def]
+    """Enqueue a campaign."""
+    from campaigns.runner import run_campaign
+
+    return run_campaign(Workspace(settings), campaign, customers, now)
+
+
+def preview(campaign: Path, out: Path, settings: Settings) -> str:
+    """Static gallery."""
+    from campaigns.preview import write_preview
+
+    index = write_preview(Workspace(settings), campaign, out)
+    return f"wrote {index}"
+
+
+def render_one(
+    warning: str,
+    fmt: str,
+    segment: str | None,
+    locale: str,
+    variant: str,
+    layout: str,
+    large_text: bool,
+    out: Path,
+    settings: Settings,
+) -> str:
+    """One render and its manifest."""
+    from campaigns.posters import render_single
+
+    manifest = render_single(
+        Workspace(settings), warning, fmt, segment, locale, variant, layout, large_text, out
+    )
+    return f"wrote {out} ({manifest.width}x{manifest.height}) and {out}.json"
+
+
+def posters(campaign: Path, out: Path, settings: Settings) -> str:
+    """Poster PDFs of a campaign."""
+    from campaigns.posters import campaign_posters
+
+    paths = campaign_posters(Workspace(settings), campaign, out)
+    return "\n".join(f"wrote {p}" for p in paths) or "the campaign has no posters"
+
+
+def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
+    """Send due messages once, or keep ticking."""
+    from campaigns.dispatching import dispatch_loop
+
+    return dispatch_loop(Workspace(settings), now, once=once, interval=interval)
+
+
+def scheduler(
+    settings: Settings,
+    campaigns: list[Path],
+    customers: Path | None,
+    tick: float,
+    now: datetime | None,
+) -> None:
+    """Run the long-lived scheduler."""
+    from campaigns.scheduling import run_scheduler
+
+    run_scheduler(Workspace(settings), campaigns, customers, tick, now)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Serve the feed API."""
+    import uvicorn
+
+    from campaigns.dispatching import feed_app
+
+    uvicorn.run(feed_app(Workspace(settings)), host=host, port=port, log_level="info")
+
+
+def fake_gateway(
+    host: str,
+    port: int,
+    latency_ms: float,
+    error_rate: float,
+    rate_429: float,
+    drop_rate: float,
+    reject_rate: float,
+    seed: int,
+) -> None:
+    """Run the fake push gateway in the foreground."""
+    from delivery import FaultSpec, run_fake_gateway
+
+    faults = FaultSpec(
+        latency_ms=latency_ms,
+        error_rate=error_rate,
+        rate_429=rate_429,
+        drop_rate=drop_rate,
+        reject_rate=reject_rate,
+        seed=seed,
+    )
+    run_fake_gateway(host, port, faults)
+
+
+def token(settings: Settings, customer_id: str, ttl_hours: int) -> str:
+    """A feed token."""
+    from delivery import mint_token
+
+    return mint_token(customer_id, settings.secret, settings.secret_id, timedelta(hours=ttl_hours))
+
+
+def content_list(settings: Settings, paths: list[Path]) -> str:
+    """The library as a table."""
+    ws = Workspace(settings if not paths else _with_content(settings, paths))
+    rows = ws.library.list_rows(today=date.today())
+    headers = ("id", "scam", "audiences", "locales", "variants", "review", "expires")
+    return table([tuple(r[h] for h in headers) for r in rows], headers)
+
+
+def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
+    """Lint problems in the library (or the given paths)."""
+    from content import default_library_path, lint_paths
+
+    ws = Workspace(settings)
+    targets = paths or list(settings.content_paths) or [default_library_path()]
+    return [
+        Problem(p.file, p.line, p.column, p.message) for p in lint_paths(targets, ws.content_config)
+    ]
+
+
+def _with_content(settings: Settings, paths: list[Path]) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, content_paths=tuple(paths))
+
+
+def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Path) -> str:
+    """Funnel and uplift report."""
+    from campaigns.report import write_report
+
+    index = write_report(Workspace(settings), campaign_id, outcomes, out)
+    return f"wrote {index}"
+
+
+def recall(settings: Settings, warning_id: str, now: datetime) -> str:
+    """Withdraw a warning everywhere."""
+    from delivery import recall_warning
+
+    ws = Workspace(settings)
+    result = recall_warning(ws.engine, warning_id, now)
+    return f"recalled {warning_id}: {result.feed_items_hidden} feed items hidden, {result.pushes_cancelled} pending messages cancelled"
+
+
+def db_upgrade(settings: Settings) -> str:
+    """Create or upgrade the store."""
+    ws = Workspace(settings)
+    _ = ws.engine
+    return f"store at {settings.db_url} is up to date"
+
+
+__all__ = ["resolve_now"]

@@ -1,0 +1,117 @@
+"""Stage 3: copy and images per unique content (never per customer), then outbox rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from campaigns.spec import Campaign
+from campaigns.workspace import Workspace
+
+SALUTATION = {"zh-CN": "您好", "en": "Hello"}
+
+
+@dataclass(frozen=True)
+class CopyKey:
+    """What makes two customers' copy identical."""
+
+    warning_id: str
+    variant: str
+    locale: str
+    segment: str
+
+
+def copy_context(ws: Workspace, campaign: Campaign, segment: str, locale: str):  # type: ignore[no-untyped-def]
+    """Template values for one segment and locale (no personal data)."""
+    from content import CopyContext
+
+    label = campaign.segment(segment).label if segment in {s.id for s in campaign.segments} else ""
+    return CopyContext.for_locale(
+        ws.content_config, locale, segment_label=label, salutation=SALUTATION.get(locale, "")
+    )
+
+
+def resolve_copies(ws: Workspace, campaign: Campaign, picks: pd.DataFrame) -> dict[CopyKey, object]:
+    """One WarningCopy per unique (warning, variant, locale, segment)."""
+    keys = picks[["warning_id", "variant", "copy_locale", "segment"]].drop_duplicates()
+    out = {}
+    for wid, variant, locale, seg in keys.itertuples(index=False):
+        ctx = copy_context(ws, campaign, seg, locale)
+        out[CopyKey(wid, variant, locale, seg)] = ws.library.resolve(
+            wid, variant=variant, locale=locale, context=ctx
+        )
+    return out
+
+
+def render_cards(
+    ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, *, fmt: str = "card"
+) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Render each unique (copy, style) once into the media cache; return keys per combination."""
+    from renderer import RenderCache, RenderJob, Style, render_batch
+
+    combos = picks[
+        ["warning_id", "variant", "copy_locale", "segment", "large_text"]
+    ].drop_duplicates()
+    jobs, rows = [], []
+    for wid, variant, locale, seg, large in combos.itertuples(index=False):
+        spec = campaign.segment(seg) if seg in {s.id for s in campaign.segments} else None
+        style = Style(
+            layout=spec.layout if spec else "four-panel",
+            large_text=bool(large) or bool(spec and spec.large_text),
+        )
+        jobs.append(RenderJob(copies[CopyKey(wid, variant, locale, seg)], fmt, style))
+        rows.append((wid, variant, locale, seg, large))
+    ws.settings.media_dir.mkdir(parents=True, exist_ok=True)
+    manifests = render_batch(
+        jobs, cache=RenderCache(ws.settings.media_dir), processes=ws.settings.render_processes
+    )
+    table = pd.DataFrame(
+        rows, columns=["warning_id", "variant", "copy_locale", "segment", "large_text"]
+    )
+    table["image_key"] = [Path(m.image_path).name for m in manifests]
+    table["alt_text"] = [m.alt_text for m in manifests]
+    return table
+
+
+def build_messages(
+    ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, images: pd.DataFrame
+) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Outbox rows, one per (customer, wave, channel)."""
+    text = pd.DataFrame(
+        [
+            (k.warning_id, k.variant, k.locale, k.segment, c.push_title, c.push_body)
+            for k, c in copies.items()
+        ],
+        columns=["warning_id", "variant", "copy_locale", "segment", "title", "body"],
+    )
+    rows = picks.merge(text, on=["warning_id", "variant", "copy_locale", "segment"], how="left")
+    rows = rows.merge(
+        images, on=["warning_id", "variant", "copy_locale", "segment", "large_text"], how="left"
+    )
+    rows = rows.assign(
+        campaign_id=campaign.id,
+        version=campaign.version,
+        locale=rows["copy_locale"],
+        deep_link="fanzha://feed?warning=" + rows["warning_id"],
+    )
+    frames = [rows.assign(channel=channel) for channel in campaign.channels]
+    cols = [
+        "campaign_id",
+        "version",
+        "customer_id",
+        "wave",
+        "channel",
+        "segment",
+        "warning_id",
+        "variant",
+        "locale",
+        "title",
+        "body",
+        "image_key",
+        "alt_text",
+        "deep_link",
+        "due_at",
+    ]
+    return pd.concat(frames, ignore_index=True)[cols]

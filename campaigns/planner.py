@@ -1,0 +1,119 @@
+"""``fanzha plan``: a dry run that touches nothing and says what a run would do."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from campaigns import runner
+from campaigns.cliutil import table
+from campaigns.workspace import Workspace
+
+
+@dataclass
+class Plan:
+    """Counts, content and timing a run would produce."""
+
+    campaign_id: str
+    version: str
+    counts: dict[str, object]
+    content: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    first_sends: dict[str, str] = field(default_factory=dict)
+    per_day: dict[str, int] = field(default_factory=dict)
+    cap_suppressed: int = 0
+    locale_fallbacks: int = 0
+    pushes: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """For ``--json``."""
+        return asdict(self)
+
+    def render(self) -> str:
+        """A marketer's table."""
+        c = self.counts
+        out = [
+            f"campaign {self.campaign_id} (version {self.version}) — dry run, nothing was written",
+            "",
+            table(
+                [
+                    ("customers", c["customers"]),
+                    ("rejected rows", c["rejected_rows"]),
+                    ("eligible", c["eligible"]),
+                    ("held out", c["held_out"]),
+                    *((f"excluded: {k}", v) for k, v in c["excluded"].items()),  # type: ignore[union-attr]
+                    *((f"segment {k}", v) for k, v in c["matched"].items()),  # type: ignore[union-attr]
+                    ("unmatched", c["unmatched"]),
+                ],
+                ("", "customers"),
+            ),
+            "",
+        ]
+        rows = [
+            (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
+            for seg, items in self.content.items()
+            for i in items
+        ]
+        out += [table(rows, ("segment", "warning / variant", "sends")), ""]
+        out += [table(sorted(self.first_sends.items()), ("segment", "first send (local)")), ""]
+        out += [table(sorted(self.per_day.items()), ("day (UTC)", "pushes")), ""]
+        out.append(
+            f"pushes within the horizon: {self.pushes}; the frequency cap would suppress {self.cap_suppressed}"
+        )
+        if self.locale_fallbacks:
+            out.append(
+                f"{self.locale_fallbacks} sends fall back to the default locale (no translation)"
+            )
+        return "\n".join(out)
+
+
+def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now: datetime) -> Plan:
+    """Assign, pick and time a campaign without writing anything."""
+    campaign = ws.campaign(campaign_path, customer_columns=_columns(customers_path))
+    aud, people, picks = runner.build(ws, campaign, customers_path, now, use_store=False)
+    from campaigns.audience import counts
+
+    plan = Plan(campaign.id, campaign.version, counts(aud))
+    if picks.empty:
+        return plan
+    grouped = picks.groupby(["segment", "warning_id", "variant"]).size()
+    for (seg, wid, variant), n in grouped.items():
+        plan.content.setdefault(str(seg), []).append(
+            {"warning_id": wid, "variant": variant, "customers": int(n)}
+        )
+    tz = picks["customer_id"].map(people.set_index("customer_id")["timezone"])
+    first = picks.assign(tz=tz).sort_values("due_at").groupby("segment").head(1)
+    for row in first.itertuples(index=False):
+        local = pd.Timestamp(row.due_at).tz_localize("UTC").tz_convert(ZoneInfo(row.tz))
+        plan.first_sends[str(row.segment)] = local.strftime("%a %Y-%m-%d %H:%M ") + row.tz
+    days = pd.to_datetime(picks["due_at"]).dt.strftime("%Y-%m-%d").value_counts().sort_index()
+    plan.per_day = {str(k): int(v) for k, v in days.items()}
+    plan.pushes = len(picks) if "push" in campaign.channels else 0
+    plan.cap_suppressed = (
+        _cap_estimate(picks, campaign.cap_max, campaign.cap_per) if plan.pushes else 0
+    )
+    plan.locale_fallbacks = int(
+        picks.get("locale_fallback", pd.Series(dtype=bool)).fillna(False).sum()
+    )
+    return plan
+
+
+def _cap_estimate(picks: pd.DataFrame, cap_max: int, per) -> int:  # type: ignore[no-untyped-def]
+    """Pushes beyond ``cap_max`` within any ``per`` window, per customer (this campaign only)."""
+    due = pd.to_datetime(picks["due_at"]).sort_values()
+    frame = pd.DataFrame(
+        {"customer_id": picks.loc[due.index, "customer_id"].values, "due_at": due.values}
+    )
+    window = frame.groupby("customer_id").rolling(per, on="due_at")["due_at"].count()
+    return int((window > cap_max).sum())
+
+
+def _columns(path: Path) -> set[str]:
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return set(pq.read_schema(path).names)
+    return set(pd.read_csv(path, nrows=0).columns)
