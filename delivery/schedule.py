@@ -1,0 +1,240 @@
+"""When to send: cadences in the customer's own time zone, quiet hours and rate spreading.
+
+Everything is vectorized over the few distinct time zones, never per customer: occurrences
+are computed once per zone and joined to the customers of that zone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from delivery.errors import ScheduleError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_EVERY = re.compile(r"^\s*(\d+)\s*d\s*$")
+_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute|h|hour)\s*$")
+_PER_SECOND = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+}
+
+
+def parse_hhmm(text: str) -> time:
+    """``"09:30"`` as a time; ScheduleError otherwise."""
+    match = _HHMM.match(str(text).strip())
+    if not match:
+        raise ScheduleError(f"expected a local time like '09:30', got {text!r}")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_rate(text: str | float | int) -> float:
+    """``"500/s"``, ``"100/min"``, ``"2000/h"`` (or a number) as messages per second."""
+    if isinstance(text, int | float):
+        rate = float(text)
+    else:
+        match = _RATE.match(text)
+        if not match:
+            raise ScheduleError(f"expected a rate like '500/s' or '100/min', got {text!r}")
+        rate = float(match.group(1)) / _PER_SECOND[match.group(2)]
+    if rate <= 0:
+        raise ScheduleError(f"a rate must be positive, got {text!r}")
+    return rate
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """A segment's ``send``: weekdays at a local time, or every N days (from the start) at it."""
+
+    at: time
+    days: tuple[int, ...] = ()  # 0 = Monday
+    every_days: int | None = None
+
+    def __post_init__(self) -> None:
+        if bool(self.days) == (self.every_days is not None):
+            raise ScheduleError("a cadence needs either 'days' or 'every', not both or neither")
+        if self.every_days is not None and self.every_days < 1:
+            raise ScheduleError(f"'every' must be at least 1d, got {self.every_days}d")
+        if any(d not in range(7) for d in self.days):
+            raise ScheduleError(f"weekdays are 0 (mon) to 6 (sun), got {self.days}")
+
+    @classmethod
+    def parse(cls, spec: Mapping[str, object]) -> Cadence:
+        """``{days: [tue, fri], at: "09:30"}`` or ``{every: 3d, at: "20:30"}``."""
+        unknown = set(spec) - {"days", "every", "at"}
+        if unknown:
+            raise ScheduleError(f"unknown cadence keys: {', '.join(sorted(unknown))}")
+        if "at" not in spec:
+            raise ScheduleError("a cadence needs 'at' (local time, e.g. '09:30')")
+        at = parse_hhmm(str(spec["at"]))
+        if "every" in spec:
+            match = _EVERY.match(str(spec["every"]))
+            if not match:
+                raise ScheduleError(f"'every' must look like '3d', got {spec['every']!r}")
+            return cls(at=at, every_days=int(match.group(1)))
+        names = spec.get("days") or []
+        if isinstance(names, str) or not isinstance(names, list | tuple):
+            raise ScheduleError("'days' must be a list such as [tue, fri]")
+        bad = [n for n in names if str(n).lower()[:3] not in WEEKDAYS]
+        if bad:
+            raise ScheduleError(f"unknown weekday(s) {bad}; use {', '.join(WEEKDAYS)}")
+        days = tuple(sorted({WEEKDAYS.index(str(n).lower()[:3]) for n in names}))
+        return cls(at=at, days=days)
+
+    def matches(self, dates: pd.DatetimeIndex, starts: date) -> np.ndarray:
+        """Which of ``dates`` (local midnights) are occurrences."""
+        if self.every_days is not None:
+            offset = (dates - pd.Timestamp(starts)).days
+            return np.asarray(offset % self.every_days == 0)
+        return np.isin(dates.weekday, self.days)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Local hours in which no push goes out, e.g. ``21:30-08:00`` (may wrap midnight)."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start == self.end:
+            raise ScheduleError("quiet hours must not start and end at the same time")
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        """``"21:30-08:00"`` as quiet hours."""
+        parts = str(text).split("-")
+        if len(parts) != 2:
+            raise ScheduleError(f"expected quiet hours like '21:30-08:00', got {text!r}")
+        return cls(parse_hhmm(parts[0]), parse_hhmm(parts[1]))
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def next_allowed(self, local: pd.Series) -> pd.Series:
+        """Naive local datetimes moved to the end of the quiet period they fall in."""
+        day = local.dt.normalize()
+        tod = local - day
+        start = pd.Timedelta(hours=self.start.hour, minutes=self.start.minute)
+        end = pd.Timedelta(hours=self.end.hour, minutes=self.end.minute)
+        if start < end:
+            quiet_today = (tod >= start) & (tod < end)
+            quiet_tonight = pd.Series(False, index=local.index)
+        else:  # wraps midnight: the evening part ends tomorrow morning
+            quiet_today, quiet_tonight = tod < end, tod >= start
+        moved = local.where(~quiet_today, day + end)
+        return moved.where(~quiet_tonight, day + pd.Timedelta(days=1) + end)
+
+    def contains(self, local: pd.Series) -> pd.Series:
+        """Which naive local datetimes fall in quiet hours."""
+        return self.next_allowed(local) != local
+
+
+def resolve_zones(names: pd.Series, default: str) -> pd.Series:
+    """Time-zone names with unknown or missing ones replaced by ``default``."""
+    ZoneInfo(default)  # a bad default is the campaign's error, not the customer's
+    uniques = pd.Series(names.fillna("").astype(str).unique())
+    good = {name: name if _known_zone(name) else default for name in uniques}
+    return names.fillna("").astype(str).map(good)
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name)
+
+
+def to_utc(local: pd.Series, zone: str) -> pd.Series:
+    """Naive local datetimes in ``zone`` as UTC: gaps shift forward, repeats take the first."""
+    index = pd.DatetimeIndex(local)
+    aware = index.tz_localize(
+        ZoneInfo(zone), nonexistent="shift_forward", ambiguous=np.ones(len(index), dtype=bool)
+    )
+    return pd.Series(aware.tz_convert(UTC), index=local.index)
+
+
+def _zone_occurrences(
+    zone: str,
+    cadence: Cadence,
+    starts: date,
+    ends: date,
+    now: datetime,
+    horizon: timedelta,
+    quiet: QuietHours | None,
+) -> pd.DataFrame:
+    """One zone's waves between ``now`` and ``now + horizon``: wave (local date), due_at (UTC)."""
+    tz = ZoneInfo(zone)
+    first = max(starts, now.astimezone(tz).date())
+    last = min(ends, (now + horizon).astimezone(tz).date())
+    days = pd.date_range(first, last, freq="D") if first <= last else pd.DatetimeIndex([])
+    days = days[cadence.matches(days, starts)]
+    local = pd.Series(days + pd.Timedelta(hours=cadence.at.hour, minutes=cadence.at.minute))
+    if quiet is not None:
+        local = quiet.next_allowed(local)
+    due = to_utc(local, zone).astype("datetime64[us, UTC]")
+    out = pd.DataFrame({"timezone": zone, "wave": days.strftime("%Y-%m-%d"), "due_at": due})
+    return out[(out["due_at"] >= now) & (out["due_at"] <= now + horizon)]
+
+
+def compute_due_times(
+    customers: pd.DataFrame,
+    cadence: Cadence,
+    *,
+    starts: date,
+    ends: date,
+    now: datetime,
+    quiet: QuietHours | None = None,
+    horizon: timedelta = timedelta(days=7),
+    default_timezone: str = "Asia/Shanghai",
+) -> pd.DataFrame:
+    """Send times per customer: ``customer_id, timezone, wave, due_at`` (aware UTC)."""
+    if now.tzinfo is None:
+        raise ScheduleError("'now' must be timezone-aware")
+    zones = resolve_zones(customers["timezone"], default_timezone)
+    plan = pd.concat(
+        [_zone_occurrences(z, cadence, starts, ends, now, horizon, quiet) for z in zones.unique()]
+        or [pd.DataFrame({"timezone": [], "wave": [], "due_at": []})],
+        ignore_index=True,
+    )
+    people = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(), "timezone": zones})
+    due = people.merge(plan, on="timezone", how="inner")
+    due["due_at"] = pd.to_datetime(due["due_at"], utc=True).astype("datetime64[us, UTC]")
+    return due.sort_values(["due_at", "customer_id"], ignore_index=True)
+
+
+def spread_for_rate(due: pd.DataFrame, rate_per_s: float, column: str = "due_at") -> pd.DataFrame:
+    """A copy of ``due`` whose send times are delayed just enough that no second exceeds the rate."""
+    if rate_per_s <= 0:
+        raise ScheduleError(f"a rate must be positive, got {rate_per_s}")
+    out = due.copy()
+    if out.empty:
+        return out
+    step = math.ceil(1_000_000 / rate_per_s)  # microseconds between two sends
+    times = pd.to_datetime(out[column], utc=True).dt.tz_convert(None)
+    micros = times.to_numpy().astype("datetime64[us]").astype("int64")
+    order = np.argsort(micros, kind="stable")
+    sorted_us = micros[order]
+    rank = np.arange(len(sorted_us), dtype="int64") * step
+    # Each send goes at its own time or one step after the previous send, whichever is later:
+    # t_i = max_j<=i (due_j + (i - j) * step) = i * step + cummax(due_j - j * step).
+    spread = rank + np.maximum.accumulate(sorted_us - rank)
+    result = np.empty_like(spread)
+    result[order] = spread
+    out[column] = pd.to_datetime(result, unit="us", utc=True)
+    return out
