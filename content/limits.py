@@ -1,0 +1,56 @@
+"""The one table of copy limits: lengths in display width and comic shape.
+
+The renderer and the docs cite these numbers; the linter enforces them.
+Display width: a CJK character or full-width punctuation counts 1, anything else 0.5,
+so a limit of 20 fits 20 Chinese characters or about 40 Latin letters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# field key -> maximum display width (a phone shows about 20 / 60 characters of a push)
+LIMITS: dict[str, float] = {
+    "title": 16,
+    "slogan": 12,
+    "red_flag": 32,
+    "action": 30,
+    "push.title": 20,
+    "push.body": 60,
+    "poster.headline": 16,
+    "poster.body": 120,
+    "comic.line": 28,
+    "comic.caption": 20,
+}
+
+PANELS = 4  # lure, pressure, doubt, right action
+CAST_PER_PANEL = (1, 2)
+LINES_PER_PANEL = (0, 2)
+MIN_RED_FLAGS = 3
+MIN_VARIANTS = 2
+
+# Ambiguous-width punctuation that Chinese fonts draw full width.
+_WIDE_PUNCT = frozenset("“”‘’…—·")
+
+
+def char_width(char: str) -> float:
+    """Display width of one character: 1 for CJK and full-width, else 0.5."""
+    if unicodedata.east_asian_width(char) in ("W", "F") or char in _WIDE_PUNCT:
+        return 1.0
+    return 0.5
+
+
+def display_width(text: str) -> float:
+    """Display width of a string (see the module docstring)."""
+    return sum(char_width(c) for c in text)
+
+
+def limits_table() -> list[tuple[str, str]]:
+    """The limits as (field, limit) rows, for docs and `--help` texts."""
+    rows = [(field, f"<= {limit:g}") for field, limit in LIMITS.items()]
+    rows.append(("comic panels", f"exactly {PANELS}"))
+    rows.append(("cast per panel", f"{CAST_PER_PANEL[0]}-{CAST_PER_PANEL[1]}"))
+    rows.append(("lines per panel", f"{LINES_PER_PANEL[0]}-{LINES_PER_PANEL[1]}"))
+    rows.append(("red flags", f">= {MIN_RED_FLAGS}"))
+    rows.append(("variants", f">= {MIN_VARIANTS}"))
+    return rows

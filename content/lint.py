@@ -1,0 +1,96 @@
+"""`fanzha content lint`: every problem in warning files as `FILE:LINE:COL: message`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from content.checks import Issue, check_copy, check_identity, check_review, check_shape
+from content.config import ContentConfig
+from content.errors import WarningFileError
+from content.library import warning_files
+from content.model import WarningModel, parse_warning
+from content.source import Source, read_source
+
+
+@dataclass(frozen=True, order=True)
+class LintProblem:
+    """One problem at a file position."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+def _at(source: Source, issue: Issue) -> LintProblem:
+    """Place an issue: at its key, at the needle inside its value, or at its value."""
+    if issue.at_key:
+        line, col = source.key_position(issue.loc)
+    else:
+        line, col = source.find(issue.loc, issue.needle)
+    return LintProblem(str(source.path), line, col, issue.message)
+
+
+def _from_error(error: WarningFileError) -> LintProblem:
+    """A loading error as a lint problem."""
+    return LintProblem(error.file, error.line, error.column, error.message)
+
+
+def lint_file(
+    path: Path, config: ContentConfig, today: date
+) -> tuple[WarningModel | None, list[LintProblem]]:
+    """Lint one file: its model (if it loads) and its problems."""
+    if not path.exists():
+        return None, [LintProblem(str(path), 1, 1, "no such file")]
+    try:
+        source = read_source(path)
+    except WarningFileError as exc:
+        return None, [_from_error(exc)]
+    model, errors = parse_warning(source)
+    if model is None:
+        return None, [_from_error(e) for e in errors]
+    issues = [
+        *check_identity(model, path, config),
+        *check_shape(model),
+        *check_copy(model, config),
+        *check_review(model, today),
+    ]
+    return model, [_at(source, issue) for issue in issues]
+
+
+def lint_paths(
+    paths: Iterable[str | Path],
+    config: ContentConfig | None = None,
+    *,
+    today: date | None = None,
+) -> list[LintProblem]:
+    """Every problem in the warning files under `paths`, sorted by file and position."""
+    config = config or ContentConfig()
+    today = today or date.today()
+    problems: list[LintProblem] = []
+    seen: dict[tuple[str, str], Path] = {}
+    for path in warning_files(paths):
+        model, found = lint_file(path, config, today)
+        problems += found
+        if model is None:
+            continue
+        key = (model.id, model.locale)
+        if key in seen:
+            problems.append(
+                LintProblem(
+                    str(path), 1, 1, f"warning {key[0]!r} ({key[1]}) is also in {seen[key]}"
+                )
+            )
+        seen.setdefault(key, path)
+    return sorted(set(problems))
+
+
+def lint_lines(problems: Iterable[LintProblem]) -> list[str]:
+    """Problems as CLI output lines."""
+    return [str(p) for p in problems]
