@@ -10,7 +10,7 @@ from pathlib import Path
 
 from campaigns.errors import SettingsError
 
-DEV_SECRET = "fanzha-dev-secret-change-me"
+DEV_SECRET = "fanzha-dev-secret-change-me"  # noqa: S105 - dev default; serve warns
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Settings:
 
     db_url: str = "sqlite:///fanzha.db"
     secret: str = DEV_SECRET
-    secret_id: str = "k1"
+    secret_id: str = "k1"  # noqa: S105 - a key id, not a secret
     old_secrets: Mapping[str, str] = field(default_factory=dict)
     backend_key: str = "fanzha-dev-backend-key"
     gateway_url: str | None = None

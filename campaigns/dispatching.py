@@ -1,0 +1,96 @@
+"""Wiring for sending: gateway adapters, the dispatcher loop and the feed app."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from campaigns.errors import SettingsError
+from campaigns.workspace import Workspace
+
+
+def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
+    """The configured push gateway adapter (webhook or JPush)."""
+    from delivery import JPushAdapter, WebhookAdapter
+
+    s = ws.settings
+    if not s.gateway_url:
+        raise SettingsError(
+            "FANZHA_GATEWAY_URL is not set: where should pushes go? (try `fanzha gateway fake`)"
+        )
+    if s.gateway_kind == "jpush":
+        return JPushAdapter(url=s.gateway_url, app_key=s.backend_key, master_secret=s.secret)
+    if s.gateway_kind != "webhook":
+        raise SettingsError(f'FANZHA_GATEWAY_KIND "{s.gateway_kind}" is not webhook or jpush')
+    return WebhookAdapter(
+        url=s.gateway_url,
+        secret=s.secret,
+        batch_size=s.gateway_batch,
+        image_base=s.public_url.rstrip("/") + "/v1/media/",
+    )
+
+
+def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]
+    """A dispatcher over the store with the push adapter and the feed channel."""
+    from delivery import Dispatcher, FeedChannel
+
+    push = adapter if adapter is not None else push_adapter(ws)
+    return Dispatcher(
+        ws.engine,
+        adapters={"push": push, "feed": FeedChannel(ttl=ws.settings.feed_ttl)},
+        batch_size=ws.settings.gateway_batch,
+    )
+
+
+def drain(ws: Workspace, now: datetime, adapter=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Process triggers, then send everything due at ``now``; counts by outcome."""
+    from campaigns.triggers import process_events
+
+    process_events(ws, now)
+    totals: dict[str, int] = {}
+    worker = dispatcher(ws, adapter)
+    while True:
+        stats = worker.run_once(now)
+        for key, value in stats.as_dict().items():
+            totals[key] = totals.get(key, 0) + int(value)
+        if stats.claimed == 0:
+            return totals
+
+
+def dispatch_loop(ws: Workspace, now: datetime | None, *, once: bool, interval: float) -> str:
+    """Send due messages once, or tick until interrupted (a --now clock advances in real time)."""
+    offset = (now - datetime.now(UTC)) if now else None
+
+    def clock() -> datetime:
+        return datetime.now(UTC) + offset if offset is not None else datetime.now(UTC)
+
+    if once:
+        return _summary(drain(ws, clock()))
+    try:
+        while True:
+            totals = drain(ws, clock())
+            if any(totals.values()):
+                print(_summary(totals), flush=True)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return "stopped"
+
+
+def _summary(totals: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing due"
+
+
+def feed_app(ws: Workspace):  # type: ignore[no-untyped-def]
+    """The feed API over the store and the media cache."""
+    from delivery import create_app
+
+    s = ws.settings
+    if s.secret == "fanzha-dev-secret-change-me":  # noqa: S105 - the dev default is the risk
+        print("warning: FANZHA_SECRET is the development default; set your own before production")
+    return create_app(
+        ws.engine,
+        secrets=s.secrets(),
+        backend_key=s.backend_key,
+        media_dir=s.media_dir,
+        feed_ttl=s.feed_ttl,
+    )

@@ -1,0 +1,136 @@
+"""Event triggers: a first loan, a new payee or a large transfer brings a warning in time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import text
+
+from campaigns import messages as M
+from campaigns import runner
+from campaigns.loader import LoadContext, load_campaign_text
+from campaigns.spec import Campaign
+from campaigns.workspace import Workspace
+
+TRIGGER_SEGMENT = "__trigger__"
+
+
+@dataclass
+class TriggerResult:
+    """Events read and messages they produced."""
+
+    events: int = 0
+    messages: int = 0
+    skipped: int = 0
+
+
+def active_campaigns(ws: Workspace) -> list[Campaign]:
+    """The active version of every campaign run against this store."""
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT source, campaign_id FROM campaign_versions WHERE active")
+        ).all()
+    return [load_campaign_text(source, f"<{cid}>", LoadContext()) for source, cid in rows]
+
+
+def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> TriggerResult:
+    """Turn pending app events into messages (feed at once after the delay; push outside quiet hours)."""
+    from delivery import enqueue
+    from delivery.api.events import mark_events_processed, pending_events
+
+    events = pending_events(ws.engine, limit, now)
+    result = TriggerResult(events=len(events))
+    if not events:
+        return result
+    ev = pd.DataFrame([e.__dict__ for e in events])
+    for campaign in active_campaigns(ws):
+        rows = _messages_for(ws, campaign, ev, now)
+        if rows is not None and not rows.empty:
+            outcome = enqueue(ws.engine, rows)
+            result.messages += outcome.inserted
+            result.skipped += outcome.skipped
+    mark_events_processed(ws.engine, ev["event_id"].tolist(), now)
+    return result
+
+
+def _assignments(ws: Workspace, campaign_id: str, customer_ids: list[str]) -> pd.DataFrame:
+    query = text(
+        "SELECT customer_id, segment, holdout, eligible, locale, timezone FROM assignments WHERE campaign_id = :c"
+    )
+    with ws.engine.connect() as conn:
+        frame = pd.read_sql(query, conn, params={"c": campaign_id})
+    return frame[frame["customer_id"].isin(customer_ids)]
+
+
+def _messages_for(
+    ws: Workspace, campaign: Campaign, ev: pd.DataFrame, now: datetime
+) -> pd.DataFrame | None:
+    from content import select_warnings
+
+    people = _assignments(ws, campaign.id, ev["customer_id"].unique().tolist())
+    # Holdout customers are never contacted; ineligible ones (no consent, opted out) neither.
+    people = people[people["eligible"].astype(bool) & ~people["holdout"].astype(bool)]
+    frames = []
+    for trig in campaign.triggers:
+        hits = ev[ev["kind"] == trig.on].merge(people, on="customer_id", how="inner")
+        if not trig.warning:
+            hits = hits[hits["segment"].fillna("") != ""]
+        if hits.empty:
+            continue
+        seg_warnings = {s.id: list(s.warnings) for s in campaign.segments}
+        seg_warnings[TRIGGER_SEGMENT] = [trig.warning] if trig.warning else []
+        chooser = hits.assign(segment=TRIGGER_SEGMENT if trig.warning else hits["segment"])
+        past = runner.history(ws, hits["customer_id"], now)
+        chosen = select_warnings(
+            chooser[["customer_id", "segment", "locale"]].drop_duplicates("customer_id"),
+            seg_warnings,
+            ws.library,
+            wave_index=0,
+            history=past,
+            now=now,
+        )
+        picks = hits.merge(
+            chosen.rename(columns={"locale": "copy_locale"}), on="customer_id", how="inner"
+        )
+        picks = picks.assign(
+            wave="event:" + picks["event_id"],
+            due_at=pd.to_datetime(picks["occurred_at"], utc=True) + trig.delay,
+            large_text=False,
+        )
+        picks.loc[picks["segment"] == "", "segment"] = TRIGGER_SEGMENT if trig.warning else ""
+        frames.append(picks)
+    if not frames:
+        return None
+    picks = pd.concat(frames, ignore_index=True).drop_duplicates(["customer_id", "wave"])
+    copies = M.resolve_copies(ws, campaign, picks)
+    images = M.render_cards(ws, campaign, picks, copies)
+    rows = M.build_messages(ws, campaign, picks, copies, images)
+    return _push_outside_quiet_hours(rows, picks, campaign)
+
+
+def _push_outside_quiet_hours(
+    rows: pd.DataFrame, picks: pd.DataFrame, campaign: Campaign
+) -> pd.DataFrame:
+    """The feed is silent and gets the item at once; a push waits for the end of quiet hours."""
+    from campaigns.waves import quiet_for
+
+    quiet = quiet_for(campaign)
+    zones = (
+        rows["customer_id"]
+        .map(picks.drop_duplicates("customer_id").set_index("customer_id")["timezone"])
+        .fillna(campaign.timezone)
+    )
+    push = rows["channel"] == "push"
+    due = pd.to_datetime(rows["due_at"], utc=True)
+    for zone in zones[push].unique():
+        mask = push & (zones == zone)
+        local = due[mask].dt.tz_convert(ZoneInfo(zone)).dt.tz_localize(None)
+        moved = quiet.next_allowed(local).dt.tz_localize(
+            ZoneInfo(zone), ambiguous="NaT", nonexistent="shift_forward"
+        )
+        due.loc[mask] = moved.dt.tz_convert("UTC")
+    rows["due_at"] = due
+    return rows
