@@ -1,0 +1,103 @@
+"""The shared figure: one body grid for the whole cast, so they stand together consistently.
+
+Design grid: 120 × 200 units, figure facing right, feet on the bottom edge, head centred
+at (60, 46) so it sits in the top ~35 % of the box. Drawing order, back to front:
+back hair/hood → legs → torso + costume → ear → head → face → hair/headwear → arms → props
+→ emotion marks.
+"""
+
+from __future__ import annotations
+
+from renderer.characters import _roles
+from renderer.characters._face import HRX, HRY, HX, HY, draw_effects, draw_face
+from renderer.characters._palette import COSTUMES, PHONE, SCREEN, Costume, shade
+from renderer.characters._pen import Pen, Point
+
+WIDTH, HEIGHT = 120.0, 200.0
+ARM_W = 11.0
+HAND_R = 6.2
+BACK_SHOULDER: Point = (41.0, 91.0)
+FRONT_SHOULDER: Point = (79.0, 91.0)
+
+# elbow and hand of each arm, per pose; "back" is the arm further from where the figure looks
+POSES: dict[str, dict[str, list[Point]]] = {
+    "down": {"back": [(34, 118), (36, 141)], "front": [(86, 118), (84, 141)]},
+    "clasp": {"back": [(38, 120), (55, 121)], "front": [(84, 120), (65, 121)]},
+    "up": {"back": [(21, 86), (18, 61)], "front": [(99, 86), (102, 61)]},
+    "chest": {"back": [(34, 118), (36, 141)], "front": [(88, 116), (66, 106)]},
+    "phone": {"back": [(20, 104), (29, 66)], "front": [(86, 118), (84, 141)]},
+}
+EXPRESSION_POSE = {"calm": "down", "worried": "clasp", "alarmed": "up", "relieved": "chest"}
+PHONE_ROLES = frozenset({"scammer_phone", "fake_officer"})
+
+
+def _legs(pen: Pen, c: Costume) -> None:
+    for x0 in (43.0, 61.0):
+        pen.rrect((x0, 140, x0 + 16, 190), 4, c.trousers)
+    for cx in (52.5, 71.5):
+        pen.chord(cx + 3, 193, 10.5, 7.5, 180, 360, c.shoes)
+        pen.rrect((cx - 7.5, 190, cx + 13.5, 197), 3, c.shoes)
+
+
+def _torso(pen: Pen, c: Costume) -> None:
+    pen.rrect((53, 66, 67, 86), 4, shade(c.skin, 0.9))  # neck, shaded under the chin
+    pen.rrect((36, 80, 84, 152), 15, c.top, corners=(True, True, False, False))
+
+
+def _head(pen: Pen, c: Costume) -> None:
+    ear_x = HX - HRX + 1
+    pen.ellipse(ear_x, HY + 4, 5.0, 6.5, c.skin)
+    pen.arc(ear_x, HY + 4, 2.2, 3.2, 100, 260, width=1.4)
+    pen.ellipse(HX, HY, HRX, HRY, c.skin)
+
+
+def _arm(pen: Pen, c: Costume, shoulder: Point, joints: list[Point]) -> None:
+    pen.limb([shoulder, *joints], ARM_W, c.top)
+    hx, hy = joints[-1]
+    pen.ellipse(hx, hy, HAND_R, HAND_R, c.skin)
+
+
+def _phone_at_ear(pen: Pen, c: Costume, joints: list[Point]) -> None:
+    pen.limb([BACK_SHOULDER, *joints], ARM_W, c.top)
+    hx, hy = joints[-1]
+    pen.rrect((hx - 6, hy - 26, hx + 4, hy - 2), 3, PHONE)
+    pen.rrect((hx - 4, hy - 23, hx + 2, hy - 6), 1.5, SCREEN, outline=False)
+    pen.ellipse(hx, hy - 3, HAND_R, HAND_R + 0.5, c.skin)
+
+
+def pose_for(role: str, expression: str) -> tuple[str, str]:
+    """The (back arm, front arm) pose names for one role and expression."""
+    pose = EXPRESSION_POSE[expression]
+    back = "phone" if role in PHONE_ROLES else pose
+    front = pose
+    if role in PHONE_ROLES and pose == "clasp":
+        front = "chest"  # one hand is busy with the phone, the other fidgets at the chest
+    return back, front
+
+
+def draw_figure(pen: Pen, role: str, expression: str) -> None:
+    """One character, facing right, onto the pen's design grid."""
+    c = COSTUMES[role]
+    style = _roles.STYLES[role]
+    style.back(pen, c)
+    _legs(pen, c)
+    _torso(pen, c)
+    style.costume(pen, c)
+    _head(pen, c)
+    draw_face(
+        pen,
+        expression,
+        shade(c.hair, style.brow),
+        eyes=style.eyes,
+        sly=style.sly and expression == "calm",
+        wrinkles=style.wrinkles,
+        mouth_dy=style.mouth_dy,
+    )
+    style.front(pen, c)
+    back, front = pose_for(role, expression)
+    if back == "phone":
+        _phone_at_ear(pen, c, POSES["phone"]["back"])
+    else:
+        _arm(pen, c, BACK_SHOULDER, POSES[back]["back"])
+    _arm(pen, c, FRONT_SHOULDER, POSES[front]["front"])
+    draw_effects(pen, expression)
