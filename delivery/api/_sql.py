@@ -19,7 +19,9 @@ def insert_ignore(conn: Connection, table: sa.Table, values: dict[str, Any]) -> 
         stmt = sqlite.insert(table).values(values).on_conflict_do_nothing()
     else:  # pragma: no cover - fanzha supports SQLite and PostgreSQL only
         raise NotImplementedError(f"unsupported database {dialect!r}")
-    return conn.execute(stmt).rowcount == 1
+    # RETURNING rather than rowcount: psycopg reports -1 for INSERT … ON CONFLICT.
+    key = next(iter(table.primary_key.columns))
+    return conn.execute(stmt.returning(key)).first() is not None
 
 
 def upsert(conn: Connection, table: sa.Table, values: dict[str, Any], key: str) -> None:

@@ -70,7 +70,7 @@ def encode_cursor(created_at: datetime, item_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """The ``(created_at naive UTC, id)`` a cursor names; ``CursorError`` if it is not ours."""
+    """The ``(created_at, id)`` a cursor names; ``CursorError`` if it is not ours."""
     if not _CURSOR.fullmatch(cursor):
         raise CursorError("invalid cursor")
     try:
@@ -83,9 +83,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         created_at = datetime.fromisoformat(created)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise CursorError("invalid cursor") from exc
-    if created_at.tzinfo is not None:
-        raise CursorError("invalid cursor")
-    return created_at, item_id
+    return to_db(created_at), item_id
 
 
 def _visible(customer_id: str, now: datetime, ttl: timedelta) -> list[sa.ColumnElement[bool]]:
@@ -137,7 +135,7 @@ def list_feed(
     if cursor:
         created_at, item_id = decode_cursor(cursor)
         after = sa.tuple_(_items.c.created_at, _items.c.id) < sa.tuple_(
-            sa.literal(created_at, sa.DateTime()), sa.literal(item_id, sa.String())
+            sa.literal(created_at, _items.c.created_at.type), sa.literal(item_id, sa.String())
         )
         conditions.append(after)
     query = (

@@ -1,0 +1,105 @@
+"""Customer tokens: round trip, tampering, expiry, key rotation, garbage."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from delivery.api import mint_token, verify_token
+from delivery.errors import TokenError
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+SECRETS = {"k2": "new-secret-abcdefghijklmnop", "k1": "old-secret-abcdefghijklmnop"}
+
+
+def _mint(customer: str = "C000000001", kid: str = "k2", ttl: timedelta = timedelta(hours=1)):
+    return mint_token(customer, SECRETS[kid], kid, ttl, now=NOW)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_fresh_token_names_its_customer() -> None:
+    assert verify_token(_mint(), SECRETS, now=NOW) == "C000000001"
+
+
+def test_tokens_signed_with_the_previous_key_stay_valid_during_rotation() -> None:
+    assert verify_token(_mint(kid="k1"), SECRETS, now=NOW) == "C000000001"
+
+
+def test_a_token_whose_key_was_retired_is_refused() -> None:
+    token = _mint(kid="k1")
+    with pytest.raises(TokenError, match="unknown key"):
+        verify_token(token, {"k2": SECRETS["k2"]}, now=NOW)
+
+
+def test_an_expired_token_is_refused() -> None:
+    token = _mint(ttl=timedelta(minutes=5))
+    assert verify_token(token, SECRETS, now=NOW + timedelta(minutes=4)) == "C000000001"
+    with pytest.raises(TokenError, match="expired"):
+        verify_token(token, SECRETS, now=NOW + timedelta(minutes=5))
+
+
+def test_changing_the_customer_in_the_payload_breaks_the_signature() -> None:
+    payload, mac = _mint().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "C000000002"
+    forged = _b64(json.dumps(claims, separators=(",", ":")).encode()) + "." + mac
+    with pytest.raises(TokenError, match="signature"):
+        verify_token(forged, SECRETS, now=NOW)
+
+
+def test_extending_the_expiry_breaks_the_signature() -> None:
+    payload, mac = _mint().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["exp"] += 10 * 365 * 86400
+    forged = _b64(json.dumps(claims, separators=(",", ":")).encode()) + "." + mac
+    with pytest.raises(TokenError):
+        verify_token(forged, SECRETS, now=NOW)
+
+
+def test_a_token_signed_with_another_secret_under_a_known_key_id_is_refused() -> None:
+    token = mint_token("C000000001", "attacker-secret-xxxxxxxx", "k2", timedelta(hours=1), now=NOW)
+    with pytest.raises(TokenError, match="signature"):
+        verify_token(token, SECRETS, now=NOW)
+
+
+def test_a_flipped_signature_character_is_refused() -> None:
+    token = _mint()
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    with pytest.raises(TokenError):
+        verify_token(flipped, SECRETS, now=NOW)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", ".", "a.b.c", "x" * 5000, "not base64!.abc", "e30.", _b64(b"[1,2]") + ".AAAA"],
+)
+def test_malformed_tokens_are_token_errors(token: str) -> None:
+    with pytest.raises(TokenError):
+        verify_token(token, SECRETS, now=NOW)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_is_never_accepted_and_never_crashes(text: str) -> None:
+    with pytest.raises(TokenError):
+        verify_token(text, SECRETS, now=NOW)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9_.:-]{1,64}", fullmatch=True))
+def test_every_valid_customer_id_round_trips(customer: str) -> None:
+    assert verify_token(_mint(customer), SECRETS, now=NOW) == customer
+
+
+@pytest.mark.parametrize("customer", ["", "a b", "C1'; DROP TABLE feed_items;--", "x" * 65])
+def test_minting_refuses_customer_ids_outside_the_pattern(customer: str) -> None:
+    with pytest.raises(ValueError):
+        mint_token(customer, SECRETS["k2"], "k2", timedelta(hours=1), now=NOW)

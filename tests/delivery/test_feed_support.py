@@ -1,0 +1,180 @@
+"""Helpers shared by the feed API tests: a store, an app, a settable clock, rows to seed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw
+from sqlalchemy.engine import Engine
+
+from delivery.api import create_app, mint_token
+from delivery.clock import to_db
+from delivery.models import PENDING, FeedItem, Message
+from delivery.store import init_db, open_engine
+
+SECRETS = {"k2": "current-secret-0123456789abcdef", "k1": "older-secret-0123456789abcdef"}
+BACKEND_KEY = "backend-key-0123456789"
+T0 = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
+TTL = timedelta(days=30)
+
+
+class Clock:
+    """A clock tests move by hand."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward."""
+        self.now += delta
+
+
+@dataclass
+class Env:
+    """A store, the app over it, a client and a clock."""
+
+    engine: Engine
+    app: FastAPI
+    client: TestClient
+    clock: Clock
+    media_dir: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def auth(self, customer_id: str) -> dict[str, str]:
+        """Authorization header of a valid token for the customer."""
+        if customer_id not in self.tokens:
+            self.tokens[customer_id] = mint_token(
+                customer_id, SECRETS["k2"], "k2", timedelta(days=1), now=self.clock()
+            )
+        return {"Authorization": f"Bearer {self.tokens[customer_id]}"}
+
+
+def make_env(db_url: str, tmp_path: Path, **app_kwargs: object) -> Iterator[Env]:
+    """An initialised store and the feed app over it (use with ``yield from``)."""
+    engine = open_engine(db_url)
+    init_db(engine)
+    clock = Clock()
+    media_dir = tmp_path / "media"
+    media_dir.mkdir(exist_ok=True)
+    app = create_app(
+        engine,
+        secrets=SECRETS,
+        backend_key=BACKEND_KEY,
+        media_dir=media_dir,
+        feed_ttl=TTL,
+        clock=clock,
+        **app_kwargs,  # type: ignore[arg-type]
+    )
+    with TestClient(app) as client:
+        yield Env(engine, app, client, clock, media_dir)
+    engine.dispose()
+
+
+def _id(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def add_feed_item(
+    engine: Engine,
+    customer_id: str,
+    n: int,
+    *,
+    created_at: datetime,
+    warning_id: str = "fake-loan",
+    image_key: str = "",
+    expires_at: datetime | None = None,
+    title: str | None = None,
+    body: str | None = None,
+) -> str:
+    """Insert one feed item (as the dispatcher's feed channel would) and return its id."""
+    item_id = _id("item", customer_id, str(n))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(FeedItem.__table__).values(
+                id=item_id,
+                message_id=_id("msg", customer_id, str(n)),
+                customer_id=customer_id,
+                campaign_id="spring-2027",
+                warning_id=warning_id,
+                variant="a",
+                title=title or f"提醒 {n}",
+                body=body or f"第 {n} 条：不要把验证码告诉任何人。",
+                image_key=image_key,
+                alt_text=f"四格漫画 {n}",
+                created_at=to_db(created_at),
+                expires_at=to_db(expires_at) if expires_at else None,
+            )
+        )
+    return item_id
+
+
+def add_message(
+    engine: Engine,
+    customer_id: str,
+    wave: str,
+    channel: str,
+    *,
+    warning_id: str = "fake-loan",
+    segment: str = "young_workers",
+    state: str = PENDING,
+) -> str:
+    """Insert one outbox message and return its id."""
+    message_id = _id("m", customer_id, wave, channel)
+    now = to_db(T0)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(Message.__table__).values(
+                id=message_id,
+                campaign_id="spring-2027",
+                version="v1",
+                customer_id=customer_id,
+                wave=wave,
+                channel=channel,
+                segment=segment,
+                warning_id=warning_id,
+                due_at=now + timedelta(hours=1),
+                state=state,
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return message_id
+
+
+def message_states(engine: Engine) -> dict[str, tuple[str, str | None]]:
+    """Every message's (state, reason) by id."""
+    table = Message.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(table.c.id, table.c.state, table.c.reason)).all()
+    return {row.id: (row.state, row.reason) for row in rows}
+
+
+def png_bytes(color: tuple[int, int, int], text: str = "") -> bytes:
+    """A real 1080×1350 PNG card placeholder."""
+    image = Image.new("RGB", (1080, 1350), color)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 60, 1020, 1290), outline=(255, 255, 255), width=12)
+    draw.text((120, 640), text, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def write_image(media_dir: Path, color: tuple[int, int, int], text: str = "") -> str:
+    """Write a PNG into the media dir under its content key; returns the key."""
+    data = png_bytes(color, text)
+    key = hashlib.sha256(data).hexdigest()[:32] + ".png"
+    (media_dir / key).write_bytes(data)
+    return key
