@@ -97,7 +97,7 @@ def arms(ws: Workspace, campaign_id: str) -> pd.DataFrame:
         )
     a = a[a["segment"].fillna("") != ""]
     return a.assign(
-        arm=a["holdout"].map({True: "holdout", False: "contacted", 1: "holdout", 0: "contacted"})
+        arm=a["holdout"].map({True: "holdout", False: "contacted"})
     )[["customer_id", "segment", "arm"]]
 
 
@@ -142,7 +142,7 @@ def write_report(ws: Workspace, campaign_id: str, outcomes_path: Path | None, ou
 def _funnel_plot(fun: pd.DataFrame, path: Path) -> None:
     by_segment = fun.groupby("segment")[
         ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
-    ].agg("max" if False else "sum")
+    ].sum()
     by_segment[["eligible", "held_out"]] = fun.groupby("segment")[["eligible", "held_out"]].first()
     ax = by_segment.plot.bar(figsize=(9, 4.5), rot=0, width=0.8)
     ax.set_title("Funnel per segment")
