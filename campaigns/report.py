@@ -96,9 +96,9 @@ def arms(ws: Workspace, campaign_id: str) -> pd.DataFrame:
             params={"c": campaign_id},
         )
     a = a[a["segment"].fillna("") != ""]
-    return a.assign(
-        arm=a["holdout"].map({True: "holdout", False: "contacted"})
-    )[["customer_id", "segment", "arm"]]
+    return a.assign(arm=a["holdout"].map({True: "holdout", False: "contacted"}))[
+        ["customer_id", "segment", "arm"]
+    ]
 
 
 def read_outcomes(path: Path) -> pd.DataFrame:
