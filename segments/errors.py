@@ -1,12 +1,12 @@
 """Errors of the segments package.
 
-    SegmentsError (Exception)
-    ├── RuleError (ValueError)            a rule that cannot be parsed or type-checked
-    │   ├── RuleSyntaxError               outside the grammar; carries position
-    │   ├── UnknownColumnError            names the closest known column
-    │   └── RuleTypeError                 e.g. ``age > "abc"``, ``lower(age)``
-    ├── SchemaError (ValueError)          a schema file or a customer file that does not fit it
-    └── CustomerNotFound (LookupError)    ``explain`` on an id that is not in the file
+SegmentsError (Exception)
+├── RuleError (ValueError)            a rule that cannot be parsed or type-checked
+│   ├── RuleSyntaxError               outside the grammar; carries position
+│   ├── UnknownColumnError            names the closest known column
+│   └── RuleTypeError                 e.g. ``age > "abc"``, ``lower(age)``
+├── SchemaError (ValueError)          a schema file or a customer file that does not fit it
+└── CustomerNotFound (LookupError)    ``explain`` on an id that is not in the file
 """
 
 from __future__ import annotations
