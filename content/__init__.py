@@ -1,5 +1,47 @@
 """fanzha content: the warning library, selection, templating and lint."""
 
+from content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, CopyContext
 from content.copy import CastMember, Line, Panel, WarningCopy
+from content.errors import (
+    ContentError,
+    NoEligibleWarning,
+    TemplateError,
+    WarningFileError,
+    WarningNotFound,
+)
+from content.library import BUNDLED, Library, WarningDoc, load_library
+from content.limits import LIMITS, display_width, limits_table
+from content.lint import LintProblem, lint_lines, lint_paths
+from content.listing import format_table
+from content.select import select_warnings
+from content.templating import check_template, render_template
 
-__all__ = ["CastMember", "Line", "Panel", "WarningCopy"]
+__all__ = [
+    "BUNDLED",
+    "IMAGE_FIELDS",
+    "LIMITS",
+    "TEMPLATE_FIELDS",
+    "CastMember",
+    "ContentConfig",
+    "ContentError",
+    "CopyContext",
+    "Library",
+    "Line",
+    "LintProblem",
+    "NoEligibleWarning",
+    "Panel",
+    "TemplateError",
+    "WarningCopy",
+    "WarningDoc",
+    "WarningFileError",
+    "WarningNotFound",
+    "check_template",
+    "display_width",
+    "format_table",
+    "limits_table",
+    "lint_lines",
+    "lint_paths",
+    "load_library",
+    "render_template",
+    "select_warnings",
+]

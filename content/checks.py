@@ -25,7 +25,7 @@ from content.source import Loc
 from content.templating import check_template, mask_templates, render_template
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_LOCALE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2}|-[A-Z][a-z]{3})?$")
+_LOCALE = re.compile(r"^[a-z]{2}(?:-[A-Z]{2}|-[A-Z][a-z]{3})?$")
 COOLING_OFF_PREFIX = "loan-cooling-off"
 
 
@@ -175,9 +175,7 @@ def check_copy(model: WarningModel, config: ContentConfig) -> Iterator[Issue]:
                     f"{field.limit} is {width:g} wide, limit {LIMITS[field.limit]:g} "
                     "(CJK 1, other 0.5)",
                 )
-    if cooling_off and not any(
-        "customer.cooling_off_days" in f.text for f in text_fields(model) if not f.image
-    ):
+    if cooling_off and not any("customer.cooling_off_days" in f.text for f in text_fields(model)):
         yield Issue(
             ("push", "body"),
             "the cooling-off notice must state the bank's term with {{ customer.cooling_off_days }}",

@@ -1,10 +1,10 @@
 """Errors of the content package.
 
-    ContentError (Exception)
-    ├── WarningFileError (ValueError)     a warning file that cannot be loaded; carries file/line/col
-    ├── TemplateError (ValueError)        copy that uses a field outside the allowlist or fails to render
-    ├── WarningNotFound (LookupError)     no warning with that id (and locale)
-    └── NoEligibleWarning (LookupError)   a segment whose warnings are all unapproved or expired
+ContentError (Exception)
+├── WarningFileError (ValueError)     a warning file that cannot be loaded; carries file/line/col
+├── TemplateError (ValueError)        copy that uses a field outside the allowlist or fails to render
+├── WarningNotFound (LookupError)     no warning with that id (and locale)
+└── NoEligibleWarning (LookupError)   a segment whose warnings are all unapproved or expired
 """
 
 from __future__ import annotations

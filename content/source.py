@@ -9,11 +9,21 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from content.errors import WarningFileError
 
 Loc = tuple[str | int, ...]
+
+
+class _TextDates(RoundTripConstructor):
+    """Dates stay text so the model validates them (ruamel would raise on 2027-13-01)."""
+
+
+_TextDates.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 def _plain(node: Any) -> Any:
@@ -90,6 +100,7 @@ def read_source(path: Path) -> Source:
     except (OSError, UnicodeDecodeError) as exc:
         raise WarningFileError(f"cannot read file: {exc}", file=str(path)) from exc
     yaml = YAML(typ="rt")
+    yaml.Constructor = _TextDates
     try:
         root = yaml.load(text)
     except MarkedYAMLError as exc:

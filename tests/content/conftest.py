@@ -1,0 +1,59 @@
+"""Fixtures for content tests: the fixture folders and a small library builder."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from content import ContentConfig
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good"
+BAD = FIXTURES / "bad"
+TODAY = date(2027, 1, 1)
+
+
+@pytest.fixture
+def config() -> ContentConfig:
+    """The bank of the fixtures: service number 95500."""
+    return ContentConfig(bank_name={"zh-CN": "示例银行", "en": "Example Bank"}, bank_phone="95500")
+
+
+LibraryBuilder = Callable[..., Path]
+
+
+@pytest.fixture
+def build_library(tmp_path: Path) -> LibraryBuilder:
+    """Write copies of the good zh-CN fixture under new ids, locales and review dates."""
+    yaml = YAML()
+    base = yaml.load((GOOD / "zh-CN" / "impersonating-authorities.yaml").read_text("utf-8"))
+    root = tmp_path / "library"
+
+    def build(
+        warning_id: str,
+        locales: tuple[str, ...] = ("zh-CN",),
+        *,
+        expires: str = "2027-11-30",
+        approved_by: str = "王敏（风险管理部）",
+        variants: tuple[str, ...] = ("a", "b"),
+    ) -> Path:
+        for locale in locales:
+            doc = copy.deepcopy(base)
+            doc["id"], doc["locale"] = warning_id, locale
+            doc["review"]["expires"] = expires
+            doc["review"]["approved_by"] = approved_by
+            stories = [doc["variants"][i % 2] for i in range(len(variants))]
+            doc["variants"] = [copy.deepcopy(v) for v in stories]
+            for story, name in zip(doc["variants"], variants, strict=True):
+                story["id"] = name
+            (root / locale).mkdir(parents=True, exist_ok=True)
+            with (root / locale / f"{warning_id}.yaml").open("w", encoding="utf-8") as out:
+                yaml.dump(doc, out)
+        return root
+
+    return build
