@@ -1,0 +1,203 @@
+"""Push channel adapters behind one small interface: webhook (DESIGN.md), JPush v3, a mock."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Protocol
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from delivery.clock import utcnow
+from delivery.errors import PermanentGatewayError, RetryableGatewayError
+
+log = logging.getLogger(__name__)
+Timeout = tuple[float, float]
+DEFAULT_TIMEOUT: Timeout = (3.05, 15.0)  # connect, read
+RETRYABLE_4XX = frozenset({408, 409, 425, 429})
+
+
+@dataclass(frozen=True)
+class PushPayload:
+    """What leaves the bank for one push: ids and copy only, no other personal data."""
+
+    id: str
+    customer_id: str
+    title: str
+    body: str
+    image_url: str = ""
+    deep_link: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """The payload as the webhook sends it."""
+        return {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "title": self.title,
+            "body": self.body,
+            "image_url": self.image_url,
+            "deep_link": self.deep_link,
+        }
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """Per-message outcome of one send: accepted, rejected (id → reason), or to retry later."""
+
+    accepted: tuple[str, ...] = ()
+    rejected: dict[str, str] = field(default_factory=dict)
+    deferred: dict[str, str] = field(default_factory=dict)
+    retry_after: float | None = None
+
+
+class PushAdapter(Protocol):
+    """A push channel: sends up to ``max_batch`` payloads, raising GatewayError on failure."""
+
+    max_batch: int
+
+    def send(self, batch: Sequence[PushPayload], idempotency_key: str) -> SendResult:
+        """Send one batch; ids are stable across retries and so is ``idempotency_key``."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def batch_key(ids: Iterable[str]) -> str:
+    """The Idempotency-Key of a batch: the same ids give the same key, in any order."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:40]
+
+
+def sign(secret: bytes, body: bytes) -> str:
+    """The ``X-Fanzha-Signature`` header value for ``body``."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds (delta-seconds or an HTTP date); None when absent or bad."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def pooled_session(pool_size: int = 8) -> requests.Session:
+    """A requests Session with a connection pool (no automatic retries: the dispatcher retries)."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def post(
+    session: requests.Session, url: str, timeout: Timeout, *, check: bool = True, **kwargs: object
+) -> requests.Response:
+    """POST with a timeout; transport failures (and retryable statuses if ``check``) raise."""
+    try:
+        response = session.post(url, timeout=timeout, **kwargs)  # type: ignore[arg-type]
+    except requests.Timeout as exc:
+        raise RetryableGatewayError(f"timeout: {type(exc).__name__}") from exc
+    except requests.ConnectionError as exc:
+        raise RetryableGatewayError(f"connection: {type(exc).__name__}") from exc
+    status = response.status_code
+    if not check:
+        return response
+    if status in (429, 503):
+        after = parse_retry_after(response.headers.get("Retry-After"))
+        raise RetryableGatewayError(f"http {status}", retry_after=after)
+    if status >= 500 or status in RETRYABLE_4XX:
+        raise RetryableGatewayError(f"http {status}")
+    return response
+
+
+class WebhookAdapter:
+    """The bank's push gateway: JSON batches, Idempotency-Key and an HMAC signature."""
+
+    def __init__(
+        self,
+        url: str,
+        secret: str | bytes,
+        *,
+        max_batch: int = 500,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.url = url
+        self.secret = secret.encode() if isinstance(secret, str) else secret
+        self.max_batch = max_batch
+        self.timeout = timeout
+        self.session = session or pooled_session()
+
+    def send(self, batch: Sequence[PushPayload], idempotency_key: str) -> SendResult:
+        """POST one batch and read which messages the gateway accepted or rejected."""
+        body = json.dumps(
+            {"messages": [p.to_json() for p in batch]}, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": idempotency_key,
+            "X-Fanzha-Signature": sign(self.secret, body),
+        }
+        response = post(self.session, self.url, self.timeout, data=body, headers=headers)
+        if response.status_code >= 400:
+            raise PermanentGatewayError(f"http {response.status_code}")
+        try:
+            answer = response.json()
+            accepted = {str(i) for i in answer.get("accepted", [])}
+            rejected = {
+                str(r["id"]): str(r.get("reason", "rejected")) for r in answer.get("rejected", [])
+            }
+        except (ValueError, AttributeError, KeyError, TypeError) as exc:
+            raise RetryableGatewayError("gateway answered 2xx without a readable body") from exc
+        sent = [p.id for p in batch]
+        # An id the gateway did not mention was not taken: send it again later.
+        deferred = {i: "not acknowledged" for i in sent if i not in accepted and i not in rejected}
+        return SendResult(tuple(i for i in sent if i in accepted), rejected, deferred)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+
+class MockAdapter:
+    """An in-memory push channel for tests: records batches, rejects or fails on request."""
+
+    def __init__(self, *, max_batch: int = 500, reject: dict[str, str] | None = None) -> None:
+        self.max_batch = max_batch
+        self.reject = dict(reject or {})
+        self.failures: list[Exception] = []
+        self.batches: list[tuple[str, list[PushPayload]]] = []
+
+    def fail_next(self, *errors: Exception) -> None:
+        """Raise these errors on the next sends, one per send."""
+        self.failures.extend(errors)
+
+    def send(self, batch: Sequence[PushPayload], idempotency_key: str) -> SendResult:
+        """Record the batch, or raise the next scripted failure."""
+        if self.failures:
+            raise self.failures.pop(0)
+        self.batches.append((idempotency_key, list(batch)))
+        rejected = {p.id: self.reject[p.id] for p in batch if p.id in self.reject}
+        return SendResult(tuple(p.id for p in batch if p.id not in rejected), rejected)
+
+    @property
+    def sent_ids(self) -> list[str]:
+        """Every accepted id, in order, repeats included."""
+        return [p.id for _, batch in self.batches for p in batch if p.id not in self.reject]
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,233 @@
+"""Recording outcomes: one transaction per batch, only for rows this worker still leases."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from delivery.adapters import SendResult
+from delivery.clock import to_db
+from delivery.feed_channel import FeedChannel
+from delivery.models import (
+    CANCELLED,
+    CLAIMED,
+    DEAD,
+    DELIVERED,
+    PENDING,
+    REJECTED,
+    SUPPRESSED,
+    DeliveryEvent,
+    Message,
+)
+
+if TYPE_CHECKING:
+    from delivery.dispatcher import DispatchConfig, DispatchStats
+
+_m = Message.__table__
+_events = DeliveryEvent.__table__
+_TS = _m.c.due_at.type
+_SET_STATE = (
+    sa.update(_m)
+    .where(_m.c.id == sa.bindparam("_id"))
+    .values(
+        state=sa.bindparam("_state"),
+        reason=sa.bindparam("_reason"),
+        last_error=sa.bindparam("_error"),
+        attempts=sa.bindparam("_attempts"),
+        due_at=sa.bindparam("_due", type_=_TS),
+        next_attempt_at=sa.bindparam("_next", type_=_TS),
+        sent_at=sa.bindparam("_sent", type_=_TS),
+        updated_at=sa.bindparam("_now", type_=_TS),
+        lease_until=None,
+        claimed_by=None,
+    )
+)
+
+
+class Recorder:
+    """Writes the dispatcher's outcomes with their delivery events."""
+
+    def __init__(self, engine: Engine, config: DispatchConfig, rng: random.Random) -> None:
+        self.engine = engine
+        self.config = config
+        self.rng = rng
+
+    @staticmethod
+    def _own(conn: Connection, ids: Iterable[str], worker: str, now: datetime) -> set[str]:
+        """Lock this worker's rows; rows whose lease was lost to another worker are left alone."""
+        rows = conn.execute(
+            sa.update(_m)
+            .where(_m.c.id.in_(list(ids)), _m.c.state == CLAIMED, _m.c.claimed_by == worker)
+            .values(updated_at=to_db(now))
+            .returning(_m.c.id)
+        ).all()
+        return {r[0] for r in rows}
+
+    def _write(
+        self,
+        conn: Connection,
+        changes: list[dict[str, Any]],
+        batch: pd.DataFrame,
+        kinds: dict[str, tuple[str, str]],
+        now: datetime,
+    ) -> None:
+        if not changes:
+            return
+        conn.execute(_SET_STATE, changes)
+        meta = batch.set_index("id")[["campaign_id", "customer_id"]]
+        stamp = to_db(now)
+        conn.execute(
+            sa.insert(_events),
+            [
+                {
+                    "message_id": i,
+                    "campaign_id": meta.at[i, "campaign_id"],
+                    "customer_id": meta.at[i, "customer_id"],
+                    "kind": kind,
+                    "at": stamp,
+                    "detail": detail[:500],
+                }
+                for i, (kind, detail) in kinds.items()
+            ],
+        )
+
+    @staticmethod
+    def _row(row: Any, now: datetime, **changes: Any) -> dict[str, Any]:
+        base = {
+            "_id": row.id,
+            "_state": row.state,
+            "_reason": None,
+            "_error": row.last_error,
+            "_attempts": int(row.attempts),
+            "_due": to_db(row.due_at),
+            "_next": None,
+            "_sent": None,
+            "_now": to_db(now),
+        }
+        base.update(changes)
+        return base
+
+    def decisions(
+        self, decided: pd.DataFrame, batch: pd.DataFrame, now: datetime, worker: str
+    ) -> DispatchStats:
+        """Cancellations, suppressions and deferrals decided by the send-time rules."""
+        from delivery.dispatcher import DispatchStats
+
+        stats = DispatchStats()
+        rows = batch.set_index("id", drop=False).loc[decided["id"]]
+        state = {"cancelled": CANCELLED, "suppressed": SUPPRESSED, "deferred": PENDING}
+        with self.engine.begin() as conn:
+            mine = self._own(conn, decided["id"], worker, now)
+            changes, kinds = [], {}
+            for row, d in zip(
+                rows.itertuples(index=False), decided.itertuples(index=False), strict=True
+            ):
+                if row.id not in mine:
+                    continue
+                due = to_db(d.due_at) if d.kind == "deferred" else to_db(row.due_at)
+                reason = None if d.kind == "deferred" else str(d.reason)[:64]
+                changes.append(self._row(row, now, _state=state[d.kind], _reason=reason, _due=due))
+                kinds[row.id] = (d.kind, str(d.reason))
+                setattr(stats, d.kind, getattr(stats, d.kind) + 1)
+            self._write(conn, changes, batch, kinds, now)
+        return stats
+
+    def feed(
+        self, channel: FeedChannel, rows: pd.DataFrame, now: datetime, worker: str
+    ) -> DispatchStats:
+        """Write feed items and mark their messages delivered, in one transaction."""
+        from delivery.dispatcher import DispatchStats
+
+        with self.engine.begin() as conn:
+            mine = self._own(conn, rows["id"], worker, now)
+            rows = rows[rows["id"].isin(mine)]
+            channel.write(conn, rows, now)
+            changes = [
+                self._row(
+                    r,
+                    now,
+                    _state=DELIVERED,
+                    _attempts=int(r.attempts) + 1,
+                    _sent=to_db(now),
+                    _error=None,
+                )
+                for r in rows.itertuples(index=False)
+            ]
+            self._write(conn, changes, rows, {i: ("delivered", "feed") for i in rows["id"]}, now)
+        return DispatchStats(delivered=len(changes))
+
+    def sent(
+        self, chunk: pd.DataFrame, result: SendResult, now: datetime, worker: str
+    ) -> DispatchStats:
+        """The gateway's answer: delivered, rejected, retried later or dead-lettered."""
+        from delivery.dispatcher import DispatchStats
+
+        stats = DispatchStats()
+        changes, kinds = [], {}
+        accepted = set(result.accepted)
+        for row in chunk.itertuples(index=False):
+            attempts = int(row.attempts) + 1
+            if row.id in accepted:
+                changes.append(
+                    self._row(
+                        row,
+                        now,
+                        _state=DELIVERED,
+                        _attempts=attempts,
+                        _sent=to_db(now),
+                        _error=None,
+                    )
+                )
+                kinds[row.id], stats.delivered = ("delivered", ""), stats.delivered + 1
+            elif row.id in result.rejected:
+                why = result.rejected[row.id]
+                changes.append(
+                    self._row(
+                        row,
+                        now,
+                        _state=REJECTED,
+                        _attempts=attempts,
+                        _reason=why[:64],
+                        _error=why[:500],
+                    )
+                )
+                kinds[row.id], stats.rejected = ("rejected", why), stats.rejected + 1
+            else:
+                why = result.deferred.get(row.id, "no answer")
+                if attempts >= self.config.max_attempts:
+                    changes.append(
+                        self._row(
+                            row,
+                            now,
+                            _state=DEAD,
+                            _attempts=attempts,
+                            _reason="max_attempts",
+                            _error=why[:500],
+                        )
+                    )
+                    kinds[row.id], stats.dead = ("dead", why), stats.dead + 1
+                    continue
+                delay = self.config.backoff.delay(attempts, self.rng, result.retry_after)
+                changes.append(
+                    self._row(
+                        row,
+                        now,
+                        _state=PENDING,
+                        _attempts=attempts,
+                        _error=why[:500],
+                        _next=to_db(now + timedelta(seconds=delay)),
+                    )
+                )
+                kinds[row.id], stats.retried = ("retry", why), stats.retried + 1
+        with self.engine.begin() as conn:
+            mine = self._own(conn, chunk["id"], worker, now)
+            changes = [c for c in changes if c["_id"] in mine]
+            kinds = {i: k for i, k in kinds.items() if i in mine}
+            self._write(conn, changes, chunk, kinds, now)
+        return stats

@@ -1,0 +1,132 @@
+"""Send-time rules applied to a claimed batch: opt-outs, suppressions, quiet hours, caps.
+
+They run when a message is about to go out (not only at enqueue), because a preference can
+change, and retries, rate spreading and triggers can move a push into quiet hours.
+Vectorized over the batch; lookups are one query per batch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from delivery.clock import to_db
+from delivery.models import CLAIMED, DELIVERED, PUSH, SENT, Message, Preference, Suppression
+from delivery.schedule import QuietHours, to_utc
+
+_m = Message.__table__
+_prefs = Preference.__table__
+_supp = Suppression.__table__
+CAP_IN_FLIGHT_DEFER = timedelta(seconds=60)
+
+
+def _decisions(ids: pd.Series, kind: str, reason: pd.Series | str) -> pd.DataFrame:
+    return pd.DataFrame({"id": ids, "kind": kind, "reason": reason, "due_at": pd.NaT})
+
+
+def opt_outs(conn: Connection, batch: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """Messages to cancel because the customer opted out or is suppressed."""
+    customers = sorted(batch["customer_id"].unique())
+    prefs = pd.DataFrame(
+        conn.execute(
+            sa.select(
+                _prefs.c.customer_id,
+                _prefs.c.push_opt_out,
+                _prefs.c.all_opt_out,
+                _prefs.c.personalization_opt_out,
+            ).where(_prefs.c.customer_id.in_(customers))
+        ).all(),
+        columns=["customer_id", "push_opt_out", "all_opt_out", "personalization_opt_out"],
+    )
+    supp = pd.DataFrame(
+        conn.execute(
+            sa.select(_supp.c.customer_id, _supp.c.reason).where(
+                _supp.c.customer_id.in_(customers),
+                sa.or_(_supp.c.until.is_(None), _supp.c.until > to_db(now)),
+            )
+        ).all(),
+        columns=["customer_id", "supp_reason"],
+    )
+    rows = batch[["id", "customer_id", "channel", "segment"]].merge(prefs, "left", "customer_id")
+    rows = rows.merge(supp, "left", "customer_id")
+    is_push = rows["channel"] == PUSH
+    # Broadest reason first, matching the feed API's cancellations.
+    reason = np.select(
+        [
+            rows["supp_reason"].notna(),
+            rows["all_opt_out"].fillna(False).astype(bool),
+            rows["push_opt_out"].fillna(False).astype(bool) & is_push,
+            rows["personalization_opt_out"].fillna(False).astype(bool) & (rows["segment"] != ""),
+        ],
+        [
+            "suppressed:" + rows["supp_reason"].fillna("").astype(str),
+            "opt_out_all",
+            "opt_out_push",
+            "opt_out_personalization",
+        ],
+        default="",
+    )
+    hit = reason != ""
+    return _decisions(
+        rows.loc[hit, "id"], "cancelled", pd.Series(reason[hit], index=rows.index[hit])
+    )
+
+
+def quiet_deferrals(pushes: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """Pushes whose customer is in quiet hours now, with the next allowed time (UTC)."""
+    out = []
+    spec = pushes[pushes["quiet_hours"].fillna("") != ""]
+    for (zone, quiet), group in spec.groupby(["timezone", "quiet_hours"], sort=False):
+        local_now = pd.Series(
+            pd.Timestamp(now).tz_convert(zone).tz_localize(None), index=group.index
+        )
+        allowed = QuietHours.parse(quiet).next_allowed(local_now)
+        moved = allowed != local_now
+        if moved.any():
+            frame = _decisions(group.loc[moved, "id"], "deferred", "quiet_hours")
+            frame["due_at"] = to_utc(allowed[moved], zone)
+            out.append(frame)
+    return pd.concat(out, ignore_index=True) if out else _decisions(pd.Series(dtype=str), "", "")
+
+
+def _push_counts(
+    conn: Connection, customers: list[str], where: sa.ColumnElement[bool]
+) -> pd.Series:
+    rows = conn.execute(
+        sa.select(_m.c.customer_id, sa.func.count())
+        .where(_m.c.customer_id.in_(customers), _m.c.channel == PUSH, where)
+        .group_by(_m.c.customer_id)
+    ).all()
+    return pd.Series({r[0]: int(r[1]) for r in rows}, dtype="int64")
+
+
+def cap_decisions(
+    conn: Connection, pushes: pd.DataFrame, now: datetime, worker: str
+) -> pd.DataFrame:
+    """Pushes over the customer's frequency cap (across campaigns): suppressed or deferred."""
+    capped = pushes[pushes["cap_max"].notna() & pushes["cap_days"].notna()]
+    if capped.empty:
+        return _decisions(pd.Series(dtype=str), "", "")
+    customers = sorted(capped["customer_id"].unique())
+    in_flight = _push_counts(conn, customers, (_m.c.state == CLAIMED) & (_m.c.claimed_by != worker))
+    out = []
+    for days, group in capped.groupby("cap_days"):
+        since = to_db(now - timedelta(days=int(days)))
+        sent = _push_counts(
+            conn, customers, _m.c.state.in_((SENT, DELIVERED)) & (_m.c.sent_at > since)
+        )
+        group = group.sort_values(["due_at", "id"])
+        rank = group.groupby("customer_id").cumcount()
+        done = group["customer_id"].map(sent).fillna(0).astype(int) + rank
+        busy = done + group["customer_id"].map(in_flight).fillna(0).astype(int)
+        over = done >= group["cap_max"].astype(int)
+        wait = ~over & (busy >= group["cap_max"].astype(int))
+        out.append(_decisions(group.loc[over, "id"], "suppressed", "frequency_cap"))
+        deferred = _decisions(group.loc[wait, "id"], "deferred", "cap_in_flight")
+        deferred["due_at"] = pd.Timestamp(now + CAP_IN_FLIGHT_DEFER)
+        out.append(deferred)
+    return pd.concat(out, ignore_index=True)
