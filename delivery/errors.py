@@ -1,13 +1,13 @@
 """Errors of the delivery package.
 
-    DeliveryError (Exception)
-    ├── StoreError (RuntimeError)         the database cannot be reached or is not initialised
-    ├── GatewayError (RuntimeError)       a gateway call failed
-    │   ├── RetryableGatewayError         5xx, timeouts, dropped connections, 429/503 (retry_after)
-    │   └── PermanentGatewayError         4xx other than 429: not retried
-    ├── ScheduleError (ValueError)        a cadence, quiet-hour or rate spec that cannot be used
-    ├── TokenError (PermissionError)      a missing, tampered, expired or wrong-key feed token
-    └── MessageNotFound (LookupError)     no such message or feed item (for this customer)
+DeliveryError (Exception)
+├── StoreError (RuntimeError)         the database cannot be reached or is not initialised
+├── GatewayError (RuntimeError)       a gateway call failed
+│   ├── RetryableGatewayError         5xx, timeouts, dropped connections, 429/503 (retry_after)
+│   └── PermanentGatewayError         4xx other than 429: not retried
+├── ScheduleError (ValueError)        a cadence, quiet-hour or rate spec that cannot be used
+├── TokenError (PermissionError)      a missing, tampered, expired or wrong-key feed token
+└── MessageNotFound (LookupError)     no such message or feed item (for this customer)
 """
 
 from __future__ import annotations
