@@ -40,7 +40,10 @@ __all__ = [
 ]
 
 FACINGS = ("right", "left")
-SUPERSAMPLE = 3  # draw at 3× and shrink with LANCZOS: smooth edges without antialiasing
+# draw at N× and shrink with LANCZOS: Pillow does not antialias shapes itself. Scenes are
+# mostly straight edges and large, so 2× is enough there and keeps them fast.
+SUPERSAMPLE = 3
+SCENE_SUPERSAMPLE = 2
 Box = tuple[int, int, int, int]
 
 
@@ -118,5 +121,5 @@ def draw_scene(img: Image.Image, scene: str, box: Box, asset_dir: Path | None = 
     else:
         from renderer.characters._scenes import render_scene
 
-        layer = render_scene(scene, w, h, SUPERSAMPLE)
+        layer = render_scene(scene, w, h, SCENE_SUPERSAMPLE)
     _assets.composite(img, layer, box)
