@@ -147,7 +147,8 @@ def render_one(
     manifest = render_single(
         Workspace(settings), warning, fmt, segment, locale, variant, layout, large_text, out
     )
-    return f"wrote {out} ({manifest.width}x{manifest.height}) and {out}.json"
+    width, height = manifest.size_px
+    return f"wrote {out} ({width}x{height} px) and {out}.json"
 
 
 def posters(campaign: Path, out: Path, settings: Settings) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -70,7 +69,7 @@ def render_cards(
     table = pd.DataFrame(
         rows, columns=["warning_id", "variant", "copy_locale", "segment", "large_text"]
     )
-    table["image_key"] = [Path(m.image_path).name for m in manifests]
+    table["image_key"] = [m.image_key for m in manifests]
     table["alt_text"] = [m.alt_text for m in manifests]
     return table
 
