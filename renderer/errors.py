@@ -1,10 +1,10 @@
 """Errors of the renderer package.
 
-    RenderError (Exception)
-    ├── TextOverflowError (ValueError)    text that does not fit its box even at the minimum size
-    ├── UnknownFormat (LookupError)       a format name outside card/story/square/banner/poster-a4/poster-a3
-    ├── FontNotFound (LookupError)        no usable CJK font
-    └── AccessibilityError (ValueError)   contrast or text size below the mode's minimum
+RenderError (Exception)
+├── TextOverflowError (ValueError)    text that does not fit its box even at the minimum size
+├── UnknownFormat (LookupError)       a format name outside card/story/square/banner/poster-a4/poster-a3
+├── FontNotFound (LookupError)        no usable CJK font
+└── AccessibilityError (ValueError)   contrast or text size below the mode's minimum
 """
 
 from __future__ import annotations

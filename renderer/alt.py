@@ -1,0 +1,68 @@
+"""Alt text: a one-line description, then the dialogue in reading order."""
+
+from __future__ import annotations
+
+from content.copy import WarningCopy
+
+_LABELS = {
+    "zh": {
+        "elderly": "老人",
+        "young_worker": "年轻职工",
+        "shop_owner": "店主",
+        "scammer_phone": "骗子",
+        "fake_officer": "假警察",
+        "bank_staff": "银行工作人员",
+        "family": "家人",
+        "caption": "旁白",
+    },
+    "en": {
+        "elderly": "Older person",
+        "young_worker": "Young worker",
+        "shop_owner": "Shop owner",
+        "scammer_phone": "Scammer",
+        "fake_officer": "Fake officer",
+        "bank_staff": "Bank staff",
+        "family": "Family member",
+        "caption": "Narrator",
+    },
+}
+
+
+def _zh(locale: str) -> bool:
+    return locale.lower().startswith("zh")
+
+
+def card_alt(copy: WarningCopy, panels: tuple[int, ...]) -> str:
+    """Alt text of a comic card showing the given panels (0-based)."""
+    labels = _LABELS["zh" if _zh(copy.locale) else "en"]
+    if _zh(copy.locale):
+        head = (
+            f"反诈漫画（{len(panels)}格）《{copy.title}》，提醒{copy.scam}；"
+            f"标语“{copy.slogan}”；做法：{copy.action}；反诈专线96110，报警110。"
+        )
+    else:
+        head = (
+            f"Anti-fraud comic ({len(panels)} panels), “{copy.title}”, about {copy.scam}; "
+            f"slogan “{copy.slogan}”; what to do: {copy.action}; anti-fraud line 96110, police 110."
+        )
+    sep = "：" if _zh(copy.locale) else ": "
+    lines = [head]
+    for idx in panels:
+        panel = copy.panels[idx]
+        if panel.caption:
+            lines.append(f"{labels['caption']}{sep}{panel.caption}")
+        lines.extend(f"{labels.get(ln.speaker, ln.speaker)}{sep}{ln.text}" for ln in panel.lines)
+    return "\n".join(lines)
+
+
+def poster_alt(community: str, copies: list[WarningCopy], qr: str) -> str:
+    """Alt text of a poster: where it hangs, the slogan, then each warning's headline."""
+    if not copies or _zh(copies[0].locale):
+        head = (
+            f"{community}反诈海报：“{copies[0].slogan if copies else ''}”；反诈专线96110，报警110"
+        )
+        head += f"；二维码：{qr}。" if qr else "。"
+        return "\n".join([head, *(f"{c.poster_headline or c.title}：{c.action}" for c in copies)])
+    head = f"Anti-fraud poster for {community}: “{copies[0].slogan}”; 96110, police 110"
+    head += f"; QR code: {qr}." if qr else "."
+    return "\n".join([head, *(f"{c.poster_headline or c.title}: {c.action}" for c in copies)])

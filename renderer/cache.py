@@ -1,0 +1,55 @@
+"""Content-addressed render cache: one file per (warning text, format, style, version, type)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from content.copy import WarningCopy
+from renderer.manifest import RENDERER_VERSION, Manifest
+
+
+def cache_key(copy: WarningCopy, fmt: str, style_key: str, ext: str) -> str:
+    """Hash of the copy's fingerprint (text, variant, locale), format, style, renderer version, type."""
+    raw = "|".join((copy.fingerprint(), fmt, style_key, RENDERER_VERSION, ext.lower().lstrip(".")))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+class RenderCache:
+    """A folder of `<key>.<ext>` images, each with its `<key>.<ext>.json` manifest beside it."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+
+    def path(self, key: str, ext: str) -> Path:
+        """Where the image for a key lives."""
+        return self.dir / f"{key}.{ext.lstrip('.')}"
+
+    def get(self, key: str, ext: str) -> Manifest | None:
+        """The cached manifest for a key, or None on a miss (or a half-written entry)."""
+        image = self.path(key, ext)
+        meta = image.with_name(image.name + ".json")
+        if not (image.is_file() and meta.is_file()):
+            return None
+        return Manifest.read(meta, image)
+
+    def put(self, manifest: Manifest, rendered: Path) -> Manifest:
+        """Store a rendered file under its key (atomically) and write its manifest."""
+        ext = rendered.suffix.lstrip(".")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        target = self.path(manifest.cache_key, ext)
+        if rendered.resolve() != target.resolve():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            shutil.copyfile(rendered, tmp)
+            os.replace(tmp, target)
+        stored = _with_path(manifest, target)
+        stored.write(target)
+        return stored
+
+
+def _with_path(manifest: Manifest, path: Path) -> Manifest:
+    from dataclasses import replace
+
+    return replace(manifest, image_path=path)

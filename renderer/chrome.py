@@ -1,0 +1,224 @@
+"""Card chrome: the title band, the slogan stamp and the action/hotline footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw
+
+from content.copy import WarningCopy
+from renderer import text as typeset
+from renderer.canvas import Canvas
+from renderer.comic import Metrics
+from renderer.formats import Format
+from renderer.style import Style
+
+HOTLINE = "96110 / 110"
+STAMP_ANGLE = 7  # degrees anticlockwise: a hand-pressed seal, not a printed label
+
+
+@dataclass(frozen=True)
+class StampPlan:
+    """The slogan seal: its text layout, size and centre on the card."""
+
+    layout: typeset.TextLayout
+    size: tuple[int, int]
+    center: tuple[int, int]
+    pad: int
+    border: int
+
+
+@dataclass(frozen=True)
+class TitlePlan:
+    """The title band and the stamp that sits on it."""
+
+    bottom: int
+    width: int
+    title: typeset.TextLayout
+    stamp: StampPlan
+    accent: int
+
+
+@dataclass(frozen=True)
+class FooterPlan:
+    """The footer band: the one action and the hotlines."""
+
+    top: int
+    width: int
+    height: int
+    action: typeset.TextLayout
+    hotline: typeset.TextLayout
+
+
+def plan_stamp(
+    canvas: Canvas, slogan: str, m: Metrics, min_px: int, large: bool
+) -> tuple[typeset.TextLayout, int, int]:
+    """Fit the slogan into a seal of at most two lines."""
+    width = m.px(300 if large else 250)
+    layout = typeset.fit(
+        canvas.fonts,
+        "stamp",
+        slogan,
+        (0, 0, width, m.px(260)),
+        max_px=max(min_px, m.px(58 if large else 46)),
+        min_px=min_px,
+        spacing=1.3 if large else 1.2,
+        weight="Black",
+        max_lines=2,
+        balance=True,
+    )
+    return layout, m.px(18), max(3, m.px(5))
+
+
+def plan_title(
+    canvas: Canvas, copy: WarningCopy, fmt: Format, m: Metrics, min_px: int, style: Style
+) -> TitlePlan:
+    """Size the title to the band beside the stamp."""
+    margin = m.px(28)
+    stamp_layout, pad, border = plan_stamp(canvas, copy.slogan, m, min_px, style.large_text)
+    sw, sh = typeset.block_size(canvas.fonts, stamp_layout)
+    stamp_size = (sw + 2 * (pad + border), sh + 2 * (pad + border))
+    title_w = fmt.width - 3 * margin - stamp_size[0]
+    title = typeset.fit(
+        canvas.fonts,
+        "title",
+        copy.title,
+        (margin, m.px(22), margin + title_w, m.px(22) + m.px(190)),
+        max_px=m.px(70 if style.large_text else 64),
+        min_px=min_px,
+        spacing=style.line_spacing,
+        weight="Black",
+        max_lines=2,
+        balance=True,
+    )
+    _, th = typeset.block_size(canvas.fonts, title)
+    bottom = max(th, int(stamp_size[1] * 0.8)) + 2 * m.px(24)
+    top_pad = (bottom - th) // 2
+    title = typeset.TextLayout(
+        title.name,
+        title.text,
+        title.lines,
+        title.font_px,
+        title.line_height,
+        title.weight,
+        (margin, top_pad, margin + title_w, top_pad + th),
+    )
+    center = (fmt.width - margin - stamp_size[0] // 2, bottom // 2 + m.px(6))
+    stamp = StampPlan(stamp_layout, stamp_size, center, pad, border)
+    return TitlePlan(bottom, fmt.width, title, stamp, m.px(8))
+
+
+def plan_footer(
+    canvas: Canvas,
+    copy: WarningCopy,
+    fmt: Format,
+    m: Metrics,
+    min_px: int,
+    max_px: int,
+    style: Style,
+) -> FooterPlan:
+    """Size the action text beside the hotlines."""
+    margin = m.px(28)
+    hot = typeset.fit(
+        canvas.fonts,
+        "hotline",
+        HOTLINE,
+        (0, 0, fmt.width // 2, m.px(120)),
+        max_px=max(min_px, m.px(60)),
+        min_px=min_px,
+        spacing=style.line_spacing,
+        weight="Black",
+        max_lines=1,
+    )
+    hw, hh = typeset.block_size(canvas.fonts, hot)
+    action_w = fmt.width - 3 * margin - hw
+    action = typeset.fit(
+        canvas.fonts,
+        "action",
+        copy.action,
+        (0, 0, action_w, m.px(200)),
+        max_px=max_px,
+        min_px=min_px,
+        spacing=style.line_spacing,
+        weight="Bold",
+        max_lines=2,
+        balance=True,
+    )
+    _, ah = typeset.block_size(canvas.fonts, action)
+    height = max(ah, hh) + 2 * m.px(26)
+    top = fmt.height - height
+    action = _at(action, margin, top + (height - ah) // 2, action_w, ah)
+    hot = _at(hot, fmt.width - margin - hw, top + (height - hh) // 2, hw, hh)
+    return FooterPlan(top, fmt.width, height, action, hot)
+
+
+def _at(layout: typeset.TextLayout, x: int, y: int, w: int, h: int) -> typeset.TextLayout:
+    return typeset.TextLayout(
+        layout.name,
+        layout.text,
+        layout.lines,
+        layout.font_px,
+        layout.line_height,
+        layout.weight,
+        (x, y, x + w, y + h),
+    )
+
+
+def draw_title(canvas: Canvas, plan: TitlePlan) -> None:
+    """Navy band with the title in cream and an orange accent rule."""
+    pal = canvas.palette
+    d = canvas.draw
+    d.rectangle((0, 0, plan.width, plan.bottom), fill=pal.navy)
+    d.rectangle((0, plan.bottom - plan.accent, plan.width, plan.bottom), fill=pal.orange)
+    canvas.text(plan.title, pal.navy_text, role="title")
+
+
+def draw_footer(canvas: Canvas, plan: FooterPlan) -> None:
+    """Deep-red band with the action on the left and the hotlines on the right."""
+    pal = canvas.palette
+    d = canvas.draw
+    d.rectangle((0, plan.top, plan.width, plan.top + plan.height), fill=pal.red)
+    d.rectangle((0, plan.top, plan.width, plan.top + max(4, plan.height // 24)), fill=pal.gold)
+    canvas.text(plan.action, pal.red_text, role="body")
+    canvas.text(plan.hotline, pal.red_text, role="display")
+
+
+def draw_stamp(canvas: Canvas, plan: StampPlan) -> None:
+    """The slogan as a slightly rotated red seal with a white double rule."""
+    pal = canvas.palette
+    w, h = plan.size
+    layer = Image.new("RGB", (w, h), pal.red)
+    inner = Canvas(layer, canvas.fonts, pal)
+    d = ImageDraw.Draw(layer)
+    b = plan.border
+    d.rectangle((b, b, w - 1 - b, h - 1 - b), outline=pal.red_text, width=b)
+    d.rectangle(
+        (2 * b + 2, 2 * b + 2, w - 3 - 2 * b, h - 3 - 2 * b),
+        outline=pal.red_text,
+        width=max(1, b // 2),
+    )
+    tw, th = typeset.block_size(canvas.fonts, plan.layout)
+    x, y = (w - tw) // 2, (h - th) // 2
+    layout = _at(plan.layout, x, y, tw, th)
+    cx, cy = plan.center
+    rec = inner.text(layout, pal.red_text, origin=(x, y), align="center", role="display")
+    mask = Image.new("L", (w, h), 255).rotate(
+        STAMP_ANGLE, resample=Image.Resampling.BICUBIC, expand=True
+    )
+    rotated = layer.rotate(STAMP_ANGLE, resample=Image.Resampling.BICUBIC, expand=True)
+    ox, oy = cx - rotated.width // 2, cy - rotated.height // 2
+    canvas.img.paste(rotated, (ox, oy), mask)
+    # the manifest gets the seal's bounding box on the card; contrast was measured on the seal
+    canvas.records.append(
+        type(rec)(
+            rec.name,
+            rec.text,
+            rec.lines,
+            rec.font_px,
+            rec.line_height,
+            (ox, oy, ox + rotated.width, oy + rotated.height),
+            rec.color,
+            rec.contrast,
+            rec.role,
+        )
+    )

@@ -1,0 +1,234 @@
+"""Chinese typesetting: 避头尾 line breaking, unbreakable runs, shrink-to-fit, fallback drawing."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from PIL import ImageDraw
+
+from renderer.errors import TextOverflowError
+from renderer.fonts import FontSet
+
+# W3C clreq / scams.md: characters that may not start a line, and that may not end one.
+NO_START = frozenset("，。、；：？！）」』》〉】〕〗”’…·%,.;:?!)]}>")
+NO_END = frozenset("（「『《〈【〔〖“‘([{<")
+# Unbreakable atoms: paired ellipsis/dash, Latin words and numbers (with inner ./-:'%), spaces.
+_ATOM = re.compile(r"……|——|[A-Za-z0-9]+(?:[.'\-/:,][A-Za-z0-9]+)*%?|\s+|.", re.S)
+
+
+def atoms(text: str) -> list[str]:
+    """Split text into the smallest pieces a line break may fall between."""
+    return _ATOM.findall(text)
+
+
+def groups(text: str) -> list[str]:
+    """Atoms glued by 避头尾: closing marks join the previous unit, opening marks the next."""
+    out: list[str] = []
+    carry = ""  # opening punctuation waiting for the unit it opens
+    for atom in atoms(text):
+        if atom.isspace():
+            if not carry and out and out[-1] != " ":
+                out.append(" ")
+        elif atom[0] in NO_END:
+            carry += atom
+        elif atom[0] in NO_START and not carry:
+            while out and out[-1] == " ":
+                out.pop()  # a closing mark hugs the word before it
+            if out:
+                out[-1] += atom
+            else:
+                out.append(atom)
+        else:
+            out.append(carry + atom)
+            carry = ""
+    if carry:
+        out.append(carry)
+    return out
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """Text laid out in a box: the lines, size, line height and the box they occupy."""
+
+    name: str
+    text: str
+    lines: tuple[str, ...]
+    font_px: int
+    line_height: int
+    weight: str
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 of the text block
+
+    @property
+    def line_spacing(self) -> float:
+        """Line height as a multiple of the font size."""
+        return self.line_height / self.font_px
+
+    def width(self, fonts: FontSet) -> int:
+        """Width of the widest line."""
+        return max((measure(fonts, ln, self.font_px, self.weight) for ln in self.lines), default=0)
+
+
+def measure(fonts: FontSet, text: str, size: int, weight: str = "Regular") -> int:
+    """Advance width of text in pixels, using the fallback face where the main one lacks a glyph."""
+    return _measure(fonts, text, int(size), weight)
+
+
+@functools.lru_cache(maxsize=65536)
+def _measure(fonts: FontSet, text: str, size: int, weight: str) -> int:
+    total = 0.0
+    for run, main in fonts.runs(text):
+        face = fonts.face(size, weight) if main else fonts.fallback_face(size, weight)
+        total += (face or fonts.face(size, weight)).getlength(run)
+    return round(total)
+
+
+def wrap(
+    fonts: FontSet, text: str, size: int, max_width: int, weight: str = "Regular"
+) -> list[str] | None:
+    """Greedy 避头尾 line breaking by real advances; None when a unit is wider than max_width."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for unit in groups(paragraph):
+            if unit == " ":
+                current = current + " " if current else current
+                continue
+            candidate = current + unit
+            if measure(fonts, candidate.rstrip(), size, weight) <= max_width:
+                current = candidate
+                continue
+            if measure(fonts, unit, size, weight) > max_width:
+                return None
+            lines.append(current.rstrip())
+            current = unit
+        lines.append(current.rstrip())
+    return lines
+
+
+def balanced(
+    fonts: FontSet, text: str, size: int, max_width: int, weight: str = "Regular"
+) -> list[str] | None:
+    """Wrap into as few lines as greedy wrapping needs, but with the widest line as short as possible."""
+    lines = wrap(fonts, text, size, max_width, weight)
+    if lines is None or len(lines) < 2:
+        return lines
+    lo, hi, best = size, max_width, lines
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        trial = wrap(fonts, text, size, mid, weight)
+        if trial is not None and len(trial) <= len(lines):
+            best, hi = trial, mid - 1
+        else:
+            lo = mid + 1
+    return best
+
+
+def line_height_for(size: int, spacing: float) -> int:
+    """Pixel line height for a size and spacing factor, never below the factor."""
+    return -(-int(size * spacing * 100) // 100)
+
+
+def fit(
+    fonts: FontSet,
+    name: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    *,
+    max_px: int,
+    min_px: int,
+    spacing: float = 1.3,
+    weight: str = "Regular",
+    max_lines: int | None = None,
+    balance: bool = False,
+) -> TextLayout:
+    """Largest size in [min_px, max_px] at which text fits the box; TextOverflowError otherwise."""
+    found = try_fit(
+        fonts,
+        name,
+        text,
+        box,
+        max_px=max_px,
+        min_px=min_px,
+        spacing=spacing,
+        weight=weight,
+        max_lines=max_lines,
+        balance=balance,
+    )
+    if found is None:
+        x0, y0, x1, y1 = box
+        raise TextOverflowError(
+            f"text box {name!r} ({x1 - x0}x{y1 - y0} px) cannot hold {text!r} "
+            f"even at the minimum size {min_px} px"
+        )
+    return found
+
+
+def try_fit(
+    fonts: FontSet,
+    name: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    *,
+    max_px: int,
+    min_px: int,
+    spacing: float = 1.3,
+    weight: str = "Regular",
+    max_lines: int | None = None,
+    balance: bool = False,
+) -> TextLayout | None:
+    """Like fit, but None instead of an error (binary search over integer sizes)."""
+    x0, y0, x1, y1 = box
+
+    def attempt(size: int) -> TextLayout | None:
+        lines = (balanced if balance else wrap)(fonts, text, size, x1 - x0, weight)
+        if lines is None or (max_lines is not None and len(lines) > max_lines):
+            return None
+        lh = line_height_for(size, spacing)
+        # the last line needs only its glyph height, plus a descent allowance
+        if lh * (len(lines) - 1) + int(size * 1.15) > y1 - y0:
+            return None
+        return TextLayout(name, text, tuple(lines), size, lh, weight, box)
+
+    lo, hi, best = int(min_px), int(max_px), None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        layout = attempt(mid)
+        if layout is None:
+            hi = mid - 1
+        else:
+            best, lo = layout, mid + 1
+    return best
+
+
+def block_size(fonts: FontSet, layout: TextLayout) -> tuple[int, int]:
+    """Width and height of a laid-out block (tight)."""
+    h = layout.line_height * (len(layout.lines) - 1) + int(layout.font_px * 1.15)
+    return layout.width(fonts), h
+
+
+def draw(
+    draw_ctx: ImageDraw.ImageDraw,
+    fonts: FontSet,
+    layout: TextLayout,
+    fill: tuple[int, int, int],
+    align: str = "left",
+    origin: tuple[int, int] | None = None,
+) -> None:
+    """Draw a layout line by line, switching to the fallback face for uncovered characters."""
+    x0, y0, x1, _ = layout.box
+    if origin is not None:
+        x0, y0 = origin
+    width = x1 - x0 if origin is None else layout.width(fonts)
+    ascent = int(layout.font_px * 0.88)  # CJK ideographs sit ~0.88 em above the baseline
+    for i, line in enumerate(layout.lines):
+        line_w = measure(fonts, line, layout.font_px, layout.weight)
+        x = x0 + {"left": 0, "center": (width - line_w) // 2, "right": width - line_w}[align]
+        y = y0 + i * layout.line_height + ascent
+        for run, main in fonts.runs(line):
+            face = fonts.face(layout.font_px, layout.weight)
+            if not main:
+                face = fonts.fallback_face(layout.font_px, layout.weight) or face
+            draw_ctx.text((x, y), run, font=face, fill=fill, anchor="ls")
+            x += face.getlength(run)
