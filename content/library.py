@@ -11,7 +11,7 @@ import pandas as pd
 
 from content.config import IMAGE_FIELDS, CopyContext
 from content.copy import CastMember, Line, Panel, WarningCopy
-from content.errors import WarningFileError, WarningNotFound
+from content.errors import ContentError, WarningFileError, WarningNotFound
 from content.model import PanelModel, VariantModel, WarningModel, parse_warning
 from content.source import read_source
 from content.templating import render_template
@@ -149,7 +149,7 @@ class Library:
                 panels=tuple(_panel(p, image) for p in chosen.comic),
             )
         except ValueError as exc:  # Panel/Line refuse a malformed comic (lint says where)
-            if isinstance(exc, WarningFileError):
+            if isinstance(exc, ContentError):
                 raise
             raise WarningFileError(str(exc), file=str(doc.path)) from exc
 
@@ -163,14 +163,18 @@ class Library:
         ]
         return pd.DataFrame(rows, columns=["warning_id", "locale", "variant", "position"])
 
-    def list_rows(self, today: date | None = None) -> list[dict[str, str]]:
-        """One row per warning for `fanzha content list`."""
+    def list_rows(
+        self, today: date | None = None, primary_locale: str = "zh-CN"
+    ) -> list[dict[str, str]]:
+        """One row per warning for `fanzha content list` (type and variants from the primary)."""
         today = today or date.today()
         rows = []
         for wid in self.ids():
             docs = [self._docs[(wid, loc)] for loc in self.locales(wid)]
+            docs.sort(key=lambda doc: doc.model.locale != primary_locale)
             first = docs[0].model
             statuses = {doc.model.locale: doc.status(today) for doc in docs}
+            statuses = dict(sorted(statuses.items()))
             worst = [f"{s} ({loc})" for loc, s in statuses.items() if s != "approved"]
             rows.append(
                 {

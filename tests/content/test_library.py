@@ -97,10 +97,22 @@ def test_list_rows_and_table(library) -> None:  # type: ignore[no-untyped-def]
     late = library.list_rows(date(2028, 1, 1))
     assert late[0]["status"] == "expired (en); expired (zh-CN)"
     lines = format_table(rows)
-    assert lines[0].split() == ["id", "scam", "audiences", "locales", "variants", "status", "expires"]
+    assert lines[0].split() == [
+        "id",
+        "scam",
+        "audiences",
+        "locales",
+        "variants",
+        "status",
+        "expires",
+    ]
     assert "冒充公检法及政府机关" in lines[2]
-    # columns line up in terminal cells even with CJK text
-    assert lines[2].index("elderly") * 1 != -1
+    # columns line up in terminal cells even with CJK text (a CJK character is two cells)
+    cells = [
+        len(line[: line.index(word)]) + sum(1 for c in line[: line.index(word)] if ord(c) > 0x2E80)
+        for line, word in ((lines[0], "audiences"), (lines[2], "elderly"))
+    ]
+    assert cells[0] == cells[1]
 
 
 def test_duplicate_id_and_locale_is_refused(tmp_path: Path) -> None:
