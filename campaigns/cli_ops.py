@@ -223,16 +223,16 @@ def content_list(settings: Settings, paths: list[Path]) -> str:
     """The library as a table."""
     ws = Workspace(settings if not paths else _with_content(settings, paths))
     rows = ws.library.list_rows(today=date.today())
-    headers = ("id", "scam", "audiences", "locales", "variants", "review", "expires")
+    headers = ("id", "scam", "audiences", "locales", "variants", "status", "expires")
     return table([tuple(r[h] for h in headers) for r in rows], headers)
 
 
 def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
     """Lint problems in the library (or the given paths)."""
-    from content import default_library_path, lint_paths
+    from content import BUNDLED, lint_paths
 
     ws = Workspace(settings)
-    targets = paths or list(settings.content_paths) or [default_library_path()]
+    targets = paths or list(settings.content_paths) or [BUNDLED]
     return [
         Problem(p.file, p.line, p.column, p.message) for p in lint_paths(targets, ws.content_config)
     ]

@@ -59,10 +59,50 @@ def _shape_problems(data: dict, smap: SourceMap) -> list[Problem]:
     try:
         CampaignModel.model_validate(data)
     except ValidationError as exc:
-        problems = [_friendly(err, smap, data) for err in exc.errors()]
+        errors = _fold_typos(exc.errors(), data)
+        problems = [_friendly(err, smap, data) for err in errors]
         unique = {(p.line, p.column, p.message): p for p in problems}
         return sorted(unique.values(), key=lambda p: (p.line, p.column))
     return []
+
+
+def _fold_typos(errors: list[dict[str, Any]], data: dict) -> list[dict[str, Any]]:
+    """A misspelt key ("lable") also makes its real one missing: report only the typo.
+
+    An unknown key is taken as the typo of a missing one when it is close to it, or when it
+    is the only unknown and the only missing key of its mapping.
+    """
+    extra: dict[tuple, list[str]] = {}
+    missing: dict[tuple, list[str]] = {}
+    for e in errors:
+        path = _real_path(tuple(e["loc"]), data)
+        if e["type"] == "extra_forbidden":
+            extra.setdefault(path[:-1], []).append(str(path[-1]))
+        elif e["type"] == "missing":
+            missing.setdefault(path[:-1], []).append(str(e["loc"][-1]))
+    folded: set[tuple[tuple, str]] = set()
+    for parent, keys in extra.items():
+        wanted = missing.get(parent, [])
+        for key in keys:
+            guess = P.closest(key, wanted) or (
+                wanted[0] if len(keys) == 1 and len(wanted) == 1 else None
+            )
+            if guess:
+                folded.add((parent, guess))
+                for e in errors:
+                    if e["type"] == "extra_forbidden" and _real_path(tuple(e["loc"]), data) == (
+                        *parent,
+                        key,
+                    ):
+                        e["suggest"] = guess
+    return [
+        e
+        for e in errors
+        if not (
+            e["type"] == "missing"
+            and (_real_path(tuple(e["loc"]), data)[:-1], str(e["loc"][-1])) in folded
+        )
+    ]
 
 
 def _friendly(err: dict[str, Any], smap: SourceMap, data: dict) -> Problem:
@@ -73,7 +113,12 @@ def _friendly(err: dict[str, Any], smap: SourceMap, data: dict) -> Problem:
     if kind == "extra_forbidden":
         known = _fields_at(CampaignModel, path[:-1])
         key = str(path[-1])
-        return smap.problem(path, f'unknown key "{key}"{P.did_you_mean(key, known)}', key=True)
+        hint = (
+            f' (did you mean "{err["suggest"]}"?)'
+            if err.get("suggest")
+            else P.did_you_mean(key, known)
+        )
+        return smap.problem(path, f'unknown key "{key}"{hint}', key=True)
     if kind == "missing":
         return smap.problem(path[:-1], f'missing required key "{path[-1]}"')
     if kind == "literal_error":

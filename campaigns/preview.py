@@ -25,7 +25,7 @@ def write_preview(ws: Workspace, campaign_path: Path, out: Path) -> Path:
         for wid in seg.warnings:
             for locale in _locales(ws, wid, campaign.locale):
                 ctx = copy_context(ws, campaign, seg.id, locale)
-                for variant in ws.library.variants(wid, locale):
+                for variant in ws.variants(wid, locale):
                     copy = ws.library.resolve(wid, variant=variant, locale=locale, context=ctx)
                     for mode, large in MODES:
                         if seg.large_text and not large:

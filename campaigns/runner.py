@@ -60,7 +60,7 @@ def history(ws: Workspace, customer_ids: pd.Series, now: datetime, days: int = 2
 
 def generic_warnings(ws: Workspace, today) -> list[str]:  # type: ignore[no-untyped-def]
     """Approved warnings that suit anyone (for customers who refused personalization)."""
-    return sorted(ws.library.generic_ids(today=today))
+    return ws.generic_ids(today)
 
 
 def build(

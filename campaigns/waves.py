@@ -105,7 +105,7 @@ def pick_content(
             now=now,
             window_days=window_days,
         )
-        chosen = chosen.rename(columns={"locale": "copy_locale"})
+        chosen = chosen.drop(columns=["segment"]).rename(columns={"locale": "copy_locale"})
         merged = group.merge(chosen, on="customer_id", how="left")
         picks.append(merged)
         # A later wave of the same run must not repeat what this one picked.

@@ -37,12 +37,7 @@ class Workspace:
         """The warning library (bundled, or FANZHA_CONTENT paths)."""
         from content import load_library
 
-        paths = list(self.settings.content_paths) or None
-        return (
-            load_library(paths, config=self.content_config)
-            if paths
-            else load_library(config=self.content_config)
-        )
+        return load_library(list(self.settings.content_paths) or None)
 
     @cached_property
     def schema(self):  # type: ignore[no-untyped-def]
@@ -94,12 +89,33 @@ class Workspace:
         """Lint problems and unapproved/expired warnings among what the campaign sends."""
         from content import lint_paths
 
-        files = self.library.files_for(campaign.warning_ids())
+        files = self.files_for(campaign.warning_ids())
         problems = [
             Problem(p.file, p.line, p.column, p.message)
             for p in lint_paths(files, self.content_config, today=today)
         ]
         return problems
+
+    def files_for(self, warning_ids: set[str]) -> list[Path]:
+        """The library files (every locale) of these warnings."""
+        return sorted(Path(doc.path) for doc in self.library if doc.model.id in warning_ids)
+
+    def variants(self, warning_id: str, locale: str) -> list[str]:
+        """Variant ids of a warning in a locale."""
+        return self.library.get(warning_id, locale).variant_ids()
+
+    def generic_ids(self, today) -> list[str]:  # type: ignore[no-untyped-def]
+        """Approved, unexpired warnings that suit anyone (audience ``all``)."""
+        # The cooling-off notice is a product notice for borrowers, not a generic warning.
+        return sorted(
+            {
+                doc.model.id
+                for doc in self.library
+                if "all" in doc.model.audiences
+                and doc.model.id != "loan-cooling-off"
+                and doc.status(today) == "approved"
+            }
+        )
 
     def require_clean_content(self, campaign: Campaign, today) -> None:  # type: ignore[no-untyped-def]
         """Refuse to go on when the content a campaign uses has problems."""
@@ -112,6 +128,6 @@ def _with_content_fingerprint(campaign: Campaign, ws: Workspace) -> Campaign:
     from dataclasses import replace
 
     digest = hashlib.sha256()
-    for path in sorted(ws.library.files_for(campaign.warning_ids())):
+    for path in ws.files_for(campaign.warning_ids()):
         digest.update(Path(path).read_bytes())
     return replace(campaign, content_fingerprint=digest.hexdigest())

@@ -66,9 +66,10 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
     try:
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # Point at where the broken construct began (an unclosed "[" …) when YAML knows it.
+        mark = exc.context_mark or exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML syntax: {exc.problem or exc.context}"
+        message = f"YAML syntax: {exc.context + ': ' if exc.context else ''}{exc.problem}"
         raise CampaignFileError([Problem(filename, line, col, message)]) from None
     if root is None:
         raise CampaignFileError([Problem(filename, 1, 1, "the file is empty")])

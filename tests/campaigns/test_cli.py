@@ -9,9 +9,24 @@ from click.testing import CliRunner
 from campaigns.cli import cli
 
 DESIGN_COMMANDS = [
-    "demo", "customers generate", "validate", "segment", "explain", "plan", "preview", "render",
-    "posters", "run", "dispatch", "scheduler", "serve", "gateway fake", "token", "content list",
-    "content lint", "report",
+    "demo",
+    "customers generate",
+    "validate",
+    "segment",
+    "explain",
+    "plan",
+    "preview",
+    "render",
+    "posters",
+    "run",
+    "dispatch",
+    "scheduler",
+    "serve",
+    "gateway fake",
+    "token",
+    "content list",
+    "content lint",
+    "report",
 ]
 
 
@@ -60,7 +75,9 @@ def test_generate_is_deterministic_and_reports_what_it_wrote(tmp_path) -> None: 
     runner = CliRunner()
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     for path in (a, b):
-        result = runner.invoke(cli, ["customers", "generate", "--n", "500", "--seed", "3", "--out", str(path)])
+        result = runner.invoke(
+            cli, ["customers", "generate", "--n", "500", "--seed", "3", "--out", str(path)]
+        )
         assert result.exit_code == 0, result.output
         assert "wrote 500 customers" in result.output
     assert a.read_bytes() == b.read_bytes()
