@@ -18,14 +18,16 @@ is scaled to cover the whole box keeping its aspect and cropped around its centr
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
 
 from content.copy import EXPRESSIONS, ROLES, SCENES
 from renderer.characters import _assets
-from renderer.characters._bodies import HEIGHT, WIDTH, draw_figure
+from renderer.characters._bodies import HEAD_CENTRE, HEIGHT, WIDTH, draw_figure
 from renderer.characters._pen import Pen
+from renderer.characters._scenes import render_scene
 from renderer.errors import RenderError
 
 __all__ = [
@@ -59,10 +61,21 @@ def _check(kind: str, name: str, valid: tuple[str, ...]) -> None:
     raise UnknownArtName(f"unknown {kind} {name!r}{hint} (expected one of {', '.join(valid)})")
 
 
-def _size(box: Box) -> tuple[int, int]:
-    x0, y0, x1, y1 = box
+def _check_image(img: Image.Image) -> None:
+    if img.mode not in ("RGB", "RGBA"):
+        raise ValueError(f"cannot draw on a {img.mode} image; convert it to RGB or RGBA")
+
+
+def _pixel_box(box: Box) -> Box:
+    """The box in whole pixels, refusing an empty one."""
+    x0, y0, x1, y1 = (round(v) for v in box)
     if x1 <= x0 or y1 <= y0:
         raise ValueError(f"empty box {box!r}: expected (left, top, right, bottom)")
+    return x0, y0, x1, y1
+
+
+def _size(box: Box) -> tuple[int, int]:
+    x0, y0, x1, y1 = _pixel_box(box)
     return x1 - x0, y1 - y0
 
 
@@ -74,12 +87,14 @@ def _figure_frame(w: int, h: int) -> tuple[float, float, float]:
 
 def character_head(box: Box) -> tuple[int, int]:
     """Where a character drawn in this box has its head centre (for balloon tails)."""
-    w, h = _size(box)
-    scale, ox, oy = _figure_frame(w, h)
-    return round(box[0] + ox + 60 * scale), round(box[1] + oy + 46 * scale)
+    x0, y0, x1, y1 = _pixel_box(box)
+    scale, ox, oy = _figure_frame(x1 - x0, y1 - y0)
+    return round(x0 + ox + HEAD_CENTRE[0] * scale), round(y0 + oy + HEAD_CENTRE[1] * scale)
 
 
+@lru_cache(maxsize=48)
 def _render_character(role: str, expression: str, w: int, h: int) -> Image.Image:
+    """One character facing right as an RGBA layer of w × h; shared, never modify it."""
     ss = SUPERSAMPLE
     layer = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
     scale, ox, oy = _figure_frame(w, h)
@@ -100,6 +115,7 @@ def draw_character(
     _check("role", role, ROLES)
     _check("expression", expression, EXPRESSIONS)
     _check("facing", facing, FACINGS)
+    _check_image(img)
     w, h = _size(box)
     art = _assets.character_asset(asset_dir, role, expression)
     if art is not None:
@@ -108,18 +124,17 @@ def draw_character(
         layer = _render_character(role, expression, w, h)
         if facing == "left":
             layer = ImageOps.mirror(layer)
-    _assets.composite(img, layer, box)
+    _assets.composite(img, layer, _pixel_box(box))
 
 
 def draw_scene(img: Image.Image, scene: str, box: Box, asset_dir: Path | None = None) -> None:
     """Fill box on img (in place) with a flat background for the scene."""
     _check("scene", scene, SCENES)
+    _check_image(img)
     w, h = _size(box)
     art = _assets.scene_asset(asset_dir, scene)
     if art is not None:
         layer = _assets.fit_scene(art, (w, h))
     else:
-        from renderer.characters._scenes import render_scene
-
         layer = render_scene(scene, w, h, SCENE_SUPERSAMPLE)
-    _assets.composite(img, layer, box)
+    _assets.composite(img, layer, _pixel_box(box))

@@ -14,6 +14,7 @@ from renderer.characters._palette import COSTUMES, PHONE, SCREEN, Costume, shade
 from renderer.characters._pen import Pen, Point
 
 WIDTH, HEIGHT = 120.0, 200.0
+HEAD_CENTRE: Point = (HX, HY)
 ARM_W = 11.0
 HAND_R = 6.2
 BACK_SHOULDER: Point = (41.0, 91.0)

@@ -62,12 +62,19 @@ class Pen:
         corners: tuple[bool, bool, bool, bool] | None = None,
     ) -> None:
         """A rounded rectangle (x0, y0, x1, y1)."""
+        x0, y0, x1, y1 = self._bbox(*box)
+        short = min(x1 - x0, y1 - y0)
+        if short < 1:  # too small to see at this size; Pillow refuses degenerate rectangles
+            return
+        width = min(self.px(self.line), max(1, int(short / 2)))
+        if short < 8:  # Pillow fails on tiny rectangles with some corners rounded
+            radius, corners = 0, None
         self.draw.rounded_rectangle(
-            self._bbox(*box),
-            radius=self.px(radius),
+            (x0, y0, x1, y1),
+            radius=min(self.px(radius), int(short / 2)),
             fill=fill,
             outline=self.ink if outline else None,
-            width=self.px(self.line),
+            width=width,
             corners=corners,
         )
 
