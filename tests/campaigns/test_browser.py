@@ -1,0 +1,55 @@
+"""The preview gallery and the report open in headless Chromium with every image loaded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from campaigns.cli_ops import preview
+from campaigns.settings import Settings
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
+    """(images, images loaded, console errors) of a local HTML file, with a screenshot."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.resolve().as_uri())
+        page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))")
+        page.wait_for_load_state("networkidle")
+        total = page.evaluate("document.images.length")
+        loaded = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth > 0).length")
+        page.screenshot(path=str(screenshot), full_page=False)
+        browser.close()
+    return total, loaded, errors
+
+
+def test_preview_gallery_loads_every_image(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from campaigns.demo import example_campaign
+
+    out = tmp_path / "preview"
+    settings = replace(Settings(), db_url=f"sqlite:///{tmp_path / 'x.db'}", render_processes=2)
+    preview(example_campaign(), out, settings)
+    index = out / "index.html"
+    html = index.read_text(encoding="utf-8")
+    assert "file://" not in html and "src='/" not in html  # relative paths only: works offline
+    total, loaded, errors = open_page(index, tmp_path / "preview.png")
+    assert total >= 20
+    assert loaded == total
+    assert errors == []
+    shutil.copyfile(tmp_path / "preview.png", Path("/tmp/fanzha-preview.png"))

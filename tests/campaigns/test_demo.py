@@ -1,0 +1,34 @@
+"""``fanzha demo`` runs end to end in a temporary directory and leaves nothing outside it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from campaigns.cli import cli
+
+
+def test_demo_runs_and_writes_everything_under_out(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--customers", "1500"])
+    assert result.exit_code == 0, result.output
+    assert list(work.iterdir()) == []  # nothing outside --out
+    db = out / "fanzha.db"
+    with sqlite3.connect(db) as conn:
+        states = dict(conn.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
+        feed = conn.execute("SELECT COUNT(*) FROM feed_items").fetchone()[0]
+    assert states.get("delivered", 0) > 0
+    assert len(states) >= 2  # several states: delivered plus pending/suppressed
+    assert feed > 0
+    assert any(p.suffix == ".pdf" for p in (out / "posters").iterdir())
+    cards = list((out / "media").glob("*.webp"))
+    assert cards and all(os.path.getsize(c) > 10_000 for c in cards)
+    assert (out / "samples" / "credit-repair.png").exists()
+    for label in ("held out", "segment elderly", "delivered", "fanzha serve", "demo finished"):
+        assert label in result.output
