@@ -66,17 +66,21 @@ def prepare(messages: pd.DataFrame, now: datetime) -> pd.DataFrame:
     missing = [c for c in REQUIRED if c not in messages.columns]
     if missing:
         raise ValueError(f"messages lack column(s): {', '.join(missing)}")
-    frame = messages.copy()
+    frame = messages.reset_index(drop=True)
     for column, default in DEFAULTS.items():
         if column not in frame.columns:
             frame[column] = default
+        elif default is not None:  # a frame stitched from several sources may have gaps
+            frame[column] = frame[column].fillna(default)
+    empty = [c for c in REQUIRED if frame[c].isna().any()]
+    if empty:
+        # INSERT OR IGNORE would silently drop such rows; refuse them instead.
+        raise ValueError(f"messages with no value in: {', '.join(empty)}")
     bad = ~frame["channel"].isin(CHANNELS)
     if bad.any():
         raise ValueError(f"unknown channel(s): {sorted(frame.loc[bad, 'channel'].unique())}")
     frame["due_at"] = pd.to_datetime(frame["due_at"], utc=True, format="ISO8601")
-    if frame["due_at"].isna().any():
-        raise ValueError("every message needs a due_at")
-    frame = frame.drop_duplicates(KEY, keep="first")
+    frame = frame.drop_duplicates(KEY, keep="first").reset_index(drop=True)
     frame["id"] = message_ids(frame)
     frame["state"], frame["attempts"] = PENDING, 0
     frame["created_at"] = frame["updated_at"] = pd.Timestamp(to_db(now))

@@ -81,6 +81,8 @@ class Cadence:
         if "at" not in spec:
             raise ScheduleError("a cadence needs 'at' (local time, e.g. '09:30')")
         at = parse_hhmm(str(spec["at"]))
+        if "every" in spec and "days" in spec:
+            raise ScheduleError("a cadence takes either 'days' or 'every', not both")
         if "every" in spec:
             match = _EVERY.match(str(spec["every"]))
             if not match:
