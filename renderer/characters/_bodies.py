@@ -91,7 +91,6 @@ def draw_figure(pen: Pen, role: str, expression: str) -> None:
         shade(c.hair, style.brow),
         eyes=style.eyes,
         sly=style.sly and expression == "calm",
-        wrinkles=style.wrinkles,
         mouth_dy=style.mouth_dy,
     )
     style.front(pen, c)

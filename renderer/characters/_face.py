@@ -97,7 +97,6 @@ def draw_face(
     *,
     eyes: str = "plain",
     sly: bool = False,
-    wrinkles: bool = False,
     mouth_dy: float = 0.0,
 ) -> None:
     """Eyes (plain, glasses or sunglasses), brows, nose, mouth and cheeks for one expression."""
@@ -116,9 +115,6 @@ def draw_face(
             pen.ellipse(ex, EYE_Y, 7.2, 6.6, None)
         pen.stroke([(FX - 3, EYE_Y - 1), (FX + 3, EYE_Y - 1)], 2.0)
         pen.stroke([(FX - EYE_DX - 7, EYE_Y - 1), (HX - HRX + 3, EYE_Y - 3)], 2.0)
-    if wrinkles:
-        pen.stroke([(FX - 21, EYE_Y + 8), (FX - 19, EYE_Y + 11)], 1.4)
-        pen.stroke([(FX + 19, EYE_Y + 8), (FX + 17, EYE_Y + 11)], 1.4)
 
 
 def _sunglasses(pen: Pen) -> None:

@@ -57,8 +57,8 @@ def _elderly_costume(pen: Pen, c: Costume) -> None:
 
 
 def _elderly_front(pen: Pen, c: Costume) -> None:
-    fringe = bezier((91.5, 46), (89, 28), (70, 26), (63, 33), 8)
-    fringe += bezier((63, 33), (56, 25), (38, 27), (28.5, 46), 8)[1:]
+    fringe = bezier((89.5, 48), (89, 28), (70, 26), (63, 33), 8)
+    fringe += bezier((63, 33), (56, 25), (38, 27), (30.5, 48), 8)[1:]
     _cap_of_hair(pen, c.hair, fringe)
     pen.stroke([(70, 24), (76, 27)], 1.4)  # a wave in the hair
 
@@ -102,8 +102,8 @@ def _worker_costume(pen: Pen, c: Costume) -> None:
 
 
 def _worker_front(pen: Pen, c: Costume) -> None:
-    spikes = [(91.5, 46), (87, 33), (81, 37), (75, 28), (68, 34), (60, 26), (53, 33), (46, 28)]
-    _cap_of_hair(pen, c.hair, [*spikes, (41, 35), (34, 36), (29, 48)])
+    spikes = [(89.5, 48), (87, 33), (81, 37), (75, 28), (68, 34), (60, 26), (53, 33), (46, 28)]
+    _cap_of_hair(pen, c.hair, [*spikes, (41, 35), (34, 36), (30.5, 48)])
 
 
 # --- shop owner: receding hair, moustache, mustard shirt, green apron ---------------------
@@ -124,8 +124,8 @@ def _shop_costume(pen: Pen, c: Costume) -> None:
 
 
 def _shop_front(pen: Pen, c: Costume) -> None:
-    edge = bezier((91.5, 44), (88, 26), (74, 21), (60, 22), 8)
-    edge += bezier((60, 22), (46, 23), (36, 28), (29, 46), 8)[1:]
+    edge = bezier((89.5, 47), (88, 26), (74, 21), (60, 22), 8)
+    edge += bezier((60, 22), (46, 23), (36, 28), (30.5, 47), 8)[1:]
     _cap_of_hair(pen, c.hair, edge)
     m = [
         (58, 58),
@@ -247,9 +247,9 @@ def _family_costume(pen: Pen, c: Costume) -> None:
 
 
 def _family_front(pen: Pen, c: Costume) -> None:
-    fringe = bezier((91.5, 46), (90, 30), (78, 26), (72, 28), 6)
+    fringe = bezier((89.5, 48), (90, 30), (78, 26), (72, 28), 6)
     fringe += bezier((72, 28), (62, 40), (46, 38), (38, 34), 8)[1:]
-    fringe += [(32, 42), (29, 50)]
+    fringe += [(32, 42), (30.5, 50)]
     _cap_of_hair(pen, c.hair, fringe)
 
 
@@ -262,15 +262,12 @@ class RoleStyle:
     front: Step
     eyes: str = "plain"  # plain, glasses or sunglasses
     sly: bool = False  # a lopsided grin when calm
-    wrinkles: bool = False
     mouth_dy: float = 0.0  # room under a moustache
     brow: float = 0.8  # brow colour as a shade of the hair: grey hair needs darker brows
 
 
 STYLES: dict[str, RoleStyle] = {
-    "elderly": RoleStyle(
-        _elderly_back, _elderly_costume, _elderly_front, "glasses", wrinkles=True, brow=0.55
-    ),
+    "elderly": RoleStyle(_elderly_back, _elderly_costume, _elderly_front, "glasses", brow=0.55),
     "young_worker": RoleStyle(_worker_back, _worker_costume, _worker_front),
     "shop_owner": RoleStyle(_shop_back, _shop_costume, _shop_front, mouth_dy=2.5),
     "scammer_phone": RoleStyle(_scammer_back, _scammer_costume, _scammer_front, "sunglasses", True),
