@@ -126,7 +126,7 @@ def test_hostile_rules_rejected_cleanly(text: str, column: int, needle: str) -> 
     assert needle in str(info.value), str(info.value)
     if column <= len(text):
         assert info.value.column == column, str(info.value)
-    assert isinstance(info.value, RuleSyntaxError | RuleTypeError)
+    assert isinstance(info.value, RuleSyntaxError | RuleTypeError | UnknownColumnError)
 
 
 def test_string_escapes_and_unicode_text_literals() -> None:
