@@ -31,17 +31,19 @@ class CardResult:
 def candidate_layouts(fmt: Format, style: Style) -> list[str]:
     """Layouts to try in order: the style's first, condensed ones last."""
     if fmt.name == "banner":
-        return ["pair-row"]
+        return ["pair-row", "single"]
     if fmt.name == "square":
-        return ["grid4", "pair-row", "pair-col"]
+        return ["grid4", "pair-row", "pair-col", "single"]
     first = "strip4" if style.layout == "four-panel" else "grid4"
     other = "grid4" if first == "strip4" else "strip4"
-    return [first, other, "pair-col"]
+    return [first, other, "pair-col", "single"]
 
 
 def panel_rects(kind: str, area: Box, gutter: int) -> list[Box]:
     """Panel rectangles for a layout kind inside area."""
     x0, y0, x1, y1 = area
+    if kind == "single":
+        return [area]
     if kind in ("strip4", "pair-col"):
         n = 4 if kind == "strip4" else 2
         h = (y1 - y0 - gutter * (n - 1)) // n
@@ -63,7 +65,9 @@ def panel_rects(kind: str, area: Box, gutter: int) -> list[Box]:
 
 
 def panels_for(kind: str, count: int) -> tuple[int, ...]:
-    """Which story panels a layout shows: all four, or the pressure and the right action."""
+    """Which story panels a layout shows: all four, the pressure and the right action, or the pressure."""
+    if kind == "single":
+        return (1,) if count >= 2 else (0,)
     if kind.startswith("pair"):
         return (1, 3) if count >= 4 else tuple(range(min(count, 2)))
     return tuple(range(count))

@@ -51,18 +51,34 @@ class FooterPlan:
 
 
 def plan_stamp(
-    canvas: Canvas, slogan: str, m: Metrics, min_px: int, large: bool
+    canvas: Canvas, slogan: str, m: Metrics, min_px: int, large: bool, wide: bool = False
 ) -> tuple[typeset.TextLayout, int, int]:
-    """Fit the slogan into a seal of at most two lines."""
+    """Fit the slogan into a seal: one line on wide formats if it can, else at most two."""
+    size = max(min_px, m.px(58 if large else 46))
+    spacing = 1.3 if large else 1.2
+    if wide:
+        one = typeset.try_fit(
+            canvas.fonts,
+            "stamp",
+            slogan,
+            (0, 0, m.px(460), m.px(120)),
+            max_px=size,
+            min_px=min_px,
+            spacing=spacing,
+            weight="Black",
+            max_lines=1,
+        )
+        if one is not None:
+            return one, m.px(16), max(3, m.px(5))
     width = m.px(300 if large else 250)
     layout = typeset.fit(
         canvas.fonts,
         "stamp",
         slogan,
         (0, 0, width, m.px(260)),
-        max_px=max(min_px, m.px(58 if large else 46)),
+        max_px=size,
         min_px=min_px,
-        spacing=1.3 if large else 1.2,
+        spacing=spacing,
         weight="Black",
         max_lines=2,
         balance=True,
@@ -75,7 +91,9 @@ def plan_title(
 ) -> TitlePlan:
     """Size the title to the band beside the stamp."""
     margin = m.px(28)
-    stamp_layout, pad, border = plan_stamp(canvas, copy.slogan, m, min_px, style.large_text)
+    stamp_layout, pad, border = plan_stamp(
+        canvas, copy.slogan, m, min_px, style.large_text, wide=fmt.width > fmt.height
+    )
     sw, sh = typeset.block_size(canvas.fonts, stamp_layout)
     stamp_size = (sw + 2 * (pad + border), sh + 2 * (pad + border))
     title_w = fmt.width - 3 * margin - stamp_size[0]
@@ -206,7 +224,9 @@ def draw_stamp(canvas: Canvas, plan: StampPlan) -> None:
         STAMP_ANGLE, resample=Image.Resampling.BICUBIC, expand=True
     )
     rotated = layer.rotate(STAMP_ANGLE, resample=Image.Resampling.BICUBIC, expand=True)
-    ox, oy = cx - rotated.width // 2, cy - rotated.height // 2
+    edge = max(4, plan.border * 2)  # the whole seal stays on the card, never clipped
+    ox = min(max(edge, cx - rotated.width // 2), canvas.img.width - rotated.width - edge)
+    oy = min(max(edge, cy - rotated.height // 2), canvas.img.height - rotated.height - edge)
     canvas.img.paste(rotated, (ox, oy), mask)
     # the manifest gets the seal's bounding box on the card; contrast was measured on the seal
     canvas.records.append(

@@ -1,0 +1,149 @@
+"""Comic cards: every format in both modes fits, meets accessibility minimums, writes a manifest."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from PIL import Image
+
+from renderer import FORMATS, RenderCache, Style, render_card
+from renderer.errors import TextOverflowError, UnknownFormat
+from tests.renderer.conftest import AUTHORITIES
+
+CARD_FORMATS = [name for name, f in FORMATS.items() if f.kind == "card"]
+
+
+def _inside(inner, outer) -> bool:
+    return (
+        outer[0] <= inner[0] <= inner[2] <= outer[2]
+        and outer[1] <= inner[1] <= inner[3] <= outer[3]
+    )
+
+
+@pytest.mark.parametrize("fmt", CARD_FORMATS)
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_card_renders_within_limits(tmp_path, warning, fmt, large) -> None:
+    out = tmp_path / f"{fmt}.png"
+    if fmt == "banner" and large:
+        # 675 px tall cannot always hold a panel's three lines at 52 px: a clean, named refusal
+        try:
+            render_card(warning, fmt, Style(large_text=large), out=out)
+        except TextOverflowError as err:
+            assert "'panel" in str(err) and not out.exists()
+            return
+    m = render_card(warning, fmt, Style(large_text=large), out=out)
+    img = Image.open(out)
+    assert img.size == (FORMATS[fmt].width, FORMATS[fmt].height)
+    data = json.loads((tmp_path / f"{fmt}.png.json").read_text(encoding="utf-8"))
+    assert data["format"] == fmt and data["size_px"] == list(img.size)
+    assert data["min_contrast"] >= (7.0 if large else 4.5)
+    names = {b["name"] for b in data["text_boxes"]}
+    assert {"title", "stamp", "action", "hotline"} <= names
+    minimum = FORMATS[fmt].body_min_px(large)
+    for box in data["text_boxes"]:
+        assert _inside(box["box"], (0, 0, *img.size)), box
+        assert box["contrast"] >= (7.0 if large else 4.5)
+        if box["role"] in ("body", "caption"):
+            assert box["font_px"] >= minimum
+        if large and len(box["lines"]) > 1:
+            assert box["line_spacing"] >= 1.3
+        assert "".join(box["lines"]).replace(" ", "") == box["text"].replace(" ", "").replace(
+            "\n", ""
+        )
+    assert m.alt_text.splitlines()[0]  # one-line description first
+    assert data["cache_key"] == m.cache_key
+
+
+def test_large_text_on_a_phone_card_is_at_least_52px(tmp_path) -> None:
+    m = render_card(AUTHORITIES, "card", Style(large_text=True), out=tmp_path / "c.png")
+    body = [t for t in m.text_boxes if t.role in ("body", "caption")]
+    assert body and min(t.font_px for t in body) >= 52
+
+
+def test_balloons_stay_inside_their_panels_and_off_faces(tmp_path) -> None:
+    m = render_card(AUTHORITIES, "card", Style(layout="grid"), out=tmp_path / "g.png")
+    panels = [t for t in m.text_boxes if t.name.startswith("panel")]
+    assert len(panels) == sum(len(p.lines) + bool(p.caption) for p in AUTHORITIES.panels)
+    # text boxes of one panel never overlap each other
+    for a in panels:
+        for b in panels:
+            if a is not b and a.name.split(".")[0] == b.name.split(".")[0]:
+                ax0, ay0, ax1, ay1 = a.box
+                bx0, by0, bx1, by1 = b.box
+                assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0
+
+
+def test_alt_text_lists_the_dialogue_in_reading_order(tmp_path) -> None:
+    m = render_card(AUTHORITIES, "story", Style(), out=tmp_path / "s.png")
+    lines = m.alt_text.splitlines()
+    assert "警察不会在电话里办案" in lines[0]
+    dialogue = [ln.split("：", 1)[1] for ln in lines[1:]]
+    expected = []
+    for p in AUTHORITIES.panels:
+        expected += [p.caption, *(ln.text for ln in p.lines)]
+    assert dialogue == expected
+
+
+def test_text_too_long_for_any_layout_names_the_box(tmp_path) -> None:
+    long = dataclasses.replace(
+        AUTHORITIES.panels[1],
+        caption="对方让他保密转账" * 2,
+        lines=tuple(
+            dataclasses.replace(ln, text=ln.text * 8) for ln in AUTHORITIES.panels[1].lines
+        ),
+    )
+    copy = dataclasses.replace(
+        AUTHORITIES, panels=(AUTHORITIES.panels[0], long, *AUTHORITIES.panels[2:])
+    )
+    with pytest.raises(TextOverflowError, match="panel2"):
+        render_card(copy, "banner", Style(large_text=True), out=tmp_path / "x.png")
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_unknown_format_lists_known_ones(tmp_path) -> None:
+    with pytest.raises(UnknownFormat, match="card, story"):
+        render_card(AUTHORITIES, "poster-a5", out=tmp_path / "x.png")
+
+
+def test_cache_hit_returns_the_same_file_without_redrawing(tmp_path, monkeypatch) -> None:
+    cache = RenderCache(tmp_path / "cache")
+    first = render_card(AUTHORITIES, "card", Style(), cache=cache)
+    assert first.image_path == cache.path(first.cache_key, "webp")
+    assert first.image_key == f"{first.cache_key}.webp"
+    import renderer.api as api
+
+    monkeypatch.setattr(
+        api, "render_card_image", lambda *a, **k: pytest.fail("redrew a cached card")
+    )
+    again = render_card(AUTHORITIES, "card", Style(), cache=cache, out=tmp_path / "copy.webp")
+    assert again.cache_key == first.cache_key
+    assert (tmp_path / "copy.webp").read_bytes() == first.image_path.read_bytes()
+    assert (
+        json.loads((tmp_path / "copy.webp.json").read_text(encoding="utf-8"))["cache_key"]
+        == first.cache_key
+    )
+
+
+def test_cache_key_changes_with_text_format_style_and_type() -> None:
+    from renderer import cache_key
+
+    base = cache_key(AUTHORITIES, "card", Style().key(), "webp")
+    changed = dataclasses.replace(AUTHORITIES, slogan="不转账")
+    assert (
+        len(
+            {
+                base,
+                cache_key(changed, "card", Style().key(), "webp"),
+                cache_key(AUTHORITIES, "story", Style().key(), "webp"),
+                cache_key(AUTHORITIES, "card", Style(large_text=True).key(), "webp"),
+                cache_key(AUTHORITIES, "card", Style().key(), "png"),
+                cache_key(
+                    dataclasses.replace(AUTHORITIES, locale="en"), "card", Style().key(), "webp"
+                ),
+            }
+        )
+        == 6
+    )
+    assert base == cache_key(AUTHORITIES, "card", Style().key(), "webp")
