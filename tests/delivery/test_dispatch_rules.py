@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import ClassVar
 
 import pandas as pd
 import pytest
@@ -215,7 +216,7 @@ def test_a_retried_batch_keeps_its_idempotency_key(db_url: str) -> None:
     enqueue(engine, messages(5), now=T0)
 
     class Flaky(MockAdapter):
-        keys: list[str] = []
+        keys: ClassVar[list[str]] = []
 
         def send(self, batch, idempotency_key):  # type: ignore[no-untyped-def]
             self.keys.append(idempotency_key)
