@@ -44,7 +44,10 @@ __all__ = [
 FACINGS = ("right", "left")
 # draw at N× and shrink with LANCZOS: Pillow does not antialias shapes itself. Scenes are
 # mostly straight edges and large, so 2× is enough there and keeps them fast.
+# Poster-sized figures (outlines already 10+ px wide) need only 2×, which keeps them fast.
 SUPERSAMPLE = 3
+LARGE_SUPERSAMPLE = 2
+LARGE = 600  # px: a box side above this counts as poster-sized
 SCENE_SUPERSAMPLE = 2
 Box = tuple[int, int, int, int]
 
@@ -95,7 +98,7 @@ def character_head(box: Box) -> tuple[int, int]:
 @lru_cache(maxsize=48)
 def _render_character(role: str, expression: str, w: int, h: int) -> Image.Image:
     """One character facing right as an RGBA layer of w × h; shared, never modify it."""
-    ss = SUPERSAMPLE
+    ss = SUPERSAMPLE if max(w, h) <= LARGE else LARGE_SUPERSAMPLE
     layer = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
     scale, ox, oy = _figure_frame(w, h)
     pen = Pen(ImageDraw.Draw(layer), scale * ss, (ox * ss, oy * ss))
