@@ -123,6 +123,27 @@ def _pick_slot(
     return code[rows, choice], prior[rows, choice]
 
 
+def _contacted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a segment that are neither held out nor ineligible."""
+    segment = frame["segment"]
+    mask = segment.notna() & (segment != "")
+    for column, wanted in (("holdout", False), ("eligible", True)):
+        if column in frame.columns:
+            mask &= frame[column].fillna(not wanted).astype(bool) == wanted
+    return frame.loc[mask.to_numpy(dtype=bool)]
+
+
+def _slot_table(
+    segments: pd.Index, eligible: dict[str, list[str]], warnings: pd.Index
+) -> tuple[np.ndarray, np.ndarray]:
+    """(k per segment, segments x slots matrix of warning codes)."""
+    k_of = np.array([len(eligible[s]) for s in segments], dtype=np.int64)
+    slots = np.zeros((len(segments), int(k_of.max(initial=1))), dtype=np.int64)
+    for i, segment in enumerate(segments):
+        slots[i, : k_of[i]] = warnings.get_indexer(eligible[segment])
+    return k_of, slots
+
+
 def select_warnings(
     assignments: pd.DataFrame,
     segment_warnings: Mapping[str, Sequence[str]],
@@ -138,85 +159,98 @@ def select_warnings(
 
     `assignments` needs customer_id and segment (locale optional; rows with no segment,
     in the holdout or not eligible are skipped); `history` has customer_id, warning_id,
-    sent_at. Returns customer_id, segment, warning_id, variant, locale, locale_fallback.
+    sent_at. Returns customer_id, then segment, warning_id, variant and locale as
+    categoricals, and locale_fallback (bool).
     """
     now = now or datetime.now(UTC)
-    frame = assignments
-    mask = frame["segment"].fillna("").astype(str) != ""
-    for column, wanted in (("holdout", False), ("eligible", True)):
-        if column in frame.columns:
-            mask &= frame[column].fillna(not wanted).astype(bool) == wanted
-    frame = frame.loc[mask]
-    segment_cat = pd.Categorical(frame["segment"].astype(str))
-    segments = list(segment_cat.categories)
+    frame = _contacted(assignments)
+    seg, segments = pd.factorize(frame["segment"].astype(str), sort=True)
     sendable = library.sendable(now.date())
-    eligible = _eligible(segments, segment_warnings, sendable, fallback_locale)
-
+    eligible = _eligible(list(segments), segment_warnings, sendable, fallback_locale)
     warnings = pd.Index(sorted({w for ws in eligible.values() for w in ws}))
-    k_of = np.array([len(eligible[s]) for s in segments], dtype=np.int64)
-    slots = np.zeros((len(segments), int(k_of.max(initial=1))), dtype=np.int64)
-    for i, segment in enumerate(segments):
-        slots[i, : k_of[i]] = warnings.get_indexer(eligible[segment])
+    k_of, slots = _slot_table(segments, eligible, warnings)
 
-    seg = segment_cat.codes.astype(np.int64)
-    ids = frame["customer_id"].astype(str)
-    customers = pd.Index(ids.to_numpy())
-    if not customers.is_unique:
-        raise ValueError("assignments must have one row per customer_id")
+    ids = frame["customer_id"]
+    if not pd.api.types.is_string_dtype(ids):
+        ids = ids.astype(str)
     digest = _stable_hash(ids)
     k = k_of[seg]
     start = ((digest + np.uint64(wave_index % (1 << 32))) % k.astype(np.uint64)).astype(np.int64)
+    hist = _no_history()
+    if history is not None and not history.empty:
+        customers = pd.Index(ids)
+        if not customers.is_unique:
+            raise ValueError("assignments must have one row per customer_id")
+        hist = _history_stats(history, customers, warnings)
     base_key = np.arange(len(frame), dtype=np.int64) * len(warnings)
-    hist = _history_stats(history, customers, warnings)
     cutoff = _utc_ns(now - timedelta(days=window_days))
     chosen, prior = _pick_slot(start, k, slots[seg], base_key, hist, cutoff)
 
-    fallback_table = sendable[sendable["locale"] == fallback_locale]
-    variant_cat, locale_ok = _variants_and_locales(
-        chosen, prior, digest, warnings, fallback_table, sendable, frame, fallback_locale
-    )
-    locale = frame["locale"].fillna(fallback_locale).astype(str) if "locale" in frame else None
-    out_locale = (
-        np.where(locale_ok, locale.to_numpy(), fallback_locale)
-        if locale is not None
-        else np.full(len(frame), fallback_locale)
+    variant, variants = _variants(chosen, prior, digest, warnings, sendable, fallback_locale)
+    locale, locales, ok = _locales(
+        frame, chosen, variant, warnings, variants, sendable, fallback_locale
     )
     return pd.DataFrame(
         {
-            "customer_id": ids.to_numpy(),
-            "segment": segment_cat.astype(str) if len(frame) else pd.Series([], dtype=str),
-            "warning_id": np.asarray(warnings, dtype=object)[chosen] if len(frame) else [],
-            "variant": variant_cat,
-            "locale": out_locale,
-            "locale_fallback": ~locale_ok if locale is not None else np.zeros(len(frame), bool),
-        },
-        index=frame.index,
-    ).reset_index(drop=True)
+            "customer_id": ids.reset_index(drop=True),
+            "segment": pd.Categorical.from_codes(seg, categories=segments),
+            "warning_id": pd.Categorical.from_codes(chosen, categories=warnings),
+            "variant": pd.Categorical.from_codes(variant, categories=variants),
+            "locale": pd.Categorical.from_codes(locale, categories=locales),
+            "locale_fallback": ~ok,
+        }
+    )
 
 
-def _variants_and_locales(
+def _no_history() -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """History statistics of a customer base that was never sent anything."""
+    empty = np.array([], dtype=np.int64)
+    return pd.Index(empty), empty, empty
+
+
+def _variants(
     chosen: np.ndarray,
     prior: np.ndarray,
     digest: np.ndarray,
     warnings: pd.Index,
-    fallback_table: pd.DataFrame,
     sendable: pd.DataFrame,
-    frame: pd.DataFrame,
     fallback_locale: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Variant per row (rotating with prior sends) and whether the customer's locale has it."""
-    per_warning = fallback_table.sort_values("position").groupby("warning_id")["variant"].agg(list)
-    lists = [per_warning[w] for w in warnings]
-    n_var = np.array([len(v) for v in lists], dtype=np.int64)
-    table = np.array([v + [v[0]] * (n_var.max() - len(v)) for v in lists], dtype=object)
+) -> tuple[np.ndarray, pd.Index]:
+    """Variant code per row, rotating with prior sends of the warning; and the variant names."""
+    primary = sendable[sendable["locale"] == fallback_locale].sort_values("position")
+    per_warning = primary.groupby("warning_id")["variant"].agg(list)
+    variants = pd.Index(sorted(set(sendable["variant"])))
+    lists = [list(variants.get_indexer(per_warning[w])) for w in warnings]
+    n_var = np.array([len(v) for v in lists] or [1], dtype=np.int64)
+    table = np.array([v + [v[0]] * (n_var.max() - len(v)) for v in lists] or [[0]], dtype=np.int64)
     turn = ((digest >> np.uint64(32)) % np.uint64(1 << 16)).astype(np.int64) + prior
-    variant = table[chosen, turn % n_var[chosen]] if len(chosen) else np.array([], dtype=object)
-    if "locale" not in frame.columns:
-        return variant, np.ones(len(frame), dtype=bool)
-    locale = frame["locale"].fillna(fallback_locale).astype(str).to_numpy()
-    wanted = pd.MultiIndex.from_arrays(
-        [np.asarray(warnings, dtype=object)[chosen], locale, variant]
+    return table[chosen, turn % n_var[chosen]], variants
+
+
+def _locales(
+    frame: pd.DataFrame,
+    chosen: np.ndarray,
+    variant: np.ndarray,
+    warnings: pd.Index,
+    variants: pd.Index,
+    sendable: pd.DataFrame,
+    fallback_locale: str,
+) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """Locale code per row, the locale names, and whether the customer's own locale was used."""
+    wanted = frame["locale"].fillna(fallback_locale) if "locale" in frame.columns else None
+    codes, uniques = (
+        pd.factorize(wanted.astype(str), sort=True)
+        if wanted is not None
+        else (np.zeros(len(frame), dtype=np.int64), pd.Index([fallback_locale]))
     )
-    have = pd.MultiIndex.from_frame(sendable[["warning_id", "locale", "variant"]])
-    ok = wanted.isin(have) | (locale == fallback_locale)
-    return variant, np.asarray(ok)
+    locales = pd.Index(sorted({*uniques, *sendable["locale"], fallback_locale}))
+    locale = locales.get_indexer(uniques)[codes] if len(codes) else codes.astype(np.int64)
+    primary = locales.get_loc(fallback_locale)
+    n_loc, n_var = len(locales), max(len(variants), 1)
+    have = (
+        warnings.get_indexer(sendable["warning_id"]) * n_loc
+        + locales.get_indexer(sendable["locale"])
+    ) * n_var + variants.get_indexer(sendable["variant"])
+    keys = (chosen * n_loc + locale) * n_var + variant
+    ok = np.isin(keys, have) | (locale == primary)
+    return np.where(ok, locale, primary), locales, ok

@@ -43,7 +43,7 @@ def sent(picks: pd.DataFrame, days_ago: float) -> pd.DataFrame:
 def test_waves_rotate_through_the_segment_list(library) -> None:  # type: ignore[no-untyped-def]
     people = customers(300)
     waves = [
-        select_warnings(people, SEGMENTS, library, wave_index=w, now=NOW)["warning_id"]
+        select_warnings(people, SEGMENTS, library, wave_index=w, now=NOW)["warning_id"].astype(str)
         for w in range(3)
     ]
     order = {"w1": 0, "w2": 1, "w3": 2}
