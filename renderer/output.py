@@ -28,7 +28,7 @@ def save_image(img: Image.Image, path: Path, ext: str) -> None:
         raise RenderError("cards are images: use .webp, .png or .jpg (posters make PDFs)")
     kind = IMAGE_TYPES[ext]
     options: dict[str, object] = {
-        "WEBP": {"quality": 90, "method": 4},
+        "WEBP": {"quality": 88, "method": 1},  # method 1: ~3x faster than 4, ~2% larger
         "PNG": {"compress_level": 6},
         "JPEG": {"quality": 92, "subsampling": 0, "optimize": True},
     }[kind]

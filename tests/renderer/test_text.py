@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -29,7 +30,7 @@ piece = st.one_of(
 
 
 def _assert_rules(lines: list[str], text: str) -> None:
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in itertools.pairwise(lines):
         assert line[:1] not in typeset.NO_START, f"line starts with closing mark: {lines}"
         assert prev[-1:] not in typeset.NO_END, f"line ends with opening mark: {lines}"
         # a break never falls inside a Latin word, a number, …… or ——
@@ -111,7 +112,7 @@ def test_numbers_and_latin_words_stay_whole(fonts) -> None:
 
 
 def test_overflow_error_names_the_box(fonts) -> None:
-    with pytest.raises(TextOverflowError, match="'panel2.caption'"):
+    with pytest.raises(TextOverflowError, match=r"'panel2\.caption'"):
         typeset.fit(
             fonts,
             "panel2.caption",

@@ -1,0 +1,117 @@
+"""Render benchmark: card, A3 poster and cache hit, each beside Pillow's bare encode of the same size.
+
+Run: .venv/bin/python bench/render.py [--repeat N]   (writes the `render` section of bench/RESULTS.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from renderer import PosterSpec, RenderCache, Style, render_card, render_poster  # noqa: E402
+from renderer.api import default_fonts  # noqa: E402
+from tests.renderer.conftest import AUTHORITIES, CREDIT  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of fn in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def blank_encode(size: tuple[int, int], kind: str, **opts: object) -> Callable[[], object]:
+    """The floor: Pillow encoding an untouched image of the same size and type."""
+    img = Image.new("RGB", size, (251, 244, 230))
+    return lambda: img.save(io.BytesIO(), kind, **opts)
+
+
+def main() -> None:
+    """Time the three renders and their floors, print and record them."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    default_fonts().face(40)  # font discovery is a one-off per process, not per render
+    tmp = Path(tempfile.mkdtemp())
+    card = lambda: render_card(AUTHORITIES, "card", Style(), out=tmp / "card.webp")  # noqa: E731
+    card()  # warm the glyph caches as a long-running worker would be
+    poster = lambda: render_poster(  # noqa: E731
+        PosterSpec("张江新市民公寓", "A3", "https://bank.example.com/fanzha", "示例银行"),
+        [AUTHORITIES, CREDIT],
+        out=tmp / "a3.pdf",
+    )
+    cache = RenderCache(tmp / "cache")
+    render_card(AUTHORITIES, "card", Style(), cache=cache)
+    hit = lambda: render_card(AUTHORITIES, "card", Style(), cache=cache)  # noqa: E731
+    rows = [
+        (
+            "four-panel card 1080x1350, draw + WebP",
+            median_ms(card, args.repeat),
+            "Pillow WebP encode of a blank 1080x1350",
+            median_ms(blank_encode((1080, 1350), "WEBP", quality=88, method=1), args.repeat),
+            150,
+        ),
+        (
+            "A3 poster PDF (3579x5031 px with bleed)",
+            median_ms(poster, max(3, args.repeat // 3)),
+            "Pillow JPEG encode of a blank 3579x5031",
+            median_ms(
+                blank_encode((3579, 5031), "JPEG", quality=94, subsampling=0),
+                max(3, args.repeat // 3),
+            ),
+            3000,
+        ),
+        (
+            "cache hit (card manifest + file check)",
+            median_ms(hit, args.repeat * 4),
+            "Pillow WebP encode of a blank 1080x1350",
+            median_ms(blank_encode((1080, 1350), "WEBP", quality=88, method=1), args.repeat),
+            None,
+        ),
+    ]
+    lines = [
+        "| render | median ms | floor (same run) | floor ms | target |",
+        "| --- | ---: | --- | ---: | --- |",
+    ]
+    for name, ms, floor_name, floor_ms, target in rows:
+        goal = f"< {target} ms ({'met' if ms < target else 'MISSED'})" if target else ""
+        lines.append(f"| {name} | {ms:.1f} | {floor_name} | {floor_ms:.1f} | {goal} |")
+    table = "\n".join(lines)
+    print(table)
+    note = (
+        f"\nMachine: shared 2-core box; `bench/render.py --repeat {args.repeat}`; warm process "
+        "(fonts loaded once, as in a pool worker).\n"
+    )
+    write_section("render", "## render\n\n" + table + "\n" + note)
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace only this benchmark's section of bench/RESULTS.md."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    block = f"{start}\n{body}{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
