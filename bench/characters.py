@@ -19,7 +19,7 @@ import PIL
 from PIL import Image
 
 from renderer import characters
-from renderer.characters import ROLES, SCENES, _scenes, draw_character, draw_scene
+from renderer.characters import ROLES, SCENES, draw_character, draw_scene
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -91,7 +91,7 @@ def scene_rows(runs: int, assets: Path, size: tuple[int, int]) -> list[tuple[str
     box = (0, 0, *size)
 
     def drawn(i: int) -> None:
-        _scenes.render_scene.cache_clear()
+        characters._render_scene.cache_clear()
         draw_scene(img, SCENES[i % len(SCENES)], box)
 
     w, h = size

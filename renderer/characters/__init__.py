@@ -18,16 +18,17 @@ is scaled to cover the whole box keeping its aspect and cropped around its centr
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
 
 from content.copy import EXPRESSIONS, ROLES, SCENES
-from renderer.characters import _assets
+from renderer.characters import _assets, _places, _rooms
 from renderer.characters._bodies import HEAD_CENTRE, HEIGHT, WIDTH, draw_figure
 from renderer.characters._pen import Pen
-from renderer.characters._scenes import render_scene
+from renderer.characters._scenery import SCENE_INK, Frame
 from renderer.errors import RenderError
 
 __all__ = [
@@ -106,6 +107,31 @@ def _render_character(role: str, expression: str, w: int, h: int) -> Image.Image
     return layer.resize((w, h), Image.LANCZOS)
 
 
+SCENE_DRAWERS: dict[str, Callable[[Pen, Frame], None]] = {
+    "home": _rooms.home,
+    "shop": _places.shop,
+    "dormitory": _rooms.dormitory,
+    "street": _places.street,
+    "office": _rooms.office,
+    "bank": _rooms.bank,
+    "phone_call": _places.phone_call,
+    "chat": _places.chat,
+    "factory": _places.factory,
+}
+
+
+@lru_cache(maxsize=24)  # a card repeats the same few panel sizes
+def _render_scene(scene: str, w: int, h: int) -> Image.Image:
+    """The scene as an opaque RGBA layer of exactly w × h; shared, never modify it."""
+    ss = SCENE_SUPERSAMPLE
+    canvas = Image.new("RGBA", (w * ss, h * ss), (255, 255, 255, 255))
+    # a thin, soft outline that grows with the box: backgrounds must not compete with the cast
+    line = max(1.0, min(w, h) * 0.004)
+    pen = Pen(ImageDraw.Draw(canvas), float(ss), line=line, ink=SCENE_INK)
+    SCENE_DRAWERS[scene](pen, Frame(float(w), float(h)))
+    return canvas.resize((w, h), Image.LANCZOS)
+
+
 def draw_character(
     img: Image.Image,
     role: str,
@@ -139,5 +165,5 @@ def draw_scene(img: Image.Image, scene: str, box: Box, asset_dir: Path | None = 
     if art is not None:
         layer = _assets.fit_scene(art, (w, h))
     else:
-        layer = render_scene(scene, w, h, SCENE_SUPERSAMPLE)
+        layer = _render_scene(scene, w, h)
     _assets.composite(img, layer, _pixel_box(box))
