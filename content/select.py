@@ -159,8 +159,8 @@ def select_warnings(
 
     `assignments` needs customer_id and segment (locale optional; rows with no segment,
     in the holdout or not eligible are skipped); `history` has customer_id, warning_id,
-    sent_at. Returns customer_id, then segment, warning_id, variant and locale as
-    categoricals, and locale_fallback (bool).
+    sent_at. Returns customer_id, segment, warning_id, variant, locale (strings) and
+    locale_fallback (bool), one row per contacted customer.
     """
     now = now or datetime.now(UTC)
     frame = _contacted(assignments)
@@ -193,13 +193,18 @@ def select_warnings(
     return pd.DataFrame(
         {
             "customer_id": ids.reset_index(drop=True),
-            "segment": pd.Categorical.from_codes(seg, categories=segments),
-            "warning_id": pd.Categorical.from_codes(chosen, categories=warnings),
-            "variant": pd.Categorical.from_codes(variant, categories=variants),
-            "locale": pd.Categorical.from_codes(locale, categories=locales),
+            "segment": _strings(seg, segments),
+            "warning_id": _strings(chosen, warnings),
+            "variant": _strings(variant, variants),
+            "locale": _strings(locale, locales),
             "locale_fallback": ~ok,
         }
     )
+
+
+def _strings(codes: np.ndarray, names: pd.Index) -> pd.Series:
+    """Codes as a plain string column (cheap: one take over a handful of names)."""
+    return pd.Series(names.to_numpy(dtype=object)[codes], dtype="str")
 
 
 def _no_history() -> tuple[pd.Index, np.ndarray, np.ndarray]:

@@ -198,3 +198,15 @@ def test_variants_exist_for_every_pick(library) -> None:  # type: ignore[no-unty
     for row in picks.drop_duplicates(["warning_id", "variant", "locale"]).itertuples():
         assert row.variant in library.get(row.warning_id, row.locale).variant_ids()
     assert np.issubdtype(picks["locale_fallback"].dtype, np.bool_)
+
+
+def test_without_locale_column_and_with_integer_ids(library) -> None:  # type: ignore[no-untyped-def]
+    people = pd.DataFrame({"customer_id": range(100), "segment": "elderly"})
+    first = select_warnings(people, SEGMENTS, library, now=NOW)
+    assert (first["locale"] == "zh-CN").all() and not first["locale_fallback"].any()
+    history = pd.DataFrame(
+        {"customer_id": range(100), "warning_id": first["warning_id"], "sent_at": NOW}
+    )
+    again = select_warnings(people, SEGMENTS, library, history=history, now=NOW)
+    assert (again["warning_id"] != first["warning_id"]).all()
+    assert first["warning_id"].dtype == "str"
