@@ -8,6 +8,7 @@ files, so "vs reference" says what drawing in code costs over shipping pictures.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import tempfile
@@ -25,12 +26,12 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def per_call_ms(runs: int, work: Callable[[int], object]) -> float:
-    """Median milliseconds of one call over runs calls (work gets the call index)."""
+    """Median CPU milliseconds of one call (CPU time: the machine is shared, wall time is noisy)."""
     times = []
     for i in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         work(i)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times) * 1000
 
 
@@ -139,11 +140,12 @@ def main() -> None:
         "## renderer.characters: drawing the cast and scenes",
         "",
         f"`bench/characters.py`, median of {args.runs} calls (scenes {args.runs // 2}), "
-        f"Python {platform.python_version()}, Pillow {PIL.__version__}, {platform.machine()}. "
+        f"Python {platform.python_version()}, Pillow {PIL.__version__}, {platform.machine()}, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when run. "
         "Reference: the same call with an `asset_dir` of PNGs the same size "
         "(designer art instead of drawing).",
         "",
-        "| work | ms per call | vs reference |",
+        "| work | CPU ms per call | vs reference |",
         "| --- | ---: | ---: |",
     ]
     for name, ms in rows:

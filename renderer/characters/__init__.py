@@ -1,7 +1,13 @@
 """Comic cast and scene backgrounds drawn in code, so the demo needs no external art.
 
 Seven roles × four expressions (calm, worried, alarmed, relieved) in one flat comic style,
-and nine scene backgrounds. Every drawing is supersampled and deterministic.
+and nine scene backgrounds. Every drawing is supersampled and deterministic (same bytes for
+the same arguments), and changes only the pixels inside its box.
+
+A character is scaled to the largest size that fits its box (design grid 120 × 200, i.e. a
+0.6 portrait), centred horizontally with its feet on the box's bottom edge; in a portrait box
+its head sits in the top ~35 %, and ``character_head(box)`` gives the exact point for a
+balloon tail. A scene always fills its whole box.
 
 Designer art can replace any of them. Pass ``asset_dir`` laid out as::
 
