@@ -1,0 +1,157 @@
+"""Webhook and JPush adapters, and the fake gateway they talk to."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+from email.utils import format_datetime
+
+import pytest
+import requests
+from requests.adapters import BaseAdapter
+
+from delivery import (
+    FakeGateway,
+    FaultSpec,
+    JPushAdapter,
+    PushPayload,
+    WebhookAdapter,
+    batch_key,
+    sign,
+)
+from delivery.adapters import parse_retry_after
+from delivery.clock import utcnow
+from delivery.errors import PermanentGatewayError, RetryableGatewayError
+from delivery.gateway_fake import gateway_ids, gateway_stats
+
+
+def payloads(n: int, title: str = "t", body: str = "b") -> list[PushPayload]:
+    return [PushPayload(f"m{i}", f"C{i:09d}", title, body, "", "app://feed") for i in range(n)]
+
+
+def test_webhook_batches_are_signed_and_accepted_once() -> None:
+    with FakeGateway(secret="s3cret") as gw:
+        adapter = WebhookAdapter(gw.url, "s3cret")
+        batch = payloads(5)
+        result = adapter.send(batch, batch_key(p.id for p in batch))
+        assert result.accepted == tuple(p.id for p in batch) and not result.deferred
+        adapter.send(batch, batch_key(p.id for p in batch))  # a redelivery after a lost answer
+        assert gw.accepted_ids() == [p.id for p in batch]
+        assert gateway_ids(gw.url) == gw.accepted_ids()
+        assert gateway_stats(gw.url)["duplicates"] == 5
+        with pytest.raises(PermanentGatewayError, match="401"):
+            WebhookAdapter(gw.url, "wrong").send(batch, "k")
+
+
+def test_signature_is_the_hmac_of_the_exact_body() -> None:
+    body = json.dumps({"messages": []}).encode()
+    assert sign(b"k", body) == "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
+    assert batch_key(["b", "a"]) == batch_key(["a", "b"]) != batch_key(["a", "c"])
+
+
+@pytest.mark.parametrize(
+    ("faults", "match", "after"),
+    [
+        (FaultSpec(rate_429=1.0, retry_after=2.5), "429", 2.5),
+        (FaultSpec(error_rate=1.0), "http 50", None),
+        (FaultSpec(drop_rate=1.0), "connection", None),
+    ],
+)
+def test_gateway_faults_become_retryable_errors(
+    faults: FaultSpec, match: str, after: float | None
+) -> None:
+    with FakeGateway(faults) as gw:
+        with pytest.raises(RetryableGatewayError, match=match) as err:
+            WebhookAdapter(gw.url, "").send(payloads(2), "k")
+        if after is not None:
+            assert err.value.retry_after == after
+
+
+def test_a_slow_gateway_times_out_as_retryable() -> None:
+    with FakeGateway(FaultSpec(latency_ms=400)) as gw:
+        with pytest.raises(RetryableGatewayError, match="timeout"):
+            WebhookAdapter(gw.url, "", timeout=(1.0, 0.1)).send(payloads(1), "k")
+
+
+def test_rejections_are_per_message_and_stable() -> None:
+    with FakeGateway(FaultSpec(reject_rate=1.0)) as gw:
+        adapter = WebhookAdapter(gw.url, "")
+        first = adapter.send(payloads(3), "k")
+        again = adapter.send(payloads(3), "k")
+        assert first.rejected == again.rejected == {f"m{i}": "unknown_device" for i in range(3)}
+        assert gw.accepted_ids() == []
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert parse_retry_after("7") == 7.0
+    later = format_datetime(utcnow() + timedelta(seconds=60), usegmt=True)
+    assert 55 <= (parse_retry_after(later) or 0) <= 61
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+class Scripted(BaseAdapter):
+    """A requests transport that answers from a script and keeps the requests."""
+
+    def __init__(self, answers: list[tuple[int, dict[str, object], dict[str, str]]]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.requests: list[requests.PreparedRequest] = []
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        self.requests.append(request)
+        status, body, headers = self.answers.pop(0) if self.answers else (200, {"msg_id": "1"}, {})
+        response = requests.Response()
+        response.status_code, response.request = status, request
+        response._content = json.dumps(body).encode()
+        response.headers.update(headers)
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def jpush(
+    answers: list[tuple[int, dict[str, object], dict[str, str]]],
+) -> tuple[JPushAdapter, Scripted]:
+    transport = Scripted(answers)
+    session = requests.Session()
+    session.mount("https://", transport)
+    return JPushAdapter("appkey", "master", session=session), transport
+
+
+def test_jpush_groups_identical_notifications_and_caps_aliases_at_1000() -> None:
+    adapter, transport = jpush([])
+    batch = payloads(2300) + payloads(3, title="other")
+    result = adapter.send(batch, "ignored")
+    assert len(result.accepted) == 2303
+    aliases = [len(json.loads(r.body)["audience"]["alias"]) for r in transport.requests]
+    assert sorted(aliases) == [3, 300, 1000, 1000]
+    first = transport.requests[0]
+    assert first.headers["Authorization"] == "Basic " + base64.b64encode(b"appkey:master").decode()
+    sent = json.loads(first.body)
+    assert sent["notification"]["ios"]["alert"] == {"title": "t", "body": "b"}
+    assert sent["notification"]["android"]["extras"]["deep_link"] == "app://feed"
+
+
+def test_jpush_error_codes_map_to_retry_or_reject() -> None:
+    adapter, _ = jpush(
+        [
+            (400, {"error": {"code": 1011, "message": "cannot find user by this audience"}}, {}),
+            (500, {"error": {"code": 1000, "message": "internal"}}, {}),
+            (
+                429,
+                {"error": {"code": 2002, "message": "rate limited"}},
+                {"X-Rate-Limit-Reset": "12"},
+            ),
+            (400, {"error": {"code": 1003, "message": "bad value"}}, {}),
+        ]
+    )
+    groups = [payloads(1, title=t) for t in ("a", "b", "c", "d")]
+    batch = [g[0].__class__(f"id-{t}", "C1", t, "b") for t, g in zip("abcd", groups)]
+    result = adapter.send(batch, "k")
+    assert result.rejected == {"id-a": "jpush 1011", "id-d": "jpush 1003"}
+    assert result.deferred == {"id-b": "jpush 1000", "id-c": "jpush 2002"}
+    assert result.retry_after == 12.0 and result.accepted == ()
