@@ -7,7 +7,7 @@ the same arguments), and changes only the pixels inside its box.
 A character is scaled to the largest size that fits its box (design grid 120 × 200, i.e. a
 0.6 portrait), centred horizontally with its feet on the box's bottom edge; in a portrait box
 its head sits in the top ~35 %, and ``character_head(box)`` gives the exact point for a
-balloon tail. A scene always fills its whole box.
+balloon tail (``character_head_radius(box)`` its radius). A scene always fills its whole box.
 
 Designer art can replace any of them. Pass ``asset_dir`` laid out as::
 
@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from content.copy import EXPRESSIONS, ROLES, SCENES
 from renderer.characters import _assets, _places, _rooms
-from renderer.characters._bodies import HEAD_CENTRE, HEIGHT, WIDTH, draw_figure
+from renderer.characters._bodies import HEAD_CENTRE, HEAD_RADIUS, HEIGHT, WIDTH, draw_figure
 from renderer.characters._pen import Pen
 from renderer.characters._scenery import SCENE_INK, Frame
 from renderer.errors import RenderError
@@ -44,6 +44,7 @@ __all__ = [
     "SCENES",
     "UnknownArtName",
     "character_head",
+    "character_head_radius",
     "draw_character",
     "draw_scene",
 ]
@@ -100,6 +101,13 @@ def character_head(box: Box) -> tuple[int, int]:
     x0, y0, x1, y1 = _pixel_box(box)
     scale, ox, oy = _figure_frame(x1 - x0, y1 - y0)
     return round(x0 + ox + HEAD_CENTRE[0] * scale), round(y0 + oy + HEAD_CENTRE[1] * scale)
+
+
+def character_head_radius(box: Box) -> int:
+    """The head's radius in px for a character in this box (tails stop at its edge)."""
+    x0, y0, x1, y1 = _pixel_box(box)
+    scale, _, _ = _figure_frame(x1 - x0, y1 - y0)
+    return round(HEAD_RADIUS * scale)
 
 
 @lru_cache(maxsize=48)

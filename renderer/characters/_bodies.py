@@ -15,6 +15,7 @@ from renderer.characters._pen import Pen, Point
 
 WIDTH, HEIGHT = 120.0, 200.0
 HEAD_CENTRE: Point = (HX, HY)
+HEAD_RADIUS = 34.0  # the head with its hair, hood or ears: what a balloon must not cover
 ARM_W = 11.0
 HAND_R = 6.2
 BACK_SHOULDER: Point = (41.0, 91.0)

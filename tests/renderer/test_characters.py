@@ -20,6 +20,7 @@ from renderer.characters import (
     SCENES,
     UnknownArtName,
     character_head,
+    character_head_radius,
     draw_character,
     draw_scene,
 )
@@ -126,9 +127,20 @@ def test_character_fills_small_and_poster_sized_boxes(height: int) -> None:
 
 
 def test_head_is_centred_and_high_in_a_portrait_box() -> None:
-    x, y = character_head((100, 50, 360, 450))
+    box = (100, 50, 360, 450)
+    x, y = character_head(box)
     assert abs(x - 230) <= 2
     assert 50 < y < 50 + 0.35 * 400
+    # the reported head is where the drawing has its face: skin colour at the centre,
+    # and the head's outline within the reported radius
+    img = canvas(size=(400, 500))
+    draw_character(img, "bank_staff", "calm", box)
+    px = np.asarray(img)
+    assert tuple(px[y + 8, x]) == (250, 214, 180)  # cheek/chin skin below the eyes
+    r = character_head_radius(box)
+    row = (px[y + 10] != SENTINEL).any(axis=1)  # through the lower face
+    left_edge = int(np.flatnonzero(row)[0])
+    assert x - r - 4 <= left_edge <= x - r * 0.8
 
 
 @settings(max_examples=25, deadline=None)
