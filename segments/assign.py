@@ -76,12 +76,9 @@ def _arrow_strings(values: Any) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def _str_series(codes: np.ndarray, labels: Sequence[str]) -> pd.Series:
-    """A str Series from codes into labels, built by Arrow (no per-row Python)."""
-    dictionary = pa.DictionaryArray.from_arrays(
-        pa.array(codes.astype(np.int32)), pa.array(labels, pa.string())
-    )
-    return pd.Series(dictionary.cast(pa.string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+def _labels(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
+    """Low-cardinality labels as a Categorical: one byte per row instead of one string."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(labels), dtype="str"))
 
 
 def finish(
@@ -136,10 +133,10 @@ def finish(
     return pd.DataFrame(
         {
             "customer_id": pd.Series(out_ids, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
-            "segment": _str_series(segment, labels),
+            "segment": _labels(segment, labels),
             "holdout": held[index],
             "eligible": eligible[index],
-            "reason": _str_series(reason, reasons),
+            "reason": _labels(reason, reasons),
         }
     )
 

@@ -126,13 +126,18 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Pro
 
 def duplicates(ids: pd.Series, name: str) -> Problem | None:
     """Rows whose id already appeared on an earlier row (the first one is kept)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from segments.holdout import id_hashes
 
-    array = pa.array(ids, from_pandas=True)
-    if len(pc.unique(array)) == len(array):  # fast path: hash-based, no duplicates at all
+    # Equal ids have equal 64-bit hashes, so only rows with a repeated hash need the
+    # exact (slower) string comparison; usually there are none.
+    repeated = pd.Series(id_hashes(ids)).duplicated(keep=False).to_numpy()
+    if not repeated.any():
         return None
-    dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    suspects = ids[repeated]
+    dup = np.zeros(len(ids), dtype=bool)
+    dup[np.flatnonzero(repeated)] = (
+        suspects.duplicated(keep="first") & suspects.notna()
+    ).to_numpy()
     if not dup.any():
         return None
     return Problem(f"{name}: duplicate", dup, _quoted(name, "duplicate", ids))

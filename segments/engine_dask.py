@@ -10,16 +10,6 @@ import pandas as pd
 from segments.assign import AudienceSpec, SegmentSpec, assign_pandas, make_plan
 from segments.schema import CustomerSchema, infer_schema
 
-_META = pd.DataFrame(
-    {
-        "customer_id": pd.Series(dtype="str"),
-        "segment": pd.Series(dtype="str"),
-        "holdout": pd.Series(dtype=bool),
-        "eligible": pd.Series(dtype=bool),
-        "reason": pd.Series(dtype="str"),
-    }
-)
-
 
 def _partition(
     part: pd.DataFrame,
@@ -51,8 +41,9 @@ def assign_dask(
     schema = schema or infer_schema(ddf._meta)
     plan = make_plan(audience, segments, schema)
     opted = list(opted_out)
+    meta = assign_pandas(ddf._meta, plan, schema, opted, as_of, all_matches)
     out = ddf.map_partitions(
-        _partition, plan, schema, opted, as_of, all_matches, meta=_META, align_dataframes=False
+        _partition, plan, schema, opted, as_of, all_matches, meta=meta, align_dataframes=False
     )
     if lazy:
         return out

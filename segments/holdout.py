@@ -64,8 +64,10 @@ def _byte_matrix(ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _fold(h: np.ndarray, matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Fold each row's bytes into its running hash (words past a row's length are skipped)."""
+    if not len(lengths):
+        return h
     words = np.ascontiguousarray(matrix).view("<u8")
-    uniform = bool((lengths == lengths[0]).all()) if len(lengths) else True
+    uniform = bool((lengths == lengths[0]).all())
     for k in range(words.shape[1]):
         mixed = _mix(h ^ words[:, k])
         h = mixed if uniform and lengths[0] > 8 * k else np.where(lengths > 8 * k, mixed, h)
@@ -83,6 +85,12 @@ def _as_arrow(ids: pd.Series | pa.Array | np.ndarray | list[str]) -> pa.Array:
     if ids.null_count:
         ids = ids.fill_null("")
     return ids
+
+
+def id_hashes(ids: pd.Series | pa.Array | np.ndarray | list[str]) -> np.ndarray:
+    """A 64-bit hash per id (equal ids, equal hashes) — a fast first pass for duplicates."""
+    matrix, lengths = _byte_matrix(_as_arrow(ids))
+    return _fold(np.full(len(lengths), _S, dtype=np.uint64), matrix, lengths)
 
 
 def holdout_scores(

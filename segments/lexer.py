@@ -155,7 +155,9 @@ def tokenize(rule: str) -> list[Token]:
             ):
                 raise _bad_word(rule, pos)
             if "__" in match.group(0):
-                raise _fail(rule, pos, f"names with double underscores are not allowed: {match.group(0)!r}")
+                raise _fail(
+                    rule, pos, f"names with double underscores are not allowed: {match.group(0)!r}"
+                )
             if match.group(0) in FOREIGN_WORDS:
                 word = match.group(0)
                 raise _fail(

@@ -103,9 +103,11 @@ def _read(
                 engine.dispose()
         return frame, np.arange(1, len(frame) + 1), []
     path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise SchemaError(f"{path}: customers are read from .csv or .parquet, not {suffix!r}")
     if not path.exists():
         raise SchemaError(f"{path}: no such customer file")
-    suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 

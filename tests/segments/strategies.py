@@ -45,19 +45,25 @@ bool_leaf = st.one_of(
     st.sampled_from(["n", "x", "word", "flag", "when"]).map(lambda c: f"is_null({c})"),
     st.tuples(num_expr, ops, num_expr).map(" ".join),
     st.tuples(str_expr, ops, str_expr).map(" ".join),
-    st.tuples(st.sampled_from(["flag", "true"]), st.sampled_from(["==", "!="]), st.sampled_from(["flag", "false"])).map(" ".join),
-    st.tuples(st.sampled_from(["in", "not in"]), st.lists(st.integers(-3, 3), min_size=1, max_size=3)).map(
-        lambda t: f"n {t[0]} {t[1]}"
-    ),
-    st.tuples(st.sampled_from(["in", "not in"]), st.lists(st.sampled_from(WORDS), min_size=1, max_size=3)).map(
-        lambda t: f"word {t[0]} [{', '.join(repr(w).replace(chr(39), chr(34)) for w in t[1])}]"
-    ),
+    st.tuples(
+        st.sampled_from(["flag", "true"]),
+        st.sampled_from(["==", "!="]),
+        st.sampled_from(["flag", "false"]),
+    ).map(" ".join),
+    st.tuples(
+        st.sampled_from(["in", "not in"]), st.lists(st.integers(-3, 3), min_size=1, max_size=3)
+    ).map(lambda t: f"n {t[0]} {t[1]}"),
+    st.tuples(
+        st.sampled_from(["in", "not in"]), st.lists(st.sampled_from(WORDS), min_size=1, max_size=3)
+    ).map(lambda t: f"word {t[0]} [{', '.join(repr(w).replace(chr(39), chr(34)) for w in t[1])}]"),
     st.tuples(st.integers(-3, 0), st.integers(0, 3)).map(lambda t: f"{t[0]} <= n < {t[1]}"),
 )
 bool_expr = st.recursive(
     bool_leaf,
     lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
         inner.map(lambda a: f"not ({a})"),
     ),
     max_leaves=6,

@@ -33,7 +33,9 @@ def test_sql_agrees_with_pandas(sql_engine: sa.Engine, rule: str, frame: pd.Data
     """Same rows true and same rows unknown, for random rules over data full of nulls."""
     expected_true, expected_null = _pandas(rule, frame)
     table = load_frame(sql_engine, frame, SCHEMA, "prop_customers")
-    _, [(got_true, got_null)] = sql_truths(sql_engine, table, SCHEMA, [parse_rule(rule, SCHEMA)], AS_OF)
+    _, [(got_true, got_null)] = sql_truths(
+        sql_engine, table, SCHEMA, [parse_rule(rule, SCHEMA)], AS_OF
+    )
     assert got_true.tolist() == expected_true.tolist(), rule
     assert got_null.tolist() == expected_null.tolist(), rule
 
@@ -42,7 +44,9 @@ def test_sql_agrees_with_pandas(sql_engine: sa.Engine, rule: str, frame: pd.Data
 def dask_client():  # type: ignore[no-untyped-def]
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    )
     client = Client(cluster)
     yield client
     client.close()
@@ -70,11 +74,17 @@ def test_dask_agrees_with_pandas(dask_client, rule: str, frame: pd.DataFrame) ->
 
 def test_null_semantics_are_sql_three_valued() -> None:
     """A comparison with null is unknown, not unknown stays unknown, unknown never matches."""
-    frame = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "consent_education": [True] * 3,
-                          "n": pd.array([1, None, 5], dtype="Int64"), "x": [0.0, 0.0, 0.0],
-                          "flag": pd.array([True, None, False], dtype="boolean"),
-                          "word": pd.Series(["a", None, "b"], dtype="str"),
-                          "when": pd.Series([None, None, None], dtype="datetime64[us]")})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", "C3"],
+            "consent_education": [True] * 3,
+            "n": pd.array([1, None, 5], dtype="Int64"),
+            "x": [0.0, 0.0, 0.0],
+            "flag": pd.array([True, None, False], dtype="boolean"),
+            "word": pd.Series(["a", None, "b"], dtype="str"),
+            "when": pd.Series([None, None, None], dtype="datetime64[us]"),
+        }
+    )
     true, null = _pandas("not (n > 2)", frame)
     assert true.tolist() == [True, False, False] and null.tolist() == [False, True, False]
     true, null = _pandas("flag or n > 2", frame)

@@ -1,0 +1,143 @@
+"""File-to-file helpers behind ``fanzha segment`` and ``fanzha explain`` (called by campaigns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign, make_plan
+from segments.errors import SchemaError
+from segments.explain import Explanation, explain
+from segments.loader import LoadSummary, load_customers
+from segments.schema import CustomerSchema, default_schema
+
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class SegmentRun:
+    """What ``segment_file`` did: the load summary and counts by reason and by segment."""
+
+    load: LoadSummary | None
+    rows: int
+    by_reason: dict[str, int] = field(default_factory=dict)
+    by_segment: dict[str, int] = field(default_factory=dict)
+    out: Path | None = None
+
+
+def write_assignments(assignments: Any, path: str | Path) -> Path:
+    """Write assignments as .csv or .parquet by extension (a Dask frame writes a directory)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise SchemaError(f"{path}: assignments are written as .csv or .parquet, not {suffix!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(assignments, pd.DataFrame):  # Dask: one file per partition
+        if suffix == ".parquet":
+            assignments.to_parquet(str(path), write_index=False)
+        else:
+            assignments.to_csv(str(path / "part-*.csv"), index=False)
+        return path
+    if suffix == ".parquet":
+        # ids are unique: a dictionary would only cost time; the labels already are one
+        assignments.to_parquet(path, index=False, use_dictionary=["segment", "reason"])
+    else:
+        assignments.to_csv(path, index=False)
+    return path
+
+
+def needed_columns(
+    audience: AudienceSpec, segments: Sequence[SegmentSpec], schema: CustomerSchema
+) -> list[str]:
+    """The schema columns the rules and eligibility read (so only those are loaded)."""
+    plan = make_plan(audience, segments, schema)
+    used = {c for rule in plan.rules for c in rule.columns} | {schema.id_column, CONSENT_COLUMN}
+    return [c for c in schema.names if c in used]
+
+
+def _counts(assignments: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    reasons = assignments["reason"].value_counts()
+    segments = assignments.loc[assignments["segment"] != "", "segment"].value_counts()
+    return (
+        {str(k): int(v) for k, v in reasons.items()},
+        {str(k): int(v) for k, v in segments.items()},
+    )
+
+
+def segment_file(
+    customers: str | Path,
+    out: str | Path,
+    audience: AudienceSpec,
+    segments: Sequence[SegmentSpec],
+    *,
+    engine: str = "pandas",
+    as_of: dt.date | dt.datetime | str | None = None,
+    opted_out: Iterable[str] = (),
+    schema: CustomerSchema | None = None,
+    rejected_path: str | Path | None = None,
+    all_matches: bool = False,
+    sql_engine: Any = None,
+) -> SegmentRun:
+    """Load customers (only the columns the rules need), assign, write ``out``; return counts.
+
+    With engine "dask" a Parquet file or directory is read as Dask partitions and the
+    result written partition by partition; row validation then is Dask's own typing.
+    """
+    schema = schema or default_schema()
+    columns = needed_columns(audience, segments, schema)
+    if engine == "dask":
+        import dask.dataframe as dd
+
+        frame = dd.read_parquet(str(customers), columns=columns)
+        result = assign(
+            frame, audience, segments, opted_out, as_of, "dask", all_matches, schema=schema
+        )
+        write_assignments(result, out)
+        return SegmentRun(load=None, rows=-1, out=Path(out))
+    loaded = load_customers(customers, schema, rejected_path, columns=columns)
+    result = assign(
+        loaded.frame,
+        audience,
+        segments,
+        opted_out,
+        as_of,
+        engine,
+        all_matches,
+        schema=schema,
+        sql_engine=sql_engine,
+    )
+    write_assignments(result, out)
+    by_reason, by_segment = _counts(result)
+    return SegmentRun(loaded.summary, len(result), by_reason, by_segment, Path(out))
+
+
+def explain_file(
+    customers: str | Path,
+    customer_id: str,
+    audience: AudienceSpec,
+    segments: Sequence[SegmentSpec],
+    *,
+    as_of: dt.date | dt.datetime | str | None = None,
+    opted_out: Iterable[str] = (),
+    schema: CustomerSchema | None = None,
+    all_matches: bool = False,
+) -> Explanation:
+    """Explain one customer of a customer file (CustomerNotFound when the id is absent)."""
+    schema = schema or default_schema()
+    columns = needed_columns(audience, segments, schema)
+    loaded = load_customers(customers, schema, columns=columns)
+    return explain(
+        loaded.frame,
+        customer_id,
+        audience,
+        segments,
+        as_of,
+        schema=schema,
+        opted_out=opted_out,
+        all_matches=all_matches,
+    )
