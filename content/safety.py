@@ -41,7 +41,9 @@ _CONTACT = re.compile(
     r"(?i)加(?:我)?(?:的)?(?:微信|vx|v信|qq)|微信号|qq号|qq群"
     r"|add (?:me|us) on (?:wechat|qq)|wechat id"
 )
-_CTA = re.compile(r"(?i)点击链接|点击|扫码领取|扫码领|\bclick\b|tap the link|scan to claim")
+_CTA = re.compile(
+    r"(?i)点击链接|点击|点开链接|点链接|扫码领取|扫码领|\bclick\b|tap the link|open the link|scan to claim"
+)
 _NEGATION_ZH = re.compile(r"[不别勿莫没]")
 _NEGATION_EN = re.compile(r"(?i)\b(?:never|don't|don’t|do not|not|no)\b")
 _QUOTES = (("「", "」"), ("『", "』"), ("“", "”"), ('"', '"'), ("‘", "’"))
