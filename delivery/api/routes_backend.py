@@ -12,6 +12,7 @@ from delivery.api.security import require_backend
 from delivery.api.tokens import mint_token
 
 _RESPONSES = {
+    400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
     401: {"model": ErrorOut, "description": "missing or wrong backend key"},
     413: {"model": ErrorOut, "description": "request body too large"},
 }

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from delivery.api import feed, preferences
-from delivery.api.feed import CURSOR_PATTERN, ITEM_ID_PATTERN, FeedEntry
+from delivery.api.feed import ITEM_ID_PATTERN, FeedEntry
 from delivery.api.media import media_response
 from delivery.api.schemas import (
     ErrorOut,
     FeedItemOut,
     FeedPageOut,
+    FeedQuery,
     PreferencesIn,
     PreferencesOut,
 )
@@ -23,7 +24,10 @@ ItemId = Annotated[str, Path(pattern=ITEM_ID_PATTERN)]
 
 _AUTH = {401: {"model": ErrorOut, "description": "missing, tampered or expired token"}}
 _ITEM = {**_AUTH, 404: {"model": ErrorOut, "description": "no such item for this customer"}}
-_BODY = {413: {"model": ErrorOut, "description": "request body too large"}}
+_BODY = {
+    400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
+    413: {"model": ErrorOut, "description": "request body too large"},
+}
 
 router = APIRouter(tags=["feed"])
 
@@ -50,13 +54,17 @@ def item_out(entry: FeedEntry) -> FeedItemOut:
 def get_feed(
     request: Request,
     customer: Customer,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
+    query: Annotated[FeedQuery, Query()],
 ) -> FeedPageOut:
     """The customer's feed, newest first, in cursor pages, with the exact unread count."""
     state = request.app.state.fanzha
     page = feed.list_feed(
-        state.engine, customer, now=state.clock(), ttl=state.feed_ttl, limit=limit, cursor=cursor
+        state.engine,
+        customer,
+        now=state.clock(),
+        ttl=state.feed_ttl,
+        limit=query.limit,
+        cursor=query.cursor,
     )
     return FeedPageOut(
         items=[item_out(e) for e in page.items], next_cursor=page.next_cursor, unread=page.unread

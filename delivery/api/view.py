@@ -12,7 +12,11 @@ from fastapi.responses import HTMLResponse
 from delivery.api.security import customer_from_token
 
 COOKIE = "fanzha_token"
-_STATIC = {"feed.js": "text/javascript; charset=utf-8", "feed.css": "text/css; charset=utf-8"}
+_STATIC = {
+    "feed.js": "text/javascript; charset=utf-8",
+    "feed.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 # Only our own script, styles and images: card text can never become markup or code.
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "

@@ -193,3 +193,16 @@ def test_healthz_and_openapi(env: Env) -> None:
     } <= set(spec["paths"])
     assert "/v1/_ceiling" not in spec["paths"]
     assert env.client.get("/v1/_ceiling").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 101}, {"limit": "ten"}, {"cursor": "a/b"}, {"page": 2}]
+)
+def test_bad_or_unknown_query_parameters_are_422(env: Env, params: dict) -> None:
+    assert env.client.get("/v1/feed", params=params, headers=env.auth(ME)).status_code == 422
+
+
+def test_the_openapi_documents_the_feed_query(env: Env) -> None:
+    feed = env.client.get("/openapi.json").json()["paths"]["/v1/feed"]["get"]
+    names = {p["name"] for p in feed["parameters"]}
+    assert names == {"limit", "cursor"}

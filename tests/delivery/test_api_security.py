@@ -57,9 +57,13 @@ def _tokens(env: Env) -> dict[str, str]:
     return {
         "tampered payload": f"{swapped.decode()}.{mac}",
         "tampered signature": f"{payload}.{mac[:-2]}AA",
-        "expired": mint_token(ME, SECRETS["k2"], "k2", timedelta(minutes=1), now=T0 - timedelta(hours=1)),
+        "expired": mint_token(
+            ME, SECRETS["k2"], "k2", timedelta(minutes=1), now=T0 - timedelta(hours=1)
+        ),
         "unknown key id": mint_token(ME, SECRETS["k2"], "k9", timedelta(hours=1), now=env.clock()),
-        "wrong secret": mint_token(ME, "guessed-secret-xxxxxxxx", "k2", timedelta(hours=1), now=env.clock()),
+        "wrong secret": mint_token(
+            ME, "guessed-secret-xxxxxxxx", "k2", timedelta(hours=1), now=env.clock()
+        ),
         "garbage": "' OR 1=1 --",
         "empty": "",
     }
@@ -67,7 +71,15 @@ def _tokens(env: Env) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["tampered payload", "tampered signature", "expired", "unknown key id", "wrong secret", "garbage", "empty"],
+    [
+        "tampered payload",
+        "tampered signature",
+        "expired",
+        "unknown key id",
+        "wrong secret",
+        "garbage",
+        "empty",
+    ],
 )
 def test_bad_tokens_are_401_on_every_customer_route(env: Env, name: str) -> None:
     item = add_feed_item(env.engine, ME, 1, created_at=T0)
@@ -91,7 +103,9 @@ def test_bad_tokens_are_401_on_every_customer_route(env: Env, name: str) -> None
 def test_missing_or_non_bearer_authorization_is_401(env: Env) -> None:
     assert env.client.get("/v1/feed").status_code == 401
     token = env.tokens.get(ME) or env.auth(ME)["Authorization"].split()[1]
-    assert env.client.get("/v1/feed", headers={"Authorization": f"Basic {token}"}).status_code == 401
+    assert (
+        env.client.get("/v1/feed", headers={"Authorization": f"Basic {token}"}).status_code == 401
+    )
     assert env.client.get("/v1/feed", headers={"Authorization": token}).status_code == 401
 
 
@@ -105,9 +119,13 @@ def test_the_browser_view_refuses_bad_tokens(env: Env) -> None:
 def test_another_customers_item_is_404_and_unchanged(env: Env) -> None:
     theirs = add_feed_item(env.engine, OTHER, 1, created_at=T0)
     for action in ("read", "dismiss"):
-        assert env.client.post(f"/v1/feed/{theirs}/{action}", headers=env.auth(ME)).status_code == 404
+        assert (
+            env.client.post(f"/v1/feed/{theirs}/{action}", headers=env.auth(ME)).status_code == 404
+        )
     with env.engine.connect() as conn:
-        row = conn.execute(sa.select(FeedItem.__table__).where(FeedItem.__table__.c.id == theirs)).one()
+        row = conn.execute(
+            sa.select(FeedItem.__table__).where(FeedItem.__table__.c.id == theirs)
+        ).one()
     assert row.read_at is None and row.dismissed_at is None
 
 
@@ -148,7 +166,9 @@ def test_sql_metacharacters_in_every_parameter_are_harmless(env: Env, payload: s
             "kind": "new_payee",
             "occurred_at": "2027-03-01T09:00:00Z",
         }
-        answers.append(env.client.post("/v1/events", json=event | {field: payload}, headers=BACKEND))
+        answers.append(
+            env.client.post("/v1/events", json=event | {field: payload}, headers=BACKEND)
+        )
     for answer in answers:
         # 200 only where the payload happens to be a legal value (e.g. "abc--" as an id).
         assert answer.status_code in {200, 400, 401, 404, 422}, (answer.request.url, answer.text)

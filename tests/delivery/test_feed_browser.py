@@ -25,7 +25,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path("/tmp/feed_view.png")
 ME = "C000000001"
 CARDS = [
-    ((200, 40, 50), "警察不会在电话里办案", "公检法机关不会通过电话办案，更不会要求转账到“安全账户”。"),
+    (
+        (200, 40, 50),
+        "警察不会在电话里办案",
+        "公检法机关不会通过电话办案，更不会要求转账到“安全账户”。",
+    ),
     ((30, 110, 180), "先息后贷都是骗局", "正规贷款放款前不收任何费用，要求先交钱的一律是诈骗。"),
     ((40, 140, 90), "刷单返利不可信", "先给小甜头再让你大额垫付，是刷单诈骗的套路。"),
 ]
@@ -38,10 +42,15 @@ def env(tmp_path: Path) -> Iterator[Env]:
 
 def _seed(env: Env) -> None:
     for n, (color, title, body) in enumerate(CARDS):
-        key = write_image(env.media_dir, color, title)
+        key = write_image(env.media_dir, color, f"card {n}")
         add_feed_item(
-            env.engine, ME, n, created_at=T0 - timedelta(hours=3 - n),
-            image_key=key, title=title, body=body,
+            env.engine,
+            ME,
+            n,
+            created_at=T0 - timedelta(hours=3 - n),
+            image_key=key,
+            title=title,
+            body=body,
         )
     add_feed_item(env.engine, "C000000002", 9, created_at=T0, title="别人的提醒")
 
@@ -79,9 +88,15 @@ def test_the_feed_view_shows_every_card_with_its_image(env: Env) -> None:
     with live_server(env.app) as base, sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--headless=new", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
@@ -90,9 +105,10 @@ def test_the_feed_view_shows_every_card_with_its_image(env: Env) -> None:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(f"{base}/app?token={env.tokens[ME]}")
             page.wait_for_selector("li.card img")
-            _until(page, 
+            _until(
+                page,
                 "[...document.images].length === 3 && "
-                "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
+                "[...document.images].every(i => i.complete && i.naturalWidth > 0)",
             )
             cards = page.locator("li.card")
             assert cards.count() == 3
