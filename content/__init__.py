@@ -11,8 +11,7 @@ from content.errors import (
 )
 from content.library import BUNDLED, Library, WarningDoc, load_library
 from content.limits import LIMITS, display_width, limits_table
-from content.lint import LintProblem, lint_lines, lint_paths
-from content.listing import format_table
+from content.lint import LintProblem, format_table, lint_lines, lint_paths
 from content.select import select_warnings
 from content.templating import check_template, render_template
 

@@ -1,8 +1,12 @@
-"""`fanzha content lint`: every problem in warning files as `FILE:LINE:COL: message`."""
+"""What `fanzha content lint` and `fanzha content list` print.
+
+Lint: every problem in warning files as `FILE:LINE:COL: message`. List: an aligned
+table of the library (CJK text takes two terminal cells).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +15,7 @@ from content.checks import Issue, check_copy, check_identity, check_review, chec
 from content.config import ContentConfig
 from content.errors import WarningFileError
 from content.library import warning_files
+from content.limits import display_width
 from content.model import WarningModel, parse_warning
 from content.source import Source, read_source
 
@@ -94,3 +99,25 @@ def lint_paths(
 def lint_lines(problems: Iterable[LintProblem]) -> list[str]:
     """Problems as CLI output lines."""
     return [str(p) for p in problems]
+
+
+COLUMNS = ("id", "scam", "audiences", "locales", "variants", "status", "expires")
+
+
+def _cells(text: str) -> int:
+    """Terminal cells a string takes (a CJK character takes two)."""
+    return int(display_width(text) * 2)
+
+
+def format_table(rows: Sequence[dict[str, str]], columns: Sequence[str] = COLUMNS) -> list[str]:
+    """Rows as aligned text lines with a header (CJK counted as two cells)."""
+    widths = {c: max([_cells(c), *(_cells(str(r.get(c, ""))) for r in rows)]) for c in columns}
+
+    def line(values: dict[str, str]) -> str:
+        parts = [str(values.get(c, "")) for c in columns]
+        padded = [p + " " * (widths[c] - _cells(p)) for c, p in zip(columns, parts, strict=True)]
+        return "  ".join(padded).rstrip()
+
+    header = line({c: c for c in columns})
+    rule = "  ".join("-" * widths[c] for c in columns)
+    return [header, rule, *(line(r) for r in rows)]
