@@ -57,7 +57,8 @@ def load_audience(
     rejected_path: Path | None = None,
 ) -> Audience:
     """Load the customer file and assign every row (rejected rows are kept, with reasons)."""
-    from segments import assign, load_customers
+    from segments import assign
+    from segments.loader import load_customers  # TODO: package API once exported
 
     loaded = load_customers(customers_path, ws.schema, rejected_path=rejected_path)
     all_out, no_personal = opt_outs(ws if use_store else None)
@@ -91,14 +92,16 @@ def counts(aud: Audience) -> dict[str, object]:
     a = aud.assignments
     eligible = a["eligible"].astype(bool)
     holdout = a["holdout"].astype(bool)
-    excluded = a.loc[~eligible, "reason"].value_counts().sort_index()
-    matched = a.loc[eligible & ~holdout & (a["segment"] != ""), "segment"].value_counts()
+    excluded = a.loc[~eligible, "reason"].astype(str).value_counts().sort_index()
+    matched = (
+        a.loc[eligible & ~holdout & (a["segment"] != ""), "segment"].astype(str).value_counts()
+    )
     return {
         "customers": len(a),
         "rejected_rows": len(aud.rejected),
         "eligible": int(eligible.sum()),
         "held_out": int((eligible & holdout).sum()),
-        "excluded": {str(k): int(v) for k, v in excluded.items()},
-        "matched": {str(k): int(v) for k, v in matched.items()},
+        "excluded": {str(k): int(v) for k, v in excluded.items() if v},
+        "matched": {str(k): int(v) for k, v in sorted(matched.items()) if v and k},
         "unmatched": int((eligible & ~holdout & (a["segment"] == "")).sum()),
     }

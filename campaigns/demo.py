@@ -158,7 +158,10 @@ def _next_due(ws: Workspace, after: datetime) -> datetime | None:
         value = conn.execute(query).scalar()
     if value is None:
         return None
-    return pd.Timestamp(value).tz_localize("UTC").to_pydatetime()
+    stamp = pd.Timestamp(value)
+    return (
+        stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    ).to_pydatetime()
 
 
 def _sample_customer(ws: Workspace) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from campaigns.errors import SettingsError
@@ -19,27 +20,24 @@ def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
             "FANZHA_GATEWAY_URL is not set: where should pushes go? (try `fanzha gateway fake`)"
         )
     if s.gateway_kind == "jpush":
-        return JPushAdapter(url=s.gateway_url, app_key=s.backend_key, master_secret=s.secret)
+        return JPushAdapter(
+            app_key=s.jpush_app_key, master_secret=s.jpush_secret, url=s.gateway_url
+        )
     if s.gateway_kind != "webhook":
         raise SettingsError(f'FANZHA_GATEWAY_KIND "{s.gateway_kind}" is not webhook or jpush')
-    return WebhookAdapter(
-        url=s.gateway_url,
-        secret=s.secret,
-        batch_size=s.gateway_batch,
-        image_base=s.public_url.rstrip("/") + "/v1/media/",
-    )
+    return WebhookAdapter(s.gateway_url, s.secret, max_batch=s.gateway_batch)
 
 
 def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]
     """A dispatcher over the store with the push adapter and the feed channel."""
-    from delivery import Dispatcher, FeedChannel
+    from delivery import DispatchConfig, Dispatcher, FeedChannel
 
+    s = ws.settings
     push = adapter if adapter is not None else push_adapter(ws)
-    return Dispatcher(
-        ws.engine,
-        adapters={"push": push, "feed": FeedChannel(ttl=ws.settings.feed_ttl)},
-        batch_size=ws.settings.gateway_batch,
+    config = DispatchConfig(
+        batch_size=s.gateway_batch, media_base_url=s.public_url.rstrip("/") + "/v1/media/"
     )
+    return Dispatcher(ws.engine, {"push": push, "feed": FeedChannel(ttl=s.feed_ttl)}, config)
 
 
 def drain(ws: Workspace, now: datetime, adapter=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -47,14 +45,8 @@ def drain(ws: Workspace, now: datetime, adapter=None) -> dict[str, int]:  # type
     from campaigns.triggers import process_events
 
     process_events(ws, now)
-    totals: dict[str, int] = {}
-    worker = dispatcher(ws, adapter)
-    while True:
-        stats = worker.run_once(now)
-        for key, value in stats.as_dict().items():
-            totals[key] = totals.get(key, 0) + int(value)
-        if stats.claimed == 0:
-            return totals
+    stats = dispatcher(ws, adapter).run_once(now)
+    return {k: int(v) for k, v in asdict(stats).items() if k not in ("batches", "claimed")}
 
 
 def dispatch_loop(ws: Workspace, now: datetime | None, *, once: bool, interval: float) -> str:

@@ -95,7 +95,21 @@ def build_messages(
         locale=rows["copy_locale"],
         deep_link="fanzha://feed?warning=" + rows["warning_id"],
     )
-    frames = [rows.assign(channel=channel) for channel in campaign.channels]
+    start, end = campaign.quiet_hours
+    quiet = f"{start:%H:%M}-{end:%H:%M}"
+    frames = []
+    for channel in campaign.channels:
+        # Quiet hours and the cap travel with each push so the dispatcher enforces them at
+        # send time; the feed is silent, so neither applies to it.
+        push = channel == "push"
+        frames.append(
+            rows.assign(
+                channel=channel,
+                quiet_hours=quiet if push else "",
+                cap_max=campaign.cap_max if push else None,
+                cap_days=campaign.cap_per.days if push else None,
+            )
+        )
     cols = [
         "campaign_id",
         "version",
@@ -112,5 +126,9 @@ def build_messages(
         "alt_text",
         "deep_link",
         "due_at",
+        "timezone",
+        "quiet_hours",
+        "cap_max",
+        "cap_days",
     ]
     return pd.concat(frames, ignore_index=True)[cols]

@@ -87,7 +87,7 @@ def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now:
     tz = picks["customer_id"].map(people.set_index("customer_id")["timezone"])
     first = picks.assign(tz=tz).sort_values("due_at").groupby("segment").head(1)
     for row in first.itertuples(index=False):
-        local = pd.Timestamp(row.due_at).tz_localize("UTC").tz_convert(ZoneInfo(row.tz))
+        local = pd.Timestamp(row.due_at).tz_convert(ZoneInfo(row.tz))
         plan.first_sends[str(row.segment)] = local.strftime("%a %Y-%m-%d %H:%M ") + row.tz
     days = pd.to_datetime(picks["due_at"]).dt.strftime("%Y-%m-%d").value_counts().sort_index()
     plan.per_day = {str(k): int(v) for k, v in days.items()}

@@ -70,5 +70,5 @@ def campaign_posters(ws: Workspace, campaign_path: Path, out: Path) -> list[Path
 
 
 def _slug(text: str) -> str:
-    ascii_part = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return ascii_part or f"community-{abs(hash(text)) % 10_000:04d}"
+    """A file-name-safe form of a community name (Chinese characters kept)."""
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "community"

@@ -91,6 +91,10 @@ def build(
         no_personal=aud.personalization_opt_out,
     )
     picks = picks.merge(people[["customer_id", "large_text"]], on="customer_id", how="left")
+    if "timezone" not in picks.columns:
+        picks = picks.merge(people[["customer_id", "timezone"]], on="customer_id", how="left")
+    # Generic warnings for who refused personalization carry no segment (PIPL art. 24).
+    picks.loc[picks["customer_id"].isin(aud.personalization_opt_out), "segment"] = ""
     return aud, people, picks
 
 
@@ -114,9 +118,8 @@ def run_campaign(
     images = M.render_cards(ws, campaign, picks, copies)
     rows = M.build_messages(ws, campaign, picks, copies, images)
     push = rows["channel"] == "push"
-    rows.loc[push, "due_at"] = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)[
-        "due_at"
-    ].values
+    spread = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)
+    rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
     outcome = enqueue(ws.engine, rows)
     result.messages, result.inserted, result.skipped = len(rows), outcome.inserted, outcome.skipped
     result.renders = len(images)
@@ -148,7 +151,7 @@ def record_version(ws: Workspace, campaign: Campaign, now: datetime) -> tuple[bo
                 version=campaign.version,
                 name=campaign.name,
                 source=campaign.source,
-                created_at=now.replace(tzinfo=None),
+                created_at=now,
                 active=True,
             )
         )

@@ -25,11 +25,13 @@ class Settings:
     gateway_url: str | None = None
     gateway_kind: str = "webhook"
     gateway_batch: int = 500
+    jpush_app_key: str = ""
+    jpush_secret: str = ""
     media_dir: Path = Path("fanzha-media")
     schema_path: Path | None = None
     content_paths: tuple[Path, ...] = ()
     bank_name: str = "新市民银行"
-    bank_name_en: str = "New Citizens Bank"
+    bank_name_en: str = "Xinmin Bank"
     bank_phone: str = "95500"
     cooling_off_days: int = 7
     cooling_off_waived: str = "利息和手续费"
@@ -55,6 +57,8 @@ class Settings:
                 gateway_url=env.get("FANZHA_GATEWAY_URL") or None,
                 gateway_kind=env.get("FANZHA_GATEWAY_KIND", base.gateway_kind),
                 gateway_batch=int(env.get("FANZHA_GATEWAY_BATCH", base.gateway_batch)),
+                jpush_app_key=env.get("FANZHA_JPUSH_APP_KEY", ""),
+                jpush_secret=env.get("FANZHA_JPUSH_SECRET", ""),
                 media_dir=Path(env.get("FANZHA_MEDIA_DIR", str(base.media_dir))),
                 schema_path=_path(env.get("FANZHA_SCHEMA")),
                 content_paths=tuple(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import text
@@ -81,7 +80,8 @@ def _messages_for(
         if hits.empty:
             continue
         seg_warnings = {s.id: list(s.warnings) for s in campaign.segments}
-        seg_warnings[TRIGGER_SEGMENT] = [trig.warning] if trig.warning else []
+        if trig.warning:
+            seg_warnings[TRIGGER_SEGMENT] = [trig.warning]
         chooser = hits.assign(segment=TRIGGER_SEGMENT if trig.warning else hits["segment"])
         past = runner.history(ws, hits["customer_id"], now)
         chosen = select_warnings(
@@ -92,9 +92,8 @@ def _messages_for(
             history=past,
             now=now,
         )
-        picks = hits.merge(
-            chosen.rename(columns={"locale": "copy_locale"}), on="customer_id", how="inner"
-        )
+        chosen = chosen.drop(columns=["segment"]).rename(columns={"locale": "copy_locale"})
+        picks = hits.merge(chosen, on="customer_id", how="inner")
         picks = picks.assign(
             wave="event:" + picks["event_id"],
             due_at=pd.to_datetime(picks["occurred_at"], utc=True) + trig.delay,
@@ -107,30 +106,6 @@ def _messages_for(
     picks = pd.concat(frames, ignore_index=True).drop_duplicates(["customer_id", "wave"])
     copies = M.resolve_copies(ws, campaign, picks)
     images = M.render_cards(ws, campaign, picks, copies)
-    rows = M.build_messages(ws, campaign, picks, copies, images)
-    return _push_outside_quiet_hours(rows, picks, campaign)
-
-
-def _push_outside_quiet_hours(
-    rows: pd.DataFrame, picks: pd.DataFrame, campaign: Campaign
-) -> pd.DataFrame:
-    """The feed is silent and gets the item at once; a push waits for the end of quiet hours."""
-    from campaigns.waves import quiet_for
-
-    quiet = quiet_for(campaign)
-    zones = (
-        rows["customer_id"]
-        .map(picks.drop_duplicates("customer_id").set_index("customer_id")["timezone"])
-        .fillna(campaign.timezone)
-    )
-    push = rows["channel"] == "push"
-    due = pd.to_datetime(rows["due_at"], utc=True)
-    for zone in zones[push].unique():
-        mask = push & (zones == zone)
-        local = due[mask].dt.tz_convert(ZoneInfo(zone)).dt.tz_localize(None)
-        moved = quiet.next_allowed(local).dt.tz_localize(
-            ZoneInfo(zone), ambiguous="NaT", nonexistent="shift_forward"
-        )
-        due.loc[mask] = moved.dt.tz_convert("UTC")
-    rows["due_at"] = due
-    return rows
+    # The feed item appears after the delay; the push also waits out quiet hours, which the
+    # dispatcher enforces at send time from the message's own quiet_hours and time zone.
+    return M.build_messages(ws, campaign, picks, copies, images)

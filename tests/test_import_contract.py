@@ -40,7 +40,7 @@ def violations(root: Path) -> list[str]:
         for path in sorted((root / package).rglob("*.py")):
             for target in imported_packages(path) - ALLOWED[package] - {package}:
                 bad.append(f"{path.relative_to(root)}: {package} -> {target}")
-    return bad
+    return sorted(bad)
 
 
 def test_no_sideways_imports() -> None:

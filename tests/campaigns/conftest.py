@@ -40,5 +40,11 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def ws(db_url: str, media_dir: Path) -> Workspace:
-    settings = replace(Settings(), db_url=db_url, media_dir=media_dir, horizon=timedelta(days=7), render_processes=1)
+    settings = replace(
+        Settings(),
+        db_url=db_url,
+        media_dir=media_dir,
+        horizon=timedelta(days=7),
+        render_processes=1,
+    )
     return Workspace(settings)

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 base = Path("campaigns/examples/spring-2027.yaml").read_text(encoding="utf-8")
-base = "\n".join(ln for ln in base.splitlines() if not ln.startswith("# yaml-language-server")) + "\n"
+base = (
+    "\n".join(ln for ln in base.splitlines() if not ln.startswith("# yaml-language-server")) + "\n"
+)
 M = "⟦"
 cases = [
     (

@@ -12,8 +12,15 @@ from campaigns.settings import Settings
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
@@ -28,10 +35,14 @@ def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(path.resolve().as_uri())
-        page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))")
+        page.evaluate(
+            "Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))"
+        )
         page.wait_for_load_state("networkidle")
         total = page.evaluate("document.images.length")
-        loaded = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth > 0).length")
+        loaded = page.evaluate(
+            "[...document.images].filter(i => i.complete && i.naturalWidth > 0).length"
+        )
         page.screenshot(path=str(screenshot), full_page=False)
         browser.close()
     return total, loaded, errors

@@ -21,7 +21,9 @@ def test_demo_runs_and_writes_everything_under_out(tmp_path: Path, monkeypatch) 
     assert list(work.iterdir()) == []  # nothing outside --out
     db = out / "fanzha.db"
     with sqlite3.connect(db) as conn:
-        states = dict(conn.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
+        states = dict(
+            conn.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall()
+        )
         feed = conn.execute("SELECT COUNT(*) FROM feed_items").fetchone()[0]
     assert states.get("delivered", 0) > 0
     assert len(states) >= 2  # several states: delivered plus pending/suppressed

@@ -29,10 +29,14 @@ def test_run_twice_adds_nothing(ws: Workspace, campaign_file: Path, customers_fi
     assert len(message_frame(ws)) == first.inserted
 
 
-def test_holdout_and_ineligible_customers_are_never_contacted(ws: Workspace, campaign_file: Path, customers_file: Path) -> None:
+def test_holdout_and_ineligible_customers_are_never_contacted(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with ws.engine.connect() as conn:
-        a = pd.read_sql(text("SELECT customer_id, holdout, eligible, segment FROM assignments"), conn)
+        a = pd.read_sql(
+            text("SELECT customer_id, holdout, eligible, segment FROM assignments"), conn
+        )
     contacted = set(message_frame(ws)["customer_id"])
     held = set(a.loc[a["holdout"].astype(bool), "customer_id"])
     ineligible = set(a.loc[~a["eligible"].astype(bool), "customer_id"])
@@ -41,31 +45,45 @@ def test_holdout_and_ineligible_customers_are_never_contacted(ws: Workspace, cam
     assert not contacted & ineligible
 
 
-def test_sends_fall_outside_quiet_hours_in_local_time(ws: Workspace, campaign_file: Path, customers_file: Path) -> None:
+def test_sends_fall_outside_quiet_hours_in_local_time(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with ws.engine.connect() as conn:
-        rows = pd.read_sql(text("SELECT m.due_at, a.timezone FROM messages m JOIN assignments a ON a.customer_id = m.customer_id WHERE m.channel = 'push'"), conn)
+        rows = pd.read_sql(
+            text(
+                "SELECT m.due_at, a.timezone FROM messages m JOIN assignments a ON a.customer_id = m.customer_id WHERE m.channel = 'push'"
+            ),
+            conn,
+        )
     assert len(rows) > 0
     for zone, group in rows.groupby("timezone"):
-        local = pd.to_datetime(group["due_at"]).dt.tz_localize("UTC").dt.tz_convert(zone)
+        local = pd.to_datetime(group["due_at"], utc=True).dt.tz_convert(zone)
         minutes = local.dt.hour * 60 + local.dt.minute
         assert not ((minutes >= 21 * 60 + 30) | (minutes < 8 * 60)).any(), zone
 
 
-def test_changed_file_is_a_new_version_replacing_pending_messages(ws: Workspace, campaign_file: Path, customers_file: Path) -> None:
+def test_changed_file_is_a_new_version_replacing_pending_messages(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
     first = runner.run_campaign(ws, campaign_file, customers_file, START)
-    campaign_file.write_text(campaign_file.read_text(encoding="utf-8").replace('at: "09:30"', 'at: "10:00"'), encoding="utf-8")
+    campaign_file.write_text(
+        campaign_file.read_text(encoding="utf-8").replace('at: "09:30"', 'at: "10:00"'),
+        encoding="utf-8",
+    )
     second = runner.run_campaign(ws, campaign_file, customers_file, START)
     assert second.new_version and second.version != first.version
     assert second.superseded == first.inserted
     frame = message_frame(ws)
     assert set(frame["version"]) == {second.version}
     elderly = frame[(frame["segment"] == "elderly") & (frame["channel"] == "push")]
-    local = pd.to_datetime(elderly["due_at"]).dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai")
+    local = pd.to_datetime(elderly["due_at"], utc=True).dt.tz_convert("Asia/Shanghai")
     assert (local.dt.strftime("%H:%M") >= "10:00").all()
 
 
-def test_plan_counts_and_touches_nothing(ws: Workspace, campaign_file: Path, customers_file: Path) -> None:
+def test_plan_counts_and_touches_nothing(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
     plan = planner.plan_campaign(ws, campaign_file, customers_file, START)
     data = plan.to_dict()
     counts = data["counts"]
@@ -80,16 +98,36 @@ def test_plan_counts_and_touches_nothing(ws: Workspace, campaign_file: Path, cus
     assert "dry run" in plan.render()
 
 
-def test_first_loan_brings_the_cooling_off_notice_once(ws: Workspace, campaign_file: Path, customers_file: Path) -> None:
+def test_first_loan_brings_the_cooling_off_notice_once(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
     from delivery import FakeGateway
     from delivery.api.events import record_event
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with ws.engine.connect() as conn:
-        customer = conn.execute(text("SELECT customer_id FROM assignments WHERE eligible AND NOT holdout ORDER BY customer_id LIMIT 1")).scalar()
+        customer = conn.execute(
+            text(
+                "SELECT customer_id FROM assignments WHERE eligible AND NOT holdout ORDER BY customer_id LIMIT 1"
+            )
+        ).scalar()
     at = START + timedelta(days=1, hours=11)  # 11:00 local: outside quiet hours
-    assert record_event(ws.engine, event_id="loan-1", customer_id=customer, kind="first_loan", occurred_at=at, now=at)
-    assert not record_event(ws.engine, event_id="loan-1", customer_id=customer, kind="first_loan", occurred_at=at, now=at)
+    assert record_event(
+        ws.engine,
+        event_id="loan-1",
+        customer_id=customer,
+        kind="first_loan",
+        occurred_at=at,
+        now=at,
+    )
+    assert not record_event(
+        ws.engine,
+        event_id="loan-1",
+        customer_id=customer,
+        kind="first_loan",
+        occurred_at=at,
+        now=at,
+    )
     result = triggers.process_events(ws, at)
     assert result.events == 1 and result.messages == 2  # push + feed
     with FakeGateway() as gateway:
@@ -103,7 +141,12 @@ def test_first_loan_brings_the_cooling_off_notice_once(ws: Workspace, campaign_f
     push_id = notice.loc[notice["channel"] == "push", "id"].item()
     assert list(ids).count(push_id) == 1
     with ws.engine.connect() as conn:
-        feed = conn.execute(text("SELECT COUNT(*) FROM feed_items WHERE customer_id = :c AND warning_id = 'loan-cooling-off'"), {"c": customer}).scalar()
+        feed = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM feed_items WHERE customer_id = :c AND warning_id = 'loan-cooling-off'"
+            ),
+            {"c": customer},
+        ).scalar()
     assert feed == 1
 
 
@@ -113,7 +156,9 @@ def _with_gateway(ws: Workspace, url: str):  # type: ignore[no-untyped-def]
     return replace(ws.settings, gateway_url=url)
 
 
-def test_expired_content_is_refused(ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path) -> None:
+def test_expired_content_is_refused(
+    ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
+) -> None:
     import shutil
     from dataclasses import replace
 
@@ -123,7 +168,10 @@ def test_expired_content_is_refused(ws: Workspace, campaign_file: Path, customer
     library = tmp_path / "library"
     shutil.copytree(BUNDLED, library)
     target = library / "zh-CN" / "credit-repair.yaml"
-    target.write_text(target.read_text(encoding="utf-8").replace("expires: 2027-12-31", "expires: 2026-01-31"), encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("expires: 2027-12-31", "expires: 2026-01-31"),
+        encoding="utf-8",
+    )
     local = Workspace(replace(ws.settings, content_paths=(library,)))
     with pytest.raises(CampaignFileError) as info:
         runner.run_campaign(local, campaign_file, customers_file, START)

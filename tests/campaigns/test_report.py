@@ -17,7 +17,9 @@ from campaigns.workspace import Workspace
 from tests.campaigns.conftest import START
 
 
-def test_report_funnel_and_uplift(ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path) -> None:
+def test_report_funnel_and_uplift(
+    ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
+) -> None:
     from delivery import FakeGateway
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
@@ -25,23 +27,36 @@ def test_report_funnel_and_uplift(ws: Workspace, campaign_file: Path, customers_
         adapter = dispatching.push_adapter(Workspace(replace(ws.settings, gateway_url=gateway.url)))
         dispatching.drain(ws, START + timedelta(days=7), adapter)
     with ws.engine.begin() as conn:
-        conn.execute(text("UPDATE feed_items SET read_at = created_at WHERE customer_id IN (SELECT customer_id FROM feed_items ORDER BY customer_id LIMIT 10)"))
-        arms = pd.read_sql(text("SELECT customer_id, holdout FROM assignments WHERE eligible AND segment <> ''"), conn)
+        conn.execute(
+            text(
+                "UPDATE feed_items SET read_at = created_at WHERE customer_id IN (SELECT customer_id FROM feed_items ORDER BY customer_id LIMIT 10)"
+            )
+        )
+        arms = pd.read_sql(
+            text("SELECT customer_id, holdout FROM assignments WHERE eligible AND segment <> ''"),
+            conn,
+        )
     # Outcomes: every 4th contacted customer and every 8th held-out one reported a scam.
     contacted = arms.loc[~arms["holdout"].astype(bool), "customer_id"].sort_values().iloc[::4]
     held = arms.loc[arms["holdout"].astype(bool), "customer_id"].sort_values().iloc[::8]
     outcomes = tmp_path / "outcomes.csv"
-    pd.DataFrame({"customer_id": [*contacted, *held], "outcome": "scam_report"}).to_csv(outcomes, index=False)
+    pd.DataFrame({"customer_id": [*contacted, *held], "outcome": "scam_report"}).to_csv(
+        outcomes, index=False
+    )
 
     index = write_report(ws, "spring-2027-new-citizens", outcomes, tmp_path / "report")
     funnel = pd.read_csv(tmp_path / "report" / "funnel.csv")
     with ws.engine.connect() as conn:
-        delivered = conn.execute(text("SELECT COUNT(*) FROM messages WHERE channel = 'push' AND state = 'delivered'")).scalar()
+        delivered = conn.execute(
+            text("SELECT COUNT(*) FROM messages WHERE channel = 'push' AND state = 'delivered'")
+        ).scalar()
     assert funnel["delivered"].sum() == delivered > 0
     assert funnel["read"].sum() >= 1
     uplift = pd.read_csv(tmp_path / "report" / "uplift.csv")
     assert set(uplift["segment"]) <= {"elderly", "founders", "young_workers"}
-    assert (uplift["ci_low"] <= uplift["difference"]).all() and (uplift["difference"] <= uplift["ci_high"]).all()
+    assert (uplift["ci_low"] <= uplift["difference"]).all() and (
+        uplift["difference"] <= uplift["ci_high"]
+    ).all()
     assert (tmp_path / "report" / "uplift.png").stat().st_size > 5_000
 
     from tests.campaigns.test_browser import open_page
