@@ -35,7 +35,7 @@ def backdate(url: str, job_id: str, when: datetime) -> None:
     jobstore = SQLAlchemyJobStore(engine=store(url), tablename="apscheduler_jobs")
     jobstore.start(BackgroundScheduler(), "default")
     job = jobstore.lookup_job(job_id)
-    job._modify(next_run_time=when)  # noqa: SLF001
+    job._modify(next_run_time=when)
     jobstore.update_job(job)
 
 
@@ -101,8 +101,9 @@ def test_dispatch_ticks_use_the_schedulers_clock(db_url: str) -> None:
     enqueue(engine, messages(50, due=T0), now=T0)  # due in 2027: only a --now clock sends them
     mock = MockAdapter()
     jobs = [JobSpec("dispatch", DISPATCH_TICK, "interval", {"seconds": 1})]
-    sched = build_scheduler(db_url, jobs, fixed_clock(T0 + timedelta(minutes=1)),
-                            adapters={"push": mock})
+    sched = build_scheduler(
+        db_url, jobs, fixed_clock(T0 + timedelta(minutes=1)), adapters={"push": mock}
+    )
     sched.start()
     assert wait_for(lambda: states(engine) == {"delivered": 50})
     sched.shutdown()
