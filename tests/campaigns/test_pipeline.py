@@ -169,7 +169,7 @@ def test_expired_content_is_refused(
     shutil.copytree(BUNDLED, library)
     target = library / "zh-CN" / "credit-repair.yaml"
     target.write_text(
-        target.read_text(encoding="utf-8").replace("expires: 2027-12-31", "expires: 2026-01-31"),
+        target.read_text(encoding="utf-8").replace("expires: 2027-12-31", "expires: 2026-12-31"),
         encoding="utf-8",
     )
     local = Workspace(replace(ws.settings, content_paths=(library,)))
