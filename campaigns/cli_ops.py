@@ -221,10 +221,10 @@ def token(settings: Settings, customer_id: str, ttl_hours: int) -> str:
 
 def content_list(settings: Settings, paths: list[Path]) -> str:
     """The library as a table."""
+    from content import format_table
+
     ws = Workspace(settings if not paths else _with_content(settings, paths))
-    rows = ws.library.list_rows(today=date.today())
-    headers = ("id", "scam", "audiences", "locales", "variants", "status", "expires")
-    return table([tuple(r[h] for h in headers) for r in rows], headers)
+    return "\n".join(format_table(ws.library.list_rows(today=date.today())))
 
 
 def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:

@@ -35,6 +35,7 @@ class Settings:
     bank_phone: str = "95500"
     cooling_off_days: int = 7
     cooling_off_waived: str = "利息和手续费"
+    cooling_off_waived_en: str = "interest and fees"
     feed_ttl: timedelta = timedelta(days=60)
     horizon: timedelta = timedelta(days=7)
     render_processes: int = 2
@@ -69,6 +70,9 @@ class Settings:
                 bank_phone=env.get("FANZHA_BANK_PHONE", base.bank_phone),
                 cooling_off_days=int(env.get("FANZHA_COOLING_OFF_DAYS", base.cooling_off_days)),
                 cooling_off_waived=env.get("FANZHA_COOLING_OFF_WAIVED", base.cooling_off_waived),
+                cooling_off_waived_en=env.get(
+                    "FANZHA_COOLING_OFF_WAIVED_EN", base.cooling_off_waived_en
+                ),
                 feed_ttl=timedelta(days=int(env.get("FANZHA_FEED_TTL_DAYS", base.feed_ttl.days))),
                 horizon=timedelta(days=int(env.get("FANZHA_HORIZON_DAYS", base.horizon.days))),
                 render_processes=int(env.get("FANZHA_RENDER_PROCESSES", base.render_processes)),

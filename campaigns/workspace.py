@@ -29,7 +29,7 @@ class Workspace:
             bank_name={"zh-CN": s.bank_name, "en": s.bank_name_en},
             bank_phone=s.bank_phone,
             cooling_off_days=s.cooling_off_days,
-            cooling_off_waived={"zh-CN": s.cooling_off_waived, "en": "interest and fees"},
+            cooling_off_waived={"zh-CN": s.cooling_off_waived, "en": s.cooling_off_waived_en},
         )
 
     @cached_property
