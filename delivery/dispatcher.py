@@ -35,6 +35,42 @@ _m = Message.__table__
 COLUMNS = [c.name for c in _m.columns]
 
 
+def _claim_statement() -> sa.Update:
+    """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once."""
+    now = sa.bindparam("now", type_=_m.c.due_at.type)
+    # "state IN (…) AND due_at <= now" matches the partial index ix_messages_open_due; a
+    # claimed row was due when it was claimed, so expired leases are found the same way.
+    # Literal states (not parameters), so both planners can prove the index applies.
+    open_due = sa.text("messages.state IN ('pending', 'claimed')") & (_m.c.due_at <= now)
+    ready = (_m.c.state == PENDING) & (
+        _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now)
+    )
+    expired = (_m.c.state == CLAIMED) & (_m.c.lease_until < now)
+    # FOR UPDATE SKIP LOCKED lets several dispatchers claim side by side on PostgreSQL;
+    # SQLite ignores it and runs the single UPDATE under its one write lock.
+    pick = (
+        sa.select(_m.c.id)
+        .where(open_due, ready | expired)
+        .order_by(_m.c.due_at)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        sa.update(_m)
+        .where(_m.c.id.in_(pick.scalar_subquery()))
+        .values(
+            state=CLAIMED,
+            lease_until=sa.bindparam("lease", type_=_m.c.due_at.type),
+            claimed_by=sa.bindparam("worker"),
+            updated_at=now,
+        )
+        .returning(*_m.columns)
+    )
+
+
+_CLAIM = _claim_statement()
+
+
 @dataclass(frozen=True)
 class DispatchConfig:
     """How a dispatcher claims, paces and retries."""
@@ -102,33 +138,16 @@ class Dispatcher:
 
     def claim(self, now: datetime, limit: int, worker: str | None = None) -> pd.DataFrame:
         """Lease up to ``limit`` due messages (and any whose lease expired) to ``worker``."""
-        worker = worker or self.name
-        stamp = to_db(now)
-        due = (
-            (_m.c.state == PENDING)
-            & (_m.c.due_at <= stamp)
-            & (_m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= stamp))
-        )
-        expired = (_m.c.state == CLAIMED) & (_m.c.lease_until < stamp)
-        # FOR UPDATE SKIP LOCKED lets several dispatchers claim side by side on PostgreSQL;
-        # SQLite ignores it and runs the single UPDATE under its one write lock.
-        pick = (
-            sa.select(_m.c.id)
-            .where(due | expired)
-            .order_by(_m.c.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        lease = to_db(now + timedelta(seconds=self.config.lease_s))
-        stmt = (
-            sa.update(_m)
-            .where(_m.c.id.in_(pick.scalar_subquery()))
-            .values(state=CLAIMED, lease_until=lease, claimed_by=worker, updated_at=stamp)
-            .returning(*_m.columns)
-        )
+        params = {
+            "now": to_db(now),
+            "limit": limit,
+            "lease": to_db(now + timedelta(seconds=self.config.lease_s)),
+            "worker": worker or self.name,
+        }
         with self.engine.begin() as conn:
-            rows = conn.execute(stmt).all()
-        return pd.DataFrame(rows, columns=COLUMNS)
+            rows = conn.execute(_CLAIM, params).all()
+        # Plain objects: a batch is small, and row-wise access to Arrow strings is slow.
+        return pd.DataFrame(rows, columns=COLUMNS, dtype=object)
 
     def process(
         self, batch: pd.DataFrame, now: datetime, worker: str | None = None

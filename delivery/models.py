@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Message states. A message moves pending → claimed → sent/delivered, or ends in one of
@@ -70,6 +70,13 @@ class Message(MessageBase, table=True):
         Index("ix_messages_state_due", "state", "due_at"),
         # The frequency cap counts a customer's recent pushes across all campaigns.
         Index("ix_messages_cap", "customer_id", "channel", "sent_at"),
+        # Claims walk only open rows in due order, however many delivered rows pile up.
+        Index(
+            "ix_messages_open_due",
+            "due_at",
+            postgresql_where=text("state IN ('pending', 'claimed')"),
+            sqlite_where=text("state IN ('pending', 'claimed')"),
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=40)

@@ -11,14 +11,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from delivery import sqlbits
 from delivery.adapters import SendResult
 from delivery.clock import to_db
 from delivery.feed_channel import FeedChannel
 from delivery.models import (
     CANCELLED,
-    CLAIMED,
     DEAD,
-    DELIVERED,
     PENDING,
     REJECTED,
     SUPPRESSED,
@@ -61,13 +60,14 @@ class Recorder:
     @staticmethod
     def _own(conn: Connection, ids: Iterable[str], worker: str, now: datetime) -> set[str]:
         """Lock this worker's rows; rows whose lease was lost to another worker are left alone."""
-        rows = conn.execute(
-            sa.update(_m)
-            .where(_m.c.id.in_(list(ids)), _m.c.state == CLAIMED, _m.c.claimed_by == worker)
-            .values(updated_at=to_db(now))
-            .returning(_m.c.id)
-        ).all()
-        return {r[0] for r in rows}
+        params = {"ids": list(ids), "worker": worker, "now": to_db(now)}
+        return {r[0] for r in conn.execute(sqlbits.own(conn.dialect.name), params).all()}
+
+    @staticmethod
+    def _delivered(conn: Connection, ids: list[str], now: datetime) -> None:
+        """The common case in one statement: these messages were delivered now."""
+        if ids:
+            conn.execute(sqlbits.delivered(conn.dialect.name), {"ids": ids, "now": to_db(now)})
 
     def _write(
         self,
@@ -77,18 +77,25 @@ class Recorder:
         kinds: dict[str, tuple[str, str]],
         now: datetime,
     ) -> None:
-        if not changes:
+        if changes:
+            conn.execute(_SET_STATE, changes)
+        if not kinds:
             return
-        conn.execute(_SET_STATE, changes)
-        meta = batch.set_index("id")[["campaign_id", "customer_id"]]
+        who = dict(
+            zip(
+                batch["id"],
+                zip(batch["campaign_id"], batch["customer_id"], strict=True),
+                strict=True,
+            )
+        )
         stamp = to_db(now)
-        conn.execute(
-            sa.insert(_events),
+        sqlbits.insert_events(
+            conn,
             [
                 {
                     "message_id": i,
-                    "campaign_id": meta.at[i, "campaign_id"],
-                    "customer_id": meta.at[i, "customer_id"],
+                    "campaign_id": who[i][0],
+                    "customer_id": who[i][1],
                     "kind": kind,
                     "at": stamp,
                     "detail": detail[:500],
@@ -148,19 +155,9 @@ class Recorder:
             mine = self._own(conn, rows["id"], worker, now)
             rows = rows[rows["id"].isin(mine)]
             channel.write(conn, rows, now)
-            changes = [
-                self._row(
-                    r,
-                    now,
-                    _state=DELIVERED,
-                    _attempts=int(r.attempts) + 1,
-                    _sent=to_db(now),
-                    _error=None,
-                )
-                for r in rows.itertuples(index=False)
-            ]
-            self._write(conn, changes, rows, {i: ("delivered", "feed") for i in rows["id"]}, now)
-        return DispatchStats(delivered=len(changes))
+            self._delivered(conn, list(rows["id"]), now)
+            self._write(conn, [], rows, {i: ("delivered", "feed") for i in rows["id"]}, now)
+        return DispatchStats(delivered=len(rows))
 
     def sent(
         self, chunk: pd.DataFrame, result: SendResult, now: datetime, worker: str
@@ -173,17 +170,7 @@ class Recorder:
         accepted = set(result.accepted)
         for row in chunk.itertuples(index=False):
             attempts = int(row.attempts) + 1
-            if row.id in accepted:
-                changes.append(
-                    self._row(
-                        row,
-                        now,
-                        _state=DELIVERED,
-                        _attempts=attempts,
-                        _sent=to_db(now),
-                        _error=None,
-                    )
-                )
+            if row.id in accepted:  # recorded in bulk by _delivered
                 kinds[row.id], stats.delivered = ("delivered", ""), stats.delivered + 1
             elif row.id in result.rejected:
                 why = result.rejected[row.id]
@@ -229,5 +216,6 @@ class Recorder:
             mine = self._own(conn, chunk["id"], worker, now)
             changes = [c for c in changes if c["_id"] in mine]
             kinds = {i: k for i, k in kinds.items() if i in mine}
+            self._delivered(conn, [i for i in accepted if i in mine], now)
             self._write(conn, changes, chunk, kinds, now)
         return stats

@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from delivery import sqlbits
 from delivery.clock import to_db
 from delivery.models import CLAIMED, DELIVERED, PUSH, SENT, Message, Preference, Suppression
 from delivery.schedule import QuietHours, to_utc
@@ -30,27 +31,19 @@ def _decisions(ids: pd.Series, kind: str, reason: pd.Series | str) -> pd.DataFra
 
 def opt_outs(conn: Connection, batch: pd.DataFrame, now: datetime) -> pd.DataFrame:
     """Messages to cancel because the customer opted out or is suppressed."""
-    customers = sorted(batch["customer_id"].unique())
+    customers = sorted(set(batch["customer_id"]))
+    dialect = conn.dialect.name
+    pref_rows = conn.execute(sqlbits.preferences(dialect), {"customers": customers}).all()
+    supp_rows = conn.execute(
+        sqlbits.suppressions(dialect), {"customers": customers, "now": to_db(now)}
+    ).all()
+    if not pref_rows and not supp_rows:  # the usual case: nobody in this batch opted out
+        return _decisions(pd.Series(dtype=object), "", "")
     prefs = pd.DataFrame(
-        conn.execute(
-            sa.select(
-                _prefs.c.customer_id,
-                _prefs.c.push_opt_out,
-                _prefs.c.all_opt_out,
-                _prefs.c.personalization_opt_out,
-            ).where(_prefs.c.customer_id.in_(customers))
-        ).all(),
+        pref_rows,
         columns=["customer_id", "push_opt_out", "all_opt_out", "personalization_opt_out"],
     )
-    supp = pd.DataFrame(
-        conn.execute(
-            sa.select(_supp.c.customer_id, _supp.c.reason).where(
-                _supp.c.customer_id.in_(customers),
-                sa.or_(_supp.c.until.is_(None), _supp.c.until > to_db(now)),
-            )
-        ).all(),
-        columns=["customer_id", "supp_reason"],
-    )
+    supp = pd.DataFrame(supp_rows, columns=["customer_id", "supp_reason"])
     rows = batch[["id", "customer_id", "channel", "segment"]].merge(prefs, "left", "customer_id")
     rows = rows.merge(supp, "left", "customer_id")
     is_push = rows["channel"] == PUSH
