@@ -101,7 +101,12 @@ def finish(
         else np.zeros(len(id_array), dtype=bool)
     )
     eligible = consent & ~opted & audience_true
-    held = eligible & in_holdout(plan.audience.campaign_id, id_array, plan.audience.holdout_pct)
+    held = np.zeros(len(id_array), dtype=bool)
+    if eligible.any() and plan.audience.holdout_pct > 0:  # only eligible customers are hashed
+        eligible_ids = id_array.filter(pa.array(eligible))
+        held[eligible] = in_holdout(
+            plan.audience.campaign_id, eligible_ids, plan.audience.holdout_pct
+        )
     reason = np.select([~consent, opted, ~audience_true, held], [0, 1, 2, 3], default=4).astype(
         np.int32
     )
@@ -137,7 +142,8 @@ def finish(
             "holdout": held[index],
             "eligible": eligible[index],
             "reason": _labels(reason, reasons),
-        }
+        },
+        copy=False,
     )
 
 

@@ -36,8 +36,8 @@ def _quoted(name: str, what: str, raw: pd.Series) -> pd.Series:
 
 
 def _integer(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    if pd.api.types.is_integer_dtype(raw.dtype):
-        return raw.astype("Int64"), np.zeros(len(raw), bool)
+    if pd.api.types.is_integer_dtype(raw.dtype):  # already whole numbers: no copy
+        return raw, np.zeros(len(raw), bool)
     numbers = pd.to_numeric(raw, errors="coerce")
     whole = numbers.notna() & (numbers % 1 == 0) & (numbers.abs() < 2**53)
     bad = (raw.notna() & ~whole).to_numpy()
@@ -56,8 +56,8 @@ def _number(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _boolean(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        return raw.astype("boolean"), np.zeros(len(raw), bool)
+    if pd.api.types.is_bool_dtype(raw.dtype):  # already true/false: no copy
+        return raw, np.zeros(len(raw), bool)
     text = raw.astype("str").str.strip().str.lower()
     is_true, is_false = text.isin(_TRUE), text.isin(_FALSE)
     values = pd.Series(pd.array(np.where(is_true, True, False), dtype="boolean"), index=raw.index)
@@ -84,10 +84,10 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Pro
     """The column in its declared type, and the rows that cannot be used, with why."""
     problems: list[Problem] = []
     if spec.type == "string":
-        values = (
-            raw if pd.api.types.is_string_dtype(raw.dtype) else raw.astype("str").where(raw.notna())
-        )
-        values = values.astype("str")
+        if isinstance(raw.dtype, pd.CategoricalDtype):  # dictionary-coded text stays coded
+            values = raw.cat.rename_categories(raw.cat.categories.astype("str"))
+        else:
+            values = raw.astype("str")
         bad = np.zeros(len(raw), bool)
     elif spec.type == "integer":
         values, bad = _integer(raw)
@@ -126,13 +126,25 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Pro
 
 def duplicates(ids: pd.Series, name: str) -> Problem | None:
     """Rows whose id already appeared on an earlier row (the first one is kept)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from segments.holdout import id_hashes
 
+    array = pa.array(ids, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if len(array) < 2 or (array.null_count == 0 and pc.all(pc.less(array[:-1], array[1:])).as_py()):
+        return None  # strictly increasing ids (the usual export order) cannot repeat
+
     # Equal ids have equal 64-bit hashes, so only rows with a repeated hash need the
-    # exact (slower) string comparison; usually there are none.
-    repeated = pd.Series(id_hashes(ids)).duplicated(keep=False).to_numpy()
-    if not repeated.any():
+    # exact (slower) string comparison; usually there are none. Sorting 64-bit ints is fast.
+    hashes = id_hashes(ids)
+    ordered = np.sort(hashes)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
         return None
+    repeated = np.isin(hashes, ordered[1:][same])
     suspects = ids[repeated]
     dup = np.zeros(len(ids), dtype=bool)
     dup[np.flatnonzero(repeated)] = (

@@ -2,12 +2,11 @@
 
 The definition, identical on every engine because it never uses a database hash:
 
-    seed  = fold(S, utf8(campaign_id))
-    h     = fold(seed, utf8(customer_id))
-    fold(h, b): for each 8-byte little-endian word w of b (last one zero-padded):
-                    h = mix(h ^ w);   then h = mix(h ^ len(b))
-    mix   = the splitmix64 finalizer of (h + 0x9E3779B97F4A7C15), modulo 2**64
-    score = (h >> 11) / 2**53          in [0, 1)
+    fold(b)   = h := S; for each 8-byte little-endian word w of b (last one zero-padded):
+                    h := mix(h ^ w);   then mix(h ^ len(b))
+    mix(z)    = the splitmix64 finalizer of (z + 0x9E3779B97F4A7C15), modulo 2**64
+    h         = mix(fold(utf8(customer_id)) ^ fold(utf8(campaign_id)))
+    score     = (h >> 11) / 2**53          in [0, 1)
     held out  <=>  score < holdout_pct / 100
 """
 
@@ -22,9 +21,11 @@ _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
+Ids = pd.Series | pa.Array | pa.ChunkedArray | np.ndarray | list[str]
+
 
 def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer (wrapping uint64 arithmetic), in place where possible."""
+    """splitmix64 finalizer (wrapping uint64 arithmetic), in place after the first add."""
     z = h + _GAMMA
     z ^= z >> np.uint64(30)
     z *= _M1
@@ -34,79 +35,85 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return z
 
 
-def _byte_matrix(ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Id bytes as an (n, 8k) zero-padded uint8 matrix, and each id's byte length."""
-    ids = ids.cast(pa.large_string()) if pa.types.is_large_string(ids.type) else ids
-    if not pa.types.is_large_string(ids.type):
+def _as_arrow(ids: Ids) -> pa.Array:
+    """Customer ids as one Arrow string array (nulls hash like the empty string)."""
+    if isinstance(ids, pd.Series | np.ndarray | list):
+        ids = pa.array(ids, type=pa.string(), from_pandas=True)
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    if pa.types.is_dictionary(ids.type) or not (
+        pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type)
+    ):
         ids = ids.cast(pa.string())
+    return ids.fill_null("") if ids.null_count else ids
+
+
+def _buffers(ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (int64, n+1) and the UTF-8 bytes of an Arrow string array."""
     n = len(ids)
     offset_type = np.int64 if pa.types.is_large_string(ids.type) else np.int32
-    buffers = ids.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=offset_type)[ids.offset : ids.offset + n + 1]
-    offsets = offsets.astype(np.int64)
+    _, offsets_buf, data_buf = ids.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=offset_type)[ids.offset : ids.offset + n + 1]
     data = (
-        np.frombuffer(buffers[2], dtype=np.uint8)
-        if buffers[2] is not None
-        else np.zeros(0, np.uint8)
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
     )
-    lengths = np.diff(offsets)
-    width = max(8, int(-(-lengths.max() // 8) * 8)) if n else 8
+    return offsets, data
+
+
+def _word(block: np.ndarray) -> np.ndarray:
+    """An (n, <=8) byte block as one little-endian uint64 per row (zero-padded)."""
+    if block.shape[1] == 8:
+        return np.ascontiguousarray(block).view("<u8")[:, 0]
+    padded = np.zeros((block.shape[0], 8), dtype=np.uint8)
+    padded[:, : block.shape[1]] = block
+    return padded.view("<u8")[:, 0]
+
+
+def _fold_uniform(data: np.ndarray, n: int, size: int) -> np.ndarray:
+    """fold() when every id has the same byte length: slice words straight from the bytes."""
+    rows = data[: n * size].reshape(n, size)
+    h = np.full(n, _S, dtype=np.uint64)
+    for k in range(0, max(size, 1), 8):
+        h = _mix(h ^ _word(rows[:, k : k + 8]))
+    return _mix(h ^ np.uint64(size))
+
+
+def _fold_ragged(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """fold() for ids of different lengths: a zero-padded matrix, words past an id skipped."""
+    n = len(offsets) - 1
+    lengths = np.diff(offsets).astype(np.int64)
+    width = max(8, int(-(-lengths.max() // 8) * 8))
     matrix = np.zeros((n, width), dtype=np.uint8)
-    if n and (lengths == lengths[0]).all():
-        size = int(lengths[0])
-        matrix[:, :size] = data[offsets[0] : offsets[0] + n * size].reshape(n, size)
-    elif n:
-        rows = np.repeat(np.arange(n), lengths)
-        cols = np.arange(offsets[-1] - offsets[0]) - np.repeat(offsets[:-1] - offsets[0], lengths)
-        matrix[rows, cols] = data[offsets[0] : offsets[-1]]
-    return matrix, lengths
-
-
-def _fold(h: np.ndarray, matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Fold each row's bytes into its running hash (words past a row's length are skipped)."""
-    if not len(lengths):
-        return h
-    words = np.ascontiguousarray(matrix).view("<u8")
-    uniform = bool((lengths == lengths[0]).all())
+    rows = np.repeat(np.arange(n), lengths)
+    cols = np.arange(offsets[-1] - offsets[0]) - np.repeat(offsets[:-1] - offsets[0], lengths)
+    matrix[rows, cols] = data[offsets[0] : offsets[-1]]
+    words = matrix.view("<u8")
+    h = np.full(n, _S, dtype=np.uint64)
     for k in range(words.shape[1]):
-        mixed = _mix(h ^ words[:, k])
-        h = mixed if uniform and lengths[0] > 8 * k else np.where(lengths > 8 * k, mixed, h)
+        h = np.where(lengths > 8 * k, _mix(h ^ words[:, k]), h) if k else _mix(h ^ words[:, k])
     return _mix(h ^ lengths.astype(np.uint64))
 
 
-def _as_arrow(ids: pd.Series | pa.Array | np.ndarray | list[str]) -> pa.Array:
-    """Customer ids as one Arrow string array (nulls hash like the empty string)."""
-    if isinstance(ids, pa.ChunkedArray):
-        ids = ids.combine_chunks()
-    if not isinstance(ids, pa.Array):
-        ids = pa.array(ids, type=pa.string(), from_pandas=True)
-        if isinstance(ids, pa.ChunkedArray):
-            ids = ids.combine_chunks()
-    if ids.null_count:
-        ids = ids.fill_null("")
-    return ids
+def id_hashes(ids: Ids) -> np.ndarray:
+    """fold() of each id: a 64-bit hash per id (equal ids, equal hashes)."""
+    array = _as_arrow(ids)
+    if not len(array):
+        return np.zeros(0, dtype=np.uint64)
+    offsets, data = _buffers(array)
+    size = int(offsets[1] - offsets[0])
+    if int(offsets[-1] - offsets[0]) == size * len(array) and (np.diff(offsets) == size).all():
+        return _fold_uniform(data[offsets[0] :], len(array), size)
+    return _fold_ragged(offsets, data)
 
 
-def id_hashes(ids: pd.Series | pa.Array | np.ndarray | list[str]) -> np.ndarray:
-    """A 64-bit hash per id (equal ids, equal hashes) — a fast first pass for duplicates."""
-    matrix, lengths = _byte_matrix(_as_arrow(ids))
-    return _fold(np.full(len(lengths), _S, dtype=np.uint64), matrix, lengths)
-
-
-def holdout_scores(
-    campaign_id: str, ids: pd.Series | pa.Array | np.ndarray | list[str]
-) -> np.ndarray:
+def holdout_scores(campaign_id: str, ids: Ids) -> np.ndarray:
     """Each customer's score in [0, 1) for this campaign (the same on every run and engine)."""
-    seed_matrix, seed_len = _byte_matrix(pa.array([campaign_id], type=pa.string()))
-    seed = _fold(np.array([_S], dtype=np.uint64), seed_matrix, seed_len)
-    matrix, lengths = _byte_matrix(_as_arrow(ids))
-    h = _fold(np.full(len(lengths), seed[0], dtype=np.uint64), matrix, lengths)
-    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+    key = id_hashes([campaign_id])[0]
+    h = _mix(id_hashes(ids) ^ key)
+    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
 
 
-def in_holdout(
-    campaign_id: str, ids: pd.Series | pa.Array | np.ndarray | list[str], pct: float
-) -> np.ndarray:
+def in_holdout(campaign_id: str, ids: Ids, pct: float) -> np.ndarray:
     """Boolean mask: which customers the campaign holds out (``pct`` is a percentage, 0–100)."""
     if not 0 <= pct <= 100:
         raise ValueError(f"holdout must be between 0 and 100 percent, not {pct}")

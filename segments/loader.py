@@ -89,7 +89,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]
 
 
 def _read(
-    source: Any, table: str | None, columns: list[str] | None
+    source: Any, table: str | None, columns: list[str] | None, id_column: str
 ) -> tuple[pd.DataFrame, np.ndarray, list]:
     """Raw frame, 1-based row numbers (file lines for CSV) and malformed lines."""
     if table is not None:
@@ -111,9 +111,19 @@ def _read(
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        present = set(pq.read_schema(path).names)
-        wanted = [c for c in columns if c in present] if columns else None
-        frame = pq.read_table(path, columns=wanted).to_pandas()
+        file_schema = pq.read_schema(path)
+        wanted = [c for c in columns if c in file_schema.names] if columns else None
+        # low-cardinality text (occupation, locale, …) stays dictionary-coded: far less
+        # memory and time than one string per row; the id stays plain text
+        text = [
+            f.name
+            for f in file_schema
+            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        ]
+        coded = [c for c in text if c != id_column and (wanted is None or c in wanted)]
+        table = pq.read_table(path, columns=wanted, read_dictionary=coded)
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)  # no consolidation copy
+        del table
         return frame, np.arange(1, len(frame) + 1), []
     if suffix == ".csv":
         frame, lines, bad = _read_csv(path)
@@ -158,7 +168,24 @@ def load_customers(
     if unknown:
         raise SchemaError(f"columns not in the schema: {', '.join(unknown)}")
     where = f"{source}#{table}" if table else str(source)
-    raw, rows, bad_lines = _read(source, table, wanted if columns is not None else None)
+    raw, rows, bad_lines = _read(
+        source, table, wanted if columns is not None else None, schema.id_column
+    )
+    result = check_rows(raw, schema, wanted, rows, where, bad_lines)
+    if rejected_path is not None:
+        write_rejected(result.rejected, Path(rejected_path))
+    return result
+
+
+def check_rows(
+    raw: pd.DataFrame,
+    schema: CustomerSchema,
+    wanted: list[str],
+    rows: np.ndarray,
+    where: str,
+    bad_lines: list[dict[str, Any]] | None = None,
+) -> LoadResult:
+    """Type and check raw rows (``rows``: their 1-based numbers); split usable from rejected."""
     absent = _check_columns(raw, schema, wanted, where)
     extra = tuple(str(c) for c in raw.columns if c not in schema)
     typed: dict[str, pd.Series] = {}
@@ -171,19 +198,18 @@ def load_customers(
     dup = duplicates(typed[schema.id_column], schema.id_column)
     problems += [dup] if dup is not None else []
     return _assemble(
-        raw, typed, rows, problems, bad_lines, schema, wanted, absent, extra, where, rejected_path
+        raw, typed, rows, problems, bad_lines or [], schema, wanted, absent, extra, where
     )
 
 
 def _final_dtype(values: pd.Series, type_: str, nullable: bool) -> pd.Series:
     """Plain numpy dtypes where the schema forbids nulls (faster downstream), masked otherwise."""
-    if values.isna().any() or (nullable and type_ in ("integer", "boolean")):
+    masked = {"integer": "Int64", "boolean": "boolean"}.get(type_)
+    if masked is None:
         return values
-    if type_ == "integer":
-        return values.astype("int64")
-    if type_ == "boolean":
-        return values.astype(bool)
-    return values
+    if nullable or values.isna().any():
+        return values.astype(masked, copy=False)
+    return values.astype("int64" if type_ == "integer" else bool, copy=False)
 
 
 def _null_column(type_: str, index: pd.Index) -> pd.Series:
@@ -221,25 +247,31 @@ def _assemble(
     absent: list[str],
     extra: tuple[str, ...],
     where: str,
-    rejected_path: str | Path | None,
 ) -> LoadResult:
-    """Split rows into the typed frame and the rejected rows; write the rejects; count."""
+    """Split rows into the typed frame and the rejected rows, and count the reasons."""
     n = len(raw)
     bad = np.zeros(n, dtype=bool)
     for problem in problems:
         bad |= problem.mask
     good = ~bad
     kept = raw.index[good]
-    frame = pd.DataFrame(
+    frame = pd.DataFrame(  # copy=False: no block consolidation copy of millions of rows
         {
             name: (
                 _null_column(schema[name].type, kept)
                 if name in absent
-                else _final_dtype(typed[name][good], schema[name].type, schema[name].nullable)
+                else _final_dtype(
+                    typed[name][good] if bad.any() else typed[name],
+                    schema[name].type,
+                    schema[name].nullable,
+                )
             )
             for name in wanted
-        }
-    ).reset_index(drop=True)
+        },
+        copy=False,
+    )
+    if bad.any():
+        frame = frame.reset_index(drop=True)
     rejected = raw[bad].astype("str").copy() if bad.any() else raw.iloc[:0].astype("str")
     rejected.insert(0, "row", rows[bad])
     rejected["reason"] = _reasons(problems, bad, raw.index).to_numpy()
@@ -250,15 +282,13 @@ def _assemble(
     counts = Counter({p.kind: int(p.mask.sum()) for p in problems})
     if bad_lines:
         counts["malformed line"] = len(bad_lines)
-    if rejected_path is not None:
-        _write_rejected(rejected, Path(rejected_path))
     summary = LoadSummary(
         where, n + len(bad_lines), len(frame), len(rejected), dict(counts), tuple(absent), extra
     )
     return LoadResult(frame, rejected, summary)
 
 
-def _write_rejected(rejected: pd.DataFrame, path: Path) -> None:
+def write_rejected(rejected: pd.DataFrame, path: Path) -> None:
     """Rejected rows as CSV (or Parquet by extension), always written, even when empty."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".parquet":

@@ -15,6 +15,7 @@ from segments.errors import SchemaError
 from segments.explain import Explanation, explain
 from segments.loader import LoadSummary, load_customers
 from segments.schema import CustomerSchema, default_schema
+from segments.stream import segment_parquet_chunks
 
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 
@@ -99,6 +100,24 @@ def segment_file(
         )
         write_assignments(result, out)
         return SegmentRun(load=None, rows=-1, out=Path(out))
+    path, out = Path(customers), Path(out)
+    streamable = engine == "pandas" and path.suffix.lower() == ".parquet" == out.suffix.lower()
+    if streamable and path.is_file():
+        plan = make_plan(audience, segments, schema)
+        done = segment_parquet_chunks(
+            path,
+            out,
+            plan,
+            schema,
+            columns,
+            as_of=as_of,
+            opted_out=list(opted_out),
+            all_matches=all_matches,
+            rejected_path=Path(rejected_path) if rejected_path else None,
+        )
+        if done is not None:
+            summary, reasons, by_segment = done
+            return SegmentRun(summary, sum(reasons.values()), dict(reasons), dict(by_segment), out)
     loaded = load_customers(customers, schema, rejected_path, columns=columns)
     result = assign(
         loaded.frame,
