@@ -32,7 +32,29 @@ from delivery.rules import cap_decisions, opt_outs, quiet_deferrals
 
 log = logging.getLogger(__name__)
 _m = Message.__table__
-COLUMNS = [c.name for c in _m.columns]
+# What sending needs from a claimed row (fewer columns, less to convert per batch).
+COLUMNS = [
+    "id",
+    "campaign_id",
+    "customer_id",
+    "channel",
+    "segment",
+    "warning_id",
+    "variant",
+    "title",
+    "body",
+    "image_key",
+    "alt_text",
+    "deep_link",
+    "due_at",
+    "timezone",
+    "quiet_hours",
+    "cap_max",
+    "cap_days",
+    "state",
+    "attempts",
+    "last_error",
+]
 
 
 def _claim_statement() -> sa.Update:
@@ -64,7 +86,7 @@ def _claim_statement() -> sa.Update:
             claimed_by=sa.bindparam("worker"),
             updated_at=now,
         )
-        .returning(*_m.columns)
+        .returning(*(_m.c[name] for name in COLUMNS))
     )
 
 
@@ -145,6 +167,10 @@ class Dispatcher:
             "worker": worker or self.name,
         }
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Losing a claim in a database crash only leaves the rows pending, so this
+                # commit need not wait for the disk; outcomes are always committed durably.
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             rows = conn.execute(_CLAIM, params).all()
         # Plain objects: a batch is small, and row-wise access to Arrow strings is slow.
         return pd.DataFrame(rows, columns=COLUMNS, dtype=object)
