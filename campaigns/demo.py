@@ -78,17 +78,29 @@ def run_demo(
     summary = _summary(ws, result, accepted, ticks, first_loans)
     echo(summary)
     token_customer = _sample_customer(ws)
+    fanzha = _fanzha_command()
     echo(
         "\nOutputs:\n"
         f"  store (SQLite)        {db}\n  customers             {customers}\n"
         f"  assignments           {out / 'assignments.csv'}\n  card images (cache)   {out / 'media'}\n"
         f"  sample cards (PNG)    {', '.join(str(p) for p in samples)}\n"
         f"  posters (PDF)         {', '.join(str(p) for p in poster_paths)}\n"
-        f"\nServe the feed:\n  FANZHA_DB=sqlite:///{db} FANZHA_MEDIA_DIR={out / 'media'} fanzha serve --port 8000\n"
-        f"  then open http://127.0.0.1:8000/app?token=$(FANZHA_DB=sqlite:///{db} fanzha token {token_customer})\n"
+        f"\nServe the feed:\n  FANZHA_DB=sqlite:///{db} FANZHA_MEDIA_DIR={out / 'media'} {fanzha} serve --port 8000\n"
+        f"  then open http://127.0.0.1:8000/app?token=$({fanzha} token {token_customer})\n"
         f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )
     return {"result": result, "accepted": accepted, "posters": poster_paths, "samples": samples}
+
+
+def _fanzha_command() -> str:
+    """How to call fanzha from a shell: the console script beside this Python, if there is one."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).with_name("fanzha")
+    if beside.exists() and shutil.which("fanzha") != str(beside):
+        return str(beside)
+    return "fanzha"
 
 
 def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:

@@ -1,33 +1,29 @@
-"""``fanzha scheduler``: APScheduler 3 with its job store in fanzha's own database.
+"""``fanzha scheduler``: campaign waves, trigger processing and dispatch ticks.
 
-Jobs are campaign waves, trigger processing and dispatch ticks — never one job per message.
-Fixed job ids with ``replace_existing`` make a restart resume the same jobs instead of adding
-copies; ``coalesce`` and a grace time fold missed runs into one.
+The jobs run on delivery's APScheduler 3 scheduler, whose job store lives in fanzha's own
+database: a restart resumes the stored jobs (missed runs coalesced within the grace time)
+instead of adding copies. Jobs are never one per message. The job targets below receive the
+process's context, so no settings or secrets are pickled into the store.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from campaigns.settings import Settings
 from campaigns.workspace import Workspace
 
 log = logging.getLogger("fanzha.scheduler")
-MISFIRE_GRACE_S = 120
 WAVE_INTERVAL_MIN = 30
 
 
-def _now(offset_s: float) -> datetime:
-    return datetime.fromtimestamp(datetime.now(UTC).timestamp() + offset_s, UTC)
-
-
-def wave_job(settings: Settings, campaign: str, customers: str, offset_s: float) -> None:
+def wave_job(ctx: Any, now: datetime, campaign: str, customers: str) -> None:
     """Enqueue the campaign's waves that entered the horizon (idempotent)."""
     from campaigns.runner import run_campaign
 
-    result = run_campaign(Workspace(settings), Path(campaign), Path(customers), _now(offset_s))
+    result = run_campaign(ctx.extra["workspace"], Path(campaign), Path(customers), now)
     log.info(
         "waves %s: enqueued %d, already there %d",
         result.campaign_id,
@@ -36,76 +32,90 @@ def wave_job(settings: Settings, campaign: str, customers: str, offset_s: float)
     )
 
 
-def trigger_job(settings: Settings, offset_s: float) -> None:
+def trigger_job(ctx: Any, now: datetime) -> None:
     """Turn pending app events into messages."""
     from campaigns.triggers import process_events
 
-    result = process_events(Workspace(settings), _now(offset_s))
+    result = process_events(ctx.extra["workspace"], now)
     if result.events:
         log.info("triggers: %d events → %d messages", result.events, result.messages)
 
 
-def dispatch_job(settings: Settings, offset_s: float) -> None:
+def dispatch_job(ctx: Any, now: datetime) -> None:
     """Send what is due."""
-    from campaigns.dispatching import drain
+    from campaigns.dispatching import dispatcher
 
-    totals = drain(Workspace(settings), _now(offset_s))
-    if any(totals.values()):
-        log.info("dispatch: %s", totals)
+    stats = dispatcher(ctx.extra["workspace"], ctx.adapters.get("push")).run_once(now)
+    if stats.claimed:
+        log.info("dispatch: %s", stats)
 
 
-def build_scheduler(
-    settings: Settings,
+def jobs(campaigns: list[Path], customers: Path | None, tick_s: float) -> list:  # type: ignore[type-arg]
+    """The scheduler's job specs: one wave job per campaign file, triggers, dispatch."""
+    from delivery import JobSpec
+
+    specs = [
+        JobSpec(
+            id="triggers",
+            target="campaigns.scheduling:trigger_job",
+            trigger_args={"seconds": max(tick_s, 5)},
+        ),
+        JobSpec(
+            id="dispatch",
+            target="campaigns.scheduling:dispatch_job",
+            trigger_args={"seconds": tick_s},
+        ),
+    ]
+    if customers is not None:
+        specs += [
+            JobSpec(
+                id=f"waves:{path.resolve()}",
+                target="campaigns.scheduling:wave_job",
+                trigger_args={"minutes": WAVE_INTERVAL_MIN},
+                kwargs={"campaign": str(path.resolve()), "customers": str(customers.resolve())},
+            )
+            for path in campaigns
+        ]
+    return specs
+
+
+def build(
+    ws: Workspace,
     campaigns: list[Path],
     customers: Path | None,
     tick_s: float,
     now: datetime | None,
-    *,
-    blocking: bool = True,
 ):  # type: ignore[no-untyped-def]
-    """A scheduler whose jobs persist in the store; restarting replaces rather than duplicates."""
-    from apscheduler.executors.pool import ThreadPoolExecutor
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    """A scheduler for these campaigns on the workspace's store, with a ``--now`` clock."""
+    from campaigns.dispatching import push_adapter
+    from delivery import build_scheduler, offset_clock
 
-    url = settings.db_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    offset = (now - datetime.now(UTC)).total_seconds() if now else 0.0
-    cls = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = cls(
-        jobstores={"default": SQLAlchemyJobStore(url=url, tablename="scheduler_jobs")},
-        executors={"default": ThreadPoolExecutor(1)},  # one job at a time: the store is the lock
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S},
-        timezone=UTC,
+    _ = ws.engine  # create or upgrade the store before the job store touches it
+    for path in campaigns:
+        ws.campaign(path)  # refuse to start on a broken file
+    return build_scheduler(
+        ws.settings.db_url,
+        jobs(campaigns, customers, tick_s),
+        offset_clock(now),
+        adapters={"push": push_adapter(ws)},
+        extra={"workspace": ws},
     )
-    if campaigns and customers is not None:
-        for path in campaigns:
-            scheduler.add_job(
-                wave_job,
-                "interval",
-                minutes=WAVE_INTERVAL_MIN,
-                id=f"waves:{path.resolve()}",
-                replace_existing=True,
-                args=[settings, str(path.resolve()), str(customers.resolve()), offset],
-                next_run_time=datetime.now(UTC),
-            )
-    scheduler.add_job(
-        trigger_job,
-        "interval",
-        seconds=max(tick_s, 5),
-        id="triggers",
-        replace_existing=True,
-        args=[settings, offset],
-    )
-    scheduler.add_job(
-        dispatch_job,
-        "interval",
-        seconds=tick_s,
-        id="dispatch",
-        replace_existing=True,
-        args=[settings, offset],
-    )
-    return scheduler
+
+
+def prime(ws: Workspace, campaigns: list[Path], customers: Path | None, now: datetime) -> None:
+    """Enqueue the current waves at start-up rather than a wave interval later (idempotent)."""
+    from campaigns.runner import run_campaign
+
+    if customers is None:
+        return
+    for path in campaigns:
+        result = run_campaign(ws, path, customers, now)
+        log.info(
+            "waves %s: enqueued %d, already there %d",
+            result.campaign_id,
+            result.inserted,
+            result.skipped,
+        )
 
 
 def run_scheduler(
@@ -115,13 +125,12 @@ def run_scheduler(
     tick_s: float,
     now: datetime | None,
 ) -> None:
-    """Run until interrupted."""
+    """Run until SIGINT or SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    _ = ws.engine  # create or upgrade the store before the job store touches it
-    for path in campaigns:
-        ws.campaign(path)  # refuse to start on a broken file
-    scheduler = build_scheduler(ws.settings, campaigns, customers, tick_s, now)
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+    if campaigns and customers is None:
+        log.warning("no --customers: campaign waves are not scheduled, only triggers and dispatch")
+    from delivery import utcnow
+
+    scheduler = build(ws, campaigns, customers, tick_s, now)
+    prime(ws, campaigns, customers, now or utcnow())
+    scheduler.run_forever()

@@ -1,0 +1,62 @@
+"""``fanzha scheduler``: waves, triggers and dispatch as persistent jobs; a restart duplicates nothing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+from campaigns import scheduling
+from campaigns.workspace import Workspace
+from tests.campaigns.conftest import START
+
+
+def _count(ws: Workspace, sql: str) -> int:
+    with ws.engine.connect() as conn:
+        return int(conn.execute(text(sql)).scalar() or 0)
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_scheduler_enqueues_dispatches_and_resumes_without_duplicates(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
+    from delivery import FakeGateway
+
+    with FakeGateway() as gateway:
+        local = Workspace(replace(ws.settings, gateway_url=gateway.url))
+        # 2027-03-01 12:15 Shanghai: the founders' Monday 12:15 wave is due at once.
+        now = START + timedelta(hours=12, minutes=15)
+        sched = scheduling.build(local, [campaign_file], customers_file, 1.0, now)
+        scheduling.prime(local, [campaign_file], customers_file, now)
+        sched.start()
+        try:
+            assert _wait_for(
+                lambda: _count(local, "SELECT COUNT(*) FROM messages WHERE state = 'delivered'") > 0
+            )
+            ids_before = sched.job_ids()
+        finally:
+            sched.shutdown()
+        messages = _count(local, "SELECT COUNT(*) FROM messages")
+
+        again = scheduling.build(local, [campaign_file], customers_file, 1.0, now)
+        again.start()
+        try:
+            time.sleep(3)
+            assert sorted(again.job_ids()) == ids_before
+            assert len(ids_before) == 3  # waves, triggers, dispatch — not one per message
+        finally:
+            again.shutdown()
+        assert _count(local, "SELECT COUNT(*) FROM messages") == messages
+        accepted = gateway.accepted_ids()
+    assert len(accepted) == len(set(accepted)) > 0
