@@ -32,23 +32,34 @@ def _zh(locale: str) -> bool:
     return locale.lower().startswith("zh")
 
 
+def _shown(copy: WarningCopy, panels: tuple[int, ...]) -> str:
+    """Which panels the picture draws, when it draws fewer than the story has."""
+    total = len(copy.panels)
+    if len(panels) >= total:
+        return f"{total}格" if _zh(copy.locale) else f"{total} panels"
+    numbers = [str(i + 1) for i in panels]
+    if _zh(copy.locale):
+        return f"共{total}格，画面显示第{'、'.join(numbers)}格"
+    return f"{total} panels; the picture shows panel{'s' if len(numbers) > 1 else ''} {' and '.join(numbers)}"
+
+
 def card_alt(copy: WarningCopy, panels: tuple[int, ...]) -> str:
-    """Alt text of a comic card showing the given panels (0-based)."""
+    """Alt text of a comic card: the whole story's dialogue, even when fewer panels are drawn."""
     labels = _LABELS["zh" if _zh(copy.locale) else "en"]
+    shown = _shown(copy, panels)
     if _zh(copy.locale):
         head = (
-            f"反诈漫画（{len(panels)}格）《{copy.title}》，提醒{copy.scam}；"
+            f"反诈漫画（{shown}）《{copy.title}》，提醒{copy.scam}；"
             f"标语“{copy.slogan}”；做法：{copy.action}；反诈专线96110，报警110。"
         )
     else:
         head = (
-            f"Anti-fraud comic ({len(panels)} panels), “{copy.title}”, about {copy.scam}; "
+            f"Anti-fraud comic ({shown}), “{copy.title}”, about {copy.scam}; "
             f"slogan “{copy.slogan}”; what to do: {copy.action}; anti-fraud line 96110, police 110."
         )
     sep = "：" if _zh(copy.locale) else ": "
     lines = [head]
-    for idx in panels:
-        panel = copy.panels[idx]
+    for panel in copy.panels:  # a screen reader hears the full story, drawn or not
         if panel.caption:
             lines.append(f"{labels['caption']}{sep}{panel.caption}")
         lines.extend(f"{labels.get(ln.speaker, ln.speaker)}{sep}{ln.text}" for ln in panel.lines)

@@ -36,7 +36,7 @@ def candidate_layouts(fmt: Format, style: Style) -> list[str]:
         return ["grid4", "pair-row", "pair-col", "single"]
     first = "strip4" if style.layout == "four-panel" else "grid4"
     other = "grid4" if first == "strip4" else "strip4"
-    return [first, other, "pair-col", "single"]
+    return [first, other, "pair-col", "pair-row", "single"]
 
 
 def panel_rects(kind: str, area: Box, gutter: int) -> list[Box]:
@@ -65,12 +65,22 @@ def panel_rects(kind: str, area: Box, gutter: int) -> list[Box]:
 
 
 def panels_for(kind: str, count: int) -> tuple[int, ...]:
-    """Which story panels a layout shows: all four, the pressure and the right action, or the pressure."""
+    """Which story panels a layout shows: all, the pressure and the right action, or the action.
+
+    The last panel is the right action: it is never dropped, so a condensed card still ends
+    with what to do rather than with the scammer's threat.
+    """
+    last = max(count - 1, 0)
     if kind == "single":
-        return (1,) if count >= 2 else (0,)
+        return (last,)
     if kind.startswith("pair"):
-        return (1, 3) if count >= 4 else tuple(range(min(count, 2)))
+        return (1, last) if count >= 3 else tuple(range(count))
     return tuple(range(count))
+
+
+def gutter(m: comic.Metrics) -> int:
+    """Space between panels (narrower in large-text mode, where words need the room)."""
+    return m.px(10 if m.compact else 14)
 
 
 def plan_panels(
@@ -84,7 +94,7 @@ def plan_panels(
 ) -> list[comic.PanelPlan] | None:
     """Largest common body size at which every shown panel fits; None if none does."""
     shown = panels_for(kind, len(copy.panels))
-    rects = panel_rects(kind, area, m.px(14))
+    rects = panel_rects(kind, area, gutter(m))
 
     def attempt(size: int) -> list[comic.PanelPlan] | None:
         plans = []
@@ -111,7 +121,7 @@ def _overflow(
 ) -> str:
     """Name the first panel that cannot hold its text at the minimum size."""
     for idx, rect in zip(
-        panels_for(kind, len(copy.panels)), panel_rects(kind, area, m.px(14)), strict=False
+        panels_for(kind, len(copy.panels)), panel_rects(kind, area, gutter(m)), strict=False
     ):
         if comic.plan(fonts, f"panel{idx + 1}", copy.panels[idx], rect, size, m) is None:
             return f"panel{idx + 1}"
@@ -123,12 +133,15 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     from renderer import chrome
 
     m = comic.Metrics(
-        fmt.scale if fmt.name != "banner" else 1.0, style.line_spacing, style.asset_dir
+        fmt.scale if fmt.name != "banner" else 1.0,
+        style.line_spacing,
+        style.asset_dir,
+        compact=style.large_text,
     )
     min_body = fmt.body_min_px(style.large_text)
     max_body = max(min_body, m.px(62 if style.large_text else 40))
     canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
-    margin = m.px(22)
+    margin = m.px(16 if style.large_text else 22)
     band = chrome.plan_title(canvas, copy, fmt, m, min_body, style)
     footer = chrome.plan_footer(canvas, copy, fmt, m, min_body, max_body, style)
     area = (margin, band.bottom + margin, fmt.width - margin, footer.top - margin)
@@ -139,7 +152,7 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
             break
         failures.append(kind)
     else:
-        kind = failures[0]
+        kind = failures[-1]  # the most condensed layout: what fails there must be shortened
         name = _overflow(fonts, copy, kind, area, m, min_body)
         raise TextOverflowError(
             f"text box {name!r} of warning {copy.warning_id!r} does not fit the {fmt.name} format "

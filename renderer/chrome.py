@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
@@ -50,12 +51,23 @@ class FooterPlan:
     hotline: typeset.TextLayout
 
 
+def stamp_lines(slogan: str) -> str:
+    """The slogan with its line break at the space nearest its middle (a seal reads by phrase)."""
+    words = slogan.split()
+    if len(words) < 2:
+        return slogan
+    cuts = range(1, len(words))
+    best = min(cuts, key=lambda i: abs(len("".join(words[:i])) - len("".join(words[i:]))))
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+
+
 def plan_stamp(
     canvas: Canvas, slogan: str, m: Metrics, min_px: int, large: bool, wide: bool = False
 ) -> tuple[typeset.TextLayout, int, int]:
-    """Fit the slogan into a seal: one line on wide formats if it can, else at most two."""
+    """Fit the slogan into a seal: one line on wide formats if it can, else two, split at a space."""
     size = max(min_px, m.px(58 if large else 46))
     spacing = 1.3 if large else 1.2
+    pad, border = m.px(16 if wide else 18), max(3, m.px(5))
     if wide:
         one = typeset.try_fit(
             canvas.fonts,
@@ -69,21 +81,16 @@ def plan_stamp(
             max_lines=1,
         )
         if one is not None:
-            return one, m.px(16), max(3, m.px(5))
-    width = m.px(300 if large else 250)
-    layout = typeset.fit(
-        canvas.fonts,
-        "stamp",
-        slogan,
-        (0, 0, width, m.px(260)),
-        max_px=size,
-        min_px=min_px,
-        spacing=spacing,
-        weight="Black",
-        max_lines=2,
-        balance=True,
-    )
-    return layout, m.px(18), max(3, m.px(5))
+            return one, pad, border
+    box = (0, 0, m.px(300 if large else 250), m.px(260))
+    options = dict(max_px=size, min_px=min_px, spacing=spacing, weight="Black", max_lines=2)
+    split = stamp_lines(slogan)
+    layout = None
+    if split != slogan:  # each phrase on its own line, if the seal can hold them so
+        layout = typeset.try_fit(canvas.fonts, "stamp", split, box, **options)  # type: ignore[arg-type]
+    if layout is None:
+        layout = typeset.fit(canvas.fonts, "stamp", slogan, box, balance=True, **options)  # type: ignore[arg-type]
+    return dataclasses.replace(layout, text=slogan), pad, border
 
 
 def plan_title(

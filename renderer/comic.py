@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import ImageDraw
 
-from content.copy import CastMember, Line, Panel
+from content.copy import CastMember, Panel
 from renderer import balloons, figures
 from renderer import text as typeset
 from renderer.canvas import Canvas
 
 Box = tuple[int, int, int, int]
 FIGURE_ASPECT = 0.62  # character box width / height
+# figure heights tried, as shares of the tallest that fits: largest first, so characters are as
+# big as the words allow, then smaller ones standing beside or under the balloons
+FIGURE_STEPS = (1.0, 0.84, 0.7, 0.58, 0.48)
 
 
 @dataclass(frozen=True)
 class Metrics:
-    """Sizes that scale with the format: padding, outline width, spacing, weights."""
+    """Sizes that scale with the format: padding, outline width, spacing, compact mode."""
 
     scale: float
     spacing: float
     asset_dir: str | None = None
+    compact: bool = False  # large text: slimmer padding so 52 px words still fit the panel
 
     def px(self, value: float) -> int:
         """A design value at 1080 px wide, scaled to the format."""
@@ -54,60 +59,44 @@ def _inset(rect: Box, by: int) -> Box:
     return rect[0] + by, rect[1] + by, rect[2] - by, rect[3] - by
 
 
-def _pads(kind: str, size: int) -> tuple[int, int]:
+def pads(kind: str, size: int, compact: bool = False) -> tuple[int, int]:
     """Horizontal and vertical padding between a shape's edge and its text."""
-    if kind == "alarm":
-        return round(size * 0.95), round(size * 0.7)
-    if kind == "think":
-        return round(size * 0.8), round(size * 0.55)
-    if kind == "caption":
-        return round(size * 0.4), round(size * 0.22)
-    return round(size * 0.6), round(size * 0.32)
+    factors = {
+        "alarm": (0.8, 0.58) if compact else (0.95, 0.7),
+        "think": (0.7, 0.45) if compact else (0.8, 0.55),
+        "caption": (0.3, 0.12) if compact else (0.4, 0.22),
+    }.get(kind, (0.45, 0.24) if compact else (0.6, 0.32))
+    return round(size * factors[0]), round(size * factors[1])
 
 
-def _stack(
-    fonts,
-    name: str,
-    items: list[tuple[str, str, str]],
-    column: Box,
-    size: int,
-    m: Metrics,
-    max_share: float,
-    top_down: bool = True,
-) -> list[Placed] | None:
-    """Lay caption and balloons top-down in a column; None if they do not fit at this size."""
-    x0, y0, x1, y1 = column
-    gap = m.px(12)
-    out: list[Placed] = []
-    y = y0
-    for i, (kind, text, side) in enumerate(items):
-        px, py = _pads(kind, size)
-        max_w = int((x1 - x0) * (1.0 if kind == "caption" else max_share)) - 2 * px
-        if max_w <= size:
-            return None
-        weight = {"alarm": "Bold", "caption": "Medium"}.get(kind, "Medium")
-        lines = typeset.balanced(fonts, text, size, max_w, weight)
-        if lines is None:
-            return None
-        lh = typeset.line_height_for(size, m.spacing)
-        layout = typeset.TextLayout(
-            f"{name}.{kind}{i}", text, tuple(lines), size, lh, weight, (0, 0, 0, 0)
-        )
-        w, h = typeset.block_size(fonts, layout)
-        ow, oh = w + 2 * px, h + 2 * py
-        if y + oh > y1:
-            return None
-        ox = x1 - ow if side == "right" else x0
-        layout = dataclasses.replace(layout, box=(ox + px, y + py, ox + px + w, y + py + h))
-        out.append(Placed(kind, (ox, y, ox + ow, y + oh), layout))
-        y += oh + gap
-    return out
+def spike(size: int, compact: bool = False) -> float:
+    """How far an alarm balloon's spikes reach out (inside its padding)."""
+    return size * (0.36 if compact else 0.45)
 
 
-def _items(panel: Panel, sides: dict[str, str]) -> list[tuple[str, str, str]]:
-    items = [("caption", panel.caption, "left")] if panel.caption else []
-    items += [(ln.kind, ln.text, sides.get(ln.speaker, "left")) for ln in panel.lines]
-    return items
+def _text_box(
+    fonts, name: str, kind: str, text: str, size: int, width: int, m: Metrics
+) -> tuple[typeset.TextLayout, int, int] | None:
+    """The text laid out for a shape at most `width` wide: layout, outer width, outer height."""
+    px, py = pads(kind, size, m.compact)
+    max_w = width - 2 * px
+    if max_w <= size:
+        return None
+    weight = {"alarm": "Bold", "caption": "Medium"}.get(kind, "Medium")
+    lines = typeset.balanced(fonts, text, size, max_w, weight)
+    if lines is None:
+        return None
+    lh = typeset.line_height_for(size, m.spacing)
+    layout = typeset.TextLayout(name, text, tuple(lines), size, lh, weight, (0, 0, 0, 0))
+    w, h = typeset.block_size(fonts, layout)
+    return layout, w + 2 * px, h + 2 * py
+
+
+def _at(kind: str, layout: typeset.TextLayout, x: int, y: int, ow: int, oh: int, m: Metrics):
+    px, py = pads(kind, layout.font_px, m.compact)
+    w, h = ow - 2 * px, oh - 2 * py
+    placed = dataclasses.replace(layout, box=(x + px, y + py, x + px + w, y + py + h))
+    return Placed(kind, (x, y, x + ow, y + oh), placed)
 
 
 def _cast_boxes(
@@ -128,81 +117,91 @@ def _cast_boxes(
     return out
 
 
-def plan_beside(
-    fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics
-) -> PanelPlan | None:
-    """Characters at the panel's sides, text in the column between them."""
-    inner = _inset(rect, m.px(14))
-    ih, iw = inner[3] - inner[1], inner[2] - inner[0]
-    h = min(ih, int(iw * 0.26 / FIGURE_ASPECT))
-    cast = _cast_boxes(panel.cast, inner, h, m)
-    lefts = [b for mem, b, _ in cast if mem.side == "left"]
-    rights = [b for mem, b, _ in cast if mem.side == "right"]
-    cx0 = max((b[2] for b in lefts), default=inner[0]) + (m.px(10) if lefts else 0)
-    cx1 = min((b[0] for b in rights), default=inner[2]) - (m.px(10) if rights else 0)
-    sides = {mem.role: mem.side for mem in panel.cast}
-    placed = _stack(fonts, name, _items(panel, sides), (cx0, inner[1], cx1, inner[3]), size, m, 1.0)
-    if placed is None:
+def _caption(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> Placed | None:
+    """The narrator's caption as a slim band tucked into the panel's top-left corner."""
+    edge = m.px(6)  # the panel's outline is drawn over its edge: start just inside it
+    width = rect[2] - rect[0] - 2 * edge
+    got = _text_box(fonts, f"{name}.caption0", "caption", panel.caption, size, width, m)
+    if got is None:
         return None
-    return _finish(panel, rect, cast, placed, "beside")
+    layout, ow, oh = got
+    return _at("caption", layout, rect[0] + edge, rect[1] + edge, ow, oh, m)
 
 
-def plan_stacked(
-    fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics
-) -> PanelPlan | None:
-    """Text at the top of the panel, characters standing below it."""
-    inner = _inset(rect, m.px(14))
+def _balloons(
+    fonts,
+    name: str,
+    panel: Panel,
+    inner: Box,
+    top: int,
+    cast: list[tuple[CastMember, Box, str]],
+    size: int,
+    m: Metrics,
+) -> list[Placed] | None:
+    """Balloons top-down: full width above the characters' heads, between them lower down."""
+    x0, _, x1, y1 = inner
+    gap = m.px(8 if m.compact else 12)
+    fig_top = min((b[1] for _, b, _ in cast), default=y1)
+    lefts = [b[2] for mem, b, _ in cast if mem.side == "left"]
+    rights = [b[0] for mem, b, _ in cast if mem.side == "right"]
+    nx0 = max(lefts, default=x0) + (m.px(10) if lefts else 0)
+    nx1 = min(rights, default=x1) - (m.px(10) if rights else 0)
+    share = 0.9 if m.compact else 0.86  # a little stagger shows who is talking
     sides = {mem.role: mem.side for mem in panel.cast}
-    placed = _stack(fonts, name, _items(panel, sides), inner, size, m, 0.86)
-    if placed is None:
-        return None
-    text_bottom = max((p.outer[3] for p in placed), default=inner[1])
-    h = inner[3] - text_bottom - m.px(6)
-    iw = inner[2] - inner[0]
-    h = min(h, int(iw * 0.4 / FIGURE_ASPECT))
-    if h < (inner[3] - inner[1]) * 0.36:
-        return None  # figures would be too small to read
-    area = (inner[0] + iw // 14, inner[1], inner[2] - iw // 14, inner[3])
-    return _finish(panel, rect, _cast_boxes(panel.cast, area, h, m), placed, "stacked")
-
-
-def _finish(panel: Panel, rect: Box, cast, placed: list[Placed], arrangement: str) -> PanelPlan:
     boxes = {mem.role: b for mem, b, _ in cast}
-    items = tuple(
-        dataclasses.replace(p, speaker=boxes.get(_speaker(panel, p))) if p.kind != "caption" else p
-        for p in placed
-    )
-    return PanelPlan(panel, rect, tuple(cast), items, arrangement)
-
-
-def _speaker(panel: Panel, placed: Placed) -> str:
-    line: Line = next(ln for ln in panel.lines if ln.text == placed.layout.text)
-    return line.speaker
+    out: list[Placed] = []
+    y = top
+    offset = 1 if panel.caption else 0
+    for i, line in enumerate(panel.lines):
+        side = sides.get(line.speaker, "left")
+        item_name = f"{name}.{line.kind}{i + offset}"
+        placed = None
+        for rx0, rx1, limit, frac in ((x0, x1, fig_top, share), (nx0, nx1, y1, 1.0)):
+            got = _text_box(
+                fonts, item_name, line.kind, line.text, size, int((rx1 - rx0) * frac), m
+            )
+            if got is None or y + got[2] > limit:
+                continue
+            layout, ow, oh = got
+            ox = rx1 - ow if side == "right" else rx0
+            placed = _at(line.kind, layout, ox, y, ow, oh, m)
+            break
+        if placed is None:
+            return None
+        out.append(dataclasses.replace(placed, speaker=boxes.get(line.speaker)))
+        y = placed.outer[3] + gap
+    return out
 
 
 def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> PanelPlan | None:
-    """The best arrangement that fits: the one giving characters the most room."""
-    options = [
-        p
-        for p in (
-            plan_beside(fonts, name, panel, rect, size, m),
-            plan_stacked(fonts, name, panel, rect, size, m),
-        )
-        if p is not None
-    ]
-    if not options:
-        return None
-
-    def figure_area(p: PanelPlan) -> int:
-        return min(((b[2] - b[0]) * (b[3] - b[1]) for _, b, _ in p.cast), default=0)
-
-    return max(options, key=figure_area)
+    """Caption band, then the largest characters that leave room for every balloon; None if none do."""
+    inner = _inset(rect, m.px(10 if m.compact else 14))
+    caption = _caption(fonts, name, panel, rect, size, m) if panel.caption else None
+    top = inner[1] if caption is None else caption.outer[3] + m.px(8 if m.compact else 12)
+    iw, ih = inner[2] - inner[0], inner[3] - inner[1]
+    tallest = min(inner[3] - top, int(iw * 0.4 / FIGURE_ASPECT))
+    shortest = max(int(ih * (0.42 if m.compact else 0.5)), m.px(130))
+    for step in FIGURE_STEPS if panel.cast else (0.0,):
+        h = int(tallest * step)
+        if panel.cast and h < shortest:
+            break
+        cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
+        placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
+        if placed is not None:
+            below = (
+                all(p.outer[3] <= min(b[1] for _, b, _ in cast) for p in placed) if cast else True
+            )
+            items = ([caption] if caption else []) + placed
+            return PanelPlan(
+                panel, rect, tuple(cast), tuple(items), "stacked" if below else "beside"
+            )
+    return None
 
 
 def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
     """Draw a planned panel: scene, characters, balloons and text, then its thick outline."""
     pal, img = canvas.palette, canvas.img
-    assets = None if m.asset_dir is None else __import__("pathlib").Path(m.asset_dir)
+    assets = None if m.asset_dir is None else Path(m.asset_dir)
     figures.draw_scene(img, pp.panel.scene, pp.rect, asset_dir=assets)
     for member, box, facing in pp.cast:
         figures.draw_character(
@@ -217,7 +216,14 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
             balloons.caption(d, item.outer, pal.caption_fill, pal.outline, max(2, lw // 2))
         elif item.kind == "alarm":
             balloons.alarm(
-                d, item.outer, target, pal.alarm_fill, pal.red, lw, item.layout.font_px * 0.45, gap
+                d,
+                item.outer,
+                target,
+                pal.alarm_fill,
+                pal.red,
+                lw,
+                spike(item.layout.font_px, m.compact),
+                gap,
             )
         elif item.kind == "think":
             balloons.thought(d, item.outer, target, pal.balloon, pal.outline, lw, gap)

@@ -4,7 +4,8 @@ RenderError (Exception)
 ├── TextOverflowError (ValueError)    text that does not fit its box even at the minimum size
 ├── UnknownFormat (LookupError)       a format name outside card/story/square/banner/poster-a4/poster-a3
 ├── FontNotFound (LookupError)        no usable CJK font
-└── AccessibilityError (ValueError)   contrast or text size below the mode's minimum
+├── AccessibilityError (ValueError)   contrast or text size below the mode's minimum
+└── UnknownArtName (ValueError)       a role, expression, scene or facing the cast lacks
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class FontNotFound(RenderError, LookupError):
 
 class AccessibilityError(RenderError, ValueError):
     """A render below its accessibility minimums."""
+
+
+class UnknownArtName(RenderError, ValueError):
+    """A role, expression, scene or facing the cast does not have; names the closest one."""

@@ -14,6 +14,9 @@ from renderer.fonts import FontSet
 # W3C clreq / scams.md: characters that may not start a line, and that may not end one.
 NO_START = frozenset("，。、；：？！）」』》〉】〕〗”’…·%,.;:?!)]}>")
 NO_END = frozenset("（「『《〈【〔〖“‘([{<")
+# a line may break naturally after these (and at spaces): preferred over breaking inside a phrase
+SOFT_BREAK_AFTER = frozenset("，、。！？；：,.!?;:")
+_CLOSERS = "）」』》〉】〕〗”’)]}>"
 # Unbreakable atoms: paired ellipsis/dash, Latin words and numbers (with inner ./-:'%), spaces.
 _ATOM = re.compile(r"……|——|[A-Za-z0-9]+(?:[.'\-/:,][A-Za-z0-9]+)*%?|\s+|.", re.S)
 
@@ -84,14 +87,46 @@ def _measure(fonts: FontSet, text: str, size: int, weight: str) -> int:
     return round(total)
 
 
+def phrases(text: str) -> list[str]:
+    """Groups joined into phrases that end at a space or after 、，。！？；： (natural breaks)."""
+    out: list[str] = []
+    current = ""
+    for unit in groups(text):
+        if unit == " ":
+            if current:
+                out.append(current)
+                current = ""
+            out.append(" ")
+            continue
+        current += unit
+        if unit.rstrip(_CLOSERS)[-1:] in SOFT_BREAK_AFTER:
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
+
+
 def wrap(
-    fonts: FontSet, text: str, size: int, max_width: int, weight: str = "Regular"
+    fonts: FontSet,
+    text: str,
+    size: int,
+    max_width: int,
+    weight: str = "Regular",
+    by_phrase: bool = False,
 ) -> list[str] | None:
-    """Greedy 避头尾 line breaking by real advances; None when a unit is wider than max_width."""
+    """Greedy 避头尾 line breaking by real advances; None when a unit is wider than max_width.
+
+    With by_phrase, whole phrases move to the next line and only a phrase wider than the
+    line is broken inside.
+    """
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
-        for unit in groups(paragraph):
+        queue = phrases(paragraph) if by_phrase else groups(paragraph)
+        queue.reverse()  # pop() from the end is O(1)
+        while queue:
+            unit = queue.pop()
             if unit == " ":
                 current = current + " " if current else current
                 continue
@@ -100,6 +135,10 @@ def wrap(
                 current = candidate
                 continue
             if measure(fonts, unit, size, weight) > max_width:
+                parts = groups(unit)
+                if len(parts) > 1:  # a phrase longer than a line: break inside it after all
+                    queue.extend(reversed(parts))
+                    continue
                 return None
             lines.append(current.rstrip())
             current = unit
@@ -110,19 +149,32 @@ def wrap(
 def balanced(
     fonts: FontSet, text: str, size: int, max_width: int, weight: str = "Regular"
 ) -> list[str] | None:
-    """Wrap into as few lines as greedy wrapping needs, but with the widest line as short as possible."""
+    """As few lines as greedy wrapping needs, broken at phrases where that costs no extra
+    line, with the widest line as short as possible."""
+    found = _balanced(fonts, text, int(size), int(max_width), weight)
+    return None if found is None else list(found)
+
+
+@functools.lru_cache(maxsize=16384)
+def _balanced(
+    fonts: FontSet, text: str, size: int, max_width: int, weight: str
+) -> tuple[str, ...] | None:
     lines = wrap(fonts, text, size, max_width, weight)
     if lines is None or len(lines) < 2:
-        return lines
+        return None if lines is None else tuple(lines)
+    by_phrase = wrap(fonts, text, size, max_width, weight, by_phrase=True)
+    phrased = by_phrase is not None and len(by_phrase) <= len(lines)
+    if phrased:
+        lines = by_phrase  # type: ignore[assignment]
     lo, hi, best = size, max_width, lines
     while lo <= hi:
         mid = (lo + hi) // 2
-        trial = wrap(fonts, text, size, mid, weight)
+        trial = wrap(fonts, text, size, mid, weight, by_phrase=phrased)
         if trial is not None and len(trial) <= len(lines):
             best, hi = trial, mid - 1
         else:
             lo = mid + 1
-    return best
+    return tuple(best)
 
 
 def line_height_for(size: int, spacing: float) -> int:

@@ -35,7 +35,7 @@ from renderer.characters import _assets, _places, _rooms
 from renderer.characters._bodies import HEAD_CENTRE, HEAD_RADIUS, HEIGHT, WIDTH, draw_figure
 from renderer.characters._pen import Pen
 from renderer.characters._scenery import SCENE_INK, Frame
-from renderer.errors import RenderError
+from renderer.errors import UnknownArtName
 
 __all__ = [
     "EXPRESSIONS",
@@ -58,10 +58,6 @@ LARGE_SUPERSAMPLE = 2
 LARGE = 600  # px: a box side above this counts as poster-sized
 SCENE_SUPERSAMPLE = 2
 Box = tuple[int, int, int, int]
-
-
-class UnknownArtName(RenderError, ValueError):
-    """A role, expression, scene or facing the cast does not have; names the closest one."""
 
 
 def _check(kind: str, name: str, valid: tuple[str, ...]) -> None:

@@ -86,20 +86,35 @@ def test_alt_text_lists_the_dialogue_in_reading_order(tmp_path) -> None:
     assert dialogue == expected
 
 
-def test_text_too_long_for_any_layout_names_the_box(tmp_path) -> None:
+def _overlong(panel_index: int):
+    panel = AUTHORITIES.panels[panel_index]
     long = dataclasses.replace(
-        AUTHORITIES.panels[1],
+        panel,
         caption="对方让他保密转账" * 2,
-        lines=tuple(
-            dataclasses.replace(ln, text=ln.text * 8) for ln in AUTHORITIES.panels[1].lines
-        ),
+        lines=tuple(dataclasses.replace(ln, text=ln.text * 8) for ln in panel.lines),
     )
-    copy = dataclasses.replace(
-        AUTHORITIES, panels=(AUTHORITIES.panels[0], long, *AUTHORITIES.panels[2:])
-    )
-    with pytest.raises(TextOverflowError, match="panel2"):
-        render_card(copy, "banner", Style(large_text=True), out=tmp_path / "x.png")
+    panels = list(AUTHORITIES.panels)
+    panels[panel_index] = long
+    return dataclasses.replace(AUTHORITIES, panels=tuple(panels))
+
+
+def test_text_too_long_for_any_layout_names_the_box(tmp_path) -> None:
+    with pytest.raises(TextOverflowError, match="panel4"):
+        render_card(_overlong(3), "banner", Style(large_text=True), out=tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_condensed_card_keeps_the_right_action_not_the_threat(tmp_path) -> None:
+    # the pressure panel cannot fit anywhere: the card still ends with what to do
+    m = render_card(_overlong(1), "card", Style(large_text=True), out=tmp_path / "x.png")
+    assert m.extra["panels_shown"] == [4]
+    drawn = {t.name.split(".")[0] for t in m.text_boxes if t.name.startswith("panel")}
+    assert drawn == {"panel4"}
+    # a screen reader still hears the whole story, threat included
+    for panel in AUTHORITIES.panels[2:]:
+        for line in panel.lines:
+            assert line.text in m.alt_text
+    assert "钱转到安全账户" in m.alt_text
 
 
 def test_unknown_format_lists_known_ones(tmp_path) -> None:
