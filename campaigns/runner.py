@@ -31,6 +31,7 @@ class RunResult:
     superseded: int = 0
     renders: int = 0
     first_due: dict[str, str] = field(default_factory=dict)
+    rejected_path: Path | None = None
 
     def render(self) -> str:
         """A human summary."""
@@ -41,6 +42,10 @@ class RunResult:
             f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}, superseded {self.superseded}",
             f"unique card renders {self.renders}",
         ]
+        if self.counts.get("rejected_rows"):
+            lines.append(
+                f"rejected customer rows (not contacted, reasons in {self.rejected_path}): {self.counts['rejected_rows']}"
+            )
         if self.first_due:
             lines.append(table(sorted(self.first_due.items()), ("segment", "first send (UTC)")))
         return "\n".join(lines)
@@ -48,13 +53,20 @@ class RunResult:
 
 def history(ws: Workspace, customer_ids: pd.Series, now: datetime, days: int = 28) -> pd.DataFrame:
     """Warnings these customers were sent (or will be) within the repeat window, any campaign."""
-    since = (now - timedelta(days=days)).replace(tzinfo=None)
-    query = text(
-        "SELECT customer_id, warning_id, due_at AS sent_at FROM messages "
-        "WHERE channel = 'push' AND due_at >= :since AND state NOT IN ('cancelled', 'superseded')"
+    import sqlalchemy as sa
+
+    from delivery.models import Message
+
+    m = Message.__table__
+    query = sa.select(m.c.customer_id, m.c.warning_id, m.c.due_at.label("sent_at")).where(
+        m.c.channel == "push",
+        m.c.due_at >= now - timedelta(days=days),
+        m.c.state.not_in(("cancelled", "superseded")),
     )
     with ws.engine.connect() as conn:
-        frame = pd.read_sql(query, conn, params={"since": since})
+        frame = pd.DataFrame(
+            conn.execute(query).all(), columns=["customer_id", "warning_id", "sent_at"]
+        )
     return frame[frame["customer_id"].isin(set(customer_ids))]
 
 
@@ -72,7 +84,12 @@ def build(
     use_store: bool = True,
 ):  # type: ignore[no-untyped-def]
     """Everything up to the outbox rows, without writing to the store."""
-    aud = A.load_audience(campaign, customers_path, ws, as_of=now.date(), use_store=use_store)
+    rejected = (
+        customers_path.with_name(customers_path.stem + ".rejected.csv") if use_store else None
+    )
+    aud = A.load_audience(
+        campaign, customers_path, ws, as_of=now.date(), use_store=use_store, rejected_path=rejected
+    )
     people = A.contacted(aud)
     due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon)
     past = (
@@ -110,7 +127,12 @@ def run_campaign(
     aud, _people, picks = build(ws, campaign, customers_path, now)
     store_assignments(ws, campaign, aud)
     result = RunResult(
-        campaign.id, campaign.version, new_version, A.counts(aud), superseded=superseded
+        campaign.id,
+        campaign.version,
+        new_version,
+        A.counts(aud),
+        superseded=superseded,
+        rejected_path=customers_path.with_name(customers_path.stem + ".rejected.csv"),
     )
     if picks.empty:
         return result
