@@ -11,9 +11,12 @@ from segments.errors import (
     SegmentsError,
     UnknownColumnError,
 )
+from segments.explain import Explanation, explain
 from segments.generate import generate_customers, write_customers
 from segments.holdout import holdout_scores, in_holdout
+from segments.loader import LoadResult, LoadSummary, load_customers
 from segments.nodes import Rule
+from segments.run import SegmentRun, explain_file, needed_columns, segment_file, write_assignments
 from segments.schema import ColumnSpec, CustomerSchema, default_schema, infer_schema, load_schema
 from segments.typecheck import parse_rule
 
@@ -22,22 +25,32 @@ __all__ = [
     "ColumnSpec",
     "CustomerNotFound",
     "CustomerSchema",
+    "Explanation",
+    "LoadResult",
+    "LoadSummary",
     "Rule",
     "RuleError",
     "RuleSyntaxError",
     "RuleTypeError",
     "SchemaError",
+    "SegmentRun",
     "SegmentSpec",
     "SegmentsError",
     "UnknownColumnError",
     "assign",
     "default_schema",
     "evaluate",
+    "explain",
+    "explain_file",
     "generate_customers",
     "holdout_scores",
     "in_holdout",
     "infer_schema",
+    "load_customers",
     "load_schema",
+    "needed_columns",
     "parse_rule",
+    "segment_file",
+    "write_assignments",
     "write_customers",
 ]

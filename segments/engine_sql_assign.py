@@ -59,7 +59,7 @@ def assign_sql(
     engine = sql_engine if sql_engine is not None else sa.create_engine("sqlite://")
     try:
         if frame is not None:
-            schema = schema or infer_schema(frame)
+            schema = schema.subset(frame.columns) if schema else infer_schema(frame)
             name = table or f"fanzha_customers_{uuid.uuid4().hex[:8]}"
             sa_table = load_frame(engine, frame, schema, name)
         else:

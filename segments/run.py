@@ -65,8 +65,8 @@ def _counts(assignments: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
     reasons = assignments["reason"].value_counts()
     segments = assignments.loc[assignments["segment"] != "", "segment"].value_counts()
     return (
-        {str(k): int(v) for k, v in reasons.items()},
-        {str(k): int(v) for k, v in segments.items()},
+        {str(k): int(v) for k, v in reasons.items() if v},  # categorical: skip empty labels
+        {str(k): int(v) for k, v in segments.items() if v and k},
     )
 
 

@@ -65,6 +65,11 @@ class CustomerSchema:
         found = difflib.get_close_matches(name, self.names, n=1, cutoff=0.5)
         return found[0] if found else None
 
+    def subset(self, names: Any) -> CustomerSchema:
+        """The declared columns among ``names`` (the id column is always kept)."""
+        keep = set(names) | {self.id_column}
+        return CustomerSchema(tuple(c for c in self.columns if c.name in keep), self.id_column)
+
     def types(self) -> dict[str, str]:
         """Mapping of column name to type."""
         return {c.name: c.type for c in self.columns}
