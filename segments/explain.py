@@ -36,7 +36,7 @@ class Clause:
             text = f"{self.text:<{WIDTH}}" if len(self.text) < WIDTH else self.text + "  "
             seen = f"{self.seen:<14}" if len(self.seen) < 14 else self.seen + "  "
             return [f"{pad}{text} {seen} {self.result}"]
-        out = [f"{pad}{self.seen}  → {self.result}"]
+        out = [f"{pad}{self.text}  → {self.result}"]  # a nested group: its text, then its parts
         for child in self.children:
             out += child.lines(indent + 1)
         return out
@@ -132,7 +132,8 @@ def _fmt(vec: v.Vec) -> str:
     if vec.kind == "boolean":
         return "yes" if bool(value) else "no"
     if vec.kind == "date":
-        return str(np.datetime_as_string(np.datetime64(value, "s")))[:19].replace("T00:00:00", "")
+        stamp = str(np.datetime_as_string(np.datetime64(value, "s")))[:19]
+        return stamp.replace("T00:00:00", "").replace("T", " ")
     if isinstance(value, float | np.floating):
         return f"{float(value):g}"
     return str(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from segments.errors import RuleSyntaxError
 from segments.lexer import FOREIGN_WORDS, KEYWORDS, Token, tokenize
 from segments.nodes import (
@@ -204,8 +206,9 @@ class _Parser:
             self.nest()
             inner = self.or_expr()
             self.depth -= 1
-            self.expect(")", "')'")
-            return inner
+            close = self.expect(")", "')'")
+            # the span includes the parentheses, so quoted clauses read as written
+            return dataclasses.replace(inner, start=tok.pos, end=close.pos + 1)
         if tok.kind == "NAME":
             return self.name()
         raise self.fail(f"expected {_VALUE} but found {self.found()}")
