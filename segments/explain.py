@@ -14,7 +14,7 @@ from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign_pa
 from segments.engine_pandas import Evaluator
 from segments.errors import CustomerNotFound
 from segments.holdout import holdout_scores
-from segments.nodes import BoolOp, Call, Column, Compare, InList, Literal, Node, Not, Rule
+from segments.nodes import BoolOp, Call, Compare, InList, Node, Not, Rule
 from segments.schema import CustomerSchema, infer_schema
 
 WIDTH = 26
@@ -172,8 +172,13 @@ class _Tracer:
             return Clause(text, "not:", _truth(vec), (self.clause(rule, node.operand),))
         return Clause(text, self._seen(node), _truth(vec))
 
+    def val(self, node: Node) -> str:
+        """A node's single-row value, formatted."""
+        return _fmt(self.seen[id(node)])
+
     def _seen(self, node: Node) -> str:
-        val = lambda n: _fmt(self.seen[id(n)])  # noqa: E731
+        """What a leaf clause looked at, with the customer's values substituted."""
+        val = self.val
         if isinstance(node, Compare):
             return f"{val(node.left)} {node.op} {val(node.right)}"
         if isinstance(node, InList):
@@ -181,9 +186,7 @@ class _Tracer:
             return f"{val(node.operand)} {word} list"
         if isinstance(node, Call):
             return f"{node.func}({val(node.args[0])})"
-        if isinstance(node, Column | Literal):
-            return val(node)
-        return _fmt(self.seen[id(node)])
+        return val(node)
 
 
 def explain(

@@ -104,11 +104,8 @@ class _Checker:
 
     def _compare(self, node: Compare) -> str:
         left, right = self.check(node.left), self.check(node.right)
-        self._no_null(
-            node.left if left == "null" else node.right,
-            left if left == "null" else right,
-            "a comparison",
-        )
+        self._no_null(node.left, left, "a comparison")
+        self._no_null(node.right, right, "a comparison")
         if ANY in (left, right):
             return "boolean"
         if left != right:
