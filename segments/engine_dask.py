@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from segments.assign import AudienceSpec, SegmentSpec, assign_pandas, make_plan
+from segments.errors import SchemaError
+from segments.loader import check_rows
 from segments.schema import CustomerSchema, infer_schema
 
 
@@ -21,6 +24,32 @@ def _partition(
 ) -> pd.DataFrame:
     """One partition through the pandas engine (every step is row-local, so this is exact)."""
     return assign_pandas(part, plan, schema, opted, as_of, all_matches)
+
+
+def checked_partition(
+    part: pd.DataFrame, schema: CustomerSchema, columns: list[str]
+) -> pd.DataFrame:
+    """Type and check one partition's rows; refuse (never drop) a partition with bad rows.
+
+    The rejected-rows file needs the whole file in one place, so unusable rows on a
+    cluster stop the run with their reasons; ``fanzha segment --engine pandas`` writes them.
+    """
+    rows = np.arange(1, len(part) + 1)
+    loaded = check_rows(part.reset_index(drop=True), schema, columns, rows, "partition")
+    if loaded.summary.rows_rejected:
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(loaded.summary.by_reason.items()))
+        raise SchemaError(
+            f"{loaded.summary.rows_rejected} unusable customer rows in a partition ({reasons}); "
+            "run with the pandas engine to get the rejected-rows file"
+        )
+    loaded.frame.index = part.index
+    return loaded.frame
+
+
+def validated(ddf: Any, schema: CustomerSchema, columns: list[str]) -> Any:
+    """A Dask frame whose partitions are typed and checked like ``load_customers`` rows."""
+    meta = checked_partition(ddf._meta, schema, columns)
+    return ddf.map_partitions(checked_partition, schema, columns, meta=meta, align_dataframes=False)
 
 
 def assign_dask(

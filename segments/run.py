@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign, make_plan
+from segments.engine_dask import validated
 from segments.errors import SchemaError
 from segments.explain import Explanation, explain
 from segments.loader import LoadSummary, load_customers
@@ -25,7 +26,7 @@ class SegmentRun:
     """What ``segment_file`` did: the load summary and counts by reason and by segment."""
 
     load: LoadSummary | None
-    rows: int
+    rows: int | None
     by_reason: dict[str, int] = field(default_factory=dict)
     by_segment: dict[str, int] = field(default_factory=dict)
     out: Path | None = None
@@ -86,20 +87,23 @@ def segment_file(
 ) -> SegmentRun:
     """Load customers (only the columns the rules need), assign, write ``out``; return counts.
 
-    With engine "dask" a Parquet file or directory is read as Dask partitions and the
-    result written partition by partition; row validation then is Dask's own typing.
+    With engine "dask" a Parquet file or directory is read as Dask partitions (on the
+    current Dask client, if any) and written partition by partition; rows are checked per
+    partition and a partition with unusable rows stops the run (SchemaError) — duplicate
+    ids across partitions are not detected there. Parquet with the pandas engine streams
+    row groups (see ``segments.stream``).
     """
     schema = schema or default_schema()
     columns = needed_columns(audience, segments, schema)
     if engine == "dask":
         import dask.dataframe as dd
 
-        frame = dd.read_parquet(str(customers), columns=columns)
+        frame = validated(dd.read_parquet(str(customers), columns=columns), schema, columns)
         result = assign(
             frame, audience, segments, opted_out, as_of, "dask", all_matches, schema=schema
         )
         write_assignments(result, out)
-        return SegmentRun(load=None, rows=-1, out=Path(out))
+        return SegmentRun(load=None, rows=None, out=Path(out))  # not counted: the cluster wrote it
     path, out = Path(customers), Path(out)
     streamable = engine == "pandas" and path.suffix.lower() == ".parquet" == out.suffix.lower()
     if streamable and path.is_file():

@@ -105,3 +105,12 @@ def test_holdout_hash_does_not_depend_on_id_lengths_in_the_batch() -> None:
     alone = [holdout_scores("spring-2027", [i])[0] for i in ids]
     assert together.tolist() == alone
     assert 0 <= together.min() and together.max() < 1
+
+
+def test_dask_refuses_partitions_with_unusable_rows(tmp_path: Path) -> None:
+    customers = generate_customers(500, seed=17)
+    customers["age"] = customers["age"].astype("Int64")
+    customers.loc[42, "age"] = 900
+    src = _parquet(customers, tmp_path / "c.parquet")
+    with pytest.raises(SchemaError, match=r"1 unusable customer rows.*age: out of range: 1"):
+        segment_file(src, tmp_path / "a.parquet", AUDIENCE, SEGMENTS, engine="dask")
