@@ -172,6 +172,20 @@ def generate_customers(n: int, seed: int) -> pd.DataFrame:
     )
 
 
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """CSV through Arrow (an order of magnitude faster than pandas), ISO date-times."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type):
+            seconds = pc.cast(table.column(i), pa.timestamp("s"), safe=False)
+            text = pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%S")
+            table = table.set_column(i, field.name, text)
+    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
 def write_customers(df: pd.DataFrame, path: str | Path) -> Path:
     """Write customers as ``.csv`` or ``.parquet`` (chosen by the file's extension)."""
     path = Path(path)
@@ -179,7 +193,7 @@ def write_customers(df: pd.DataFrame, path: str | Path) -> Path:
     if suffix == ".parquet":
         df.to_parquet(path, index=False)
     elif suffix == ".csv":
-        df.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+        _write_csv(df, path)
     else:
         raise SchemaError(f"{path}: customers are written as .csv or .parquet, not {suffix!r}")
     return path
