@@ -190,7 +190,7 @@ class _Tracer:
 
 
 def explain(
-    customers: pd.DataFrame,
+    customers: pd.DataFrame | pd.Series,
     customer_id: str,
     audience: AudienceSpec,
     segments: Sequence[SegmentSpec],
@@ -200,7 +200,9 @@ def explain(
     opted_out: Iterable[str] = (),
     all_matches: bool = False,
 ) -> Explanation:
-    """Trace one customer through consent, opt-out, audience, holdout and every segment."""
+    """Trace one customer (a frame holding them, or their row) through every decision."""
+    if isinstance(customers, pd.Series):  # a single customer's row
+        customers = pd.DataFrame([customers.to_dict()]).infer_objects()
     schema = schema or infer_schema(customers)
     row = customers[customers[schema.id_column] == customer_id].head(1).reset_index(drop=True)
     if row.empty:

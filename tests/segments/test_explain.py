@@ -86,3 +86,10 @@ def test_chains_missing_values_and_exclusions_are_explained(
 def test_unknown_customer(customers: pd.DataFrame) -> None:
     with pytest.raises(CustomerNotFound, match="C999999999"):
         explain(customers, "C999999999", AUDIENCE, SEGMENTS)
+
+
+def test_a_single_row_can_be_explained(customers: pd.DataFrame, assignments: pd.DataFrame) -> None:
+    cid = _first(assignments, "matched:young_workers")
+    row = customers[customers.customer_id == cid].iloc[0]
+    got = explain(row, cid, AUDIENCE, SEGMENTS, as_of="2027-03-01")
+    assert got.segment == "young_workers" and got.render().endswith("result: young_workers")
