@@ -11,6 +11,7 @@ from content.copy import WarningCopy
 from renderer import text as typeset
 from renderer.canvas import Canvas
 from renderer.comic import Metrics
+from renderer.errors import TextOverflowError
 from renderer.formats import Format
 from renderer.style import Style
 
@@ -93,43 +94,60 @@ def plan_stamp(
     return dataclasses.replace(layout, text=slogan), pad, border
 
 
+def _title_options(
+    canvas: Canvas, copy: WarningCopy, fmt: Format, m: Metrics, min_px: int, style: Style
+) -> list[tuple[typeset.TextLayout, int, int, int]]:
+    """(stamp layout, pad, border, max title lines) pairings to try for the band."""
+    wide = fmt.width > fmt.height
+    stamp = plan_stamp(canvas, copy.slogan, m, min_px, style.large_text, wide=wide)
+    if not style.large_text:
+        return [(*stamp, 2)]
+    # large text: the band is as slim as the words allow, leaving the panels room for 52 px
+    flat = stamp if wide else plan_stamp(canvas, copy.slogan, m, min_px, True, wide=True)
+    return [(*flat, 1), (*stamp, 1), (*stamp, 2)]
+
+
 def plan_title(
     canvas: Canvas, copy: WarningCopy, fmt: Format, m: Metrics, min_px: int, style: Style
 ) -> TitlePlan:
-    """Size the title to the band beside the stamp."""
+    """Size the title to the band beside the stamp (the slimmest band in large-text mode)."""
     margin = m.px(28)
-    stamp_layout, pad, border = plan_stamp(
-        canvas, copy.slogan, m, min_px, style.large_text, wide=fmt.width > fmt.height
-    )
-    sw, sh = typeset.block_size(canvas.fonts, stamp_layout)
-    stamp_size = (sw + 2 * (pad + border), sh + 2 * (pad + border))
-    title_w = fmt.width - 3 * margin - stamp_size[0]
-    title = typeset.fit(
-        canvas.fonts,
-        "title",
-        copy.title,
-        (margin, m.px(22), margin + title_w, m.px(22) + m.px(190)),
-        max_px=m.px(70 if style.large_text else 64),
-        min_px=min_px,
-        spacing=style.line_spacing,
-        weight="Black",
-        max_lines=2,
-        balance=True,
-    )
-    _, th = typeset.block_size(canvas.fonts, title)
-    bottom = max(th, int(stamp_size[1] * 0.8)) + 2 * m.px(24)
+    pad_y = m.px(16 if style.large_text else 24)
+    best: tuple[int, typeset.TextLayout, tuple[int, int], StampPlan] | None = None
+    for stamp_layout, pad, border, lines in _title_options(canvas, copy, fmt, m, min_px, style):
+        sw, sh = typeset.block_size(canvas.fonts, stamp_layout)
+        stamp_size = (sw + 2 * (pad + border), sh + 2 * (pad + border))
+        title_w = fmt.width - 3 * margin - stamp_size[0]
+        if title_w <= min_px:
+            continue
+        title = typeset.try_fit(
+            canvas.fonts,
+            "title",
+            copy.title,
+            (margin, 0, margin + title_w, m.px(190)),
+            max_px=m.px(70 if style.large_text else 64),
+            min_px=min_px,
+            spacing=style.line_spacing,
+            weight="Black",
+            max_lines=lines,
+            balance=True,
+        )
+        if title is None:
+            continue
+        th = typeset.block_size(canvas.fonts, title)[1]
+        bottom = max(th, int(stamp_size[1] * 0.8)) + 2 * pad_y
+        if best is None or bottom < best[0]:
+            stamp = StampPlan(stamp_layout, stamp_size, (0, 0), pad, border)
+            best = (bottom, title, (title_w, th), stamp)
+    if best is None:
+        raise TextOverflowError(
+            f"text box 'title' cannot hold {copy.title!r} beside the slogan even at {min_px} px"
+        )
+    bottom, title, (title_w, th), stamp = best
     top_pad = (bottom - th) // 2
-    title = typeset.TextLayout(
-        title.name,
-        title.text,
-        title.lines,
-        title.font_px,
-        title.line_height,
-        title.weight,
-        (margin, top_pad, margin + title_w, top_pad + th),
-    )
-    center = (fmt.width - margin - stamp_size[0] // 2, bottom // 2 + m.px(6))
-    stamp = StampPlan(stamp_layout, stamp_size, center, pad, border)
+    title = _at(title, margin, top_pad, title_w, th)
+    center = (fmt.width - margin - stamp.size[0] // 2, bottom // 2 + m.px(6))
+    stamp = dataclasses.replace(stamp, center=center)
     return TitlePlan(bottom, fmt.width, title, stamp, m.px(8))
 
 
@@ -149,7 +167,7 @@ def plan_footer(
         "hotline",
         HOTLINE,
         (0, 0, fmt.width // 2, m.px(120)),
-        max_px=max(min_px, m.px(60)),
+        max_px=max(min_px, m.px(56 if style.large_text else 60)),
         min_px=min_px,
         spacing=style.line_spacing,
         weight="Black",
@@ -157,20 +175,30 @@ def plan_footer(
     )
     hw, hh = typeset.block_size(canvas.fonts, hot)
     action_w = fmt.width - 3 * margin - hw
-    action = typeset.fit(
-        canvas.fonts,
-        "action",
-        copy.action,
-        (0, 0, action_w, m.px(200)),
-        max_px=max_px,
-        min_px=min_px,
-        spacing=style.line_spacing,
-        weight="Bold",
-        max_lines=2,
-        balance=True,
-    )
+    # large text: one line if the action fits at 52 px, so the panels keep the height
+    tries = (1, 2, 3) if style.large_text else (2,)
+    for lines in tries:
+        action = typeset.try_fit(
+            canvas.fonts,
+            "action",
+            copy.action,
+            (0, 0, action_w, m.px(80 * lines + 40)),
+            max_px=max_px,
+            min_px=min_px,
+            spacing=style.line_spacing,
+            weight="Bold",
+            max_lines=lines,
+            balance=True,
+        )
+        if action is not None:
+            break
+    else:
+        raise TextOverflowError(
+            f"text box 'action' ({action_w} px wide) cannot hold {copy.action!r} "
+            f"in {tries[-1]} lines even at the minimum size {min_px} px"
+        )
     _, ah = typeset.block_size(canvas.fonts, action)
-    height = max(ah, hh) + 2 * m.px(26)
+    height = max(ah, hh) + 2 * m.px(18 if style.large_text else 26)
     top = fmt.height - height
     action = _at(action, margin, top + (height - ah) // 2, action_w, ah)
     hot = _at(hot, fmt.width - margin - hw, top + (height - hh) // 2, hw, hh)

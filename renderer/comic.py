@@ -142,10 +142,7 @@ def _balloons(
     x0, _, x1, y1 = inner
     gap = m.px(8 if m.compact else 12)
     fig_top = min((b[1] for _, b, _ in cast), default=y1)
-    lefts = [b[2] for mem, b, _ in cast if mem.side == "left"]
-    rights = [b[0] for mem, b, _ in cast if mem.side == "right"]
-    nx0 = max(lefts, default=x0) + (m.px(10) if lefts else 0)
-    nx1 = min(rights, default=x1) - (m.px(10) if rights else 0)
+    nx0, nx1 = _between(inner, cast, m)
     share = 0.9 if m.compact else 0.86  # a little stagger shows who is talking
     sides = {mem.role: mem.side for mem in panel.cast}
     boxes = {mem.role: b for mem, b, _ in cast}
@@ -173,6 +170,94 @@ def _balloons(
     return out
 
 
+def _between(inner: Box, cast: list[tuple[CastMember, Box, str]], m: Metrics) -> tuple[int, int]:
+    """The x-range between the left and the right characters."""
+    lefts = [b[2] for mem, b, _ in cast if mem.side == "left"]
+    rights = [b[0] for mem, b, _ in cast if mem.side == "right"]
+    nx0 = max(lefts, default=inner[0]) + (m.px(10) if lefts else 0)
+    nx1 = min(rights, default=inner[2]) - (m.px(10) if rights else 0)
+    return nx0, nx1
+
+
+def _row(
+    fonts,
+    name: str,
+    panel: Panel,
+    inner: Box,
+    caption: Placed | None,
+    cast: list[tuple[CastMember, Box, str]],
+    size: int,
+    m: Metrics,
+) -> list[Placed] | None:
+    """Balloons side by side between the characters: for wide, short panels in large text.
+
+    Each balloon sits on its speaker's side (so no tail crosses another balloon); a balloon
+    clear of the caption band may start at the panel's top, and every later line starts
+    lower than the one before, so the reading order shows at a glance. Two balloons share
+    the width in whichever split ends highest.
+    """
+    n = len(panel.lines)
+    if n < 2:
+        return None
+    nx0, nx1 = _between(inner, cast, m)
+    room = nx1 - nx0 - m.px(12) * (n - 1)
+    fractions = (0.5, 0.6, 0.4, 0.68, 0.32) if n == 2 else (1 / n,)
+    options = []
+    for f in fractions:
+        widths = [round(room * f), room - round(room * f)] if n == 2 else [room // n] * n
+        found = _row_at(fonts, name, panel, inner, caption, cast, size, m, nx0, widths)
+        if found is not None:
+            options.append(found)
+    return min(options, key=lambda row: max(p.outer[3] for p in row), default=None)
+
+
+def _row_at(
+    fonts,
+    name: str,
+    panel: Panel,
+    inner: Box,
+    caption: Placed | None,
+    cast: list[tuple[CastMember, Box, str]],
+    size: int,
+    m: Metrics,
+    x: int,
+    widths: list[int],
+) -> list[Placed] | None:
+    """Balloons in columns of the given widths from x, left speakers' first; None if one does not fit."""
+    gap, stagger = m.px(12), m.px(28)
+    boxes = {mem.role: b for mem, b, _ in cast}
+    sides = {mem.role: mem.side for mem in panel.cast}
+    offset = 1 if panel.caption else 0
+    below_caption = inner[1] if caption is None else caption.outer[3] + gap
+    order = sorted(
+        range(len(panel.lines)), key=lambda i: sides.get(panel.lines[i].speaker) != "left"
+    )
+    columns: dict[int, tuple[int, int]] = {}
+    for i, width in zip(order, widths, strict=True):
+        columns[i] = (x, width)
+        x += width + gap
+    out: list[Placed] = []
+    previous = None
+    for i, line in enumerate(panel.lines):
+        cx, width = columns[i]
+        got = _text_box(
+            fonts, f"{name}.{line.kind}{i + offset}", line.kind, line.text, size, width, m
+        )
+        if got is None:
+            return None
+        layout, ow, oh = got
+        clear = caption is None or cx >= caption.outer[2] + gap
+        y = inner[1] if clear else below_caption
+        if previous is not None:
+            y = max(y, previous + stagger)
+        if y + oh > inner[3]:
+            return None
+        placed = _at(line.kind, layout, cx + (width - ow) // 2, y, ow, oh, m)
+        out.append(dataclasses.replace(placed, speaker=boxes.get(line.speaker)))
+        previous = y
+    return out
+
+
 def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> PanelPlan | None:
     """Caption band, then the largest characters that leave room for every balloon; None if none do."""
     inner = _inset(rect, m.px(10 if m.compact else 14))
@@ -187,6 +272,8 @@ def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> Pa
             break
         cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
         placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
+        if placed is None and m.compact:
+            placed = _row(fonts, name, panel, inner, caption, cast, size, m)
         if placed is not None:
             below = (
                 all(p.outer[3] <= min(b[1] for _, b, _ in cast) for p in placed) if cast else True
