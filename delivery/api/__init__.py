@@ -9,7 +9,8 @@ from delivery.api.events import (
     pending_events,
     record_event,
 )
-from delivery.api.feed import FeedEntry, FeedPage, dismiss_item, list_feed, mark_read
+from delivery.api.feed import dismiss_item, mark_read
+from delivery.api.page import FeedEntry, FeedPage, list_feed
 from delivery.api.preferences import (
     PreferenceResult,
     Preferences,

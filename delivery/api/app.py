@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import anyio.to_thread
 import sqlalchemy as sa
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -15,10 +17,12 @@ from sqlalchemy.engine import Engine
 from delivery.api import routes_backend, routes_customer, view
 from delivery.api.errors import CursorError, MessageNotFound
 from delivery.api.feed import ensure_feed_indexes
+from delivery.api.pgasync import AsyncPageReader
 from delivery.api.schemas import HealthOut
 from delivery.api.security import BodyLimitMiddleware
 from delivery.api.tokens import Secret
 from delivery.clock import utcnow
+from delivery.errors import StoreError
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class ApiState:
     media_dir: Path
     feed_ttl: timedelta
     clock: Callable[[], datetime]
+    reader: AsyncPageReader | None = None
 
     @property
     def current_key(self) -> tuple[str, Secret]:
@@ -48,6 +53,7 @@ def create_app(
     max_body_bytes: int = 16_384,
     clock: Callable[[], datetime] | None = None,
     bench_ceiling: bool = False,
+    threads: int = 8,
 ) -> FastAPI:
     """The feed API over ``engine``; ``secrets`` maps key id to secret, the first is current."""
     if not secrets:
@@ -58,6 +64,7 @@ def create_app(
         raise ValueError("feed_ttl must be positive")
     ensure_feed_indexes(engine)
     app = FastAPI(
+        lifespan=_lifespan(threads),
         title="fanzha feed API",
         version="1",
         description="In-app anti-fraud warnings: the customer feed, media, preferences, events.",
@@ -69,10 +76,12 @@ def create_app(
         media_dir=Path(media_dir),
         feed_ttl=feed_ttl,
         clock=clock or utcnow,
+        reader=AsyncPageReader(engine) if engine.dialect.name == "postgresql" else None,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_exception_handler(MessageNotFound, _not_found)
     app.add_exception_handler(CursorError, _bad_cursor)
+    app.add_exception_handler(StoreError, _store_down)
     app.include_router(routes_customer.router)
     app.include_router(routes_backend.router)
     app.include_router(view.router)
@@ -87,6 +96,21 @@ def create_app(
     if bench_ceiling:
         app.add_api_route("/v1/_ceiling", _ceiling, methods=["GET"], include_in_schema=False)
     return app
+
+
+def _lifespan(threads: int):  # type: ignore[no-untyped-def]
+    """Cap the threads of the blocking handlers; close the async feed connections at the end."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Each handler holds the GIL for most of its time; many threads only make them take
+        # turns more often and starve the event loop, which shows up as a long latency tail.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        if app.state.fanzha.reader is not None:
+            await app.state.fanzha.reader.close()
+
+    return lifespan
 
 
 def _healthz(request: Request) -> HealthOut:
@@ -106,6 +130,10 @@ async def _ceiling() -> dict[str, bool]:
 
 async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=404, content={"detail": "not found"})
+
+
+async def _store_down(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=503, content={"detail": "store unavailable"})
 
 
 async def _bad_cursor(_request: Request, exc: Exception) -> JSONResponse:

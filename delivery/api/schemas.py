@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
-from delivery.api.feed import CURSOR_PATTERN
+from delivery.api.page import CURSOR_PATTERN
 from delivery.api.tokens import CUSTOMER_ID_PATTERN
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"

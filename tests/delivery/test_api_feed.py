@@ -10,7 +10,15 @@ import pytest
 import sqlalchemy as sa
 
 from delivery.models import DeliveryEvent
-from tests.delivery.test_feed_support import T0, TTL, Env, add_feed_item, make_env, write_image
+from tests.delivery.test_feed_support import (
+    T0,
+    TTL,
+    Clock,
+    Env,
+    add_feed_item,
+    make_env,
+    write_image,
+)
 
 ME, OTHER = "C000000001", "C000000002"
 
@@ -206,3 +214,28 @@ def test_the_openapi_documents_the_feed_query(env: Env) -> None:
     feed = env.client.get("/openapi.json").json()["paths"]["/v1/feed"]["get"]
     names = {p["name"] for p in feed["parameters"]}
     assert names == {"limit", "cursor"}
+
+
+def test_an_unreachable_store_is_503_not_500(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from delivery.api import create_app
+    from delivery.store import open_engine
+    from tests.delivery.test_feed_support import BACKEND_KEY, SECRETS
+
+    engine = open_engine("postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=2")
+    clock = Clock()
+    app = create_app(
+        engine,
+        secrets=SECRETS,
+        backend_key=BACKEND_KEY,
+        media_dir=tmp_path,
+        feed_ttl=TTL,
+        clock=clock,
+    )
+    with TestClient(app) as client:
+        env = Env(engine, app, client, clock, tmp_path)
+        answer = client.get("/v1/feed", headers=env.auth(ME))
+        assert answer.status_code == 503
+        assert answer.json() == {"detail": "store unavailable"}
+        assert client.get("/healthz").status_code == 503
