@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign, make_plan
 from segments.engine_dask import validated
 from segments.errors import SchemaError
 from segments.explain import Explanation, explain
-from segments.loader import LoadSummary, load_customers
+from segments.loader import LoadSummary, check_rows, load_customers
 from segments.schema import CustomerSchema, default_schema
 from segments.stream import segment_parquet_chunks
 
@@ -153,7 +154,23 @@ def explain_file(
     """Explain one customer of a customer file (CustomerNotFound when the id is absent)."""
     schema = schema or default_schema()
     columns = needed_columns(audience, segments, schema)
-    loaded = load_customers(customers, schema, columns=columns)
+    path = Path(customers)
+    if path.suffix.lower() == ".parquet" and path.exists():
+        # read only that customer's rows: instant even on a file of millions
+        import pyarrow.parquet as pq
+
+        present = [c for c in columns if c in pq.read_schema(path).names]
+        table = pq.read_table(
+            path, columns=present, filters=[(schema.id_column, "==", customer_id)]
+        )
+        raw = table.to_pandas()
+        loaded = check_rows(raw, schema, columns, np.arange(1, len(raw) + 1), str(path))
+    else:
+        loaded = load_customers(customers, schema, columns=columns)
+    if loaded.rejected.shape[0] and not (loaded.frame[schema.id_column] == customer_id).any():
+        reason = loaded.rejected.loc[loaded.rejected[schema.id_column] == customer_id, "reason"]
+        if len(reason):
+            raise SchemaError(f'customer "{customer_id}" was rejected: {reason.iloc[0]}')
     return explain(
         loaded.frame,
         customer_id,

@@ -114,3 +114,18 @@ def test_dask_refuses_partitions_with_unusable_rows(tmp_path: Path) -> None:
     src = _parquet(customers, tmp_path / "c.parquet")
     with pytest.raises(SchemaError, match=r"1 unusable customer rows.*age: out of range: 1"):
         segment_file(src, tmp_path / "a.parquet", AUDIENCE, SEGMENTS, engine="dask")
+
+
+def test_explain_file_reads_one_customer_from_parquet(tmp_path: Path) -> None:
+    customers = generate_customers(3_000, seed=18)
+    customers["age"] = customers["age"].astype("Int64")
+    customers.loc[7, "age"] = 300
+    src = _parquet(customers, tmp_path / "c.parquet")
+    expected = assign(customers.drop(index=7), AUDIENCE, SEGMENTS, as_of="2027-03-01")
+    cid = str(expected.loc[expected.reason == "matched:founders", "customer_id"].iloc[0])
+    got = explain_file(src, cid, AUDIENCE, SEGMENTS, as_of="2027-03-01")
+    assert got.segment == "founders" and got.reason == "matched:founders"
+    with pytest.raises(
+        SchemaError, match=r"C000000008\" was rejected: age: outside 16–120 \(300\)"
+    ):
+        explain_file(src, "C000000008", AUDIENCE, SEGMENTS)
