@@ -82,7 +82,11 @@ class Explanation:
             return "holdout: not applied (the customer is not eligible)"
         sign = "<" if self.holdout else "≥"
         share = self.holdout_pct / 100
-        return f"holdout: {'yes' if self.holdout else 'no'} (hash {self.holdout_score:.3f} {sign} {share:.2f})"
+        digits = 3  # more only when rounding would make the comparison read wrong
+        while digits < 10 and (float(f"{self.holdout_score:.{digits}f}") < share) != self.holdout:
+            digits += 1
+        score = f"{self.holdout_score:.{digits}f}"
+        return f"holdout: {'yes' if self.holdout else 'no'} (hash {score} {sign} {share:g})"
 
     def render(self) -> str:
         """Plain text, one clause per line, values as the customer's data has them."""
