@@ -127,10 +127,17 @@ def thought(
     outline: RGB,
     lw: int,
     gap: float,
+    inset: int | None = None,
 ) -> None:
-    """A cloud balloon with a trail of bubbles towards the thinker."""
+    """A cloud balloon with a trail of bubbles towards the thinker.
+
+    `inset` is the text's distance from the edge: bumps no larger than it keep the whole
+    text area on the cloud's fill, never on a gap between bumps.
+    """
     _x0, y0, _x1, y1 = box
     r = max(10, (y1 - y0) // 5)
+    if inset is not None:
+        r = max(6, min(r, inset))
     bumps = _perimeter_points(_shrink(box, r), max(r * 1.4, 10))
     for px, py in bumps:
         d.ellipse((px - r, py - r, px + r, py + r), fill=fill, outline=outline, width=lw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
@@ -66,9 +67,10 @@ def plan_stamp(
     canvas: Canvas, slogan: str, m: Metrics, min_px: int, large: bool, wide: bool = False
 ) -> tuple[typeset.TextLayout, int, int]:
     """Fit the slogan into a seal: one line on wide formats if it can, else two, split at a space."""
-    size = max(min_px, m.px(58 if large else 46))
+    # large text: the seal at the body minimum, so the band leaves the panels their room
+    size = min_px if large else max(min_px, m.px(46))
     spacing = 1.3 if large else 1.2
-    pad, border = m.px(16 if wide else 18), max(3, m.px(5))
+    pad, border = m.px(12 if large else 16 if wide else 18), max(3, m.px(5))
     if wide:
         one = typeset.try_fit(
             canvas.fonts,
@@ -87,8 +89,9 @@ def plan_stamp(
     options = dict(max_px=size, min_px=min_px, spacing=spacing, weight="Black", max_lines=2)
     split = stamp_lines(slogan)
     layout = None
-    if split != slogan:  # each phrase on its own line, if the seal can hold them so
-        layout = typeset.try_fit(canvas.fonts, "stamp", split, box, **options)  # type: ignore[arg-type]
+    if split != slogan:  # each phrase on its own line: the seal may widen a little for that
+        roomier = (0, 0, box[2] + m.px(90), box[3])
+        layout = typeset.try_fit(canvas.fonts, "stamp", split, roomier, **options)  # type: ignore[arg-type]
     if layout is None:
         layout = typeset.fit(canvas.fonts, "stamp", slogan, box, balance=True, **options)  # type: ignore[arg-type]
     return dataclasses.replace(layout, text=slogan), pad, border
@@ -104,7 +107,13 @@ def _title_options(
         return [(*stamp, 2)]
     # large text: the band is as slim as the words allow, leaving the panels room for 52 px
     flat = stamp if wide else plan_stamp(canvas, copy.slogan, m, min_px, True, wide=True)
-    return [(*flat, 1), (*stamp, 1), (*stamp, 2)]
+    return [(*flat, 1), (*stamp, 1), (*flat, 2), (*stamp, 2)]
+
+
+def _seal_height(size: tuple[int, int]) -> int:
+    """Height of the stamp's bounding box once rotated by STAMP_ANGLE."""
+    a = math.radians(STAMP_ANGLE)
+    return math.ceil(size[1] * math.cos(a) + size[0] * math.sin(a))
 
 
 def plan_title(
@@ -136,6 +145,7 @@ def plan_title(
             continue
         th = typeset.block_size(canvas.fonts, title)[1]
         bottom = max(th, int(stamp_size[1] * 0.8)) + 2 * pad_y
+        bottom = max(bottom, _seal_height(stamp_size) - m.px(4))  # the seal never hits a panel
         if best is None or bottom < best[0]:
             stamp = StampPlan(stamp_layout, stamp_size, (0, 0), pad, border)
             best = (bottom, title, (title_w, th), stamp)
@@ -146,7 +156,9 @@ def plan_title(
     bottom, title, (title_w, th), stamp = best
     top_pad = (bottom - th) // 2
     title = _at(title, margin, top_pad, title_w, th)
-    center = (fmt.width - margin - stamp.size[0] // 2, bottom // 2 + m.px(6))
+    # a little below the band's middle, as if pressed on, but at most 10 px into the margin
+    cy = min(bottom // 2 + m.px(6), bottom + m.px(10) - _seal_height(stamp.size) // 2)
+    center = (fmt.width - margin - stamp.size[0] // 2, cy)
     stamp = dataclasses.replace(stamp, center=center)
     return TitlePlan(bottom, fmt.width, title, stamp, m.px(8))
 

@@ -62,7 +62,7 @@ def _inset(rect: Box, by: int) -> Box:
 def pads(kind: str, size: int, compact: bool = False) -> tuple[int, int]:
     """Horizontal and vertical padding between a shape's edge and its text."""
     factors = {
-        "alarm": (0.8, 0.58) if compact else (0.95, 0.7),
+        "alarm": (0.72, 0.5) if compact else (0.95, 0.7),
         "think": (0.7, 0.45) if compact else (0.8, 0.55),
         "caption": (0.3, 0.12) if compact else (0.4, 0.22),
     }.get(kind, (0.45, 0.24) if compact else (0.6, 0.32))
@@ -71,7 +71,7 @@ def pads(kind: str, size: int, compact: bool = False) -> tuple[int, int]:
 
 def spike(size: int, compact: bool = False) -> float:
     """How far an alarm balloon's spikes reach out (inside its padding)."""
-    return size * (0.36 if compact else 0.45)
+    return size * (0.32 if compact else 0.45)
 
 
 def _text_box(
@@ -202,13 +202,16 @@ def _row(
     nx0, nx1 = _between(inner, cast, m)
     room = nx1 - nx0 - m.px(12) * (n - 1)
     fractions = (0.5, 0.6, 0.4, 0.68, 0.32) if n == 2 else (1 / n,)
-    options = []
-    for f in fractions:
-        widths = [round(room * f), room - round(room * f)] if n == 2 else [room // n] * n
-        found = _row_at(fonts, name, panel, inner, caption, cast, size, m, nx0, widths)
-        if found is not None:
-            options.append(found)
-    return min(options, key=lambda row: max(p.outer[3] for p in row), default=None)
+    for strict in (True, False):  # a clear step down for a reply on the left, if there is room
+        options = []
+        for f in fractions:
+            widths = [round(room * f), room - round(room * f)] if n == 2 else [room // n] * n
+            found = _row_at(fonts, name, panel, inner, caption, cast, size, m, nx0, widths, strict)
+            if found is not None:
+                options.append(found)
+        if options:
+            return min(options, key=lambda row: max(p.outer[3] for p in row))
+    return None
 
 
 def _row_at(
@@ -222,6 +225,7 @@ def _row_at(
     m: Metrics,
     x: int,
     widths: list[int],
+    strict: bool = True,
 ) -> list[Placed] | None:
     """Balloons in columns of the given widths from x, left speakers' first; None if one does not fit."""
     gap, stagger = m.px(12), m.px(28)
@@ -249,12 +253,15 @@ def _row_at(
         clear = caption is None or cx >= caption.outer[2] + gap
         y = inner[1] if clear else below_caption
         if previous is not None:
-            y = max(y, previous + stagger)
+            # a reply drawn left of the line before it must sit clearly lower to read second
+            back = cx < previous[1] and strict
+            after = previous[0] + (max(stagger, previous[2] // 2) if back else stagger)
+            y = max(y, after)
         if y + oh > inner[3]:
             return None
         placed = _at(line.kind, layout, cx + (width - ow) // 2, y, ow, oh, m)
         out.append(dataclasses.replace(placed, speaker=boxes.get(line.speaker)))
-        previous = y
+        previous = (y, cx, oh)
     return out
 
 
@@ -313,7 +320,8 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
                 gap,
             )
         elif item.kind == "think":
-            balloons.thought(d, item.outer, target, pal.balloon, pal.outline, lw, gap)
+            inset = min(pads("think", item.layout.font_px, m.compact))
+            balloons.thought(d, item.outer, target, pal.balloon, pal.outline, lw, gap, inset)
         else:
             balloons.speech(d, item.outer, target, pal.balloon, pal.outline, lw, gap)
     for item in pp.items:
