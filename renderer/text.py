@@ -166,15 +166,34 @@ def _balanced(
     phrased = by_phrase is not None and len(by_phrase) <= len(lines)
     if phrased:
         lines = by_phrase  # type: ignore[assignment]
+    inside = _breaks_inside_phrases(text, lines)
     lo, hi, best = size, max_width, lines
     while lo <= hi:
         mid = (lo + hi) // 2
         trial = wrap(fonts, text, size, mid, weight, by_phrase=phrased)
-        if trial is not None and len(trial) <= len(lines):
+        # narrower is better only if it breaks no more phrases than the widest wrap did
+        if (
+            trial is not None
+            and len(trial) <= len(lines)
+            and (not phrased or _breaks_inside_phrases(text, trial) <= inside)
+        ):
             best, hi = trial, mid - 1
         else:
             lo = mid + 1
     return tuple(best)
+
+
+def _breaks_inside_phrases(text: str, lines: list[str]) -> int:
+    """How many line breaks fall inside a phrase rather than at its end."""
+    ends, count = set(), 0
+    for phrase in phrases(text.replace("\n", " ")):
+        count += len(phrase.replace(" ", ""))
+        ends.add(count)
+    inside, count = 0, 0
+    for line in lines[:-1]:
+        count += len(line.replace(" ", ""))
+        inside += count not in ends
+    return inside
 
 
 def line_height_for(size: int, spacing: float) -> int:

@@ -162,3 +162,19 @@ def test_cache_key_changes_with_text_format_style_and_type() -> None:
         == 6
     )
     assert base == cache_key(AUTHORITIES, "card", Style().key(), "webp")
+
+
+def test_balloon_tails_aim_at_the_drawn_head() -> None:
+    from renderer import figures
+    from renderer.characters import character_head, character_head_radius
+
+    # wide, tall and tiny boxes: the drawing is centred and scaled, so a fixed share would miss
+    for box in [(0, 0, 124, 200), (40, 60, 400, 260), (10, 10, 90, 400), (0, 0, 81, 130)]:
+        assert figures.head_point(box) == character_head(box)
+        assert figures.head_radius(box) == character_head_radius(box)
+
+
+def test_large_text_story_tells_all_four_panels(tmp_path) -> None:
+    m = render_card(AUTHORITIES, "story", Style(large_text=True), out=tmp_path / "s.png")
+    assert m.extra["panels_shown"] == [1, 2, 3, 4]
+    assert min(t.font_px for t in m.text_boxes) >= 52

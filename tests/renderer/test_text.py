@@ -134,3 +134,55 @@ def test_fallback_face_draws_glyphs_the_cjk_font_lacks(fonts) -> None:
     assert not fonts.covers(missing)
     assert fonts.missing("中" + missing) == ""
     assert fonts.runs("中" + missing) == [("中", True), (missing, False)]
+
+
+def test_balanced_wrap_breaks_after_punctuation_not_inside_a_word(fonts) -> None:
+    size = 52
+    width = typeset.measure(fonts, "对方让他保密、", size)  # room for the first phrase
+    assert typeset.balanced(fonts, "对方让他保密、转账", size, width) == ["对方让他保密、", "转账"]
+    text = "我是公安局的，你的卡涉嫌洗钱。"
+    lines = typeset.balanced(fonts, text, size, typeset.measure(fonts, text, size) - 1)
+    assert lines == ["我是公安局的，", "你的卡涉嫌洗钱。"]
+
+
+def test_phrase_breaks_never_cost_an_extra_line(fonts) -> None:
+    # 想证明清白， is one phrase; the rest is too long for one line and must break inside
+    text = "想证明清白，存款全转到安全账户！"
+    width = typeset.measure(fonts, "存款全转到安全", 52)
+    plain = typeset.wrap(fonts, text, 52, width)
+    lines = typeset.balanced(fonts, text, 52, width)
+    assert plain is not None and lines is not None
+    assert len(lines) <= len(plain) and lines[0] == "想证明清白，"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    parts=st.lists(piece, min_size=1, max_size=40),
+    width=st.integers(160, 700),
+    size=st.integers(24, 60),
+)
+def test_balanced_wrap_obeys_kinsoku_width_and_line_count(fonts, parts, width, size) -> None:
+    text = "".join(parts).strip() or "新"
+    greedy = typeset.wrap(fonts, text, size, width)
+    lines = typeset.balanced(fonts, text, size, width)
+    assert (lines is None) == (greedy is None)
+    if lines is None or greedy is None:
+        return
+    assert len(lines) <= len(greedy)
+    for line in lines:
+        assert typeset.measure(fonts, line, size) <= width
+    _assert_rules(lines, text)
+
+
+def test_stamp_breaks_the_slogan_at_its_space(fonts) -> None:
+    from PIL import Image
+
+    from renderer.canvas import Canvas
+    from renderer.chrome import plan_stamp
+    from renderer.comic import Metrics
+
+    canvas = Canvas(Image.new("RGB", (10, 10)), fonts)
+    for large in (False, True):
+        layout, _, _ = plan_stamp(canvas, "不乱贷 不信“修复”", Metrics(1.0, 1.3), 28, large)
+        assert layout.lines == ("不乱贷", "不信“修复”")
+        assert layout.text == "不乱贷 不信“修复”"
