@@ -46,6 +46,14 @@ def opt_outs(ws: Workspace | None) -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+def stored_opt_outs(ws: Workspace) -> frozenset[str]:
+    """Customers who opted out entirely, if the store exists yet (reading never creates it)."""
+    url = ws.settings.db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return frozenset()
+    return opt_outs(ws)[0]
+
+
 def load_audience(
     campaign: Campaign,
     customers_path: Path,
@@ -57,8 +65,7 @@ def load_audience(
     rejected_path: Path | None = None,
 ) -> Audience:
     """Load the customer file and assign every row (rejected rows are kept, with reasons)."""
-    from segments import assign
-    from segments.loader import load_customers  # TODO: package API once exported
+    from segments import assign, load_customers
 
     loaded = load_customers(customers_path, ws.schema, rejected_path=rejected_path)
     all_out, no_personal = opt_outs(ws if use_store else None)

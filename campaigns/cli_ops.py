@@ -62,49 +62,57 @@ def segment(
     as_of: date | None,
     settings: Settings,
 ) -> str:
-    """Write assignments for a campaign."""
-    from campaigns.audience import counts, load_audience
-    from segments import write_customers
+    """Write assignments for a campaign (opt-outs recorded in the store are honoured)."""
+    from campaigns.audience import segment_specs, stored_opt_outs
+    from segments import segment_file
 
     ws = Workspace(settings)
     campaign = ws.campaign(campaign_path, customer_columns=_customer_columns(customers))
     rejected_path = out.with_name(out.stem + ".rejected.csv")
-    aud = load_audience(
-        campaign,
+    audience, segments = segment_specs(campaign)
+    run = segment_file(
         customers,
-        ws,
-        as_of=as_of or date.today(),
+        out,
+        audience,
+        segments,
         engine=engine,
-        use_store=False,
+        as_of=as_of or date.today(),
+        opted_out=stored_opt_outs(ws),
+        schema=ws.schema,
         rejected_path=rejected_path,
+        all_matches=campaign.match == "all",
     )
-    write_customers(aud.assignments, out)
-    c = counts(aud)
-    rows = [
-        ("customers", c["customers"]),
-        ("rejected rows", c["rejected_rows"]),
-        ("eligible", c["eligible"]),
-        ("held out", c["held_out"]),
-    ]
-    rows += [(f"segment {k}", v) for k, v in c["matched"].items()]  # type: ignore[union-attr]
-    rows += [(f"excluded: {k}", v) for k, v in c["excluded"].items()]  # type: ignore[union-attr]
-    note = f"\nrejected rows with reasons: {rejected_path}" if c["rejected_rows"] else ""
-    return f"wrote {out}\n" + table(rows, ("", "customers")) + note
+    rows = [(f"segment {k}", v) for k, v in sorted(run.by_segment.items()) if k and v]
+    rows += [(f"reason {k}", v) for k, v in sorted(run.by_reason.items()) if v]
+    rejected = run.load.rows_rejected if run.load is not None else 0
+    if rejected:
+        rows.append(("rejected rows", rejected))
+    note = f"\nrejected rows with reasons: {rejected_path}" if rejected else ""
+    if run.rows is None:  # Dask writes one file per partition and counts nothing eagerly
+        return f"wrote {out}/ (one file per Dask partition)"
+    return f"wrote {out} ({run.rows} customers)\n" + table(rows, ("", "customers")) + note
 
 
 def explain(
     campaign_path: Path, customers: Path, customer_id: str, as_of: date | None, settings: Settings
 ) -> str:
     """Clause-by-clause trace for one customer."""
-    from campaigns.audience import segment_specs
-    from segments import explain as explain_one
-    from segments import load_customers
+    from campaigns.audience import segment_specs, stored_opt_outs
+    from segments import explain_file
 
     ws = Workspace(settings)
     campaign = ws.campaign(campaign_path)
-    loaded = load_customers(customers, ws.schema)
     audience, segments = segment_specs(campaign)
-    result = explain_one(loaded.frame, customer_id, audience, segments, as_of=as_of or date.today())
+    result = explain_file(
+        customers,
+        customer_id,
+        audience,
+        segments,
+        as_of=as_of or date.today(),
+        opted_out=stored_opt_outs(ws),
+        schema=ws.schema,
+        all_matches=campaign.match == "all",
+    )
     return result.render()
 
 

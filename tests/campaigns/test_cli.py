@@ -92,3 +92,81 @@ def test_schema_command_writes_json_schema(tmp_path) -> None:  # type: ignore[no
     schema = json.loads(out.read_text(encoding="utf-8"))
     assert "segments" in schema["properties"]
     assert schema["additionalProperties"] is False
+
+
+def test_segment_and_explain_commands(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from campaigns.demo import example_campaign
+
+    runner = CliRunner()
+    customers = tmp_path / "c.parquet"
+    assert (
+        runner.invoke(
+            cli, ["customers", "generate", "--n", "800", "--seed", "5", "--out", str(customers)]
+        ).exit_code
+        == 0
+    )
+    outs = {}
+    for engine in ("pandas", "sql"):
+        out = tmp_path / f"a_{engine}.csv"
+        result = runner.invoke(
+            cli,
+            [
+                "--db",
+                f"sqlite:///{tmp_path / 'none.db'}",
+                "segment",
+                str(example_campaign()),
+                "--customers",
+                str(customers),
+                "--out",
+                str(out),
+                "--engine",
+                engine,
+                "--as-of",
+                "2027-03-01",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        outs[engine] = pd.read_csv(out, dtype=str).fillna("")
+    assert list(outs["pandas"].columns) == [
+        "customer_id",
+        "segment",
+        "holdout",
+        "eligible",
+        "reason",
+    ]
+    assert outs["pandas"].equals(outs["sql"])
+    assert not (tmp_path / "none.db").exists()  # segmenting reads the store only if it exists
+    cid = outs["pandas"].loc[outs["pandas"]["segment"] == "elderly", "customer_id"].iloc[0]
+    result = runner.invoke(
+        cli,
+        [
+            "explain",
+            str(example_campaign()),
+            "--customers",
+            str(customers),
+            "--customer-id",
+            cid,
+            "--as-of",
+            "2027-03-01",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "segment elderly: age >= 55  → MATCH" in result.output
+    missing = runner.invoke(
+        cli,
+        [
+            "explain",
+            str(example_campaign()),
+            "--customers",
+            str(customers),
+            "--customer-id",
+            "C999999999",
+        ],
+    )
+    assert (
+        missing.exit_code == 1
+        and "C999999999" in missing.output
+        and "Traceback" not in missing.output
+    )
