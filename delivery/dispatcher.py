@@ -21,6 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from delivery import sqlbits
 from delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
 from delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
 from delivery.errors import GatewayError, PermanentGatewayError, RetryableGatewayError
@@ -57,24 +58,25 @@ COLUMNS = [
 ]
 
 
+_TS = _m.c.due_at.type
+
+
 def _claim_statement() -> sa.Update:
     """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once."""
-    now = sa.bindparam("now", type_=_m.c.due_at.type)
-    # "state IN (…) AND due_at <= now" matches the partial index ix_messages_open_due; a
-    # claimed row was due when it was claimed, so expired leases are found the same way.
-    # Literal states (not parameters), so both planners can prove the index applies.
-    open_due = sa.text("messages.state IN ('pending', 'claimed')") & (_m.c.due_at <= now)
-    ready = (_m.c.state == PENDING) & (
-        _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now)
-    )
-    expired = (_m.c.state == CLAIMED) & (_m.c.lease_until < now)
-    # FOR UPDATE SKIP LOCKED lets several dispatchers claim side by side on PostgreSQL;
-    # SQLite ignores it and runs the single UPDATE under its one write lock.
+    now = sa.bindparam("now", type_=_TS)
+    # "state = 'pending' AND due_at <= now ORDER BY due_at" is an ordered walk of
+    # ix_messages_state_due on both databases: no sort, however large the backlog.
     pick = (
         sa.select(_m.c.id)
-        .where(open_due, ready | expired)
+        .where(
+            _m.c.state == PENDING,
+            _m.c.due_at <= now,
+            _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now),
+        )
         .order_by(_m.c.due_at)
         .limit(sa.bindparam("limit", type_=sa.Integer))
+        # FOR UPDATE SKIP LOCKED lets several dispatchers claim side by side on PostgreSQL;
+        # SQLite ignores it and runs the single UPDATE under its one write lock.
         .with_for_update(skip_locked=True)
     )
     return (
@@ -82,7 +84,7 @@ def _claim_statement() -> sa.Update:
         .where(_m.c.id.in_(pick.scalar_subquery()))
         .values(
             state=CLAIMED,
-            lease_until=sa.bindparam("lease", type_=_m.c.due_at.type),
+            lease_until=sa.bindparam("lease", type_=_TS),
             claimed_by=sa.bindparam("worker"),
             updated_at=now,
         )
@@ -90,22 +92,15 @@ def _claim_statement() -> sa.Update:
     )
 
 
-_TS = _m.c.due_at.type
-# SQLite's planner would sort every open row on each claim (it prefers ix_messages_state_due);
-# INDEXED BY makes it walk the partial index, which is already in due order.
-_CLAIM_SQLITE = (
-    sa.text(
-        "UPDATE messages SET state = 'claimed', lease_until = :lease, claimed_by = :worker, "  # noqa: S608
-        "updated_at = :now WHERE id IN (SELECT id FROM messages INDEXED BY ix_messages_open_due "
-        "WHERE state IN ('pending', 'claimed') AND due_at <= :now AND ((state = 'pending' AND "
-        "(next_attempt_at IS NULL OR next_attempt_at <= :now)) OR (state = 'claimed' AND "
-        "lease_until < :now)) ORDER BY due_at LIMIT :limit) RETURNING " + ", ".join(COLUMNS)
-    )
-    .bindparams(sa.bindparam("now", type_=_TS), sa.bindparam("lease", type_=_TS))
-    .columns(*(_m.c[name] for name in COLUMNS))
+_CLAIM = _claim_statement()
+# A dispatcher that died leaves its rows claimed; once the lease is over they go back to
+# pending (recorded as ``lease_expired``) and are claimed again like any other.
+_RELEASE = (
+    sa.update(_m)
+    .where(_m.c.state == CLAIMED, _m.c.lease_until < sa.bindparam("now", type_=_TS))
+    .values(state=PENDING, lease_until=None, claimed_by=None, updated_at=sa.bindparam("now"))
+    .returning(_m.c.id, _m.c.campaign_id, _m.c.customer_id, _m.c.claimed_by)
 )
-_CLAIM = {"sqlite": _CLAIM_SQLITE}
-_CLAIM_DEFAULT = _claim_statement()
 
 
 @dataclass(frozen=True)
@@ -186,8 +181,24 @@ class Dispatcher:
                 # Losing a claim in a database crash only leaves the rows pending, so this
                 # commit need not wait for the disk; outcomes are always committed durably.
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            stmt = _CLAIM.get(conn.dialect.name, _CLAIM_DEFAULT)
-            rows = conn.execute(stmt, params).all()
+            released = conn.execute(_RELEASE, {"now": params["now"]}).all()
+            if released:
+                sqlbits.insert_events(
+                    conn,
+                    [
+                        {
+                            "message_id": r.id,
+                            "campaign_id": r.campaign_id,
+                            "customer_id": r.customer_id,
+                            "kind": "lease_expired",
+                            "at": params["now"],
+                            "detail": "",
+                        }
+                        for r in released
+                    ],
+                )
+                log.warning("released %d messages whose lease expired", len(released))
+            rows = conn.execute(_CLAIM, params).all()
         # Plain objects: a batch is small, and row-wise access to Arrow strings is slow.
         return pd.DataFrame(rows, columns=COLUMNS, dtype=object)
 

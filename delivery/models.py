@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Message states. A message moves pending → claimed → sent/delivered, or ends in one of
@@ -34,9 +34,9 @@ CHANNELS = (PUSH, FEED)
 class MessageBase(SQLModel):
     """What a campaign asks to send to one customer on one channel in one wave."""
 
-    campaign_id: str = Field(index=True, max_length=64)
+    campaign_id: str = Field(max_length=64)  # led by uq_message_key
     version: str = Field(max_length=64)
-    customer_id: str = Field(index=True, max_length=64)
+    customer_id: str = Field(max_length=64)  # led by ix_messages_cap
     wave: str = Field(max_length=64)
     channel: str = Field(max_length=8)
     segment: str = Field(default="", max_length=64)
@@ -48,7 +48,7 @@ class MessageBase(SQLModel):
     image_key: str = Field(default="", max_length=128)
     alt_text: str = Field(default="", max_length=4000)
     deep_link: str = Field(default="", max_length=500)
-    due_at: datetime = Field(index=True)
+    due_at: datetime = Field()  # ix_messages_state_due serves claims
     # Send rules travel with the message so the dispatcher can enforce them at send time
     # (retries, rate spreading and triggers can all land a push in quiet hours).
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
@@ -70,13 +70,6 @@ class Message(MessageBase, table=True):
         Index("ix_messages_state_due", "state", "due_at"),
         # The frequency cap counts a customer's recent pushes across all campaigns.
         Index("ix_messages_cap", "customer_id", "channel", "sent_at"),
-        # Claims walk only open rows in due order, however many delivered rows pile up.
-        Index(
-            "ix_messages_open_due",
-            "due_at",
-            postgresql_where=text("state IN ('pending', 'claimed')"),
-            sqlite_where=text("state IN ('pending', 'claimed')"),
-        ),
     )
 
     id: str = Field(primary_key=True, max_length=40)

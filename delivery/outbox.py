@@ -36,6 +36,7 @@ COLUMNS = [*REQUIRED, *DEFAULTS, "id", "state", "attempts", "created_at", "updat
 NULLABLE = ["cap_max", "cap_days"]
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _CHUNK = 200_000
+_ANALYZE_AFTER = 10_000
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,11 @@ def _copy_postgres(engine: Engine, rows: pd.DataFrame) -> int:
         )
         inserted = cursor.rowcount
         raw.commit()
+        if inserted >= _ANALYZE_AFTER:
+            # Fresh statistics, or the planner still thinks the outbox is empty and sorts the
+            # whole backlog on every claim instead of walking the (state, due_at) index.
+            cursor.execute(f"ANALYZE {table}")
+            raw.commit()
         return int(inserted)
     finally:
         raw.close()

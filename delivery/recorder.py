@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -165,13 +166,12 @@ class Recorder:
         """The gateway's answer: delivered, rejected, retried later or dead-lettered."""
         from delivery.dispatcher import DispatchStats
 
-        stats = DispatchStats()
         changes, kinds = [], {}
         accepted = set(result.accepted)
         for row in chunk.itertuples(index=False):
             attempts = int(row.attempts) + 1
             if row.id in accepted:  # recorded in bulk by _delivered
-                kinds[row.id], stats.delivered = ("delivered", ""), stats.delivered + 1
+                kinds[row.id] = ("delivered", "")
             elif row.id in result.rejected:
                 why = result.rejected[row.id]
                 changes.append(
@@ -184,7 +184,7 @@ class Recorder:
                         _error=why[:500],
                     )
                 )
-                kinds[row.id], stats.rejected = ("rejected", why), stats.rejected + 1
+                kinds[row.id] = ("rejected", why)
             else:
                 why = result.deferred.get(row.id, "no answer")
                 if attempts >= self.config.max_attempts:
@@ -198,7 +198,7 @@ class Recorder:
                             _error=why[:500],
                         )
                     )
-                    kinds[row.id], stats.dead = ("dead", why), stats.dead + 1
+                    kinds[row.id] = ("dead", why)
                     continue
                 delay = self.config.backoff.delay(attempts, self.rng, result.retry_after)
                 changes.append(
@@ -211,11 +211,18 @@ class Recorder:
                         _next=to_db(now + timedelta(seconds=delay)),
                     )
                 )
-                kinds[row.id], stats.retried = ("retry", why), stats.retried + 1
+                kinds[row.id] = ("retry", why)
         with self.engine.begin() as conn:
             mine = self._own(conn, chunk["id"], worker, now)
             changes = [c for c in changes if c["_id"] in mine]
             kinds = {i: k for i, k in kinds.items() if i in mine}
             self._delivered(conn, [i for i in accepted if i in mine], now)
             self._write(conn, changes, chunk, kinds, now)
-        return stats
+        # Count what was recorded: a worker that lost its lease changed nothing.
+        counts = Counter(kind for kind, _ in kinds.values())
+        return DispatchStats(
+            delivered=counts["delivered"],
+            rejected=counts["rejected"],
+            dead=counts["dead"],
+            retried=counts["retry"],
+        )

@@ -12,7 +12,7 @@ def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
     engine = open_engine(db_url)
     assert current_revision(engine) is None
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0001"
     assert schema_drift(engine) == []
     names = set(sa.inspect(engine).get_table_names())
     assert {"messages", "feed_items", "delivery_events", "preferences", "suppressions"} <= names
@@ -22,7 +22,7 @@ def test_init_db_twice_is_harmless_and_downgrade_empties(db_url: str) -> None:
     engine = open_engine(db_url)
     init_db(engine)
     init_db(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0001"
     downgrade(engine, "base")
     assert "messages" not in sa.inspect(engine).get_table_names()
     upgrade(engine)

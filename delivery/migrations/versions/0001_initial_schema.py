@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 14:54:15.960793
+Create Date: 2026-11-28
 """
 
 from __future__ import annotations
@@ -138,12 +138,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("campaign_id", "customer_id", "wave", "channel", name="uq_message_key"),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_messages_campaign_id"), ["campaign_id"], unique=False)
         batch_op.create_index(
             "ix_messages_cap", ["customer_id", "channel", "sent_at"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_messages_customer_id"), ["customer_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_messages_due_at"), ["due_at"], unique=False)
         batch_op.create_index("ix_messages_state_due", ["state", "due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_messages_warning_id"), ["warning_id"], unique=False)
 
@@ -173,10 +170,7 @@ def downgrade() -> None:
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_messages_warning_id"))
         batch_op.drop_index("ix_messages_state_due")
-        batch_op.drop_index(batch_op.f("ix_messages_due_at"))
-        batch_op.drop_index(batch_op.f("ix_messages_customer_id"))
         batch_op.drop_index("ix_messages_cap")
-        batch_op.drop_index(batch_op.f("ix_messages_campaign_id"))
 
     op.drop_table("messages")
     with op.batch_alter_table("feed_items", schema=None) as batch_op:
