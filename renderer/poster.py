@@ -8,6 +8,7 @@ from PIL import Image
 
 from content.copy import WarningCopy
 from renderer import card, comic
+from renderer import poster_blocks as blocks_mod
 from renderer import text as typeset
 from renderer.canvas import Canvas
 from renderer.fonts import FontSet
@@ -58,41 +59,10 @@ def render_poster_image(
     u = _u(fmt)
     page = (fmt.width + 2 * b, fmt.height + 2 * b)
     cv = Canvas(Image.new("RGB", page, (251, 244, 230)), fonts)
-    pal = cv.palette
-    d = cv.draw
     safe = b + mm_to_px(SAFE_MM) + round(20 * u)  # text stays well inside the 5 mm safe line
     right = page[0] - safe
     min_body = fmt.body_min_px(False)
-    # header band, to the bleed edge
-    head_h = b + round(150 * u)
-    d.rectangle((0, 0, page[0], head_h), fill=pal.navy)
-    d.rectangle((0, head_h - round(10 * u), page[0], head_h), fill=pal.orange)
-    y = b + mm_to_px(SAFE_MM) + round(18 * u)
-    if spec.bank_name:
-        lay = typeset.fit(
-            fonts,
-            "bank_name",
-            spec.bank_name,
-            (safe, y, right, y + round(60 * u)),
-            max_px=round(40 * u),
-            min_px=min_body,
-            weight="Bold",
-            max_lines=1,
-        )
-        cv.text(lay, pal.navy_text, role="body")
-        y += round(56 * u)
-    community = f"{spec.community} · 反诈提醒" if spec.community else "反诈提醒"
-    lay = typeset.fit(
-        fonts,
-        "community",
-        community,
-        (safe, y, right, head_h - round(22 * u)),
-        max_px=round(72 * u),
-        min_px=min_body,
-        weight="Black",
-        max_lines=1,
-    )
-    cv.text(lay, pal.navy_text, role="title")
+    head_h = _header(cv, spec, fmt, safe, right, min_body)
     # the slogan, readable at 3 m
     y = head_h + round(40 * u)
     slogan = copies[0].slogan if copies else ""
@@ -109,103 +79,113 @@ def render_poster_image(
         balance=True,
     )
     sw, sh = typeset.block_size(fonts, lay)
-    cv.text(lay, pal.red, origin=((page[0] - sw) // 2, y), align="center", role="display")
+    cv.text(lay, cv.palette.red, origin=((page[0] - sw) // 2, y), align="center", role="display")
     y += sh + round(40 * u)
-    foot_h = round(260 * u) + b
-    foot_top = page[1] - foot_h
-    y = _warnings(cv, copies, fmt, safe, right, y, foot_top - round(40 * u), min_body)
-    if copies and foot_top - round(40 * u) - y > 0.3 * fmt.height:
-        _comic(cv, copies[0], (safe, y, right, foot_top - round(40 * u)), u)
+    foot_top = page[1] - (round(260 * u) + b)
+    _body(cv, copies, fmt, (safe, y, right, foot_top - round(40 * u)), min_body)
     qr, qr_box = _footer(cv, spec, fmt, safe, right, foot_top, min_body)
     return PosterResult(cv.img, tuple(cv.records), qr, qr_box, b)
 
 
-def _warnings(
+def _header(cv: Canvas, spec: PosterSpec, fmt: Format, x0: int, x1: int, min_body: int) -> int:
+    """Navy band to the bleed: the bank and 反诈提醒 small, the community's name large."""
+    u, pal, fonts = _u(fmt), cv.palette, cv.fonts
+    y = fmt.bleed_px() + mm_to_px(SAFE_MM) + round(12 * u)
+    kicker = " · ".join(part for part in (spec.bank_name, "反诈提醒") if part)
+    small = typeset.fit(
+        fonts,
+        "bank_name",
+        kicker,
+        (x0, y, x1, y + round(50 * u)),
+        max_px=round(36 * u),
+        min_px=min_body,
+        weight="Bold",
+        max_lines=1,
+    )
+    y += typeset.block_size(fonts, small)[1] + round(10 * u)
+    # the dormitory's own name is what tells a resident the poster is for them
+    big = typeset.fit(
+        fonts,
+        "community",
+        spec.community or "反诈提醒",
+        (x0, y, x1, y + round(120 * u)),
+        max_px=round(96 * u),
+        min_px=min_body,
+        weight="Black",
+        max_lines=1,
+    )
+    head_h = y + typeset.block_size(fonts, big)[1] + round(24 * u)
+    d = cv.draw
+    d.rectangle((0, 0, cv.img.width, head_h), fill=pal.navy)
+    d.rectangle((0, head_h - round(10 * u), cv.img.width, head_h), fill=pal.orange)
+    cv.text(small, pal.gold, role="body")
+    cv.text(big, pal.navy_text, role="title")
+    return head_h
+
+
+def _body(
     cv: Canvas,
     copies: list[WarningCopy],
     fmt: Format,
-    x0: int,
-    x1: int,
-    y: int,
-    limit: int,
+    area: tuple[int, int, int, int],
     min_body: int,
-) -> int:
-    """One block per warning: headline, up to three red flags, the action."""
-    u, pal, fonts = _u(fmt), cv.palette, cv.fonts
-    pad = round(22 * u)
-    budget = (limit - y) // max(1, len(copies)) - round(30 * u)
-    flags_per = 3 if len(copies) == 1 else 2
-    for i, c in enumerate(copies):
-        inner = (x0 + pad + round(16 * u), x1 - pad)
-        head = typeset.fit(
-            fonts,
-            f"warning{i + 1}.headline",
-            c.poster_headline or c.title,
-            (inner[0], 0, inner[1], round(150 * u)),
-            max_px=round(54 * u),
-            min_px=min_body,
-            weight="Black",
-            max_lines=2,
-            balance=True,
-        )
-        act = typeset.fit(
-            fonts,
-            f"warning{i + 1}.action",
-            f"正确做法：{c.action}",
-            (inner[0], 0, inner[1], round(130 * u)),
-            max_px=round(44 * u),
-            min_px=min_body,
-            weight="Bold",
-            max_lines=2,
-        )
-        gap = round(12 * u)
-        used = sum(typeset.block_size(fonts, t)[1] for t in (head, act)) + 2 * gap + 2 * pad
-        flags = "".join(f"“{f}”" for f in c.red_flags[:flags_per])
-        body = typeset.fit(
-            fonts,
-            f"warning{i + 1}.red_flags",
-            f"骗子常说：{flags}",
-            (inner[0], 0, inner[1], budget - used),
-            max_px=round(38 * u),
-            min_px=min_body,
-            spacing=1.35,
-            weight="Medium",
-        )
-        blocks = [typeset.block_size(fonts, t)[1] for t in (head, body, act)]
-        h = sum(blocks) + 2 * gap + 2 * pad
-        d = cv.draw
-        d.rounded_rectangle(
-            (x0, y, x1, y + h),
-            radius=round(18 * u),
-            fill=(255, 255, 255),
-            outline=pal.outline,
-            width=max(3, round(3 * u)),
-        )
-        d.rectangle(
-            (x0 + round(3 * u), y + round(18 * u), x0 + round(16 * u), y + h - round(18 * u)),
-            fill=pal.red,
-        )
-        ty = y + pad
-        for lay, color, role in (
-            (head, pal.navy, "title"),
-            (body, pal.ink, "body"),
-            (act, pal.red, "body"),
-        ):
-            cv.text(lay, color, origin=(inner[0], ty), role=role)
-            ty += typeset.block_size(fonts, lay)[1] + gap
-        y += h + round(30 * u)
-    return y
+) -> None:
+    """Warning blocks, then the first warning's comic if it fits, else larger blocks: no empty space."""
+    x0, y, x1, limit = area
+    u = _u(fmt)
+    blocks = blocks_mod.plan(cv.fonts, copies, fmt, x0, x1, limit - y, min_body, 1.0)
+    # the comic tells the story best: give it room, the blocks keeping at least 40 % of it
+    for share in (None, 0.5, 0.4) if len(copies) == 1 else (None,):
+        tighter = blocks if share is None else _tighter(cv, copies, fmt, area, min_body, share)
+        if not tighter:
+            continue
+        used = blocks_mod.height(tighter, u)
+        if _comic(cv, copies[0], (x0, y + used, x1, limit), u, dry_run=True):
+            blocks_mod.draw(cv, tighter, x0, x1, y, round(30 * u))
+            _comic(cv, copies[0], (x0, y + used, x1, limit), u)
+            return
+    for scale in (1.6, 1.45, 1.3, 1.15):  # room to spare: larger type reads from further away
+        bigger = blocks_mod.plan(cv.fonts, copies, fmt, x0, x1, limit - y, min_body, scale)
+        if bigger and blocks_mod.height(bigger, u) <= limit - y:
+            blocks = bigger
+            break
+    spare = limit - y - blocks_mod.height(blocks, u)
+    gap = round(30 * u) + spare // (
+        len(blocks) + 1
+    )  # what is left is spread, not piled at the foot
+    blocks_mod.draw(cv, blocks, x0, x1, y + spare // (len(blocks) + 1), gap)
 
 
-def _comic(cv: Canvas, c: WarningCopy, area: tuple[int, int, int, int], u: float) -> None:
-    """The first warning's four panels as a 2x2 grid, if the page has room."""
+def _tighter(
+    cv: Canvas,
+    copies: list[WarningCopy],
+    fmt: Format,
+    area: tuple[int, int, int, int],
+    min_body: int,
+    share: float,
+) -> list[blocks_mod.Block] | None:
+    """Blocks planned into `share` of the area (fewer quoted lines), or None."""
+    x0, y, x1, limit = area
+    return blocks_mod.plan(cv.fonts, copies, fmt, x0, x1, int((limit - y) * share), min_body, 0.999)
+
+
+def _comic(
+    cv: Canvas, c: WarningCopy, area: tuple[int, int, int, int], u: float, dry_run: bool = False
+) -> bool:
+    """The warning's four panels as a 2x2 grid, if the page has room; False when it has not."""
+    if area[3] - area[1] < 0.22 * (area[2] - area[0]):
+        return False
     m = comic.Metrics(u * 1000 / 1080, 1.25)
     min_px = round(28 * m.scale)
     plans = card.plan_panels(cv.fonts, c, "grid4", area, m, min_px, round(40 * m.scale))
     if plans is None:
-        return  # the headline blocks already carry the message; a cramped comic would not help
-    for pp in plans:
-        comic.draw(cv, pp, m)
+        return (
+            False  # the headline blocks already carry the message; a cramped comic would not help
+        )
+    if not dry_run:
+        for pp in plans:
+            comic.draw(cv, pp, m)
+    return True
 
 
 def _footer(
