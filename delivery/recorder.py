@@ -65,10 +65,12 @@ class Recorder:
         return {r[0] for r in conn.execute(sqlbits.own(conn.dialect.name), params).all()}
 
     @staticmethod
-    def _delivered(conn: Connection, ids: list[str], now: datetime) -> None:
-        """The common case in one statement: these messages were delivered now."""
-        if ids:
-            conn.execute(sqlbits.delivered(conn.dialect.name), {"ids": ids, "now": to_db(now)})
+    def _delivered(conn: Connection, ids: list[str], worker: str, now: datetime) -> set[str]:
+        """The common case in one statement: those of ``ids`` this worker still leases, delivered."""
+        if not ids:
+            return set()
+        params = {"ids": ids, "worker": worker, "now": to_db(now)}
+        return {r[0] for r in conn.execute(sqlbits.delivered(conn.dialect.name), params).all()}
 
     def _write(
         self,
@@ -153,10 +155,9 @@ class Recorder:
         from delivery.dispatcher import DispatchStats
 
         with self.engine.begin() as conn:
-            mine = self._own(conn, rows["id"], worker, now)
+            mine = self._delivered(conn, list(rows["id"]), worker, now)
             rows = rows[rows["id"].isin(mine)]
             channel.write(conn, rows, now)
-            self._delivered(conn, list(rows["id"]), now)
             self._write(conn, [], rows, {i: ("delivered", "feed") for i in rows["id"]}, now)
         return DispatchStats(delivered=len(rows))
 
@@ -213,10 +214,12 @@ class Recorder:
                 )
                 kinds[row.id] = ("retry", why)
         with self.engine.begin() as conn:
-            mine = self._own(conn, chunk["id"], worker, now)
+            # The delivered UPDATE goes first: on SQLite it takes the write lock up front.
+            mine = self._delivered(conn, [i for i in chunk["id"] if i in accepted], worker, now)
+            if changes:
+                mine |= self._own(conn, [c["_id"] for c in changes], worker, now)
             changes = [c for c in changes if c["_id"] in mine]
             kinds = {i: k for i, k in kinds.items() if i in mine}
-            self._delivered(conn, [i for i in accepted if i in mine], now)
             self._write(conn, changes, chunk, kinds, now)
         # Count what was recorded: a worker that lost its lease changed nothing.
         counts = Counter(kind for kind, _ in kinds.values())

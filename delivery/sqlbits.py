@@ -44,10 +44,14 @@ def own(dialect: str) -> sa.Executable:
 
 @cache
 def delivered(dialect: str) -> sa.Executable:
-    """Mark ``:ids`` delivered at ``:now``."""
+    """Mark ``:ids`` that ``:worker`` still leases delivered at ``:now``; returns their ids."""
     return (
         sa.update(_m)
-        .where(in_list(_m.c.id, "ids", dialect))
+        .where(
+            in_list(_m.c.id, "ids", dialect),
+            _m.c.state == CLAIMED,
+            _m.c.claimed_by == sa.bindparam("worker"),
+        )
         .values(
             state=DELIVERED,
             attempts=_m.c.attempts + 1,
@@ -58,6 +62,7 @@ def delivered(dialect: str) -> sa.Executable:
             last_error=None,
             reason=None,
         )
+        .returning(_m.c.id)
     )
 
 
