@@ -202,36 +202,18 @@ def line_height_for(size: int, spacing: float) -> int:
 
 
 def fit(
-    fonts: FontSet,
-    name: str,
-    text: str,
-    box: tuple[int, int, int, int],
-    *,
-    max_px: int,
-    min_px: int,
-    spacing: float = 1.3,
-    weight: str = "Regular",
-    max_lines: int | None = None,
-    balance: bool = False,
+    fonts: FontSet, name: str, text: str, box: tuple[int, int, int, int], **options: object
 ) -> TextLayout:
-    """Largest size in [min_px, max_px] at which text fits the box; TextOverflowError otherwise."""
-    found = try_fit(
-        fonts,
-        name,
-        text,
-        box,
-        max_px=max_px,
-        min_px=min_px,
-        spacing=spacing,
-        weight=weight,
-        max_lines=max_lines,
-        balance=balance,
-    )
+    """Largest size in [min_px, max_px] at which text fits the box; TextOverflowError otherwise.
+
+    Takes try_fit's keyword options (max_px, min_px, spacing, weight, max_lines, balance).
+    """
+    found = try_fit(fonts, name, text, box, **options)  # type: ignore[arg-type]
     if found is None:
         x0, y0, x1, y1 = box
         raise TextOverflowError(
             f"text box {name!r} ({x1 - x0}x{y1 - y0} px) cannot hold {text!r} "
-            f"even at the minimum size {min_px} px"
+            f"even at the minimum size {options.get('min_px')} px"
         )
     return found
 

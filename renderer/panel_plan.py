@@ -1,0 +1,287 @@
+"""Comic panel layout: where characters, the caption band and the balloons go in a panel."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from content.copy import CastMember, Panel
+from renderer import text as typeset
+
+Box = tuple[int, int, int, int]
+FIGURE_ASPECT = 0.62  # character box width / height
+# figure heights tried, as shares of the tallest that fits: largest first, so characters are as
+# big as the words allow, then smaller ones standing beside or under the balloons
+FIGURE_STEPS = (1.0, 0.84, 0.7, 0.58, 0.48)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Sizes that scale with the format: padding, outline width, spacing, compact mode."""
+
+    scale: float
+    spacing: float
+    asset_dir: str | None = None
+    compact: bool = False  # large text: slimmer padding so 52 px words still fit the panel
+
+    def px(self, value: float) -> int:
+        """A design value at 1080 px wide, scaled to the format."""
+        return max(1, round(value * self.scale))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A laid-out text item: its outer shape box and the text block inside it."""
+
+    kind: str  # caption, say, alarm, think
+    outer: Box
+    layout: typeset.TextLayout
+    speaker: Box | None = None
+
+
+@dataclass(frozen=True)
+class PanelPlan:
+    """Where everything in one panel goes."""
+
+    panel: Panel
+    rect: Box
+    cast: tuple[tuple[CastMember, Box, str], ...]
+    items: tuple[Placed, ...]
+    arrangement: str
+
+
+def _inset(rect: Box, by: int) -> Box:
+    return rect[0] + by, rect[1] + by, rect[2] - by, rect[3] - by
+
+
+def pads(kind: str, size: int, compact: bool = False) -> tuple[int, int]:
+    """Horizontal and vertical padding between a shape's edge and its text."""
+    factors = {
+        "alarm": (0.72, 0.5) if compact else (0.95, 0.7),
+        "think": (0.7, 0.45) if compact else (0.8, 0.55),
+        "caption": (0.3, 0.12) if compact else (0.4, 0.22),
+    }.get(kind, (0.45, 0.24) if compact else (0.6, 0.32))
+    return round(size * factors[0]), round(size * factors[1])
+
+
+def spike(size: int, compact: bool = False) -> float:
+    """How far an alarm balloon's spikes reach out (inside its padding)."""
+    return size * (0.32 if compact else 0.45)
+
+
+def _text_box(
+    fonts, name: str, kind: str, text: str, size: int, width: int, m: Metrics
+) -> tuple[typeset.TextLayout, int, int] | None:
+    """The text laid out for a shape at most `width` wide: layout, outer width, outer height."""
+    px, py = pads(kind, size, m.compact)
+    max_w = width - 2 * px
+    if max_w <= size:
+        return None
+    weight = {"alarm": "Bold", "caption": "Medium"}.get(kind, "Medium")
+    lines = typeset.balanced(fonts, text, size, max_w, weight)
+    if lines is None:
+        return None
+    lh = typeset.line_height_for(size, m.spacing)
+    layout = typeset.TextLayout(name, text, tuple(lines), size, lh, weight, (0, 0, 0, 0))
+    w, h = typeset.block_size(fonts, layout)
+    return layout, w + 2 * px, h + 2 * py
+
+
+def _at(kind: str, layout: typeset.TextLayout, x: int, y: int, ow: int, oh: int, m: Metrics):
+    px, py = pads(kind, layout.font_px, m.compact)
+    w, h = ow - 2 * px, oh - 2 * py
+    placed = dataclasses.replace(layout, box=(x + px, y + py, x + px + w, y + py + h))
+    return Placed(kind, (x, y, x + ow, y + oh), placed)
+
+
+def _cast_boxes(
+    cast: tuple[CastMember, ...], area: Box, h: int, m: Metrics
+) -> list[tuple[CastMember, Box, str]]:
+    """Character boxes bottom-aligned in area: left members from the left edge, right from the right."""
+    x0, _, x1, y1 = area
+    w = int(h * FIGURE_ASPECT)
+    out: list[tuple[CastMember, Box, str]] = []
+    lx, rx = x0, x1
+    for member in cast:
+        if member.side == "left":
+            out.append((member, (lx, y1 - h, lx + w, y1), "right"))
+            lx += w + m.px(6)
+        else:
+            out.append((member, (rx - w, y1 - h, rx, y1), "left"))
+            rx -= w + m.px(6)
+    return out
+
+
+def _caption(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> Placed | None:
+    """The narrator's caption as a slim band tucked into the panel's top-left corner."""
+    edge = m.px(6)  # the panel's outline is drawn over its edge: start just inside it
+    width = rect[2] - rect[0] - 2 * edge
+    got = _text_box(fonts, f"{name}.caption0", "caption", panel.caption, size, width, m)
+    if got is None:
+        return None
+    layout, ow, oh = got
+    return _at("caption", layout, rect[0] + edge, rect[1] + edge, ow, oh, m)
+
+
+def _balloons(
+    fonts,
+    name: str,
+    panel: Panel,
+    inner: Box,
+    top: int,
+    cast: list[tuple[CastMember, Box, str]],
+    size: int,
+    m: Metrics,
+) -> list[Placed] | None:
+    """Balloons top-down: full width above the characters' heads, between them lower down."""
+    x0, _, x1, y1 = inner
+    gap = m.px(8 if m.compact else 12)
+    fig_top = min((b[1] for _, b, _ in cast), default=y1)
+    nx0, nx1 = _between(inner, cast, m)
+    share = 0.9 if m.compact else 0.86  # a little stagger shows who is talking
+    sides = {mem.role: mem.side for mem in panel.cast}
+    boxes = {mem.role: b for mem, b, _ in cast}
+    out: list[Placed] = []
+    y = top
+    offset = 1 if panel.caption else 0
+    for i, line in enumerate(panel.lines):
+        side = sides.get(line.speaker, "left")
+        item_name = f"{name}.{line.kind}{i + offset}"
+        placed = None
+        for rx0, rx1, limit, frac in ((x0, x1, fig_top, share), (nx0, nx1, y1, 1.0)):
+            got = _text_box(
+                fonts, item_name, line.kind, line.text, size, int((rx1 - rx0) * frac), m
+            )
+            if got is None or y + got[2] > limit:
+                continue
+            layout, ow, oh = got
+            ox = rx1 - ow if side == "right" else rx0
+            placed = _at(line.kind, layout, ox, y, ow, oh, m)
+            break
+        if placed is None:
+            return None
+        out.append(dataclasses.replace(placed, speaker=boxes.get(line.speaker)))
+        y = placed.outer[3] + gap
+    return out
+
+
+def _between(inner: Box, cast: list[tuple[CastMember, Box, str]], m: Metrics) -> tuple[int, int]:
+    """The x-range between the left and the right characters."""
+    lefts = [b[2] for mem, b, _ in cast if mem.side == "left"]
+    rights = [b[0] for mem, b, _ in cast if mem.side == "right"]
+    nx0 = max(lefts, default=inner[0]) + (m.px(10) if lefts else 0)
+    nx1 = min(rights, default=inner[2]) - (m.px(10) if rights else 0)
+    return nx0, nx1
+
+
+def _row(
+    fonts,
+    name: str,
+    panel: Panel,
+    inner: Box,
+    caption: Placed | None,
+    cast: list[tuple[CastMember, Box, str]],
+    size: int,
+    m: Metrics,
+) -> list[Placed] | None:
+    """Balloons side by side between the characters: for wide, short panels in large text.
+
+    Each balloon sits on its speaker's side (so no tail crosses another balloon); a balloon
+    clear of the caption band may start at the panel's top, and every later line starts
+    lower than the one before, so the reading order shows at a glance. Two balloons share
+    the width in whichever split ends highest.
+    """
+    n = len(panel.lines)
+    if n < 2:
+        return None
+    nx0, nx1 = _between(inner, cast, m)
+    room = nx1 - nx0 - m.px(12) * (n - 1)
+    fractions = (0.5, 0.6, 0.4, 0.68, 0.32) if n == 2 else (1 / n,)
+    for strict in (True, False):  # a clear step down for a reply on the left, if there is room
+        options = []
+        for f in fractions:
+            widths = [round(room * f), room - round(room * f)] if n == 2 else [room // n] * n
+            found = _row_at(fonts, name, panel, inner, caption, cast, size, m, nx0, widths, strict)
+            if found is not None:
+                options.append(found)
+        if options:
+            return min(options, key=lambda row: max(p.outer[3] for p in row))
+    return None
+
+
+def _row_at(
+    fonts,
+    name: str,
+    panel: Panel,
+    inner: Box,
+    caption: Placed | None,
+    cast: list[tuple[CastMember, Box, str]],
+    size: int,
+    m: Metrics,
+    x: int,
+    widths: list[int],
+    strict: bool = True,
+) -> list[Placed] | None:
+    """Balloons in columns of the given widths from x, left speakers' first; None if one does not fit."""
+    gap, stagger = m.px(12), m.px(28)
+    boxes = {mem.role: b for mem, b, _ in cast}
+    sides = {mem.role: mem.side for mem in panel.cast}
+    offset = 1 if panel.caption else 0
+    below_caption = inner[1] if caption is None else caption.outer[3] + gap
+    order = sorted(
+        range(len(panel.lines)), key=lambda i: sides.get(panel.lines[i].speaker) != "left"
+    )
+    columns: dict[int, tuple[int, int]] = {}
+    for i, width in zip(order, widths, strict=True):
+        columns[i] = (x, width)
+        x += width + gap
+    out: list[Placed] = []
+    previous = None
+    for i, line in enumerate(panel.lines):
+        cx, width = columns[i]
+        got = _text_box(
+            fonts, f"{name}.{line.kind}{i + offset}", line.kind, line.text, size, width, m
+        )
+        if got is None:
+            return None
+        layout, ow, oh = got
+        clear = caption is None or cx >= caption.outer[2] + gap
+        y = inner[1] if clear else below_caption
+        if previous is not None:
+            # a reply drawn left of the line before it must sit clearly lower to read second
+            back = cx < previous[1] and strict
+            after = previous[0] + (max(stagger, previous[2] // 2) if back else stagger)
+            y = max(y, after)
+        if y + oh > inner[3]:
+            return None
+        placed = _at(line.kind, layout, cx + (width - ow) // 2, y, ow, oh, m)
+        out.append(dataclasses.replace(placed, speaker=boxes.get(line.speaker)))
+        previous = (y, cx, oh)
+    return out
+
+
+def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> PanelPlan | None:
+    """Caption band, then the largest characters that leave room for every balloon; None if none do."""
+    inner = _inset(rect, m.px(10 if m.compact else 14))
+    caption = _caption(fonts, name, panel, rect, size, m) if panel.caption else None
+    top = inner[1] if caption is None else caption.outer[3] + m.px(8 if m.compact else 12)
+    iw, ih = inner[2] - inner[0], inner[3] - inner[1]
+    tallest = min(inner[3] - top, int(iw * 0.4 / FIGURE_ASPECT))
+    shortest = max(int(ih * (0.42 if m.compact else 0.5)), m.px(130))
+    for step in FIGURE_STEPS if panel.cast else (0.0,):
+        h = int(tallest * step)
+        if panel.cast and h < shortest:
+            break
+        cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
+        placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
+        if placed is None and m.compact:
+            placed = _row(fonts, name, panel, inner, caption, cast, size, m)
+        if placed is not None:
+            below = (
+                all(p.outer[3] <= min(b[1] for _, b, _ in cast) for p in placed) if cast else True
+            )
+            items = ([caption] if caption else []) + placed
+            return PanelPlan(
+                panel, rect, tuple(cast), tuple(items), "stacked" if below else "beside"
+            )
+    return None
