@@ -40,7 +40,10 @@ class AsyncPageReader:
         if idle.empty() and self._opened < self._size:
             self._opened += 1
             try:
-                return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+                conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+                # Timestamps come back in UTC, as the API writes them, without converting.
+                await conn.execute("SET TIME ZONE 'UTC'")
+                return conn
             except psycopg.Error as exc:
                 self._opened -= 1
                 raise StoreError(f"cannot reach the store: {exc}") from exc

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
-from delivery.api.page import CURSOR_PATTERN
 from delivery.api.tokens import CUSTOMER_ID_PATTERN
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
@@ -51,15 +50,6 @@ class FeedPageOut(BaseModel):
         description="pass as ?cursor= for the next page; null at the end"
     )
     unread: int = Field(ge=0, description="exact number of unread items in the whole feed")
-
-
-class FeedQuery(_Strict):
-    """Query parameters of GET /v1/feed (unknown ones are refused)."""
-
-    limit: int = Field(default=20, ge=1, le=100, description="items per page")
-    cursor: str | None = Field(
-        default=None, pattern=CURSOR_PATTERN, description="next_cursor of the previous page"
-    )
 
 
 class TokenIn(_Strict):
