@@ -268,20 +268,30 @@ def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> Pa
     iw, ih = inner[2] - inner[0], inner[3] - inner[1]
     tallest = min(inner[3] - top, int(iw * 0.4 / FIGURE_ASPECT))
     shortest = max(int(ih * (0.42 if m.compact else 0.5)), m.px(130))
-    for step in FIGURE_STEPS if panel.cast else (0.0,):
-        h = int(tallest * step)
-        if panel.cast and h < shortest:
-            break
-        cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
-        placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
-        if placed is None and m.compact:
-            placed = _row(fonts, name, panel, inner, caption, cast, size, m)
-        if placed is not None:
-            below = (
-                all(p.outer[3] <= min(b[1] for _, b, _ in cast) for p in placed) if cast else True
-            )
-            items = ([caption] if caption else []) + placed
-            return PanelPlan(
-                panel, rect, tuple(cast), tuple(items), "stacked" if below else "beside"
-            )
+    heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
+    heights = [*heights, shortest] if tallest >= shortest else []
+    # balloons in a column first, at any figure size; side by side only when that cannot fit
+    for mode in ("column", "row") if m.compact else ("column",):
+        for h in heights if panel.cast else [0]:
+            cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
+            if mode == "column":
+                placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
+            else:
+                placed = _row(fonts, name, panel, inner, caption, cast, size, m)
+            if placed is not None:
+                return _finish(panel, rect, caption, cast, placed)
     return None
+
+
+def _finish(
+    panel: Panel,
+    rect: Box,
+    caption: Placed | None,
+    cast: list[tuple[CastMember, Box, str]],
+    placed: list[Placed],
+) -> PanelPlan:
+    """The plan, named by whether every balloon sits above the characters."""
+    fig_top = min((b[1] for _, b, _ in cast), default=rect[3])
+    below = all(p.outer[3] <= fig_top for p in placed)
+    items = ([caption] if caption else []) + placed
+    return PanelPlan(panel, rect, tuple(cast), tuple(items), "stacked" if below else "beside")

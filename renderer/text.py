@@ -234,9 +234,11 @@ def try_fit(
     """Like fit, but None instead of an error (binary search over integer sizes)."""
     x0, y0, x1, y1 = box
 
-    def attempt(size: int) -> TextLayout | None:
+    def attempt(size: int, whole_phrases: bool) -> TextLayout | None:
         lines = (balanced if balance else wrap)(fonts, text, size, x1 - x0, weight)
         if lines is None or (max_lines is not None and len(lines) > max_lines):
+            return None
+        if whole_phrases and _breaks_inside_phrases(text, lines):
             return None
         lh = line_height_for(size, spacing)
         # the last line needs only its glyph height, plus a descent allowance
@@ -244,15 +246,19 @@ def try_fit(
             return None
         return TextLayout(name, text, tuple(lines), size, lh, weight, box)
 
-    lo, hi, best = int(min_px), int(max_px), None
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        layout = attempt(mid)
-        if layout is None:
-            hi = mid - 1
-        else:
-            best, lo = layout, mid + 1
-    return best
+    # balanced text: first look for the largest size that breaks no phrase, then any size
+    for whole_phrases in (True, False) if balance else (False,):
+        lo, hi, best = int(min_px), int(max_px), None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            layout = attempt(mid, whole_phrases)
+            if layout is None:
+                hi = mid - 1
+            else:
+                best, lo = layout, mid + 1
+        if best is not None:
+            return best
+    return None
 
 
 def block_size(fonts: FontSet, layout: TextLayout) -> tuple[int, int]:
