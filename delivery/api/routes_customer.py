@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 
@@ -105,7 +106,18 @@ async def get_feed(
     unknown = request.query_params.keys() - _FEED_PARAMS
     if unknown:
         # Refused rather than ignored: a misspelt "cursor" would silently restart the feed.
-        raise HTTPException(status_code=422, detail=f"unknown query parameter {min(unknown)!r}")
+        # Answered in FastAPI's usual validation shape, as the schema documents for 422.
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", name),
+                    "msg": "Extra inputs are not permitted",
+                    "input": request.query_params.get(name),
+                }
+                for name in sorted(unknown)
+            ]
+        )
     state = request.app.state.fanzha
     params = page.page_params(
         customer, now=state.clock(), ttl=state.feed_ttl, limit=limit, cursor=cursor

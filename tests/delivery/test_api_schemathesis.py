@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.errors import Unsatisfiable
 
+from tests.conftest import _pg_base, _pg_schema_url
 from tests.delivery.test_feed_support import (
     BACKEND_KEY,
     T0,
@@ -24,16 +25,29 @@ schemathesis = pytest.importorskip("schemathesis")
 ME = "C000000001"
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Env, str]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Env, str]]:
     tmp = tmp_path_factory.mktemp("schemathesis")
-    for env in make_env(f"sqlite:///{tmp / 'fanzha.db'}", tmp):
-        key = write_image(env.media_dir, (10, 120, 200), "card")
-        for n in range(5):
-            add_feed_item(env.engine, ME, n, created_at=T0 - timedelta(minutes=n), image_key=key)
-        env.auth(ME)
-        with live_server(env.app) as base:
-            yield env, base
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp / 'fanzha.db'}"])
+    else:
+        # PostgreSQL is where the feed takes its async fast path: fuzz that too.
+        base = _pg_base()
+        if not base:
+            pytest.skip("PostgreSQL not configured (FANZHA_TEST_PG unset)")
+        urls = _pg_schema_url(base)
+    for url in urls:
+        for env in make_env(url, tmp):
+            key = write_image(env.media_dir, (10, 120, 200), "card")
+            for n in range(5):
+                add_feed_item(
+                    env.engine, ME, n, created_at=T0 - timedelta(minutes=n), image_key=key
+                )
+            env.auth(ME)
+            with live_server(env.app) as base_url:
+                yield env, base_url
 
 
 @pytest.fixture(scope="module")
