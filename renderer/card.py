@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from PIL import Image
@@ -96,7 +97,7 @@ def plan_panels(
     shown = panels_for(kind, len(copy.panels))
     rects = panel_rects(kind, area, gutter(m))
 
-    def attempt(size: int) -> list[comic.PanelPlan] | None:
+    def attempt(size: int, m: comic.Metrics) -> list[comic.PanelPlan] | None:
         plans = []
         for idx, rect in zip(shown, rects, strict=False):
             pp = comic.plan(fonts, f"panel{idx + 1}", copy.panels[idx], rect, size, m)
@@ -105,15 +106,19 @@ def plan_panels(
             plans.append(pp)
         return plans
 
-    lo, hi, best = min_px, max_px, None
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        found = attempt(mid)
-        if found is None:
-            hi = mid - 1
-        else:
-            best, lo = found, mid + 1
-    return best
+    # stacked balloons at any size read better than a row of narrow ones at a larger size
+    for rows in (False, True) if m.compact else (False,):
+        lo, hi, best = min_px, max_px, None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            found = attempt(mid, dataclasses.replace(m, side_by_side=rows))
+            if found is None:
+                hi = mid - 1
+            else:
+                best, lo = found, mid + 1
+        if best is not None:
+            return best
+    return None
 
 
 def _overflow(

@@ -23,6 +23,7 @@ class Metrics:
     spacing: float
     asset_dir: str | None = None
     compact: bool = False  # large text: slimmer padding so 52 px words still fit the panel
+    side_by_side: bool = True  # compact panels may set balloons in a row when a column fails
 
     def px(self, value: float) -> int:
         """A design value at 1080 px wide, scaled to the format."""
@@ -271,7 +272,7 @@ def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> Pa
     heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
     heights = [*heights, shortest] if tallest >= shortest else []
     # balloons in a column first, at any figure size; side by side only when that cannot fit
-    for mode in ("column", "row") if m.compact else ("column",):
+    for mode in ("column", "row") if m.compact and m.side_by_side else ("column",):
         for h in heights if panel.cast else [0]:
             cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
             if mode == "column":
