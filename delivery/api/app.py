@@ -14,7 +14,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
-from delivery.api import routes_backend, routes_customer, view
+from delivery.api import feed_route, routes_backend, routes_customer, view
 from delivery.api.errors import CursorError, MessageNotFound
 from delivery.api.feed import ensure_feed_indexes
 from delivery.api.pgasync import AsyncPageReader
@@ -82,6 +82,7 @@ def create_app(
     app.add_exception_handler(MessageNotFound, _not_found)
     app.add_exception_handler(CursorError, _bad_cursor)
     app.add_exception_handler(StoreError, _store_down)
+    app.include_router(feed_route.router)
     app.include_router(routes_customer.router)
     app.include_router(routes_backend.router)
     app.include_router(view.router)

@@ -207,7 +207,10 @@ def test_healthz_and_openapi(env: Env) -> None:
     "params", [{"limit": 0}, {"limit": 101}, {"limit": "ten"}, {"cursor": "a/b"}, {"page": 2}]
 )
 def test_bad_or_unknown_query_parameters_are_422(env: Env, params: dict) -> None:
-    assert env.client.get("/v1/feed", params=params, headers=env.auth(ME)).status_code == 422
+    answer = env.client.get("/v1/feed", params=params, headers=env.auth(ME))
+    assert answer.status_code == 422
+    # The usual FastAPI validation shape, naming the offending parameter.
+    assert [e["loc"] for e in answer.json()["detail"]] == [["query", next(iter(params))]]
 
 
 def test_the_openapi_documents_the_feed_query(env: Env) -> None:
