@@ -33,74 +33,6 @@ from delivery.rules import cap_decisions, opt_outs, quiet_deferrals
 
 log = logging.getLogger(__name__)
 _m = Message.__table__
-# What sending needs from a claimed row (fewer columns, less to convert per batch).
-COLUMNS = [
-    "id",
-    "campaign_id",
-    "customer_id",
-    "channel",
-    "segment",
-    "warning_id",
-    "variant",
-    "title",
-    "body",
-    "image_key",
-    "alt_text",
-    "deep_link",
-    "due_at",
-    "timezone",
-    "quiet_hours",
-    "cap_max",
-    "cap_days",
-    "state",
-    "attempts",
-    "last_error",
-]
-
-
-_TS = _m.c.due_at.type
-
-
-def _claim_statement() -> sa.Update:
-    """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once."""
-    now = sa.bindparam("now", type_=_TS)
-    # "state = 'pending' AND due_at <= now ORDER BY due_at" is an ordered walk of
-    # ix_messages_state_due on both databases: no sort, however large the backlog.
-    pick = (
-        sa.select(_m.c.id)
-        .where(
-            _m.c.state == PENDING,
-            _m.c.due_at <= now,
-            _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now),
-        )
-        .order_by(_m.c.due_at)
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-        # FOR UPDATE SKIP LOCKED lets several dispatchers claim side by side on PostgreSQL;
-        # SQLite ignores it and runs the single UPDATE under its one write lock.
-        .with_for_update(skip_locked=True)
-    )
-    return (
-        sa.update(_m)
-        .where(_m.c.id.in_(pick.scalar_subquery()))
-        .values(
-            state=CLAIMED,
-            lease_until=sa.bindparam("lease", type_=_TS),
-            claimed_by=sa.bindparam("worker"),
-            updated_at=now,
-        )
-        .returning(*(_m.c[name] for name in COLUMNS))
-    )
-
-
-_CLAIM = _claim_statement()
-# A dispatcher that died leaves its rows claimed; once the lease is over they go back to
-# pending (recorded as ``lease_expired``) and are claimed again like any other.
-_RELEASE = (
-    sa.update(_m)
-    .where(_m.c.state == CLAIMED, _m.c.lease_until < sa.bindparam("now", type_=_TS))
-    .values(state=PENDING, lease_until=None, claimed_by=None, updated_at=sa.bindparam("now"))
-    .returning(_m.c.id, _m.c.campaign_id, _m.c.customer_id, _m.c.claimed_by)
-)
 
 
 @dataclass(frozen=True)
@@ -181,7 +113,7 @@ class Dispatcher:
                 # Losing a claim in a database crash only leaves the rows pending, so this
                 # commit need not wait for the disk; outcomes are always committed durably.
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            released = conn.execute(_RELEASE, {"now": params["now"]}).all()
+            released = conn.execute(sqlbits.RELEASE, {"now": params["now"]}).all()
             if released:
                 sqlbits.insert_events(
                     conn,
@@ -198,9 +130,9 @@ class Dispatcher:
                     ],
                 )
                 log.warning("released %d messages whose lease expired", len(released))
-            rows = conn.execute(_CLAIM, params).all()
+            rows = conn.execute(sqlbits.CLAIM, params).all()
         # Plain objects: a batch is small, and row-wise access to Arrow strings is slow.
-        return pd.DataFrame(rows, columns=COLUMNS, dtype=object)
+        return pd.DataFrame(rows, columns=sqlbits.COLUMNS, dtype=object)
 
     def process(
         self, batch: pd.DataFrame, now: datetime, worker: str | None = None

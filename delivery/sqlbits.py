@@ -1,4 +1,4 @@
-"""Dialect-aware SQL pieces for the dispatcher's hot path (built once per dialect)."""
+"""The dispatcher's SQL: claims, releases and dialect-aware statements, each built once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from delivery.models import CLAIMED, DELIVERED, DeliveryEvent, Message, Preference, Suppression
+from delivery.models import (
+    CLAIMED,
+    DELIVERED,
+    PENDING,
+    DeliveryEvent,
+    Message,
+    Preference,
+    Suppression,
+)
 
 _m = Message.__table__
 _prefs = Preference.__table__
@@ -117,3 +125,70 @@ def insert_events(conn: sa.Connection, rows: list[dict[str, object]]) -> None:
             },
         },
     )
+
+
+# What sending needs from a claimed row (fewer columns, less to convert per batch).
+COLUMNS = [
+    "id",
+    "campaign_id",
+    "customer_id",
+    "channel",
+    "segment",
+    "warning_id",
+    "variant",
+    "title",
+    "body",
+    "image_key",
+    "alt_text",
+    "deep_link",
+    "due_at",
+    "timezone",
+    "quiet_hours",
+    "cap_max",
+    "cap_days",
+    "state",
+    "attempts",
+    "last_error",
+]
+
+
+def _claim_statement() -> sa.Update:
+    """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once."""
+    now = sa.bindparam("now", type_=_TS)
+    # "state = 'pending' AND due_at <= now ORDER BY due_at" is an ordered walk of
+    # ix_messages_state_due on both databases: no sort, however large the backlog.
+    pick = (
+        sa.select(_m.c.id)
+        .where(
+            _m.c.state == PENDING,
+            _m.c.due_at <= now,
+            _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now),
+        )
+        .order_by(_m.c.due_at)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        # FOR UPDATE SKIP LOCKED lets several dispatchers claim side by side on PostgreSQL;
+        # SQLite ignores it and runs the single UPDATE under its one write lock.
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        sa.update(_m)
+        .where(_m.c.id.in_(pick.scalar_subquery()))
+        .values(
+            state=CLAIMED,
+            lease_until=sa.bindparam("lease", type_=_TS),
+            claimed_by=sa.bindparam("worker"),
+            updated_at=now,
+        )
+        .returning(*(_m.c[name] for name in COLUMNS))
+    )
+
+
+CLAIM = _claim_statement()
+# A dispatcher that died leaves its rows claimed; once the lease is over they go back to
+# pending (recorded as ``lease_expired``) and are claimed again like any other.
+RELEASE = (
+    sa.update(_m)
+    .where(_m.c.state == CLAIMED, _m.c.lease_until < sa.bindparam("now", type_=_TS))
+    .values(state=PENDING, lease_until=None, claimed_by=None, updated_at=sa.bindparam("now"))
+    .returning(_m.c.id, _m.c.campaign_id, _m.c.customer_id, _m.c.claimed_by)
+)
