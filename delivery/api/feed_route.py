@@ -149,8 +149,8 @@ async def get_feed(request: Request) -> Response:
         customer, now=state.clock(), ttl=state.feed_ttl, limit=limit, cursor=cursor
     )
     if state.reader is not None:
-        # PostgreSQL writes the items' JSON itself: no rows to parse, no objects to build.
-        body = await state.reader.fetch_body(params, limit)
+        rows = await state.reader.fetch_rows(params)
     else:
-        body = page_body(await run_in_threadpool(page.fetch_rows, state.engine, params), limit)
-    return Response(body, media_type="application/json")
+        rows = await run_in_threadpool(page.fetch_rows, state.engine, params)
+    # (Having PostgreSQL write the JSON was tried: it saved 50 µs here and cost 70 µs there.)
+    return Response(page_body(rows, limit), media_type="application/json")

@@ -7,52 +7,12 @@ event loop that serves requests (uvicorn starts one per worker) and closed at sh
 from __future__ import annotations
 
 import asyncio
-from functools import cache
 
 import psycopg
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from delivery.api.page import driver_sql, encode_cursor
+from delivery.api.page import driver_sql
 from delivery.errors import StoreError
-
-
-def _stamp(column: str) -> str:
-    """SQL writing a timestamp as pydantic does for aware UTC: a fraction only if non-zero."""
-    utc = f"({column} AT TIME ZONE 'UTC')"
-    return (
-        f"CASE WHEN {column} IS NULL THEN NULL"
-        f" WHEN date_trunc('second', {column}) = {column}"
-        f""" THEN to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
-        f""" ELSE to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END"""
-    )
-
-
-@cache
-def json_sql(dialect: sa.Dialect, with_cursor: bool) -> str:
-    """The page statement wrapped so PostgreSQL writes the items' JSON itself.
-
-    One row: the unread count, how many rows the page fetched (one more than shown means
-    another page), the items as JSON text, and the last shown item's key for the cursor.
-    """
-    inner = driver_sql(dialect, with_cursor)
-    item = (
-        "json_build_object('id', r.id, 'title', r.title, 'body', r.body,"
-        " 'image_url', CASE WHEN r.image_key = '' THEN NULL ELSE '/v1/media/' || r.image_key END,"
-        f" 'alt_text', r.alt_text, 'warning_id', r.warning_id,"
-        f" 'created_at', {_stamp('r.created_at')}, 'read_at', {_stamp('r.read_at')})"
-    )
-    shown = "r.id IS NOT NULL AND r.rn <= %(limit)s"
-    # Only constant fragments are joined here; every value travels as a bound parameter.
-    return (
-        "SELECT max(r.unread), count(r.id),"  # noqa: S608
-        f" COALESCE(json_agg({item} ORDER BY r.rn) FILTER (WHERE {shown}), '[]')::text,"
-        " max(r.created_at) FILTER (WHERE r.rn = %(limit)s),"
-        " max(r.id) FILTER (WHERE r.rn = %(limit)s)"
-        " FROM (SELECT q.*, row_number() OVER"
-        " (ORDER BY q.created_at DESC NULLS LAST, q.id DESC) AS rn"
-        f" FROM ({inner}) AS q) AS r"
-    )
 
 
 class AsyncPageReader:
@@ -93,12 +53,12 @@ class AsyncPageReader:
         """Rows of the page statement for ``params`` (see ``page.page_params``)."""
         return await self._run(driver_sql(self._dialect, "after_id" in params), params)
 
-    async def _run(self, sql: str, params: dict[str, object], one: bool = False):  # type: ignore[no-untyped-def]
+    async def _run(self, sql: str, params: dict[str, object]) -> list[tuple]:
         conn = await self._acquire()
         try:
             cursor = conn.cursor()
             await cursor.execute(sql, params)
-            rows = await (cursor.fetchone() if one else cursor.fetchall())
+            rows = await cursor.fetchall()
         except psycopg.OperationalError as exc:
             # A broken connection is dropped, not returned; the next request opens a new one.
             self._opened -= 1
@@ -109,15 +69,6 @@ class AsyncPageReader:
             raise
         self._pool().put_nowait(conn)
         return rows
-
-    async def fetch_body(self, params: dict[str, object], limit: int) -> bytes:
-        """The JSON body of a feed page, written mostly by PostgreSQL (one round trip)."""
-        sql = json_sql(self._dialect, "after_id" in params)
-        row = await self._run(sql, params | {"limit": limit}, one=True)
-        unread, fetched, items, last_at, last_id = row
-        cursor = encode_cursor(last_at, last_id) if fetched > limit else None
-        tail = f'"{cursor}"' if cursor else "null"  # base64url: nothing to escape
-        return f'{{"items":{items},"next_cursor":{tail},"unread":{unread or 0}}}'.encode()
 
     async def close(self) -> None:
         """Close every idle connection (at shutdown)."""
