@@ -363,16 +363,14 @@ def main() -> None:
     report(args, runs, load_s)
 
 
-def _median_round(rounds: list[dict]) -> dict:
-    """The round with the median req/s (rounds differ mostly by what else the machine runs)."""
-    return sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]
-
-
 def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_s: float | None) -> None:
     """Print and record the median round of each endpoint, every round, and server CPU."""
-    feed, ceiling = _median_round(runs["feed"]), _median_round(runs["ceiling"])
+    # Rounds pair a ceiling run with the feed run right after it, under the same outside load.
+    pairs = list(zip(runs["ceiling"], runs["feed"], strict=True))
+    ceiling, feed = sorted(pairs, key=lambda p: p[1]["rps"] / p[0]["rps"])[len(pairs) // 2]
     share = feed["rps"] / ceiling["rps"]
-    paired = [f["rps"] / c["rps"] for f, c in zip(runs["feed"], runs["ceiling"], strict=True)]
+    paired = [f["rps"] / c["rps"] for c, f in pairs]
+    feed_p99 = statistics.median(f["p99_ms"] for _, f in pairs)
     cpu = {name: statistics.median(r["server_cpu_us"] for r in rs) for name, rs in runs.items()}
     load_avg = os.getloadavg()[0]
     labels = (
@@ -389,11 +387,11 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_s: float 
         f" {f['rps'] / c['rps']:.0%} |"
         for n, (c, f) in enumerate(zip(runs["ceiling"], runs["feed"], strict=True))
     )
-    verdict_p99 = "met" if feed["p99_ms"] < 50 else "missed"
+    verdict_p99 = "met" if feed_p99 < 50 else "missed"
     verdict_share = "met" if share >= 0.4 else "missed"
     text = f"""## feed: the in-app feed API
 
-`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL (loaded with COPY{f" in {load_s:.0f} s" if load_s else ", reused from the previous run"}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn, {args.workers} workers (uvloop, httptools), the feed read over psycopg async connections. Load generator in another process: {args.clients} keep-alive connections sending back-to-back requests with random customer tokens (2,000 customers), {args.seconds:.0f} s measured after 2 s warm-up; {args.rounds} rounds, each the ceiling then the feed, median round shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the load generator and other work (load average {load_avg:.1f} at the end): req/s and p99 swing with that load from round to round, the server's own CPU per request much less. Latency is client-side.
+`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL (loaded with COPY{f" in {load_s:.0f} s" if load_s else ", reused from the previous run"}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn, {args.workers} workers (uvloop, httptools), the feed read over psycopg async connections. Load generator in another process: {args.clients} keep-alive connections sending back-to-back requests with random customer tokens (2,000 customers), {args.seconds:.0f} s measured after 2 s warm-up; {args.rounds} rounds, each the ceiling then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the load generator and other work (load average {load_avg:.1f} at the end): req/s and p99 swing with that load from round to round, the server's own CPU per request much less. Latency is client-side.
 
 | endpoint | req/s | p50 ms | p99 ms | server CPU µs/request | requests | non-200 |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -403,7 +401,7 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_s: float 
 | --- | ---: | ---: | ---: | ---: | ---: |
 {rounds}
 
-Median round: feed throughput **{share:.0%} of the ceiling** (target ≥ 40%: {verdict_share}; per round {min(paired):.0%}–{max(paired):.0%}); feed p99 **{feed["p99_ms"]:.1f} ms** (target < 50 ms: {verdict_p99}). Each feed request is one round trip (page and unread count in one statement on the covering index, autocommit, prepared), costing PostgreSQL ≈ 76 µs of CPU; the server spends {cpu["feed"]:.0f} µs against {cpu["ceiling"]:.0f} µs for the constant, so on two shared cores the feed cannot reach 40% of a no-op's rate: that needs the feed's total cost under 2.5× a no-op's.
+Median round: feed throughput **{share:.0%} of the ceiling** (target ≥ 40%: {verdict_share}; per round {min(paired):.0%}–{max(paired):.0%}); feed p99, median of rounds, **{feed_p99:.1f} ms** (target < 50 ms: {verdict_p99}). A feed request is one round trip (page and unread count in one prepared statement, autocommit, on the `(customer_id, created_at, id)` index and the covering partial unread index) that costs PostgreSQL about 0.1 ms of CPU, plus {cpu["feed"]:.0f} µs in the server against {cpu["ceiling"]:.0f} µs for the constant. On two cores shared with the database and the load generator, the feed's total cost (server, database, kernel) is 3–5 times a no-op's, so it does not reach 40% here; the ratio is lowest when the machine is otherwise idle and the no-op runs fastest (15–25% in such runs, 18,000+ req/s for the ceiling).
 """
     print(text)
     if not args.no_write:
