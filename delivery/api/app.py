@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 import sqlalchemy as sa
@@ -18,12 +19,14 @@ from sqlalchemy.engine import Engine
 from delivery.api import feed_route, routes_backend, routes_customer, view
 from delivery.api.errors import CursorError, MessageNotFound
 from delivery.api.feed import ensure_feed_indexes
-from delivery.api.pgasync import AsyncPageReader
 from delivery.api.schemas import HealthOut
 from delivery.api.security import BodyLimitMiddleware
 from delivery.api.tokens import Secret
 from delivery.clock import utcnow
 from delivery.errors import StoreError
+
+if TYPE_CHECKING:
+    from delivery.api.pgasync import AsyncPageReader
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def create_app(
         media_dir=Path(media_dir),
         feed_ttl=feed_ttl,
         clock=clock or utcnow,
-        reader=AsyncPageReader(engine) if engine.dialect.name == "postgresql" else None,
+        reader=_page_reader(engine),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_exception_handler(MessageNotFound, _not_found)
@@ -98,6 +101,15 @@ def create_app(
     if bench_ceiling:
         app.add_api_route("/v1/_ceiling", _ceiling, methods=["GET"], include_in_schema=False)
     return app
+
+
+def _page_reader(engine: Engine) -> AsyncPageReader | None:
+    """The async feed reader on PostgreSQL; None elsewhere (psycopg is only needed there)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    from delivery.api.pgasync import AsyncPageReader
+
+    return AsyncPageReader(engine)
 
 
 def _lifespan(threads: int):  # type: ignore[no-untyped-def]
