@@ -123,7 +123,7 @@ def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
 
 def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
     """A few first loans mid-week, so the cooling-off trigger shows in the demo."""
-    from delivery.api.events import record_event
+    from delivery import record_event
 
     with ws.engine.connect() as conn:
         ids = [

@@ -102,7 +102,7 @@ def test_first_loan_brings_the_cooling_off_notice_once(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
     from delivery import FakeGateway
-    from delivery.api.events import record_event
+    from delivery import record_event
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with ws.engine.connect() as conn:
