@@ -68,6 +68,8 @@ def load_audience(
     from segments import assign, load_customers
 
     loaded = load_customers(customers_path, ws.schema, rejected_path=rejected_path)
+    if rejected_path is not None and loaded.rejected.empty:
+        rejected_path.unlink(missing_ok=True)  # no rejected rows: leave no empty file behind
     all_out, no_personal = opt_outs(ws if use_store else None)
     audience, segments = segment_specs(campaign)
     assignments = assign(

@@ -85,6 +85,8 @@ def segment(
     rows = [(f"segment {k}", v) for k, v in sorted(run.by_segment.items()) if k and v]
     rows += [(f"reason {k}", v) for k, v in sorted(run.by_reason.items()) if v]
     rejected = run.load.rows_rejected if run.load is not None else 0
+    if not rejected:
+        rejected_path.unlink(missing_ok=True)
     if rejected:
         rows.append(("rejected rows", rejected))
     note = f"\nrejected rows with reasons: {rejected_path}" if rejected else ""

@@ -32,7 +32,7 @@ def run_demo(
 ) -> dict[str, object]:
     """Generate, segment, render, enqueue, send a week through a local gateway, summarise."""
     from campaigns import cli_ops, dispatching, posters, runner
-    from delivery import FakeGateway
+    from delivery import FakeGateway, FaultSpec
     from segments import generate_customers, write_customers
 
     started = time.perf_counter()
@@ -45,7 +45,7 @@ def run_demo(
         settings,
         db_url=f"sqlite:///{db}",
         media_dir=out / "media",
-        horizon=timedelta(days=DEMO_DAYS),
+        horizon=timedelta(days=2 * DEMO_DAYS),  # the second week stays pending: it is not sent yet
     )
     ws = Workspace(settings)
     campaign_file = out / "campaign.yaml"
@@ -61,14 +61,15 @@ def run_demo(
     cli_ops.segment(
         campaign_file, customers, out / "assignments.csv", "pandas", DEMO_START.date(), settings
     )
-    echo("3/6 picking warnings, rendering cards, enqueuing the first week …")
+    echo("3/6 picking warnings, rendering cards, enqueuing two weeks …")
     result = runner.run_campaign(ws, campaign_file, customers, DEMO_START)
     echo("4/6 rendering posters …")
     poster_paths = posters.campaign_posters(ws, campaign_file, out / "posters")
     samples = _sample_cards(ws, out / "samples")
     echo("5/6 sending the first week through a local push gateway (simulated clock) …")
     first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
-    with FakeGateway() as gateway:
+    # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
+    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7)) as gateway:
         adapter = dispatching.push_adapter(
             replace(ws, settings=replace(settings, gateway_url=gateway.url))
         )

@@ -37,8 +37,7 @@ def active_campaigns(ws: Workspace) -> list[Campaign]:
 
 def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> TriggerResult:
     """Turn pending app events into messages (feed at once after the delay; push outside quiet hours)."""
-    from delivery import enqueue
-    from delivery import mark_events_processed, pending_events
+    from delivery import enqueue, mark_events_processed, pending_events
 
     events = pending_events(ws.engine, limit, now)
     result = TriggerResult(events=len(events))
