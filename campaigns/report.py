@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; never a window
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
@@ -96,9 +97,8 @@ def arms(ws: Workspace, campaign_id: str) -> pd.DataFrame:
             params={"c": campaign_id},
         )
     a = a[a["segment"].fillna("") != ""]
-    return a.assign(arm=a["holdout"].map({True: "holdout", False: "contacted"}))[
-        ["customer_id", "segment", "arm"]
-    ]
+    arm = np.where(a["holdout"].astype(bool), "holdout", "contacted")
+    return a.assign(arm=arm)[["customer_id", "segment", "arm"]]
 
 
 def read_outcomes(path: Path) -> pd.DataFrame:
@@ -106,19 +106,11 @@ def read_outcomes(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str)
     missing = {"customer_id", "outcome"} - set(frame.columns)
     if missing:
-        raise CampaignFileError(
-            [
-                Problem(
-                    str(path),
-                    1,
-                    1,
-                    f"missing column(s) {', '.join(sorted(missing))}; expected customer_id,outcome",
-                )
-            ]
-        )
+        message = f"missing column(s) {', '.join(sorted(missing))}; expected customer_id,outcome"
+        raise CampaignFileError([Problem(str(path), 1, 1, message)])
     blank = frame["customer_id"].isna() | frame["outcome"].isna()
     if blank.any():
-        first = int(blank.idxmax()) + 2
+        first = int(blank.to_numpy().argmax()) + 2  # +1 header, +1 one-based
         raise CampaignFileError([Problem(str(path), first, 1, "empty customer_id or outcome")])
     return frame[["customer_id", "outcome"]]
 

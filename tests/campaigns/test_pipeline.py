@@ -101,8 +101,7 @@ def test_plan_counts_and_touches_nothing(
 def test_first_loan_brings_the_cooling_off_notice_once(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
-    from delivery import FakeGateway
-    from delivery import record_event
+    from delivery import FakeGateway, record_event
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with ws.engine.connect() as conn:

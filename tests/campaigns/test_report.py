@@ -53,7 +53,10 @@ def test_report_funnel_and_uplift(
     assert funnel["delivered"].sum() == delivered > 0
     assert funnel["read"].sum() >= 1
     uplift = pd.read_csv(tmp_path / "report" / "uplift.csv")
-    assert set(uplift["segment"]) <= {"elderly", "founders", "young_workers"}
+    assert set(uplift["segment"]) == {"elderly", "founders", "young_workers"}
+    assert uplift["k_contacted"].sum() == len(contacted)
+    assert uplift["k_holdout"].sum() == len(held)
+    assert (uplift["n_holdout"] > 0).all()
     assert (uplift["ci_low"] <= uplift["difference"]).all() and (
         uplift["difference"] <= uplift["ci_high"]
     ).all()
@@ -69,3 +72,21 @@ def test_report_funnel_and_uplift(
 def test_report_of_unknown_campaign_is_a_clear_error(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(CampaignNotFound, match="no campaign"):
         write_report(ws, "no-such-campaign", None, tmp_path)
+
+
+def test_bad_outcomes_file_names_its_line(tmp_path: Path) -> None:
+    from campaigns.errors import CampaignFileError
+    from campaigns.report import read_outcomes
+
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("customer,result\nC1,scam_report\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError, match="missing column"):
+        read_outcomes(wrong)
+    blank = tmp_path / "blank.csv"
+    blank.write_text("customer_id,outcome\nC1,scam_report\nC2,\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError) as info:
+        read_outcomes(blank)
+    assert (info.value.problems[0].line, info.value.problems[0].message) == (
+        3,
+        "empty customer_id or outcome",
+    )
