@@ -181,7 +181,7 @@ def _html(campaign_id: str, fun: pd.DataFrame, up: pd.DataFrame | None) -> str:
         for col in ("rate_contacted", "rate_holdout", "difference", "ci_low", "ci_high"):
             shown[col] = (shown[col] * 100).map(lambda v: f"{v:.2f}%")
         parts += [
-            "<h2>Holdout uplift (contacted − holdout, 95% Wald interval)</h2>",
+            "<h2>Holdout uplift (contacted − holdout, 95% Newcombe hybrid score interval)</h2>",
             shown.to_html(index=False, border=0),
             "<p><img src='uplift.png' alt='Uplift per segment and outcome with 95% confidence intervals'></p>",
             "<p>An interval that crosses zero means the campaign's effect on that outcome is not distinguishable from none at this sample size.</p>",

@@ -1,4 +1,9 @@
-"""Holdout uplift: the difference in outcome rates between contacted and held-out customers."""
+"""Holdout uplift: the difference in outcome rates between contacted and held-out customers.
+
+The 95% interval of a difference of two proportions is Newcombe's hybrid score interval
+(Newcombe 1998, method 10), built from each arm's Wilson interval. Unlike the Wald interval
+it stays honest when an arm is small or has no events — typical of a 5% holdout.
+"""
 
 from __future__ import annotations
 
@@ -46,12 +51,24 @@ def uplift_table(groups: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion k/n."""
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
 def _diff(k1: int, n1: int, k0: int, n0: int) -> tuple[float, float, float, float, float]:
     """(rate1, rate0, difference, low, high); NaN where an arm is empty."""
     if n1 == 0 or n0 == 0:
         nan = float("nan")
         return (k1 / n1 if n1 else nan, k0 / n0 if n0 else nan, nan, nan, nan)
     p1, p0 = k1 / n1, k0 / n0
-    se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
+    l1, u1 = wilson(k1, n1)
+    l0, u0 = wilson(k0, n0)
     d = p1 - p0
-    return p1, p0, d, d - Z95 * se, d + Z95 * se
+    low = d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+    return p1, p0, d, low, high
