@@ -70,7 +70,7 @@ def funnel(ws: Workspace, campaign_id: str) -> pd.DataFrame:
     )
     sup = m[m["state"].isin(["suppressed", "cancelled", "dead", "rejected"])]
     sup = (
-        sup.assign(key="suppressed:" + sup["state"] + ":" + sup["reason"].fillna(""))
+        sup.assign(key=sup["state"] + " (" + sup["reason"].fillna("no reason") + ")")
         .pivot_table(
             index=["segment", "variant"], columns="key", values="id", aggfunc="count", fill_value=0
         )
@@ -164,15 +164,24 @@ def _uplift_plot(up: pd.DataFrame, path: Path) -> None:
 
 
 def _html(campaign_id: str, fun: pd.DataFrame, up: pd.DataFrame | None) -> str:
+    audience = fun.groupby("segment")[["eligible", "held_out"]].first().reset_index()
+    audience["contacted"] = audience["eligible"] - audience["held_out"]
+    messages = fun.drop(columns=["eligible", "held_out"])
     parts = [
-        "<!doctype html><meta charset='utf-8'><title>fanzha report: "
+        "<!doctype html><html lang='en'><meta charset='utf-8'><title>fanzha report: "
         + html.escape(campaign_id)
         + "</title>",
-        "<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:1100px}table{border-collapse:collapse;margin:1rem 0}"
-        "td,th{border:1px solid #ccd;padding:.3rem .6rem;text-align:right}th{background:#eef}td:first-child,td:nth-child(2){text-align:left}img{max-width:100%}</style>",
+        "<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem}"
+        ".scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0}"
+        "td,th{border:1px solid #ccd;padding:.3rem .6rem;text-align:right;white-space:nowrap}th{background:#eef}"
+        "td:first-child,td:nth-child(2){text-align:left}img{max-width:100%}</style>",
         f"<h1>Campaign report: {html.escape(campaign_id)}</h1>",
-        "<h2>Funnel per segment and variant</h2>",
-        fun.to_html(index=False, border=0),
+        "<h2>Customers per segment</h2>",
+        _table(audience),
+        "<h2>Pushes and feed reads per segment and variant</h2>",
+        "<p>Scheduled, sent and delivered count pushes; read and dismissed count feed items; the "
+        "other columns count pushes by final state and reason.</p>",
+        _table(messages),
         "<p><img src='funnel.png' alt='Funnel per segment: eligible, held out, scheduled, sent, delivered, read, dismissed'></p>",
         "<p>Data: <a href='funnel.csv'>funnel.csv</a></p>",
     ]
@@ -182,9 +191,14 @@ def _html(campaign_id: str, fun: pd.DataFrame, up: pd.DataFrame | None) -> str:
             shown[col] = (shown[col] * 100).map(lambda v: f"{v:.2f}%")
         parts += [
             "<h2>Holdout uplift (contacted − holdout, 95% Newcombe hybrid score interval)</h2>",
-            shown.to_html(index=False, border=0),
+            _table(shown),
             "<p><img src='uplift.png' alt='Uplift per segment and outcome with 95% confidence intervals'></p>",
-            "<p>An interval that crosses zero means the campaign's effect on that outcome is not distinguishable from none at this sample size.</p>",
+            "<p>An interval that crosses zero means the campaign's effect on that outcome is not "
+            "distinguishable from none at this sample size.</p>",
             "<p>Data: <a href='uplift.csv'>uplift.csv</a></p>",
         ]
     return "\n".join(parts)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return "<div class='scroll'>" + frame.to_html(index=False, border=0) + "</div>"
