@@ -264,11 +264,21 @@ def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Pat
 
 def recall(settings: Settings, warning_id: str, now: datetime) -> str:
     """Withdraw a warning everywhere."""
+    from campaigns.parsing import did_you_mean
+    from content import WarningNotFound
     from delivery import recall_warning
 
     ws = Workspace(settings)
     result = recall_warning(ws.engine, warning_id, now)
-    return f"recalled {warning_id}: {result.feed_items_hidden} feed items hidden, {result.pushes_cancelled} pending messages cancelled"
+    touched = result.feed_items_hidden + result.pushes_cancelled + result.feed_messages_cancelled
+    if not touched and warning_id not in ws.library.ids():
+        raise WarningNotFound(
+            f'no warning "{warning_id}" in the library or the store{did_you_mean(warning_id, ws.library.ids())}'
+        )
+    return (
+        f"recalled {warning_id}: {result.feed_items_hidden} feed items hidden, "
+        f"{result.pushes_cancelled} pending pushes and {result.feed_messages_cancelled} pending feed messages cancelled"
+    )
 
 
 def db_upgrade(settings: Settings) -> str:

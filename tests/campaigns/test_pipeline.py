@@ -176,3 +176,64 @@ def test_expired_content_is_refused(
         runner.run_campaign(local, campaign_file, customers_file, START)
     assert any("credit-repair" in p.file and "expired" in p.message for p in info.value.problems)
     assert message_frame(local).empty
+
+
+def test_personalization_opt_out_gets_generic_warnings_and_opt_out_gets_nothing(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
+    from delivery import set_preferences
+
+    runner.run_campaign(ws, campaign_file, customers_file, START)
+    frame = message_frame(ws)
+    people = sorted(frame.loc[frame["segment"] == "young_workers", "customer_id"].unique())
+    generic_one, gone = people[0], people[1]
+    set_preferences(
+        ws.engine,
+        generic_one,
+        push_opt_out=False,
+        personalization_opt_out=True,
+        all_opt_out=False,
+        now=START,
+    )
+    set_preferences(
+        ws.engine,
+        gone,
+        push_opt_out=False,
+        personalization_opt_out=False,
+        all_opt_out=True,
+        now=START,
+    )
+    frame = message_frame(ws)
+    assert set(frame.loc[frame["customer_id"].isin([generic_one, gone]), "state"]) == {"cancelled"}
+
+    later = START + timedelta(days=7)  # the next week's waves
+    runner.run_campaign(ws, campaign_file, customers_file, later)
+    frame = message_frame(ws)
+    fresh = frame[(frame["customer_id"] == generic_one) & (frame["state"] == "pending")]
+    assert not fresh.empty
+    assert set(fresh["segment"]) == {""}  # not personalized
+    assert set(fresh["warning_id"]) <= set(ws.generic_ids(later.date()))
+    assert frame[(frame["customer_id"] == gone) & (frame["state"] == "pending")].empty
+
+
+def test_recall_command_withdraws_a_warning(
+    ws: Workspace, campaign_file: Path, customers_file: Path
+) -> None:
+    from dataclasses import replace
+
+    from click.testing import CliRunner
+
+    from campaigns.cli import cli
+
+    runner.run_campaign(ws, campaign_file, customers_file, START)
+    env = {"FANZHA_DB": ws.settings.db_url}
+    result = CliRunner().invoke(
+        cli, ["recall", "credit-repair", "--now", "2027-03-01T00:00+08:00"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    frame = message_frame(Workspace(replace(ws.settings)))
+    recalled = frame[frame["warning_id"] == "credit-repair"]
+    assert not recalled.empty and set(recalled["state"]) == {"cancelled"}
+    assert "pending" in set(frame.loc[frame["warning_id"] != "credit-repair", "state"])
+    typo = CliRunner().invoke(cli, ["recall", "credit-repare"], env=env)
+    assert typo.exit_code == 1 and 'did you mean "credit-repair"' in typo.output
