@@ -283,3 +283,7 @@ cli_more.register(cli)
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="fanzha")
+
+
+if __name__ == "__main__":
+    main()
