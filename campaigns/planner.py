@@ -84,11 +84,21 @@ def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now:
         plan.content.setdefault(str(seg), []).append(
             {"warning_id": wid, "variant": variant, "customers": int(n)}
         )
-    tz = picks["customer_id"].map(people.set_index("customer_id")["timezone"])
-    first = picks.assign(tz=tz).sort_values("due_at").groupby("segment").head(1)
-    for row in first.itertuples(index=False):
-        local = pd.Timestamp(row.due_at).tz_convert(ZoneInfo(row.tz))
-        plan.first_sends[str(row.segment)] = local.strftime("%a %Y-%m-%d %H:%M ") + row.tz
+    tz = picks["customer_id"].map(people.set_index("customer_id")["timezone"]).astype(str)
+    timed = picks.assign(tz=tz).sort_values("due_at")
+    # Marketers think in the campaign's zone: show its first send there, and the earliest anywhere.
+    home = timed[timed["tz"] == campaign.timezone].groupby("segment").head(1).set_index("segment")
+    for row in timed.groupby("segment").head(1).itertuples(index=False):
+        ref = home.loc[row.segment] if row.segment in home.index else row
+        zone = ref.tz
+        text = (
+            pd.Timestamp(ref.due_at).tz_convert(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M ")
+            + zone
+        )
+        if zone != row.tz:
+            earliest = pd.Timestamp(row.due_at).tz_convert(ZoneInfo(row.tz)).strftime("%H:%M")
+            text += f" (earliest: {earliest} {row.tz})"
+        plan.first_sends[str(row.segment)] = text
     days = pd.to_datetime(picks["due_at"]).dt.strftime("%Y-%m-%d").value_counts().sort_index()
     plan.per_day = {str(k): int(v) for k, v in days.items()}
     plan.pushes = len(picks) if "push" in campaign.channels else 0
