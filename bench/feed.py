@@ -3,16 +3,18 @@
 Run from the repository root:
     PYTHONPATH=. .venv/bin/python bench/feed.py [--items 1000000] [--customers 20000] [--reuse]
 Needs PostgreSQL (FANZHA_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test); the data
-lives in its own schema, ``bench_feed``. The server is uvicorn with 2 workers in a subprocess;
-the load generator is another process: 32 keep-alive connections, each sending its next request
-as soon as the last answer arrived, for a fixed time. The ceiling is a constant endpoint of the
-same server (``/v1/_ceiling``, mounted only here). Writes the `feed` section of bench/RESULTS.md.
+lives in its own schema, ``bench_feed``. The server is uvicorn (2 workers by default) in a
+subprocess; the load generator (``wrk`` when installed, else Python; see bench/feed_load.py) is
+another process: 32 keep-alive connections, each sending its next request as soon as the last
+answer arrived, for a fixed time. The ceiling is a constant endpoint of the same server
+(``/v1/_ceiling``, mounted only here). Each run also records the CPU the server, its database
+backends, the generator and the rest of the machine spent per request. Writes the `feed`
+section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import json
 import os
@@ -30,17 +32,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.feed_load import CpuSnapshot, Request, run_generator, wrk_available
+
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SCHEMA = "bench_feed"
 SECRET = "bench-secret-0123456789abcdef"
 BACKEND_KEY = "bench-backend-key-0123456789"
 TTL = timedelta(days=30)
+APP_NAME = "fanzha_bench_feed"  # how the server's database backends are found
+FEED_PATH, CEILING_PATH = "/v1/feed?limit=20", "/v1/_ceiling"
+CPU_KEYS = (
+    "server_cpu_us",
+    "db_cpu_us",
+    "gen_cpu_us",
+    "other_cpu_us",
+    "machine_cpu_us",
+    "idle_pct",
+)
 
 
 def db_url() -> str:
     """The bench schema's URL (search_path set to it)."""
     base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-    return f"{base}?options=-csearch_path%3D{SCHEMA}"
+    return f"{base}?options=-csearch_path%3D{SCHEMA}&application_name={APP_NAME}"
 
 
 def make_app():  # type: ignore[no-untyped-def]
@@ -145,74 +159,6 @@ def count_items(engine) -> int:  # type: ignore[no-untyped-def]
         return 0
 
 
-# ---------------------------------------------------------------- load generator
-
-
-async def _client(port: int, pick, deadline: float, warm_until: float, out: dict) -> None:  # type: ignore[no-untyped-def]
-    """One keep-alive connection sending requests back to back until ``deadline``."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    follow: str | None = None
-    try:
-        while True:
-            now = time.perf_counter()
-            if now >= deadline:
-                return
-            path, token, want_next = pick(follow)
-            request = f"GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n"
-            writer.write(request.encode())
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            body = await reader.readexactly(length)
-            elapsed = time.perf_counter() - now
-            follow = None
-            if want_next and status == 200:
-                follow = json.loads(body).get("next_cursor")
-            if now >= warm_until:
-                out["lat"].append(elapsed)
-                out["ok" if status == 200 else "bad"] += 1
-    finally:
-        writer.close()
-
-
-def run_load(port: int, path: str, tokens: list[str], seconds: float, clients: int) -> dict:
-    """Drive ``path`` with ``clients`` connections for ``seconds`` (after 2 s warm-up)."""
-    rng = random.Random(11)
-
-    def pick(cursor: str | None) -> tuple[str, str, bool]:
-        token = rng.choice(tokens)
-        if cursor:  # the app scrolling on: the next page of the same customer
-            return f"{path}&cursor={cursor}" if "?" in path else path, pick.last, False
-        pick.last = token  # type: ignore[attr-defined]
-        return path, token, "feed" in path and rng.random() < 0.25
-
-    pick.last = tokens[0]  # type: ignore[attr-defined]
-    out: dict = {"lat": [], "ok": 0, "bad": 0}
-    warm = 2.0
-
-    async def main() -> None:
-        start = time.perf_counter()
-        await asyncio.gather(
-            *(
-                _client(port, pick, start + warm + seconds, start + warm, out)
-                for _ in range(clients)
-            )
-        )
-
-    asyncio.run(main())
-    lat = sorted(out["lat"])
-    return {
-        "requests": len(lat),
-        "errors": out["bad"],
-        "rps": len(lat) / seconds,
-        "p50_ms": 1000 * lat[len(lat) // 2],
-        "p99_ms": 1000 * lat[int(len(lat) * 0.99)],
-        "mean_ms": 1000 * statistics.fmean(lat),
-    }
-
-
 # ---------------------------------------------------------------- orchestration
 
 
@@ -223,8 +169,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    """uvicorn with ``workers`` processes over the bench app factory."""
+def start_server(port: int, workers: int, loop: str = "uvloop") -> subprocess.Popen:
+    """uvicorn with ``workers`` processes over the bench app factory (httptools, ``loop``)."""
     env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     proc = subprocess.Popen(
         [
@@ -239,6 +185,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             str(port),
             "--workers",
             str(workers),
+            "--loop",
+            loop,
+            "--http",
+            "httptools",
             "--no-access-log",
             "--log-level",
             "warning",
@@ -259,47 +209,6 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its children."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    total = 0.0
-    for p in pids:
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def loadgen_subprocess(
-    port: int, path: str, seconds: float, clients: int, tokens_file: Path
-) -> dict:
-    """Run the load generator in its own process; its JSON result."""
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    done = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--loadgen",
-            str(port),
-            path,
-            str(seconds),
-            str(clients),
-            str(tokens_file),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout)
-
-
 def write_section(text: str) -> None:
     """Replace the feed section of RESULTS.md (create it if missing)."""
     start, end = "<!-- feed:start -->", "<!-- feed:end -->"
@@ -312,20 +221,67 @@ def write_section(text: str) -> None:
     RESULTS.write_text(new, encoding="utf-8")
 
 
+def bench_requests(engine, customers: int, now: datetime) -> list[Request]:  # type: ignore[no-untyped-def]
+    """The feed requests both generators send: 2,000 customers, a quarter asking for page 2."""
+    from delivery.api import list_feed, mint_token
+
+    rng = random.Random(3)
+    chosen = [f"C{c:09d}" for c in rng.sample(range(customers), min(2000, customers))]
+    tokens = {c: mint_token(c, SECRET, "bench", timedelta(hours=2), now=now) for c in chosen}
+    # The app scrolling on: the cursor its first page handed out.
+    second = {c: list_feed(engine, c, now=now, ttl=TTL, limit=20).next_cursor for c in chosen}
+    requests: list[Request] = []
+    for _ in range(4000):
+        customer = rng.choice(chosen)
+        cursor = second[customer] if rng.random() < 0.25 else None
+        path = FEED_PATH + (f"&cursor={cursor}" if cursor else "")
+        requests.append((path, tokens[customer]))
+    return requests
+
+
+def database_pids() -> list[int]:
+    """PostgreSQL backends serving the bench server (found by their application_name)."""
+    import psycopg
+
+    base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    with psycopg.connect(base, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP_NAME,)
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def measure(
+    generator: str, server: subprocess.Popen, port: int, requests: list[Request], args
+) -> dict:  # type: ignore[no-untyped-def]
+    """Warm up, then one measured run with the CPU every party used per request."""
+    run_generator(generator, port, requests, args.warmup, args.clients)
+    db_pids = database_pids()
+    before = CpuSnapshot.take(server.pid, db_pids)
+    result = run_generator(generator, port, requests, args.seconds, args.clients)
+    after = CpuSnapshot.take(server.pid, db_pids)
+    return result | before.per_request(after, result["requests"], result["seconds"])
+
+
 def main() -> None:
     """Load the data, serve it, measure feed and ceiling in alternation, record the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    generator = args.generator
+    if generator == "auto":
+        generator = "wrk" if wrk_available() else "python"
 
-    from delivery.api import mint_token
     from delivery.store import open_engine
 
     now = datetime.now(UTC)
@@ -335,85 +291,87 @@ def main() -> None:
     if not (args.reuse and have == args.items):
         load_s = load(engine, args.items, args.customers, now)
         print(f"loaded {args.items:,} items in {load_s:.1f} s", file=sys.stderr)
+    feed_requests = bench_requests(engine, args.customers, now)
     engine.dispose()
-
-    tokens = [
-        mint_token(f"C{c:09d}", SECRET, "bench", timedelta(hours=2), now=now)
-        for c in random.Random(3).sample(range(args.customers), min(2000, args.customers))
-    ]
-    tokens_file = Path("/tmp/fanzha_bench_tokens.json")
-    tokens_file.write_text(json.dumps(tokens))
+    ceiling_requests = [(CEILING_PATH, token) for _, token in feed_requests]
 
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.loop)
     runs: dict[str, list[dict]] = {"feed": [], "ceiling": []}
     try:
         for _ in range(args.rounds):
-            for name, path in (("ceiling", "/v1/_ceiling"), ("feed", "/v1/feed?limit=20")):
-                cpu0 = tree_cpu_seconds(server.pid)
-                result = loadgen_subprocess(port, path, args.seconds, args.clients, tokens_file)
-                # Server CPU per request does not depend on what else the machine runs.
-                served = result["requests"] * (args.seconds + 2.0) / args.seconds
-                result["server_cpu_us"] = 1e6 * (tree_cpu_seconds(server.pid) - cpu0) / served
+            for name, requests in (("ceiling", ceiling_requests), ("feed", feed_requests)):
+                result = measure(generator, server, port, requests, args)
                 runs[name].append(result)
                 print(name, json.dumps(result), file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(args, runs, load_s)
+    text = report(args, generator, runs, load_s)
+    print(text)
+    if not args.no_write:
+        write_section(text)
 
 
-def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_s: float | None) -> None:
-    """Print and record the median round of each endpoint, every round, and server CPU."""
+def report(args, generator: str, runs: dict[str, list[dict]], load_s: float | None) -> str:  # type: ignore[no-untyped-def]
+    """The median round of each endpoint, every round, and where the CPU went."""
     # Rounds pair a ceiling run with the feed run right after it, under the same outside load.
     pairs = list(zip(runs["ceiling"], runs["feed"], strict=True))
     ceiling, feed = sorted(pairs, key=lambda p: p[1]["rps"] / p[0]["rps"])[len(pairs) // 2]
     share = feed["rps"] / ceiling["rps"]
     paired = [f["rps"] / c["rps"] for c, f in pairs]
     feed_p99 = statistics.median(f["p99_ms"] for _, f in pairs)
-    cpu = {name: statistics.median(r["server_cpu_us"] for r in rs) for name, rs in runs.items()}
-    load_avg = os.getloadavg()[0]
+    cpu = {
+        name: {k: statistics.median(r[k] for r in rs) for k in CPU_KEYS}
+        for name, rs in runs.items()
+    }
     labels = (
-        ("`GET /v1/feed?limit=20` (25% follow `next_cursor`)", feed, cpu["feed"]),
+        ("`GET /v1/feed?limit=20` (25% page 2)", feed, cpu["feed"]),
         ("ceiling: `GET /v1/_ceiling` (constant)", ceiling, cpu["ceiling"]),
     )
     rows = "\n".join(
-        f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {c:.0f} |"
-        f" {r['requests']:,} | {r['errors']} |"
-        for label, r, c in labels
+        f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['requests']:,}"
+        f" | {r['errors']} |"
+        for label, r, _ in labels
+    )
+    cpu_rows = "\n".join(
+        f"| {label.split(':')[0].split('?')[0].strip('`')} | {c['server_cpu_us']:.0f} |"
+        f" {c['db_cpu_us']:.0f} | {c['gen_cpu_us']:.0f} | {c['other_cpu_us']:.0f} |"
+        f" {c['machine_cpu_us']:.0f} | {c['idle_pct']:.0f}% |"
+        for label, _, c in labels
     )
     rounds = "\n".join(
         f"| {n + 1} | {c['rps']:,.0f} | {c['p99_ms']:.1f} | {f['rps']:,.0f} | {f['p99_ms']:.1f} |"
         f" {f['rps'] / c['rps']:.0%} |"
-        for n, (c, f) in enumerate(zip(runs["ceiling"], runs["feed"], strict=True))
+        for n, (c, f) in enumerate(pairs)
     )
-    verdict_p99 = "met" if feed_p99 < 50 else "missed"
-    verdict_share = "met" if share >= 0.4 else "missed"
-    text = f"""## feed: the in-app feed API
+    tool = (
+        "`wrk` 4.1 (C; 2 threads, a Lua script rotating the requests)"
+        if generator == "wrk"
+        else "a Python asyncio client in its own process (`wrk` not installed)"
+    )
+    loaded = f"loaded with COPY in {load_s:.0f} s" if load_s else "reused from the previous run"
+    return f"""## feed: the in-app feed API
 
-`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL (loaded with COPY{f" in {load_s:.0f} s" if load_s else ", reused from the previous run"}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn, {args.workers} workers (uvloop, httptools), the feed read over psycopg async connections. Load generator in another process: {args.clients} keep-alive connections sending back-to-back requests with random customer tokens (2,000 customers), {args.seconds:.0f} s measured after 2 s warm-up; {args.rounds} rounds, each the ceiling then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the load generator and other work (load average {load_avg:.1f} at the end): req/s and p99 swing with that load from round to round, the server's own CPU per request much less. Latency is client-side.
+`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL ({loaded}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn, {args.workers} worker(s), {args.loop} and httptools; the feed read over psycopg async connections. Load generator: {tool}, {args.clients} keep-alive connections sending back-to-back requests from one list of 4,000 (2,000 customers' tokens; 25% ask for page 2 with the cursor page 1 handed out), {args.seconds:g} s measured after {args.warmup:g} s of warm-up; {args.rounds} rounds, each the ceiling then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the generator and other work (load average {os.getloadavg()[0]:.1f} at the end). Latency is the generator's.
 
-| endpoint | req/s | p50 ms | p99 ms | server CPU µs/request | requests | non-200 |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| endpoint | req/s | p50 ms | p99 ms | requests | non-200 |
+| --- | ---: | ---: | ---: | ---: | ---: |
 {rows}
+
+CPU per request, µs (median of rounds; from /proc: the uvicorn processes, the PostgreSQL backends serving them, the generator, and the rest of the machine's busy time: kernel interrupts, PostgreSQL's background processes, other work):
+
+| endpoint | server | database | generator | other | machine | idle |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+{cpu_rows}
 
 | round | ceiling req/s | ceiling p99 ms | feed req/s | feed p99 ms | feed / ceiling |
 | --- | ---: | ---: | ---: | ---: | ---: |
 {rounds}
 
-Median round: feed throughput **{share:.0%} of the ceiling** (target ≥ 40%: {verdict_share}; per round {min(paired):.0%}–{max(paired):.0%}); feed p99, median of rounds, **{feed_p99:.1f} ms** (target < 50 ms: {verdict_p99}). A feed request is one round trip (page and unread count in one prepared statement, autocommit, on the `(customer_id, created_at, id)` index and the covering partial unread index) that costs PostgreSQL about 0.1 ms of CPU, plus {cpu["feed"]:.0f} µs in the server against {cpu["ceiling"]:.0f} µs for the constant. On two cores shared with the database and the load generator, the feed's total cost (server, database, kernel) is 3–5 times a no-op's, so it does not reach 40% here; the ratio is lowest when the machine is otherwise idle and the no-op runs fastest (15–25% in such runs, 18,000+ req/s for the ceiling).
+Median round: feed throughput **{share:.0%} of the ceiling** (target ≥ 40%: {"met" if share >= 0.4 else "missed"}; per round {min(paired):.0%}–{max(paired):.0%}); feed p99, median of rounds, **{feed_p99:.1f} ms** (target < 50 ms: {"met" if feed_p99 < 50 else "missed"}).
 """
-    print(text)
-    if not args.no_write:
-        write_section(text)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--loadgen":
-        port, path, seconds, clients, tokens_path = sys.argv[2:7]
-        result = run_load(
-            int(port), path, json.loads(Path(tokens_path).read_text()), float(seconds), int(clients)
-        )
-        print(json.dumps(result))
-    else:
-        main()
+    main()

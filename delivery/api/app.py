@@ -19,9 +19,10 @@ from sqlalchemy.engine import Engine
 from delivery.api import feed_route, routes_backend, routes_customer, view
 from delivery.api.errors import CursorError, MessageNotFound
 from delivery.api.feed import ensure_feed_indexes
+from delivery.api.feed_fast import FeedFastPath
 from delivery.api.schemas import HealthOut
 from delivery.api.security import BodyLimitMiddleware
-from delivery.api.tokens import Secret
+from delivery.api.tokens import Secret, TokenCache
 from delivery.clock import utcnow
 from delivery.errors import StoreError
 
@@ -39,6 +40,7 @@ class ApiState:
     media_dir: Path
     feed_ttl: timedelta
     clock: Callable[[], datetime]
+    tokens: TokenCache
     reader: AsyncPageReader | None = None
 
     @property
@@ -80,9 +82,12 @@ def create_app(
         media_dir=Path(media_dir),
         feed_ttl=feed_ttl,
         clock=clock or utcnow,
+        tokens=TokenCache(secrets),
         reader=_page_reader(engine),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    # Added last, so outermost of ours: the plain successful feed read skips the layers above.
+    app.add_middleware(FeedFastPath, state=app.state.fanzha)
     app.add_exception_handler(MessageNotFound, _not_found)
     app.add_exception_handler(CursorError, _bad_cursor)
     app.add_exception_handler(StoreError, _store_down)

@@ -56,8 +56,10 @@ class AsyncPageReader:
     async def _run(self, sql: str, params: dict[str, object]) -> list[tuple]:
         conn = await self._acquire()
         try:
-            cursor = conn.cursor()
-            await cursor.execute(sql, params)
+            # Binary results: timestamps arrive as numbers, not text PostgreSQL formats and
+            # psycopg parses. The statement is prepared server-side from its second use.
+            cursor = conn.cursor(binary=True)
+            await cursor.execute(sql, params, prepare=True)
             rows = await cursor.fetchall()
         except psycopg.OperationalError as exc:
             # A broken connection is dropped, not returned; the next request opens a new one.

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Mapping
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from delivery.api.errors import TokenError
-from delivery.api.tokens import Secret, verify_token
+from delivery.api.tokens import TokenCache
 
 bearer = HTTPBearer(auto_error=False, description="customer feed token (fanzha token)")
 backend_key_header = APIKeyHeader(
@@ -26,11 +25,11 @@ UNAUTHORIZED = HTTPException(
 def customer_from_token(request: Request, token: str | None) -> str:
     """The customer a token names, or a 401."""
     state = request.app.state.fanzha
-    secrets: Mapping[str, Secret] = state.secrets
+    tokens: TokenCache = state.tokens
     if not token:
         raise UNAUTHORIZED
     try:
-        return verify_token(token, secrets, now=state.clock())
+        return tokens.customer(token, state.clock())
     except TokenError:
         # One answer for every failure: a caller learns nothing about why.
         raise UNAUTHORIZED from None
