@@ -237,11 +237,10 @@ def render(
     Example:
       fanzha render credit-repair --format card --large-text --out card.png
     """
-    click.echo(
-        ops.render_one(
-            warning, fmt, segment, locale, variant, layout, large_text, out, settings_from(ctx)
-        )
-    )
+    from campaigns.posters import RenderRequest
+
+    request = RenderRequest(warning, fmt, segment, locale, variant, layout, large_text)
+    click.echo(ops.render_one(request, out, settings_from(ctx)))
 
 
 @cli.command()

@@ -130,7 +130,17 @@ def gateway_fake(
     Example:
       fanzha gateway fake --port 9099 --error-rate 0.2 --rate-429 0.1
     """
-    ops.fake_gateway(host, port, latency_ms, error_rate, rate_429, drop_rate, reject_rate, seed)
+    from delivery import FaultSpec, run_fake_gateway
+
+    faults = FaultSpec(
+        latency_ms=latency_ms,
+        error_rate=error_rate,
+        rate_429=rate_429,
+        drop_rate=drop_rate,
+        reject_rate=reject_rate,
+        seed=seed,
+    )
+    run_fake_gateway(host, port, faults)
 
 
 @click.command()

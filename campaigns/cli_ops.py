@@ -140,23 +140,11 @@ def preview(campaign: Path, out: Path, settings: Settings) -> str:
     return f"wrote {index}"
 
 
-def render_one(
-    warning: str,
-    fmt: str,
-    segment: str | None,
-    locale: str,
-    variant: str,
-    layout: str,
-    large_text: bool,
-    out: Path,
-    settings: Settings,
-) -> str:
+def render_one(request, out: Path, settings: Settings) -> str:  # type: ignore[no-untyped-def]
     """One render and its manifest."""
     from campaigns.posters import render_single
 
-    manifest = render_single(
-        Workspace(settings), warning, fmt, segment, locale, variant, layout, large_text, out
-    )
+    manifest = render_single(Workspace(settings), request, out)
     width, height = manifest.size_px
     return f"wrote {out} ({width}x{height} px) and {out}.json"
 
@@ -196,30 +184,6 @@ def serve(settings: Settings, host: str, port: int) -> None:
     from campaigns.dispatching import feed_app
 
     uvicorn.run(feed_app(Workspace(settings)), host=host, port=port, log_level="info")
-
-
-def fake_gateway(
-    host: str,
-    port: int,
-    latency_ms: float,
-    error_rate: float,
-    rate_429: float,
-    drop_rate: float,
-    reject_rate: float,
-    seed: int,
-) -> None:
-    """Run the fake push gateway in the foreground."""
-    from delivery import FaultSpec, run_fake_gateway
-
-    faults = FaultSpec(
-        latency_ms=latency_ms,
-        error_rate=error_rate,
-        rate_429=rate_429,
-        drop_rate=drop_rate,
-        reject_rate=reject_rate,
-        seed=seed,
-    )
-    run_fake_gateway(host, port, faults)
 
 
 def token(settings: Settings, customer_id: str, ttl_hours: int) -> str:

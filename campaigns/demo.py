@@ -106,7 +106,7 @@ def _fanzha_command() -> str:
 
 def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
     """A few PNG cards to look at: one per segment of the example campaign."""
-    from campaigns.posters import render_single
+    from campaigns.posters import RenderRequest, render_single
 
     folder.mkdir(parents=True, exist_ok=True)
     picks = [
@@ -117,7 +117,7 @@ def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
     paths = []
     for warning, label, large in picks:
         path = folder / f"{warning}.png"
-        render_single(ws, warning, "card", label, "zh-CN", "a", "four-panel", large, path)
+        render_single(ws, RenderRequest(warning, "card", label, large_text=large), path)
         paths.append(path)
     return paths
 

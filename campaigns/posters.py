@@ -3,41 +3,46 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from campaigns.messages import copy_context
 from campaigns.workspace import Workspace
 
 
-def render_single(
-    ws: Workspace,
-    warning: str,
-    fmt: str,
-    segment: str | None,
-    locale: str,
-    variant: str,
-    layout: str,
-    large_text: bool,
-    out: Path,
-):  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class RenderRequest:
+    """One warning to render: which copy, which format, which look."""
+
+    warning: str
+    fmt: str = "card"
+    segment: str | None = None
+    locale: str = "zh-CN"
+    variant: str = "a"
+    layout: str = "four-panel"
+    large_text: bool = False
+
+
+def render_single(ws: Workspace, req: RenderRequest, out: Path):  # type: ignore[no-untyped-def]
     """Render one warning in one format to ``out`` (with ``out.json`` beside it)."""
     from content import CopyContext
     from renderer import PosterSpec, Style, render_card, render_poster
 
     ctx = CopyContext.for_locale(
-        ws.content_config, locale, segment_label=segment or "", salutation=""
+        ws.content_config, req.locale, segment_label=req.segment or "", salutation=""
     )
-    copy = ws.library.resolve(warning, variant=variant, locale=locale, context=ctx)
+    copy = ws.library.resolve(req.warning, variant=req.variant, locale=req.locale, context=ctx)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt.startswith("poster-"):
+    if req.fmt.startswith("poster-"):
         spec = PosterSpec(
-            community=segment or ws.settings.bank_name,
-            size=fmt.split("-")[1].upper(),
+            community=req.segment or ws.settings.bank_name,
+            size=req.fmt.split("-")[1].upper(),
             qr=ws.settings.public_url,
-            bank_name=ws.content_config.text("bank_name", locale),
+            bank_name=ws.content_config.text("bank_name", req.locale),
         )
         return render_poster(spec, [copy], out=out)
-    return render_card(copy, format=fmt, style=Style(layout=layout, large_text=large_text), out=out)
+    style = Style(layout=req.layout, large_text=req.large_text)
+    return render_card(copy, format=req.fmt, style=style, out=out)
 
 
 def campaign_posters(ws: Workspace, campaign_path: Path, out: Path) -> list[Path]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import launch
 from tests.delivery.test_feed_support import (
     T0,
     Env,
@@ -21,7 +22,6 @@ from tests.delivery.test_feed_support import (
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path("/tmp/feed_view.png")
 ME = "C000000001"
 CARDS = [
@@ -80,24 +80,11 @@ def _cjk_glyphs(page, selector: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_the_feed_view_shows_every_card_with_its_image(env: Env) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     _seed(env)
     env.auth(ME)
     with live_server(env.app) as base, sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(pw)
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
             errors: list[str] = []
