@@ -170,3 +170,20 @@ def test_segment_and_explain_commands(tmp_path) -> None:  # type: ignore[no-unty
         and "C999999999" in missing.output
         and "Traceback" not in missing.output
     )
+
+
+def test_validate_lints_warning_files_and_passes_the_bundled_ones() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    bad = (
+        root / "tests" / "content" / "fixtures" / "bad" / "link" / "impersonating-authorities.yaml"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:19:59: link 'www.bank-help.com' is not allowed" in result.output
+    good = sorted((root / "content" / "library").rglob("*.yaml"))
+    example = root / "campaigns" / "examples" / "spring-2027.yaml"
+    result = CliRunner().invoke(cli, ["validate", str(example), *map(str, good)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(good) + 1} file(s) OK" in result.output
