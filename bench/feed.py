@@ -3,8 +3,8 @@
 Run from the repository root:
     PYTHONPATH=. .venv/bin/python bench/feed.py [--items 1000000] [--customers 20000] [--reuse]
 Needs PostgreSQL (FANZHA_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test); the data
-lives in its own schema, ``bench_feed``. The server is uvicorn (2 workers by default) in a
-subprocess; the load generator (``wrk`` when installed, else Python; see bench/feed_load.py) is
+lives in its own schema, ``bench_feed``. The server is uvicorn worker processes sharing the port
+(bench/feed_server.py); the load generator (``wrk`` when installed, else Python; see bench/feed_load.py) is
 another process: 32 keep-alive connections, each sending its next request as soon as the last
 answer arrived, for a fixed time. The ceiling is a constant endpoint of the same server
 (``/v1/_ceiling``, mounted only here). Each run also records the CPU the server, its database
@@ -23,7 +23,6 @@ import random
 import re
 import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from bench.feed_load import CpuSnapshot, Request, run_generator, wrk_available
+from bench.feed_server import start_server, stop_server
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SCHEMA = "bench_feed"
@@ -70,6 +70,8 @@ def make_app():  # type: ignore[no-untyped-def]
         feed_ttl=TTL,
         bench_ceiling=True,
         threads=int(os.environ.get("FANZHA_BENCH_THREADS", "8")),
+        feed_driver=os.environ.get("FANZHA_BENCH_DRIVER", "auto"),  # type: ignore[arg-type]
+        feed_connections=int(os.environ.get("FANZHA_BENCH_CONNECTIONS", "8")),
     )
 
 
@@ -169,46 +171,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, workers: int, loop: str = "uvloop") -> subprocess.Popen:
-    """uvicorn with ``workers`` processes over the bench app factory (httptools, ``loop``)."""
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.feed:make_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--loop",
-            loop,
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: b\r\n\r\n")
-                if b"200" in sock.recv(100):
-                    time.sleep(1.0)  # let every worker finish starting
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
 def write_section(text: str) -> None:
     """Replace the feed section of RESULTS.md (create it if missing)."""
     start, end = "<!-- feed:start -->", "<!-- feed:end -->"
@@ -251,15 +213,13 @@ def database_pids() -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def measure(
-    generator: str, server: subprocess.Popen, port: int, requests: list[Request], args
-) -> dict:  # type: ignore[no-untyped-def]
+def measure(generator: str, server: list[int], port: int, requests: list[Request], args) -> dict:  # type: ignore[no-untyped-def]
     """Warm up, then one measured run with the CPU every party used per request."""
     run_generator(generator, port, requests, args.warmup, args.clients)
     db_pids = database_pids()
-    before = CpuSnapshot.take(server.pid, db_pids)
+    before = CpuSnapshot.take(server, db_pids)
     result = run_generator(generator, port, requests, args.seconds, args.clients)
-    after = CpuSnapshot.take(server.pid, db_pids)
+    after = CpuSnapshot.take(server, db_pids)
     return result | before.per_request(after, result["requests"], result["seconds"])
 
 
@@ -296,7 +256,8 @@ def main() -> None:
     ceiling_requests = [(CEILING_PATH, token) for _, token in feed_requests]
 
     port = free_port()
-    server = start_server(port, args.workers, args.loop)
+    procs = start_server(port, args.workers, args.loop)
+    server = [p.pid for p in procs]
     runs: dict[str, list[dict]] = {"feed": [], "ceiling": []}
     try:
         for _ in range(args.rounds):
@@ -305,8 +266,7 @@ def main() -> None:
                 runs[name].append(result)
                 print(name, json.dumps(result), file=sys.stderr)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(procs)
     text = report(args, generator, runs, load_s)
     print(text)
     if not args.no_write:

@@ -178,12 +178,6 @@ def process_cpu(pids: list[int]) -> float:
     return total
 
 
-def server_pids(pid: int) -> list[int]:
-    """A process and its direct children (uvicorn's supervisor and workers)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    return [pid] + ([int(p) for p in children.read_text().split()] if children.exists() else [])
-
-
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -208,11 +202,11 @@ class CpuSnapshot:
     total: float
 
     @classmethod
-    def take(cls, server_pid: int, db_pids: list[int]) -> CpuSnapshot:
+    def take(cls, server_pids: list[int], db_pids: list[int]) -> CpuSnapshot:
         """The counters now."""
         busy, total = machine_busy()
         return cls(
-            process_cpu(server_pids(server_pid)),
+            process_cpu(server_pids),
             process_cpu(db_pids),
             children_cpu(),
             busy,

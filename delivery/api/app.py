@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import anyio.to_thread
 import sqlalchemy as sa
@@ -60,8 +60,14 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     bench_ceiling: bool = False,
     threads: int = 8,
+    feed_driver: Literal["auto", "asyncpg", "psycopg"] = "auto",
+    feed_connections: int = 8,
 ) -> FastAPI:
-    """The feed API over ``engine``; ``secrets`` maps key id to secret, the first is current."""
+    """The feed API over ``engine``; ``secrets`` maps key id to secret, the first is current.
+
+    On PostgreSQL each server process reads feed pages over ``feed_connections`` async
+    connections of ``feed_driver`` ("auto": asyncpg when installed, else psycopg).
+    """
     if not secrets:
         raise ValueError("at least one token secret is required")
     if len(backend_key) < 16:
@@ -83,7 +89,7 @@ def create_app(
         feed_ttl=feed_ttl,
         clock=clock or utcnow,
         tokens=TokenCache(secrets),
-        reader=_page_reader(engine),
+        reader=_page_reader(engine, feed_driver, feed_connections),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     # Added last, so outermost of ours: the plain successful feed read skips the layers above.
@@ -108,13 +114,13 @@ def create_app(
     return app
 
 
-def _page_reader(engine: Engine) -> AsyncPageReader | None:
-    """The async feed reader on PostgreSQL; None elsewhere (psycopg is only needed there)."""
+def _page_reader(engine: Engine, driver: str, connections: int) -> AsyncPageReader | None:
+    """The async feed reader on PostgreSQL; None elsewhere (its drivers are only needed there)."""
     if engine.dialect.name != "postgresql":
         return None
     from delivery.api.pgasync import AsyncPageReader
 
-    return AsyncPageReader(engine)
+    return AsyncPageReader(engine, size=connections, driver=driver)
 
 
 def _lifespan(threads: int):  # type: ignore[no-untyped-def]
