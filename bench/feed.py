@@ -54,7 +54,8 @@ CPU_KEYS = (
 def db_url() -> str:
     """The bench schema's URL (search_path set to it)."""
     base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-    return f"{base}?options=-csearch_path%3D{SCHEMA}&application_name={APP_NAME}"
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}options=-csearch_path%3D{SCHEMA}&application_name={APP_NAME}"
 
 
 def make_app():  # type: ignore[no-untyped-def]

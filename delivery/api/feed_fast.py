@@ -1,7 +1,7 @@
-"""The successful ``GET /v1/feed`` answered below FastAPI: the hot path's framework cost cut.
+"""The successful ``GET /v1/feed`` answered ahead of FastAPI: the hot path's framework cost cut.
 
-Routing, the exception and body-limit layers, dependency solving and the endpoint wrapper
-cost about as much server CPU as the feed's own work. This ASGI middleware sits in front of
+Routing, the exception, telemetry and body-limit layers, dependency solving and the endpoint
+wrapper cost about as much server CPU as the feed's own work. This ASGI layer sits in front of
 them and answers a feed request itself when it is the plain, valid case: a Bearer token that
 verifies, at most one ``limit`` and one ``cursor`` in their simple form, no request body. Any
 other request, and any request that would be an error (401, 422, 400 for a foreign cursor),
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -62,6 +63,18 @@ def bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
         elif name in (b"content-length", b"transfer-encoding"):
             return None  # a GET with a body: the body-limit middleware decides
     return token
+
+
+class FeedFastApp(FastAPI):
+    """FastAPI with ``FeedFastPath`` in front of its whole stack, error layers included.
+
+    Unexpected errors on the fast path reach the server, which answers a plain 500 just as
+    Starlette's error layer would; the store being down is answered here (503).
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """FastAPI's stack behind the feed's fast path."""
+        return FeedFastPath(super().build_middleware_stack(), self.state.fanzha)
 
 
 class FeedFastPath:

