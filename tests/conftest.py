@@ -54,7 +54,7 @@ def pg_url() -> Iterator[str]:
     yield from _pg_schema_url(base)
 
 
-def pytest_report_header(config: pytest.Config) -> str:  # noqa: ARG001
+def pytest_report_header(config: pytest.Config) -> str:
     """Say which database backends this run covers."""
     base = _pg_base()
     return "fanzha backends: sqlite" + (", postgresql" if base else " (postgresql: not configured)")
