@@ -18,11 +18,9 @@ import argparse
 import io
 import json
 import os
-import platform
 import random
 import re
 import socket
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -32,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from bench.feed_load import CpuSnapshot, Request, run_generator, wrk_available
+from bench.feed_report import Setup, report
 from bench.feed_server import start_server, stop_server
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -41,14 +40,6 @@ BACKEND_KEY = "bench-backend-key-0123456789"
 TTL = timedelta(days=30)
 APP_NAME = "fanzha_bench_feed"  # how the server's database backends are found
 FEED_PATH, CEILING_PATH = "/v1/feed?limit=20", "/v1/_ceiling"
-CPU_KEYS = (
-    "server_cpu_us",
-    "db_cpu_us",
-    "gen_cpu_us",
-    "other_cpu_us",
-    "machine_cpu_us",
-    "idle_pct",
-)
 
 
 def db_url() -> str:
@@ -224,6 +215,23 @@ def measure(generator: str, server: list[int], port: int, requests: list[Request
     return result | before.per_request(after, result["requests"], result["seconds"])
 
 
+def run_config(generator: str, workers: int, feed: list[Request], args) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+    """Serve with ``workers`` processes and measure ceiling then feed, ``args.rounds`` times."""
+    ceiling = [(CEILING_PATH, token) for _, token in feed]
+    port = free_port()
+    procs = start_server(port, workers, args.loop)
+    runs: dict[str, list[dict]] = {"feed": [], "ceiling": []}
+    try:
+        for _ in range(args.rounds):
+            for name, requests in (("ceiling", ceiling), ("feed", feed)):
+                result = measure(generator, [p.pid for p in procs], port, requests, args)
+                runs[name].append(result)
+                print(workers, name, json.dumps(result), file=sys.stderr)
+    finally:
+        stop_server(procs)
+    return runs
+
+
 def main() -> None:
     """Load the data, serve it, measure feed and ceiling in alternation, record the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -232,9 +240,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", default="2,1", help="worker counts to measure, e.g. 2,1")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--driver", choices=("auto", "asyncpg", "psycopg"), default="auto")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
     parser.add_argument("--no-write", action="store_true")
@@ -242,6 +251,12 @@ def main() -> None:
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if wrk_available() else "python"
+    from delivery.api.pgasync import asyncpg_available
+
+    driver = args.driver
+    if driver == "auto":
+        driver = "asyncpg" if asyncpg_available() else "psycopg"
+    os.environ["FANZHA_BENCH_DRIVER"] = driver  # the server processes inherit it
 
     from delivery.store import open_engine
 
@@ -254,84 +269,13 @@ def main() -> None:
         print(f"loaded {args.items:,} items in {load_s:.1f} s", file=sys.stderr)
     feed_requests = bench_requests(engine, args.customers, now)
     engine.dispose()
-    ceiling_requests = [(CEILING_PATH, token) for _, token in feed_requests]
 
-    port = free_port()
-    procs = start_server(port, args.workers, args.loop)
-    server = [p.pid for p in procs]
-    runs: dict[str, list[dict]] = {"feed": [], "ceiling": []}
-    try:
-        for _ in range(args.rounds):
-            for name, requests in (("ceiling", ceiling_requests), ("feed", feed_requests)):
-                result = measure(generator, server, port, requests, args)
-                runs[name].append(result)
-                print(name, json.dumps(result), file=sys.stderr)
-    finally:
-        stop_server(procs)
-    text = report(args, generator, runs, load_s)
+    configs = [int(w) for w in args.workers.split(",")]
+    runs = {w: run_config(generator, w, feed_requests, args) for w in configs}
+    text = report(args, Setup(generator, driver, load_s), runs)
     print(text)
     if not args.no_write:
         write_section(text)
-
-
-def report(args, generator: str, runs: dict[str, list[dict]], load_s: float | None) -> str:  # type: ignore[no-untyped-def]
-    """The median round of each endpoint, every round, and where the CPU went."""
-    # Rounds pair a ceiling run with the feed run right after it, under the same outside load.
-    pairs = list(zip(runs["ceiling"], runs["feed"], strict=True))
-    ceiling, feed = sorted(pairs, key=lambda p: p[1]["rps"] / p[0]["rps"])[len(pairs) // 2]
-    share = feed["rps"] / ceiling["rps"]
-    paired = [f["rps"] / c["rps"] for c, f in pairs]
-    feed_p99 = statistics.median(f["p99_ms"] for _, f in pairs)
-    cpu = {
-        name: {k: statistics.median(r[k] for r in rs) for k in CPU_KEYS}
-        for name, rs in runs.items()
-    }
-    labels = (
-        ("`GET /v1/feed?limit=20` (25% page 2)", feed, cpu["feed"]),
-        ("ceiling: `GET /v1/_ceiling` (constant)", ceiling, cpu["ceiling"]),
-    )
-    rows = "\n".join(
-        f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['requests']:,}"
-        f" | {r['errors']} |"
-        for label, r, _ in labels
-    )
-    cpu_rows = "\n".join(
-        f"| {label.split(':')[0].split('?')[0].strip('`')} | {c['server_cpu_us']:.0f} |"
-        f" {c['db_cpu_us']:.0f} | {c['gen_cpu_us']:.0f} | {c['other_cpu_us']:.0f} |"
-        f" {c['machine_cpu_us']:.0f} | {c['idle_pct']:.0f}% |"
-        for label, _, c in labels
-    )
-    rounds = "\n".join(
-        f"| {n + 1} | {c['rps']:,.0f} | {c['p99_ms']:.1f} | {f['rps']:,.0f} | {f['p99_ms']:.1f} |"
-        f" {f['rps'] / c['rps']:.0%} |"
-        for n, (c, f) in enumerate(pairs)
-    )
-    tool = (
-        "`wrk` 4.1 (C; 2 threads, a Lua script rotating the requests)"
-        if generator == "wrk"
-        else "a Python asyncio client in its own process (`wrk` not installed)"
-    )
-    loaded = f"loaded with COPY in {load_s:.0f} s" if load_s else "reused from the previous run"
-    return f"""## feed: the in-app feed API
-
-`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL ({loaded}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn, {args.workers} worker(s), {args.loop} and httptools; the feed read over psycopg async connections. Load generator: {tool}, {args.clients} keep-alive connections sending back-to-back requests from one list of 4,000 (2,000 customers' tokens; 25% ask for page 2 with the cursor page 1 handed out), {args.seconds:g} s measured after {args.warmup:g} s of warm-up; {args.rounds} rounds, each the ceiling then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the generator and other work (load average {os.getloadavg()[0]:.1f} at the end). Latency is the generator's.
-
-| endpoint | req/s | p50 ms | p99 ms | requests | non-200 |
-| --- | ---: | ---: | ---: | ---: | ---: |
-{rows}
-
-CPU per request, µs (median of rounds; from /proc: the uvicorn processes, the PostgreSQL backends serving them, the generator, and the rest of the machine's busy time: kernel interrupts, PostgreSQL's background processes, other work):
-
-| endpoint | server | database | generator | other | machine | idle |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-{cpu_rows}
-
-| round | ceiling req/s | ceiling p99 ms | feed req/s | feed p99 ms | feed / ceiling |
-| --- | ---: | ---: | ---: | ---: | ---: |
-{rounds}
-
-Median round: feed throughput **{share:.0%} of the ceiling** (target ≥ 40%: {"met" if share >= 0.4 else "missed"}; per round {min(paired):.0%}–{max(paired):.0%}); feed p99, median of rounds, **{feed_p99:.1f} ms** (target < 50 ms: {"met" if feed_p99 < 50 else "missed"}).
-"""
 
 
 if __name__ == "__main__":

@@ -1,0 +1,155 @@
+"""The `feed` section of bench/RESULTS.md from bench/feed.py's runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+from dataclasses import dataclass
+
+CPU_KEYS = (
+    "server_cpu_us",
+    "db_cpu_us",
+    "gen_cpu_us",
+    "other_cpu_us",
+    "machine_cpu_us",
+    "idle_pct",
+)
+Runs = dict[str, list[dict]]  # "feed"/"ceiling" -> one result per round
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What produced the figures."""
+
+    generator: str
+    driver: str
+    load_s: float | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One worker count: its median round and the medians over rounds."""
+
+    workers: int
+    feed: dict
+    ceiling: dict
+    share: float
+    shares: list[float]
+    feed_p99: float
+    cpu: dict[str, dict[str, float]]
+
+    @classmethod
+    def of(cls, workers: int, runs: Runs) -> Summary:
+        """Summarise one worker count's rounds."""
+        # Rounds pair a ceiling run with the feed run right after it, under the same load.
+        pairs = list(zip(runs["ceiling"], runs["feed"], strict=True))
+        ceiling, feed = sorted(pairs, key=lambda p: p[1]["rps"] / p[0]["rps"])[len(pairs) // 2]
+        return cls(
+            workers=workers,
+            feed=feed,
+            ceiling=ceiling,
+            share=feed["rps"] / ceiling["rps"],
+            shares=[f["rps"] / c["rps"] for c, f in pairs],
+            feed_p99=statistics.median(f["p99_ms"] for _, f in pairs),
+            cpu={
+                name: {k: statistics.median(r[k] for r in rs) for k in CPU_KEYS}
+                for name, rs in runs.items()
+            },
+        )
+
+    def row(self) -> str:
+        """The summary table's row."""
+        f, c = self.feed, self.ceiling
+        return (
+            f"| {self.workers} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} |"
+            f" {c['rps']:,.0f} | {c['p50_ms']:.1f} | {c['p99_ms']:.1f} |"
+            f" **{self.share:.0%}** ({min(self.shares):.0%}–{max(self.shares):.0%}) |"
+            f" {self.feed_p99:.1f} | {f['errors'] + c['errors']} |"
+        )
+
+    def cpu_rows(self) -> str:
+        """The CPU table's rows for this worker count."""
+        return "\n".join(
+            f"| {self.workers} | {name} | {c['server_cpu_us']:.0f} | {c['db_cpu_us']:.0f} |"
+            f" {c['gen_cpu_us']:.0f} | {c['other_cpu_us']:.0f} | {c['machine_cpu_us']:.0f} |"
+            f" {c['idle_pct']:.0f}% |"
+            for name, c in (("feed", self.cpu["feed"]), ("ceiling", self.cpu["ceiling"]))
+        )
+
+
+def _rounds(workers: int, runs: Runs) -> str:
+    return "\n".join(
+        f"| {workers} | {n + 1} | {c['rps']:,.0f} | {c['p99_ms']:.1f} | {f['rps']:,.0f} |"
+        f" {f['p99_ms']:.1f} | {f['rps'] / c['rps']:.0%} |"
+        for n, (c, f) in enumerate(zip(runs["ceiling"], runs["feed"], strict=True))
+    )
+
+
+def _verdict(s: Summary) -> str:
+    met = "met" if s.share >= 0.4 else "missed"
+    p99 = "met" if s.feed_p99 < 50 else "missed"
+    f, c = s.cpu["feed"], s.cpu["ceiling"]
+    return (
+        f"- **{s.workers} worker(s)**: feed **{s.share:.0%} of the ceiling** (≥ 40%: {met}),"
+        f" feed p99 {s.feed_p99:.1f} ms (< 50 ms: {p99}). A feed request costs the machine"
+        f" {f['machine_cpu_us']:.0f} µs of CPU against {c['machine_cpu_us']:.0f} µs for the"
+        f" constant: server {f['server_cpu_us']:.0f} vs {c['server_cpu_us']:.0f} µs, PostgreSQL"
+        f" {f['db_cpu_us']:.0f} vs 0 µs, generator {f['gen_cpu_us']:.0f} vs"
+        f" {c['gen_cpu_us']:.0f} µs."
+    )
+
+
+def _workers_note(summaries: list[Summary]) -> str:
+    one = next((s for s in summaries if s.workers == 1), None)
+    more = [s for s in summaries if s.workers > 1]
+    if one is None or not more:
+        return ""
+    two = more[0]
+    return (
+        f"\nWith one worker the ceiling is bounded by that one process ({one.ceiling['rps']:,.0f}"
+        f" req/s against {two.ceiling['rps']:,.0f} with {two.workers}) while the feed's"
+        " database work runs on the other core; so its ratio is high mostly because its"
+        f" ceiling is low. Feed throughput itself: {one.feed['rps']:,.0f} req/s with one"
+        f" worker, {two.feed['rps']:,.0f} with {two.workers}.\n"
+    )
+
+
+def report(args: argparse.Namespace, setup: Setup, runs: dict[int, Runs]) -> str:
+    """The markdown of the feed section."""
+    summaries = [Summary.of(w, r) for w, r in runs.items()]
+    tool = (
+        "`wrk` 4.1 (C; 2 threads, a Lua script rotating the requests)"
+        if setup.generator == "wrk"
+        else "a Python asyncio client in its own process (`wrk` not installed)"
+    )
+    loaded = (
+        f"loaded with COPY in {setup.load_s:.0f} s"
+        if setup.load_s
+        else "reused from a previous run"
+    )
+    rows = "\n".join(s.row() for s in summaries)
+    cpu_rows = "\n".join(s.cpu_rows() for s in summaries)
+    rounds = "\n".join(_rounds(w, r) for w, r in runs.items())
+    verdicts = "\n".join(_verdict(s) for s in summaries)
+    return f"""## feed: the in-app feed API
+
+`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL ({loaded}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn worker processes sharing the port by SO_REUSEPORT ({args.loop}, httptools); a successful feed read is answered ahead of FastAPI's stack (`delivery/api/feed_fast.py`) over {setup.driver} (binary, prepared, one round trip). Load generator: {tool}, {args.clients} keep-alive connections sending back-to-back requests from one list of 4,000 (2,000 customers' tokens; 25% ask for page 2 with the cursor page 1 handed out), {args.seconds:g} s measured after {args.warmup:g} s of warm-up; {args.rounds} rounds per worker count, each the ceiling (`GET /v1/_ceiling`, a constant from a plain FastAPI route of the same server) then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the generator and other work (load average {os.getloadavg()[0]:.1f} at the end). Latency is the generator's.
+
+| workers | feed req/s | feed p50 ms | feed p99 ms | ceiling req/s | ceiling p50 ms | ceiling p99 ms | feed / ceiling (rounds) | feed p99, median of rounds | non-200 |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+{rows}
+
+CPU per request, µs (median of rounds; from /proc: the uvicorn processes, the PostgreSQL backends serving them, the generator, and the rest of the machine's busy time: kernel interrupts, PostgreSQL's background processes, other work):
+
+| workers | endpoint | server | database | generator | other | machine | idle |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+{cpu_rows}
+
+| workers | round | ceiling req/s | ceiling p99 ms | feed req/s | feed p99 ms | feed / ceiling |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+{rounds}
+
+{verdicts}
+{_workers_note(summaries)}"""
