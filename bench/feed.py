@@ -218,10 +218,7 @@ def measure(generator: str, server: list[int], port: int, requests: list[Request
 def run_config(generator: str, workers: int, feed: list[Request], args) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
     """Serve with ``workers`` processes and measure ceiling then feed, ``args.rounds`` times."""
     ceiling = [(CEILING_PATH, token) for _, token in feed]
-    # The same database concurrency whatever the worker count: on two cores more backends
-    # than that only queue in the kernel's scheduler (not first-come-first-served) instead
-    # of in the pool, which showed as a p99 of 30-500 ms with 2 x 8 connections.
-    os.environ["FANZHA_BENCH_CONNECTIONS"] = str(max(1, args.db_connections // workers))
+    os.environ["FANZHA_BENCH_CONNECTIONS"] = str(args.db_connections)
     port = free_port()
     procs = start_server(port, workers, args.loop)
     runs: dict[str, list[dict]] = {"feed": [], "ceiling": []}
@@ -246,9 +243,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", default="2,1", help="worker counts to measure, e.g. 2,1")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--db-connections", type=int, default=8, help="feed connections, split over the workers"
-    )
+    parser.add_argument("--db-connections", type=int, default=8, help="feed connections per worker")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--driver", choices=("auto", "asyncpg", "psycopg"), default="auto")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
