@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -80,15 +80,6 @@ def now_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 def resolve_now(now: datetime | None) -> datetime:
     """The given instant or the real clock, aware."""
     return now or datetime.now(UTC)
-
-
-def progress(items: Iterable[T], label: str, length: int | None = None) -> Iterator[T]:
-    """A progress bar on a terminal; nothing when output is not a terminal."""
-    if not sys.stderr.isatty():
-        yield from items
-        return
-    with click.progressbar(items, label=label, length=length, file=sys.stderr) as bar:
-        yield from bar
 
 
 def table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
