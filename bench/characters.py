@@ -11,6 +11,7 @@ import argparse
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,10 +20,12 @@ from pathlib import Path
 import PIL
 from PIL import Image
 
-from renderer import characters
-from renderer.characters import ROLES, SCENES, draw_character, draw_scene
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from bench.results_md import write_section  # noqa: E402
+from renderer import characters  # noqa: E402
+from renderer.characters import ROLES, SCENES, draw_character, draw_scene  # noqa: E402
 
 
 def per_call_ms(runs: int, work: Callable[[int], object]) -> float:
@@ -111,19 +114,6 @@ def scene_rows(runs: int, assets: Path, size: tuple[int, int]) -> list[tuple[str
     ]
 
 
-def write_section(text: str) -> None:
-    """Replace the characters section of RESULTS.md (create the file or section if missing)."""
-    start, end = "<!-- characters:start -->", "<!-- characters:end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    current = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in current and end in current:
-        head, rest = current.split(start, 1)
-        current = head + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(current, "utf-8")
-
-
 def main() -> None:
     """Time the drawn cast and scenes against PNG art of the same size; record the result."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -151,7 +141,7 @@ def main() -> None:
     for name, ms in rows:
         ref = ref_scene if name.startswith(("scene", "reference: scene")) else ref_char
         lines.append(f"| {name} | {ms:.2f} | {ms / ref:.1f}× |")
-    write_section("\n".join(lines))
+    write_section("characters", "\n".join(lines))
     print("\n".join(lines))
 
 

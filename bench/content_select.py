@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,9 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from content import load_library, select_warnings
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from bench.results_md import write_section  # noqa: E402
+from content import load_library, select_warnings  # noqa: E402
+
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 SEGMENTS = {
     "elderly": ["impersonating-authorities", "elderly-investment"],
@@ -61,19 +65,6 @@ def reference_history(frame: pd.DataFrame, history: pd.DataFrame) -> pd.DataFram
     """Plain pandas: merge the history onto the assignments and count sends per customer."""
     merged = frame.merge(history, on="customer_id", how="left")
     return merged.groupby(["customer_id", "warning_id"], sort=False).size()
-
-
-def write_section(text: str) -> None:
-    """Replace the content section of RESULTS.md (create the file or section if missing)."""
-    start, end = "<!-- content:start -->", "<!-- content:end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    current = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in current and end in current:
-        head, rest = current.split(start, 1)
-        current = head + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(current, "utf-8")
 
 
 def main() -> None:
@@ -127,7 +118,7 @@ def main() -> None:
         f"window (every segment has an alternative, so 0 is correct); "
         f"{int(picks['locale_fallback'].sum()):,} customers got the fallback locale.",
     ]
-    write_section("\n".join(lines))
+    write_section("content", "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results_md import write_section  # noqa: E402
 from delivery import (  # noqa: E402
     DispatchConfig,
     Dispatcher,
@@ -204,20 +204,6 @@ def bench_enqueue(url: str, m: int) -> dict[str, float]:
     return {"ours": ours, "repeat": repeat, "raw": reference}
 
 
-def write_section(text: str) -> None:
-    """Replace the dispatch section of bench/RESULTS.md."""
-    path = ROOT / "bench" / "RESULTS.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    block = f"<!-- dispatch:start -->\n{text.strip()}\n<!-- dispatch:end -->"
-    pattern = re.compile(r"<!-- dispatch:start -->.*?<!-- dispatch:end -->", re.S)
-    updated = (
-        pattern.sub(lambda _: block, current)
-        if pattern.search(current)
-        else (current.rstrip() + "\n\n" + block + "\n")
-    )
-    path.write_text(updated, encoding="utf-8")
-
-
 def main() -> None:
     """Run both benchmarks on SQLite (and PostgreSQL when given) and record them."""
     parser = argparse.ArgumentParser()
@@ -270,7 +256,7 @@ def main() -> None:
         "the DataFrame, computes ids and skips existing keys (COPY into a temp table, then "
         "INSERT … ON CONFLICT DO NOTHING on PostgreSQL).",
     ]
-    write_section("\n".join(lines + enq + note) + "\n")
+    write_section("dispatch", "\n".join(lines + enq + note) + "\n")
     print(
         (ROOT / "bench" / "RESULTS.md")
         .read_text(encoding="utf-8")

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import random
-import re
 import socket
 import sys
 import time
@@ -29,11 +28,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench.feed_load import CpuSnapshot, Request, run_generator, wrk_available
-from bench.feed_report import Setup, report
-from bench.feed_server import start_server, stop_server
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from bench.feed_load import CpuSnapshot, Request, run_generator, wrk_available  # noqa: E402
+from bench.feed_report import Setup, report  # noqa: E402
+from bench.feed_server import start_server, stop_server  # noqa: E402
+from bench.results_md import write_section  # noqa: E402
+
 SCHEMA = "bench_feed"
 SECRET = "bench-secret-0123456789abcdef"
 BACKEND_KEY = "bench-backend-key-0123456789"
@@ -163,18 +165,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def write_section(text: str) -> None:
-    """Replace the feed section of RESULTS.md (create it if missing)."""
-    start, end = "<!-- feed:start -->", "<!-- feed:end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in old and end in old:
-        new = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, old, flags=re.S)
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
-
-
 def bench_requests(engine, customers: int, now: datetime) -> list[Request]:  # type: ignore[no-untyped-def]
     """The feed requests both generators send: 2,000 customers, a quarter asking for page 2."""
     from delivery.api import list_feed, mint_token
@@ -277,7 +267,7 @@ def main() -> None:
     text = report(args, Setup(generator, driver, load_s), runs)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section("feed", text)
 
 
 if __name__ == "__main__":

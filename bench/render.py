@@ -19,11 +19,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results_md import write_section  # noqa: E402
 from renderer import PosterSpec, RenderCache, Style, render_card, render_poster  # noqa: E402
 from renderer.api import default_fonts  # noqa: E402
 from tests.renderer.conftest import AUTHORITIES, CREDIT  # noqa: E402
-
-RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -99,18 +98,6 @@ def main() -> None:
         "(fonts loaded once, as in a pool worker).\n"
     )
     write_section("render", "## render\n\n" + table + "\n" + note)
-
-
-def write_section(name: str, body: str) -> None:
-    """Replace only this benchmark's section of bench/RESULTS.md."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{start}\n{body}{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

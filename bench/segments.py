@@ -22,8 +22,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
+
+from bench.results_md import write_section  # noqa: E402
+
 DATA = ROOT / "bench" / "data"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 CAMPAIGN = "spring-2027"
 WHERE = "months_in_city < 36 and consent_education"
 SEGMENTS = [
@@ -163,20 +166,6 @@ def check_agreement(fanzha_out: Path, duck_out: Path) -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace only the segments section of bench/RESULTS.md."""
-    start, end = "<!-- segments:start -->", "<!-- segments:end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        after = rest.split(end, 1)[1]
-        current = before + block + after
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     """Run the rounds, check agreement, print and record the figures."""
     parser = argparse.ArgumentParser(
@@ -240,7 +229,7 @@ Agreement: {agreement}.
 Versions: pandas {pandas.__version__}, pyarrow {pyarrow.__version__}. Recorded {time.strftime("%Y-%m-%d")}.
 """
     print(text)
-    write_section(text)
+    write_section("segments", text)
 
 
 if __name__ == "__main__":
