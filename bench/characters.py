@@ -23,9 +23,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
+from fanzha.renderer import characters  # noqa: E402
+from fanzha.renderer.characters import ROLES, SCENES, draw_character, draw_scene  # noqa: E402
+
 from bench.results_md import write_section  # noqa: E402
-from renderer import characters  # noqa: E402
-from renderer.characters import ROLES, SCENES, draw_character, draw_scene  # noqa: E402
 
 
 def per_call_ms(runs: int, work: Callable[[int], object]) -> float:

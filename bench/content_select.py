@@ -21,8 +21,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
+from fanzha.content import load_library, select_warnings  # noqa: E402
+
 from bench.results_md import write_section  # noqa: E402
-from content import load_library, select_warnings  # noqa: E402
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 SEGMENTS = {

@@ -31,8 +31,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.results_md import write_section  # noqa: E402
-from delivery import (  # noqa: E402
+from fanzha.delivery import (  # noqa: E402
     DispatchConfig,
     Dispatcher,
     PushPayload,
@@ -43,9 +42,11 @@ from delivery import (  # noqa: E402
     open_engine,
     sign,
 )
-from delivery.adapters import pooled_session  # noqa: E402
-from delivery.gateway_fake import gateway_stats  # noqa: E402
-from delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
+from fanzha.delivery.adapters import pooled_session  # noqa: E402
+from fanzha.delivery.gateway_fake import gateway_stats  # noqa: E402
+from fanzha.delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
+
+from bench.results_md import write_section  # noqa: E402
 
 SECRET = "bench-secret"
 BATCH = 500

@@ -53,8 +53,8 @@ def db_url() -> str:
 
 def make_app():  # type: ignore[no-untyped-def]
     """The app factory uvicorn's workers call (``--factory``)."""
-    from delivery.api import create_app
-    from delivery.store import open_engine
+    from fanzha.delivery.api import create_app
+    from fanzha.delivery.store import open_engine
 
     return create_app(
         open_engine(db_url()),
@@ -110,9 +110,8 @@ def items_frame(n: int, customers: int, now: datetime, seed: int = 7) -> pd.Data
 def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignore[no-untyped-def]
     """Fill the schema with ``n`` items by COPY; returns seconds taken."""
     import sqlalchemy as sa
-
-    from delivery.api.feed import ensure_feed_indexes
-    from delivery.store import init_db
+    from fanzha.delivery.api.feed import ensure_feed_indexes
+    from fanzha.delivery.store import init_db
 
     start = time.perf_counter()
     with engine.begin() as conn:
@@ -167,7 +166,7 @@ def free_port() -> int:
 
 def bench_requests(engine, customers: int, now: datetime) -> list[Request]:  # type: ignore[no-untyped-def]
     """The feed requests both generators send: 2,000 customers, a quarter asking for page 2."""
-    from delivery.api import list_feed, mint_token
+    from fanzha.delivery.api import list_feed, mint_token
 
     rng = random.Random(3)
     chosen = [f"C{c:09d}" for c in rng.sample(range(customers), min(2000, customers))]
@@ -243,14 +242,14 @@ def main() -> None:
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if wrk_available() else "python"
-    from delivery.api.pgasync import asyncpg_available
+    from fanzha.delivery.api.pgasync import asyncpg_available
 
     driver = args.driver
     if driver == "auto":
         driver = "asyncpg" if asyncpg_available() else "psycopg"
     os.environ["FANZHA_BENCH_DRIVER"] = driver  # the server processes inherit it
 
-    from delivery.store import open_engine
+    from fanzha.delivery.store import open_engine
 
     now = datetime.now(UTC)
     engine = open_engine(db_url())

@@ -19,9 +19,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from fanzha.renderer import PosterSpec, RenderCache, Style, render_card, render_poster  # noqa: E402
+from fanzha.renderer.api import default_fonts  # noqa: E402
+
 from bench.results_md import write_section  # noqa: E402
-from renderer import PosterSpec, RenderCache, Style, render_card, render_poster  # noqa: E402
-from renderer.api import default_fonts  # noqa: E402
 from tests.renderer.conftest import AUTHORITIES, CREDIT  # noqa: E402
 
 

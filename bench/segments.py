@@ -48,7 +48,7 @@ def ensure_data(rows: int) -> Path:
     path = DATA / f"customers-{rows}.parquet"
     if not path.exists():
         sys.path.insert(0, str(ROOT))
-        from segments import generate_customers, write_customers
+        from fanzha.segments import generate_customers, write_customers
 
         DATA.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
@@ -66,8 +66,8 @@ def cpu_seconds() -> float:
 def run_fanzha(data: Path, out: Path, rows: int) -> tuple[float, float]:
     """fanzha: load (validated, only the needed columns), assign, write."""
     sys.path.insert(0, str(ROOT))
-    from segments import AudienceSpec, SegmentSpec
-    from segments.run import segment_file
+    from fanzha.segments import AudienceSpec, SegmentSpec
+    from fanzha.segments.run import segment_file
 
     audience = AudienceSpec(CAMPAIGN, WHERE, HOLDOUT_PCT)
     segments = [SegmentSpec(i, r) for i, r in SEGMENTS]

@@ -7,9 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-
-from campaigns.spec import Campaign
-from campaigns.workspace import Workspace
+from fanzha.campaigns.spec import Campaign
+from fanzha.campaigns.workspace import Workspace
 
 
 @dataclass
@@ -24,7 +23,7 @@ class Audience:
 
 def segment_specs(campaign: Campaign):  # type: ignore[no-untyped-def]
     """The campaign's audience and segments as the segments package wants them."""
-    from segments import AudienceSpec, SegmentSpec
+    from fanzha.segments import AudienceSpec, SegmentSpec
 
     audience = AudienceSpec(campaign.id, campaign.where, campaign.holdout_pct)
     return audience, [SegmentSpec(s.id, s.rule) for s in campaign.segments]
@@ -34,9 +33,8 @@ def opt_outs(ws: Workspace | None) -> tuple[frozenset[str], frozenset[str]]:
     """Customers who opted out entirely, and those who refused personalization."""
     if ws is None:
         return frozenset(), frozenset()
+    from fanzha.delivery.models import Preference
     from sqlmodel import Session, select
-
-    from delivery.models import Preference
 
     with Session(ws.engine) as session:
         rows = session.exec(select(Preference)).all()
@@ -65,7 +63,7 @@ def load_audience(
     rejected_path: Path | None = None,
 ) -> Audience:
     """Load the customer file and assign every row (rejected rows are kept, with reasons)."""
-    from segments import assign, load_customers
+    from fanzha.segments import assign, load_customers
 
     loaded = load_customers(customers_path, ws.schema, rejected_path=rejected_path)
     if rejected_path is not None and loaded.rejected.empty:

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import click
-
-from campaigns import cli_ops as ops
-from campaigns.cliutil import handle_errors, now_option, resolve_now, settings_from
-from campaigns.settings import Settings
+from fanzha.campaigns import cli_ops as ops
+from fanzha.campaigns.cliutil import handle_errors, now_option, resolve_now, settings_from
+from fanzha.campaigns.settings import Settings
 
 FILE = click.Path(path_type=Path)
 EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -58,7 +57,7 @@ def demo(ctx: click.Context, out: Path, n: int) -> None:
     Example:
       fanzha demo --out demo-out --customers 20000
     """
-    from campaigns.demo import run_demo
+    from fanzha.campaigns.demo import run_demo
 
     run_demo(out, n=n, settings=settings_from(ctx), echo=click.echo)
 
@@ -237,7 +236,7 @@ def render(
     Example:
       fanzha render credit-repair --format card --large-text --out card.png
     """
-    from campaigns.posters import RenderRequest
+    from fanzha.campaigns.posters import RenderRequest
 
     request = RenderRequest(warning, fmt, segment, locale, variant, layout, large_text)
     click.echo(ops.render_one(request, out, settings_from(ctx)))
@@ -274,7 +273,7 @@ def run(ctx: click.Context, campaign: Path, customers: Path, now) -> None:  # ty
     click.echo(ops.run(campaign, customers, settings_from(ctx), resolve_now(now)).render())
 
 
-from campaigns import cli_more  # noqa: E402  (registers the operational commands)
+from fanzha.campaigns import cli_more  # noqa: E402  (registers the operational commands)
 
 cli_more.register(cli)
 

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-
-from campaigns import cli_ops as ops
-from campaigns.cliutil import handle_errors, now_option, resolve_now, settings_from
+from fanzha.campaigns import cli_ops as ops
+from fanzha.campaigns.cliutil import handle_errors, now_option, resolve_now, settings_from
 
 FILE = click.Path(path_type=Path)
 EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -130,7 +129,7 @@ def gateway_fake(
     Example:
       fanzha gateway fake --port 9099 --error-rate 0.2 --rate-429 0.1
     """
-    from delivery import FaultSpec, run_fake_gateway
+    from fanzha.delivery import FaultSpec, run_fake_gateway
 
     faults = FaultSpec(
         latency_ms=latency_ms,
@@ -236,7 +235,7 @@ def schema(out: Path | None) -> None:
     Example:
       fanzha schema --out campaign.schema.json
     """
-    from campaigns.model import json_schema
+    from fanzha.campaigns.model import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if out:

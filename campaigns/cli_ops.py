@@ -6,15 +6,15 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from campaigns.cliutil import resolve_now, table
-from campaigns.errors import CampaignFileError, Problem
-from campaigns.settings import Settings
-from campaigns.workspace import Workspace
+from fanzha.campaigns.cliutil import resolve_now, table
+from fanzha.campaigns.errors import CampaignFileError, Problem
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import Workspace
 
 
 def generate(n: int, seed: int, out: Path) -> str:
     """Write synthetic customers."""
-    from segments import generate_customers, write_customers
+    from fanzha.segments import generate_customers, write_customers
 
     started = time.perf_counter()
     write_customers(generate_customers(n, seed), out)
@@ -27,7 +27,7 @@ def validate(files: list[Path], settings: Settings, customers: Path | None = Non
     problems: list[Problem] = []
     warnings = [f for f in files if _is_warning_file(f)]
     if warnings:
-        from content import lint_paths
+        from fanzha.content import lint_paths
 
         problems += [
             Problem(p.file, p.line, p.column, p.message)
@@ -49,7 +49,7 @@ def _is_warning_file(path: Path) -> bool:
 
 
 def _customer_columns(path: Path) -> set[str]:
-    from campaigns.planner import _columns
+    from fanzha.campaigns.planner import _columns
 
     return _columns(path)
 
@@ -63,8 +63,8 @@ def segment(
     settings: Settings,
 ) -> str:
     """Write assignments for a campaign (opt-outs recorded in the store are honoured)."""
-    from campaigns.audience import segment_specs, stored_opt_outs
-    from segments import segment_file
+    from fanzha.campaigns.audience import segment_specs, stored_opt_outs
+    from fanzha.segments import segment_file
 
     ws = Workspace(settings)
     campaign = ws.campaign(campaign_path, customer_columns=_customer_columns(customers))
@@ -99,8 +99,8 @@ def explain(
     campaign_path: Path, customers: Path, customer_id: str, as_of: date | None, settings: Settings
 ) -> str:
     """Clause-by-clause trace for one customer."""
-    from campaigns.audience import segment_specs, stored_opt_outs
-    from segments import explain_file
+    from fanzha.campaigns.audience import segment_specs, stored_opt_outs
+    from fanzha.segments import explain_file
 
     ws = Workspace(settings)
     campaign = ws.campaign(campaign_path)
@@ -120,21 +120,21 @@ def explain(
 
 def plan(campaign: Path, customers: Path, settings: Settings, now: datetime):  # type: ignore[no-untyped-def]
     """Dry run."""
-    from campaigns.planner import plan_campaign
+    from fanzha.campaigns.planner import plan_campaign
 
     return plan_campaign(Workspace(settings), campaign, customers, now)
 
 
 def run(campaign: Path, customers: Path, settings: Settings, now: datetime):  # type: ignore[no-untyped-def]
     """Enqueue a campaign."""
-    from campaigns.runner import run_campaign
+    from fanzha.campaigns.runner import run_campaign
 
     return run_campaign(Workspace(settings), campaign, customers, now)
 
 
 def preview(campaign: Path, out: Path, settings: Settings) -> str:
     """Static gallery."""
-    from campaigns.preview import write_preview
+    from fanzha.campaigns.preview import write_preview
 
     index = write_preview(Workspace(settings), campaign, out)
     return f"wrote {index}"
@@ -142,7 +142,7 @@ def preview(campaign: Path, out: Path, settings: Settings) -> str:
 
 def render_one(request, out: Path, settings: Settings) -> str:  # type: ignore[no-untyped-def]
     """One render and its manifest."""
-    from campaigns.posters import render_single
+    from fanzha.campaigns.posters import render_single
 
     manifest = render_single(Workspace(settings), request, out)
     width, height = manifest.size_px
@@ -151,7 +151,7 @@ def render_one(request, out: Path, settings: Settings) -> str:  # type: ignore[n
 
 def posters(campaign: Path, out: Path, settings: Settings) -> str:
     """Poster PDFs of a campaign."""
-    from campaigns.posters import campaign_posters
+    from fanzha.campaigns.posters import campaign_posters
 
     paths = campaign_posters(Workspace(settings), campaign, out)
     return "\n".join(f"wrote {p}" for p in paths) or "the campaign has no posters"
@@ -159,7 +159,7 @@ def posters(campaign: Path, out: Path, settings: Settings) -> str:
 
 def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
     """Send due messages once, or keep ticking."""
-    from campaigns.dispatching import dispatch_loop
+    from fanzha.campaigns.dispatching import dispatch_loop
 
     return dispatch_loop(Workspace(settings), now, once=once, interval=interval)
 
@@ -172,7 +172,7 @@ def scheduler(
     now: datetime | None,
 ) -> None:
     """Run the long-lived scheduler."""
-    from campaigns.scheduling import run_scheduler
+    from fanzha.campaigns.scheduling import run_scheduler
 
     run_scheduler(Workspace(settings), campaigns, customers, tick, now)
 
@@ -180,22 +180,21 @@ def scheduler(
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve the feed API."""
     import uvicorn
-
-    from campaigns.dispatching import feed_app
+    from fanzha.campaigns.dispatching import feed_app
 
     uvicorn.run(feed_app(Workspace(settings)), host=host, port=port, log_level="info")
 
 
 def token(settings: Settings, customer_id: str, ttl_hours: int) -> str:
     """A feed token."""
-    from delivery import mint_token
+    from fanzha.delivery import mint_token
 
     return mint_token(customer_id, settings.secret, settings.secret_id, timedelta(hours=ttl_hours))
 
 
 def content_list(settings: Settings, paths: list[Path]) -> str:
     """The library as a table."""
-    from content import format_table
+    from fanzha.content import format_table
 
     ws = Workspace(settings if not paths else _with_content(settings, paths))
     return "\n".join(format_table(ws.library.list_rows(today=date.today())))
@@ -203,7 +202,7 @@ def content_list(settings: Settings, paths: list[Path]) -> str:
 
 def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
     """Lint problems in the library (or the given paths)."""
-    from content import BUNDLED, lint_paths
+    from fanzha.content import BUNDLED, lint_paths
 
     ws = Workspace(settings)
     targets = paths or list(settings.content_paths) or [BUNDLED]
@@ -220,7 +219,7 @@ def _with_content(settings: Settings, paths: list[Path]) -> Settings:
 
 def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Path) -> str:
     """Funnel and uplift report."""
-    from campaigns.report import write_report
+    from fanzha.campaigns.report import write_report
 
     index = write_report(Workspace(settings), campaign_id, outcomes, out)
     return f"wrote {index}"
@@ -228,9 +227,9 @@ def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Pat
 
 def recall(settings: Settings, warning_id: str, now: datetime) -> str:
     """Withdraw a warning everywhere."""
-    from campaigns.parsing import did_you_mean
-    from content import WarningNotFound
-    from delivery import recall_warning
+    from fanzha.campaigns.parsing import did_you_mean
+    from fanzha.content import WarningNotFound
+    from fanzha.delivery import recall_warning
 
     ws = Workspace(settings)
     result = recall_warning(ws.engine, warning_id, now)

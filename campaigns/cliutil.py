@@ -9,19 +9,18 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import click
-
-from campaigns.errors import CampaignFileError, CampaignsError
-from campaigns.settings import Settings
+from fanzha.campaigns.errors import CampaignFileError, CampaignsError
+from fanzha.campaigns.settings import Settings
 
 T = TypeVar("T")
 
 
 def user_errors() -> tuple[type[BaseException], ...]:
     """Every package's base error: a user mistake, reported in one line per problem."""
-    from content.errors import ContentError
-    from delivery.errors import DeliveryError
-    from renderer.errors import RenderError
-    from segments.errors import SegmentsError
+    from fanzha.content.errors import ContentError
+    from fanzha.delivery.errors import DeliveryError
+    from fanzha.renderer.errors import RenderError
+    from fanzha.segments.errors import SegmentsError
 
     return (CampaignsError, SegmentsError, ContentError, RenderError, DeliveryError)
 

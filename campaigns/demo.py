@@ -12,11 +12,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from fanzha.campaigns.cliutil import table
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
-
-from campaigns.cliutil import table
-from campaigns.settings import Settings
-from campaigns.workspace import Workspace
 
 DEMO_START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DAYS = 7
@@ -24,16 +23,16 @@ DEMO_DAYS = 7
 
 def example_campaign() -> Path:
     """The bundled example campaign file."""
-    return Path(str(resources.files("campaigns") / "examples" / "spring-2027.yaml"))
+    return Path(str(resources.files("fanzha.campaigns") / "examples" / "spring-2027.yaml"))
 
 
 def run_demo(
     out: Path, *, n: int, settings: Settings, echo: Callable[[str], None] = print
 ) -> dict[str, object]:
     """Generate, segment, render, enqueue, send a week through a local gateway, summarise."""
-    from campaigns import cli_ops, dispatching, posters, runner
-    from delivery import FakeGateway, FaultSpec
-    from segments import generate_customers, write_customers
+    from fanzha.campaigns import cli_ops, dispatching, posters, runner
+    from fanzha.delivery import FakeGateway, FaultSpec
+    from fanzha.segments import generate_customers, write_customers
 
     started = time.perf_counter()
     out = out.resolve()
@@ -106,7 +105,7 @@ def _fanzha_command() -> str:
 
 def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
     """A few PNG cards to look at: one per segment of the example campaign."""
-    from campaigns.posters import RenderRequest, render_single
+    from fanzha.campaigns.posters import RenderRequest, render_single
 
     folder.mkdir(parents=True, exist_ok=True)
     picks = [
@@ -124,7 +123,7 @@ def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
 
 def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
     """A few first loans mid-week, so the cooling-off trigger shows in the demo."""
-    from delivery import record_event
+    from fanzha.delivery import record_event
 
     with ws.engine.connect() as conn:
         ids = [
@@ -149,7 +148,7 @@ def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
 
 def _simulate_week(ws: Workspace, adapter, start: datetime, end: datetime) -> int:  # type: ignore[no-untyped-def]
     """Jump the clock from one due time to the next and send what is due."""
-    from campaigns.dispatching import drain
+    from fanzha.campaigns.dispatching import drain
 
     now, ticks = start, 0
     while now <= end and ticks < 10_000:

@@ -6,13 +6,13 @@ import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from campaigns.errors import SettingsError
-from campaigns.workspace import Workspace
+from fanzha.campaigns.errors import SettingsError
+from fanzha.campaigns.workspace import Workspace
 
 
 def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
     """The configured push gateway adapter (webhook or JPush)."""
-    from delivery import JPushAdapter, WebhookAdapter
+    from fanzha.delivery import JPushAdapter, WebhookAdapter
 
     s = ws.settings
     if not s.gateway_url:
@@ -30,7 +30,7 @@ def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
 
 def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]
     """A dispatcher over the store with the push adapter and the feed channel."""
-    from delivery import DispatchConfig, Dispatcher, FeedChannel
+    from fanzha.delivery import DispatchConfig, Dispatcher, FeedChannel
 
     s = ws.settings
     push = adapter if adapter is not None else push_adapter(ws)
@@ -42,7 +42,7 @@ def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]
 
 def drain(ws: Workspace, now: datetime, adapter=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Process triggers, then send everything due at ``now``; counts by outcome."""
-    from campaigns.triggers import process_events
+    from fanzha.campaigns.triggers import process_events
 
     process_events(ws, now)
     stats = dispatcher(ws, adapter).run_once(now)
@@ -74,7 +74,7 @@ def _summary(totals: dict[str, int]) -> str:
 
 def feed_app(ws: Workspace):  # type: ignore[no-untyped-def]
     """The feed API over the store and the media cache."""
-    from delivery import create_app
+    from fanzha.delivery import create_app
 
     s = ws.settings
     if s.secret == "fanzha-dev-secret-change-me":  # noqa: S105 - the dev default is the risk

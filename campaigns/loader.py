@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError, available_timezones
 
-from campaigns import parsing as P
-from campaigns.errors import CampaignFileError, Problem
-from campaigns.model import CampaignModel
-from campaigns.shape import shape_problems
-from campaigns.spec import Campaign, PosterSpecC, SegmentSpecC, SendSpec, TriggerSpec
-from campaigns.yamlsrc import SourceMap, load_yaml, parse_yaml
+from fanzha.campaigns import parsing as P
+from fanzha.campaigns.errors import CampaignFileError, Problem
+from fanzha.campaigns.model import CampaignModel
+from fanzha.campaigns.shape import shape_problems
+from fanzha.campaigns.spec import Campaign, PosterSpecC, SegmentSpecC, SendSpec, TriggerSpec
+from fanzha.campaigns.yamlsrc import SourceMap, load_yaml, parse_yaml
 
 LOCALES = ("zh-CN", "en")
 RuleChecker = Callable[[str], list[tuple[int, str]]]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-
-from campaigns.spec import Campaign
-from campaigns.workspace import Workspace
+from fanzha.campaigns.spec import Campaign
+from fanzha.campaigns.workspace import Workspace
 
 SALUTATION = {"zh-CN": "您好", "en": "Hello"}
 
@@ -24,7 +23,7 @@ class CopyKey:
 
 def copy_context(ws: Workspace, campaign: Campaign, segment: str, locale: str):  # type: ignore[no-untyped-def]
     """Template values for one segment and locale (no personal data)."""
-    from content import CopyContext
+    from fanzha.content import CopyContext
 
     label = campaign.segment(segment).label if segment in {s.id for s in campaign.segments} else ""
     return CopyContext.for_locale(
@@ -48,7 +47,7 @@ def render_cards(
     ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, *, fmt: str = "card"
 ) -> pd.DataFrame:  # type: ignore[type-arg]
     """Render each unique (copy, style) once into the media cache; return keys per combination."""
-    from renderer import RenderCache, RenderJob, Style, render_batch
+    from fanzha.renderer import RenderCache, RenderJob, Style, render_batch
 
     combos = picks[
         ["warning_id", "variant", "copy_locale", "segment", "large_text"]

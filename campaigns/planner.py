@@ -8,10 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-
-from campaigns import runner
-from campaigns.cliutil import table
-from campaigns.workspace import Workspace
+from fanzha.campaigns import runner
+from fanzha.campaigns.cliutil import table
+from fanzha.campaigns.workspace import Workspace
 
 
 @dataclass
@@ -74,7 +73,7 @@ def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now:
     """Assign, pick and time a campaign without writing anything."""
     campaign = ws.campaign(campaign_path, customer_columns=_columns(customers_path))
     aud, people, picks = runner.build(ws, campaign, customers_path, now, use_store=False)
-    from campaigns.audience import counts
+    from fanzha.campaigns.audience import counts
 
     plan = Plan(campaign.id, campaign.version, counts(aud))
     if picks.empty:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from campaigns.messages import copy_context
-from campaigns.workspace import Workspace
+from fanzha.campaigns.messages import copy_context
+from fanzha.campaigns.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class RenderRequest:
 
 def render_single(ws: Workspace, req: RenderRequest, out: Path):  # type: ignore[no-untyped-def]
     """Render one warning in one format to ``out`` (with ``out.json`` beside it)."""
-    from content import CopyContext
-    from renderer import PosterSpec, Style, render_card, render_poster
+    from fanzha.content import CopyContext
+    from fanzha.renderer import PosterSpec, Style, render_card, render_poster
 
     ctx = CopyContext.for_locale(
         ws.content_config, req.locale, segment_label=req.segment or "", salutation=""
@@ -47,7 +47,7 @@ def render_single(ws: Workspace, req: RenderRequest, out: Path):  # type: ignore
 
 def campaign_posters(ws: Workspace, campaign_path: Path, out: Path) -> list[Path]:
     """One PDF per poster entry: the warnings of its segments, its community and QR."""
-    from renderer import PosterSpec, render_poster
+    from fanzha.renderer import PosterSpec, render_poster
 
     campaign = ws.campaign(campaign_path)
     out.mkdir(parents=True, exist_ok=True)

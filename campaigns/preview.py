@@ -6,15 +6,15 @@ import html
 import shutil
 from pathlib import Path
 
-from campaigns.messages import copy_context
-from campaigns.workspace import Workspace
+from fanzha.campaigns.messages import copy_context
+from fanzha.campaigns.workspace import Workspace
 
 MODES = (("normal", False), ("large text", True))
 
 
 def write_preview(ws: Workspace, campaign_path: Path, out: Path) -> Path:
     """Render every card per segment, warning, variant and mode, and every poster; write index.html."""
-    from renderer import RenderCache, RenderJob, Style, render_batch
+    from fanzha.renderer import RenderCache, RenderJob, Style, render_batch
 
     campaign = ws.campaign(campaign_path)
     images = out / "images"
@@ -48,7 +48,7 @@ def _locales(ws: Workspace, warning_id: str, primary: str) -> list[str]:
 
 
 def _posters(ws: Workspace, campaign_path: Path, out: Path) -> list[str]:
-    from campaigns.posters import campaign_posters
+    from fanzha.campaigns.posters import campaign_posters
 
     blocks = []
     for pdf in campaign_posters(ws, campaign_path, out / "posters"):

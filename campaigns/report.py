@@ -11,11 +11,10 @@ matplotlib.use("Agg")  # files only; never a window
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from fanzha.campaigns.errors import CampaignFileError, CampaignNotFound, Problem
+from fanzha.campaigns.stats import uplift_table
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
-
-from campaigns.errors import CampaignFileError, CampaignNotFound, Problem
-from campaigns.stats import uplift_table
-from campaigns.workspace import Workspace
 
 STAGES = ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
 

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+from fanzha.campaigns import audience as A
+from fanzha.campaigns import messages as M
+from fanzha.campaigns import waves as W
+from fanzha.campaigns.cliutil import table
+from fanzha.campaigns.spec import Campaign
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
-
-from campaigns import audience as A
-from campaigns import messages as M
-from campaigns import waves as W
-from campaigns.cliutil import table
-from campaigns.spec import Campaign
-from campaigns.workspace import Workspace
 
 
 @dataclass
@@ -54,8 +53,7 @@ class RunResult:
 def history(ws: Workspace, customer_ids: pd.Series, now: datetime, days: int = 28) -> pd.DataFrame:
     """Warnings these customers were sent (or will be) within the repeat window, any campaign."""
     import sqlalchemy as sa
-
-    from delivery.models import Message
+    from fanzha.delivery.models import Message
 
     m = Message.__table__
     query = sa.select(m.c.customer_id, m.c.warning_id, m.c.due_at.label("sent_at")).where(
@@ -119,7 +117,7 @@ def run_campaign(
     ws: Workspace, campaign_path: Path, customers_path: Path, now: datetime
 ) -> RunResult:
     """Enqueue a campaign's messages up to the horizon; the same version twice adds nothing."""
-    from delivery import enqueue, spread_for_rate
+    from fanzha.delivery import enqueue, spread_for_rate
 
     campaign = ws.campaign(campaign_path)
     ws.require_clean_content(campaign, now.date())
@@ -154,9 +152,8 @@ def run_campaign(
 
 def record_version(ws: Workspace, campaign: Campaign, now: datetime) -> tuple[bool, int]:
     """Record this version; a new one supersedes the old versions' pending messages."""
+    from fanzha.delivery.models import CampaignVersion
     from sqlmodel import Session, select
-
-    from delivery.models import CampaignVersion
 
     with Session(ws.engine) as session:
         existing = session.get(CampaignVersion, (campaign.id, campaign.version))

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from campaigns.workspace import Workspace
+from fanzha.campaigns.workspace import Workspace
 
 log = logging.getLogger("fanzha.scheduler")
 WAVE_INTERVAL_MIN = 30
@@ -21,7 +21,7 @@ WAVE_INTERVAL_MIN = 30
 
 def wave_job(ctx: Any, now: datetime, campaign: str, customers: str) -> None:
     """Enqueue the campaign's waves that entered the horizon (idempotent)."""
-    from campaigns.runner import run_campaign
+    from fanzha.campaigns.runner import run_campaign
 
     result = run_campaign(ctx.extra["workspace"], Path(campaign), Path(customers), now)
     log.info(
@@ -34,7 +34,7 @@ def wave_job(ctx: Any, now: datetime, campaign: str, customers: str) -> None:
 
 def trigger_job(ctx: Any, now: datetime) -> None:
     """Turn pending app events into messages."""
-    from campaigns.triggers import process_events
+    from fanzha.campaigns.triggers import process_events
 
     result = process_events(ctx.extra["workspace"], now)
     if result.events:
@@ -43,7 +43,7 @@ def trigger_job(ctx: Any, now: datetime) -> None:
 
 def dispatch_job(ctx: Any, now: datetime) -> None:
     """Send what is due."""
-    from campaigns.dispatching import dispatcher
+    from fanzha.campaigns.dispatching import dispatcher
 
     stats = dispatcher(ctx.extra["workspace"], ctx.adapters.get("push")).run_once(now)
     if stats.claimed:
@@ -52,17 +52,17 @@ def dispatch_job(ctx: Any, now: datetime) -> None:
 
 def jobs(campaigns: list[Path], customers: Path | None, tick_s: float) -> list:  # type: ignore[type-arg]
     """The scheduler's job specs: one wave job per campaign file, triggers, dispatch."""
-    from delivery import JobSpec
+    from fanzha.delivery import JobSpec
 
     specs = [
         JobSpec(
             id="triggers",
-            target="campaigns.scheduling:trigger_job",
+            target="fanzha.campaigns.scheduling:trigger_job",
             trigger_args={"seconds": max(tick_s, 5)},
         ),
         JobSpec(
             id="dispatch",
-            target="campaigns.scheduling:dispatch_job",
+            target="fanzha.campaigns.scheduling:dispatch_job",
             trigger_args={"seconds": tick_s},
         ),
     ]
@@ -70,7 +70,7 @@ def jobs(campaigns: list[Path], customers: Path | None, tick_s: float) -> list: 
         specs += [
             JobSpec(
                 id=f"waves:{path.resolve()}",
-                target="campaigns.scheduling:wave_job",
+                target="fanzha.campaigns.scheduling:wave_job",
                 trigger_args={"minutes": WAVE_INTERVAL_MIN},
                 kwargs={"campaign": str(path.resolve()), "customers": str(customers.resolve())},
             )
@@ -87,8 +87,8 @@ def build(
     now: datetime | None,
 ):  # type: ignore[no-untyped-def]
     """A scheduler for these campaigns on the workspace's store, with a ``--now`` clock."""
-    from campaigns.dispatching import push_adapter
-    from delivery import build_scheduler, offset_clock
+    from fanzha.campaigns.dispatching import push_adapter
+    from fanzha.delivery import build_scheduler, offset_clock
 
     _ = ws.engine  # create or upgrade the store before the job store touches it
     for path in campaigns:
@@ -104,7 +104,7 @@ def build(
 
 def prime(ws: Workspace, campaigns: list[Path], customers: Path | None, now: datetime) -> None:
     """Enqueue the current waves at start-up rather than a wave interval later (idempotent)."""
-    from campaigns.runner import run_campaign
+    from fanzha.campaigns.runner import run_campaign
 
     if customers is None:
         return
@@ -129,7 +129,7 @@ def run_scheduler(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if campaigns and customers is None:
         log.warning("no --customers: campaign waves are not scheduled, only triggers and dispatch")
-    from delivery import utcnow
+    from fanzha.delivery import utcnow
 
     scheduler = build(ws, campaigns, customers, tick_s, now)
     prime(ws, campaigns, customers, now or utcnow())

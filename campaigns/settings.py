@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from campaigns.errors import SettingsError
+from fanzha.campaigns.errors import SettingsError
 
 DEV_SECRET = "fanzha-dev-secret-change-me"  # noqa: S105 - dev default; serve warns
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from fanzha.campaigns import parsing as P
+from fanzha.campaigns.errors import Problem
+from fanzha.campaigns.model import CampaignModel
+from fanzha.campaigns.yamlsrc import SourceMap
 from pydantic import BaseModel, ValidationError
-
-from campaigns import parsing as P
-from campaigns.errors import Problem
-from campaigns.model import CampaignModel
-from campaigns.yamlsrc import SourceMap
 
 
 def shape_problems(data: dict, smap: SourceMap) -> list[Problem]:

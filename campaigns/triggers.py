@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+from fanzha.campaigns import messages as M
+from fanzha.campaigns import runner
+from fanzha.campaigns.loader import LoadContext, load_campaign_text
+from fanzha.campaigns.spec import Campaign
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
-
-from campaigns import messages as M
-from campaigns import runner
-from campaigns.loader import LoadContext, load_campaign_text
-from campaigns.spec import Campaign
-from campaigns.workspace import Workspace
 
 TRIGGER_SEGMENT = "__trigger__"
 
@@ -37,7 +36,7 @@ def active_campaigns(ws: Workspace) -> list[Campaign]:
 
 def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> TriggerResult:
     """Turn pending app events into messages (feed at once after the delay; push outside quiet hours)."""
-    from delivery import enqueue, mark_events_processed, pending_events
+    from fanzha.delivery import enqueue, mark_events_processed, pending_events
 
     events = pending_events(ws.engine, limit, now)
     result = TriggerResult(events=len(events))
@@ -66,7 +65,7 @@ def _assignments(ws: Workspace, campaign_id: str, customer_ids: list[str]) -> pd
 def _messages_for(
     ws: Workspace, campaign: Campaign, ev: pd.DataFrame, now: datetime
 ) -> pd.DataFrame | None:
-    from content import select_warnings
+    from fanzha.content import select_warnings
 
     people = _assignments(ws, campaign.id, ev["customer_id"].unique().tolist())
     # Holdout customers are never contacted; ineligible ones (no consent, opted out) neither.

@@ -6,15 +6,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
-
-from campaigns.spec import Campaign, SegmentSpecC
+from fanzha.campaigns.spec import Campaign, SegmentSpecC
 
 _WEEKMASK = "Mon Tue Wed Thu Fri Sat Sun".split()
 
 
 def cadence_for(seg: SegmentSpecC):  # type: ignore[no-untyped-def]
     """The segment's send rule as delivery's Cadence."""
-    from delivery import Cadence
+    from fanzha.delivery import Cadence
 
     if seg.send.every_days:
         return Cadence(at=seg.send.at, every_days=seg.send.every_days)
@@ -23,7 +22,7 @@ def cadence_for(seg: SegmentSpecC):  # type: ignore[no-untyped-def]
 
 def quiet_for(campaign: Campaign):  # type: ignore[no-untyped-def]
     """The campaign's quiet hours as delivery's QuietHours."""
-    from delivery import QuietHours
+    from fanzha.delivery import QuietHours
 
     start, end = campaign.quiet_hours
     return QuietHours(start=start, end=end)
@@ -43,7 +42,7 @@ def due_times(
     campaign: Campaign, people: pd.DataFrame, *, now: datetime, horizon: timedelta
 ) -> pd.DataFrame:
     """Every (customer, wave) due within the horizon: customer_id, segment, wave, wave_index, due_at."""
-    from delivery import compute_due_times
+    from fanzha.delivery import compute_due_times
 
     frames = []
     for seg in campaign.segments:
@@ -81,7 +80,7 @@ def pick_content(
     window_days: int = 28,
 ) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The warning, variant and locale of every due send (one selection call per wave)."""
-    from content import select_warnings
+    from fanzha.content import select_warnings
 
     seg_warnings = {s.id: list(s.warnings) for s in campaign.segments}
     base = due.merge(people[["customer_id", "locale"]], on="customer_id", how="left")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from campaigns.errors import CampaignFileError, Problem
-from campaigns.loader import LoadContext, load_campaign
-from campaigns.settings import Settings
-from campaigns.spec import Campaign
+from fanzha.campaigns.errors import CampaignFileError, Problem
+from fanzha.campaigns.loader import LoadContext, load_campaign
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.spec import Campaign
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Workspace:
     @cached_property
     def content_config(self):  # type: ignore[no-untyped-def]
         """The bank's terms as the content package wants them."""
-        from content import ContentConfig
+        from fanzha.content import ContentConfig
 
         s = self.settings
         return ContentConfig(
@@ -35,14 +35,14 @@ class Workspace:
     @cached_property
     def library(self):  # type: ignore[no-untyped-def]
         """The warning library (bundled, or FANZHA_CONTENT paths)."""
-        from content import load_library
+        from fanzha.content import load_library
 
         return load_library(list(self.settings.content_paths) or None)
 
     @cached_property
     def schema(self):  # type: ignore[no-untyped-def]
         """The customer schema (FANZHA_SCHEMA or the generator's)."""
-        from segments import default_schema, load_schema
+        from fanzha.segments import default_schema, load_schema
 
         path = self.settings.schema_path
         return load_schema(path) if path else default_schema()
@@ -50,7 +50,7 @@ class Workspace:
     @cached_property
     def engine(self):  # type: ignore[no-untyped-def]
         """The store, with its tables created or upgraded."""
-        from delivery import open_engine, upgrade
+        from fanzha.delivery import open_engine, upgrade
 
         engine = open_engine(self.settings.db_url)
         upgrade(engine)
@@ -58,8 +58,8 @@ class Workspace:
 
     def rule_problems(self, rule: str) -> list[tuple[int, str]]:
         """Problems of one rule against the schema, as (column, message)."""
-        from segments import parse_rule
-        from segments.errors import RuleError
+        from fanzha.segments import parse_rule
+        from fanzha.segments.errors import RuleError
 
         try:
             parse_rule(rule, self.schema)
@@ -70,7 +70,7 @@ class Workspace:
 
     def rule_columns(self, rule: str) -> set[str]:
         """The customer columns a (valid) rule reads."""
-        from segments import parse_rule
+        from fanzha.segments import parse_rule
 
         return set(parse_rule(rule, self.schema).columns)
 
@@ -87,7 +87,7 @@ class Workspace:
 
     def content_problems(self, campaign: Campaign, today) -> list[Problem]:  # type: ignore[no-untyped-def]
         """Lint problems and unapproved/expired warnings among what the campaign sends."""
-        from content import lint_paths
+        from fanzha.content import lint_paths
 
         files = self.files_for(campaign.warning_ids())
         problems = [

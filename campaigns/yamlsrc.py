@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fanzha.campaigns.errors import CampaignFileError, Problem
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from campaigns.errors import CampaignFileError, Problem
 
 PathKey = tuple[str | int, ...]
 

@@ -1,19 +1,19 @@
 """fanzha content: the warning library, selection, templating and lint."""
 
-from content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, CopyContext
-from content.copy import CastMember, Line, Panel, WarningCopy
-from content.errors import (
+from fanzha.content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, CopyContext
+from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
+from fanzha.content.errors import (
     ContentError,
     NoEligibleWarning,
     TemplateError,
     WarningFileError,
     WarningNotFound,
 )
-from content.library import BUNDLED, Library, WarningDoc, load_library
-from content.limits import LIMITS, display_width, limits_table
-from content.lint import LintProblem, format_table, lint_lines, lint_paths
-from content.select import select_warnings
-from content.templating import check_template, render_template
+from fanzha.content.library import BUNDLED, Library, WarningDoc, load_library
+from fanzha.content.limits import LIMITS, display_width, limits_table
+from fanzha.content.lint import LintProblem, format_table, lint_lines, lint_paths
+from fanzha.content.select import select_warnings
+from fanzha.content.templating import check_template, render_template
 
 __all__ = [
     "BUNDLED",

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, sample_context
-from content.limits import (
+from fanzha.content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, sample_context
+from fanzha.content.limits import (
     CAST_PER_PANEL,
     LIMITS,
     LINES_PER_PANEL,
@@ -19,10 +19,10 @@ from content.limits import (
     PANELS,
     display_width,
 )
-from content.model import PanelModel, WarningModel
-from content.safety import SCAMMER_ROLES, check_cooling_off, check_text
-from content.source import Loc
-from content.templating import check_template, mask_templates, render_template
+from fanzha.content.model import PanelModel, WarningModel
+from fanzha.content.safety import SCAMMER_ROLES, check_cooling_off, check_text
+from fanzha.content.source import Loc
+from fanzha.content.templating import check_template, mask_templates, render_template
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LOCALE = re.compile(r"^[a-z]{2}(?:-[A-Z]{2}|-[A-Z][a-z]{3})?$")

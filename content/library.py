@@ -8,13 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-
-from content.config import IMAGE_FIELDS, CopyContext
-from content.copy import CastMember, Line, Panel, WarningCopy
-from content.errors import ContentError, WarningFileError, WarningNotFound
-from content.model import PanelModel, VariantModel, WarningModel, parse_warning
-from content.source import read_source
-from content.templating import render_template
+from fanzha.content.config import IMAGE_FIELDS, CopyContext
+from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
+from fanzha.content.errors import ContentError, WarningFileError, WarningNotFound
+from fanzha.content.model import PanelModel, VariantModel, WarningModel, parse_warning
+from fanzha.content.source import read_source
+from fanzha.content.templating import render_template
 
 BUNDLED = Path(__file__).resolve().parent / "library"
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from content.checks import Issue, check_copy, check_identity, check_review, check_shape
-from content.config import ContentConfig
-from content.errors import WarningFileError
-from content.library import warning_files
-from content.limits import display_width
-from content.model import WarningModel, parse_warning
-from content.source import Source, read_source
+from fanzha.content.checks import Issue, check_copy, check_identity, check_review, check_shape
+from fanzha.content.config import ContentConfig
+from fanzha.content.errors import WarningFileError
+from fanzha.content.library import warning_files
+from fanzha.content.limits import display_width
+from fanzha.content.model import WarningModel, parse_warning
+from fanzha.content.source import Source, read_source
 
 
 @dataclass(frozen=True, order=True)

@@ -8,11 +8,10 @@ import typing
 from datetime import date
 from typing import Any, Literal
 
+from fanzha.content.copy import EXPRESSIONS, LINE_KINDS, ROLES, SCENES, SIDES
+from fanzha.content.errors import WarningFileError
+from fanzha.content.source import Loc, Source, loc_text
 from pydantic import BaseModel, ConfigDict, ValidationError
-
-from content.copy import EXPRESSIONS, LINE_KINDS, ROLES, SCENES, SIDES
-from content.errors import WarningFileError
-from content.source import Loc, Source, loc_text
 
 
 class _Strict(BaseModel):

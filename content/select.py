@@ -22,9 +22,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-
-from content.errors import NoEligibleWarning
-from content.library import Library
+from fanzha.content.errors import NoEligibleWarning
+from fanzha.content.library import Library
 
 _NEVER = np.iinfo(np.int64).min
 

@@ -15,11 +15,10 @@ from functools import cache
 
 import jinja2
 import markupsafe
+from fanzha.content.config import TEMPLATE_FIELDS, CopyContext
+from fanzha.content.errors import TemplateError
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-from content.config import TEMPLATE_FIELDS, CopyContext
-from content.errors import TemplateError
 
 _PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData)
 

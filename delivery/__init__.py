@@ -1,7 +1,7 @@
 """fanzha delivery: the outbox, send times, caps, the dispatcher, gateway adapters, scheduler."""
 
-from delivery import models
-from delivery.adapters import (
+from fanzha.delivery import models
+from fanzha.delivery.adapters import (
     MockAdapter,
     PushAdapter,
     PushPayload,
@@ -10,28 +10,28 @@ from delivery.adapters import (
     batch_key,
     sign,
 )
-from delivery.clock import fixed_clock, offset_clock, parse_now, utcnow
-from delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats, dispatch_due
-from delivery.feed_channel import FeedChannel
-from delivery.gateway_fake import (
+from fanzha.delivery.clock import fixed_clock, offset_clock, parse_now, utcnow
+from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats, dispatch_due
+from fanzha.delivery.feed_channel import FeedChannel
+from fanzha.delivery.gateway_fake import (
     FakeGateway,
     FaultSpec,
     gateway_ids,
     gateway_stats,
     run_fake_gateway,
 )
-from delivery.jpush import JPushAdapter
-from delivery.migrate import current_revision, upgrade
-from delivery.outbox import EnqueueResult, enqueue, message_ids, open_messages
-from delivery.ratelimit import Backoff, TokenBucket
-from delivery.schedule import (
+from fanzha.delivery.jpush import JPushAdapter
+from fanzha.delivery.migrate import current_revision, upgrade
+from fanzha.delivery.outbox import EnqueueResult, enqueue, message_ids, open_messages
+from fanzha.delivery.ratelimit import Backoff, TokenBucket
+from fanzha.delivery.schedule import (
     Cadence,
     QuietHours,
     compute_due_times,
     parse_rate,
     spread_for_rate,
 )
-from delivery.scheduler import (
+from fanzha.delivery.scheduler import (
     DISPATCH_TICK,
     FanzhaScheduler,
     JobSpec,
@@ -39,8 +39,8 @@ from delivery.scheduler import (
     build_scheduler,
     dispatch_tick,
 )
-from delivery.store import init_db, open_engine
-from delivery.suppress import apply_preference, lift_suppression, suppress_customer
+from fanzha.delivery.store import init_db, open_engine
+from fanzha.delivery.suppress import apply_preference, lift_suppression, suppress_customer
 
 # The feed API (delivery.api) loads FastAPI; export its names lazily so the dispatcher,
 # the scheduler and the enqueue path do not pay for it.
@@ -68,9 +68,9 @@ _API = (
 
 def __getattr__(name: str) -> object:
     if name in _API:
-        import delivery.api
+        import fanzha.delivery.api
 
-        return getattr(delivery.api, name)
+        return getattr(fanzha.delivery.api, name)
     raise AttributeError(f"module 'delivery' has no attribute {name!r}")
 
 

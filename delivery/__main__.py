@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from delivery.adapters import WebhookAdapter
-from delivery.clock import offset_clock, parse_now
-from delivery.dispatcher import DispatchConfig, Dispatcher
-from delivery.gateway_fake import FaultSpec, make_server
-from delivery.ratelimit import Backoff
-from delivery.store import open_engine
+from fanzha.delivery.adapters import WebhookAdapter
+from fanzha.delivery.clock import offset_clock, parse_now
+from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher
+from fanzha.delivery.gateway_fake import FaultSpec, make_server
+from fanzha.delivery.ratelimit import Backoff
+from fanzha.delivery.store import open_engine
 
 
 def _dispatch(args: argparse.Namespace) -> int:

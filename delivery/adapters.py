@@ -12,10 +12,9 @@ from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 import requests
+from fanzha.delivery.clock import utcnow
+from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from requests.adapters import HTTPAdapter
-
-from delivery.clock import utcnow
-from delivery.errors import PermanentGatewayError, RetryableGatewayError
 
 log = logging.getLogger(__name__)
 Timeout = tuple[float, float]

@@ -19,17 +19,16 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
+from fanzha.delivery import sqlbits
+from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
+from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
+from fanzha.delivery.errors import GatewayError, PermanentGatewayError, RetryableGatewayError
+from fanzha.delivery.feed_channel import FeedChannel
+from fanzha.delivery.models import CLAIMED, FEED, PENDING, PUSH, Message
+from fanzha.delivery.ratelimit import Backoff, TokenBucket
+from fanzha.delivery.recorder import Recorder
+from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
 from sqlalchemy.engine import Engine
-
-from delivery import sqlbits
-from delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
-from delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
-from delivery.errors import GatewayError, PermanentGatewayError, RetryableGatewayError
-from delivery.feed_channel import FeedChannel
-from delivery.models import CLAIMED, FEED, PENDING, PUSH, Message
-from delivery.ratelimit import Backoff, TokenBucket
-from delivery.recorder import Recorder
-from delivery.rules import cap_decisions, opt_outs, quiet_deferrals
 
 log = logging.getLogger(__name__)
 _m = Message.__table__

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pandas as pd
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.models import FeedItem
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-
-from delivery.clock import to_db
-from delivery.models import FeedItem
 
 _feed = FeedItem.__table__
 

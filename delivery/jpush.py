@@ -6,8 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 import requests
-
-from delivery.adapters import (
+from fanzha.delivery.adapters import (
     DEFAULT_TIMEOUT,
     PushPayload,
     SendResult,
@@ -16,7 +15,7 @@ from delivery.adapters import (
     pooled_session,
     post,
 )
-from delivery.errors import RetryableGatewayError
+from fanzha.delivery.errors import RetryableGatewayError
 
 JPUSH_URL = "https://api.jpush.cn/v3/push"
 MAX_ALIASES = 1000  # JPush's limit of aliases in one push

@@ -8,11 +8,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from fanzha.delivery import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from fanzha.delivery.errors import StoreError
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
-
-from delivery import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from delivery.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -10,11 +10,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from fanzha.delivery.clock import to_db, utcnow
+from fanzha.delivery.errors import StoreError
+from fanzha.delivery.models import CHANNELS, OPEN_STATES, PENDING, Message
 from sqlalchemy.engine import Engine
-
-from delivery.clock import to_db, utcnow
-from delivery.errors import StoreError
-from delivery.models import CHANNELS, OPEN_STATES, PENDING, Message
 
 KEY = ["campaign_id", "customer_id", "wave", "channel"]
 REQUIRED = ["campaign_id", "version", "customer_id", "wave", "channel", "warning_id", "due_at"]

@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-
-from delivery import sqlbits
-from delivery.adapters import SendResult
-from delivery.clock import to_db
-from delivery.feed_channel import FeedChannel
-from delivery.models import (
+from fanzha.delivery import sqlbits
+from fanzha.delivery.adapters import SendResult
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.feed_channel import FeedChannel
+from fanzha.delivery.models import (
     CANCELLED,
     DEAD,
     PENDING,
@@ -25,9 +23,10 @@ from delivery.models import (
     DeliveryEvent,
     Message,
 )
+from sqlalchemy.engine import Connection, Engine
 
 if TYPE_CHECKING:
-    from delivery.dispatcher import DispatchConfig, DispatchStats
+    from fanzha.delivery.dispatcher import DispatchConfig, DispatchStats
 
 _m = Message.__table__
 _events = DeliveryEvent.__table__
@@ -127,7 +126,7 @@ class Recorder:
         self, decided: pd.DataFrame, batch: pd.DataFrame, now: datetime, worker: str
     ) -> DispatchStats:
         """Cancellations, suppressions and deferrals decided by the send-time rules."""
-        from delivery.dispatcher import DispatchStats
+        from fanzha.delivery.dispatcher import DispatchStats
 
         stats = DispatchStats()
         rows = batch.set_index("id", drop=False).loc[decided["id"]]
@@ -152,7 +151,7 @@ class Recorder:
         self, channel: FeedChannel, rows: pd.DataFrame, now: datetime, worker: str
     ) -> DispatchStats:
         """Write feed items and mark their messages delivered, in one transaction."""
-        from delivery.dispatcher import DispatchStats
+        from fanzha.delivery.dispatcher import DispatchStats
 
         with self.engine.begin() as conn:
             mine = self._delivered(conn, list(rows["id"]), worker, now)
@@ -165,7 +164,7 @@ class Recorder:
         self, chunk: pd.DataFrame, result: SendResult, now: datetime, worker: str
     ) -> DispatchStats:
         """The gateway's answer: delivered, rejected, retried later or dead-lettered."""
-        from delivery.dispatcher import DispatchStats
+        from fanzha.delivery.dispatcher import DispatchStats
 
         changes, kinds = [], {}
         accepted = set(result.accepted)

@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from fanzha.delivery import sqlbits
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.models import CLAIMED, DELIVERED, PUSH, SENT, Message, Preference, Suppression
+from fanzha.delivery.schedule import QuietHours, to_utc
 from sqlalchemy.engine import Connection
-
-from delivery import sqlbits
-from delivery.clock import to_db
-from delivery.models import CLAIMED, DELIVERED, PUSH, SENT, Message, Preference, Suppression
-from delivery.schedule import QuietHours, to_utc
 
 _m = Message.__table__
 _prefs = Preference.__table__

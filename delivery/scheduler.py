@@ -23,12 +23,11 @@ from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from fanzha.delivery.clock import Clock, utcnow
+from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats
+from fanzha.delivery.errors import ScheduleError
+from fanzha.delivery.store import open_engine
 from sqlalchemy.engine import Engine
-
-from delivery.clock import Clock, utcnow
-from delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats
-from delivery.errors import ScheduleError
-from delivery.store import open_engine
 
 log = logging.getLogger(__name__)
 JOBS_TABLE = "apscheduler_jobs"
@@ -81,7 +80,7 @@ def dispatch_tick(ctx: SchedulerContext, now: Any, **_: Any) -> DispatchStats:
     return stats
 
 
-DISPATCH_TICK = "delivery.scheduler:dispatch_tick"
+DISPATCH_TICK = "fanzha.delivery.scheduler:dispatch_tick"
 
 
 def spec_name(spec: JobSpec) -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
-
-from delivery.models import (
+from fanzha.delivery.models import (
     CLAIMED,
     DELIVERED,
     PENDING,
@@ -16,6 +14,7 @@ from delivery.models import (
     Preference,
     Suppression,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 _m = Message.__table__
 _prefs = Preference.__table__

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from fanzha.delivery import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from fanzha.delivery.errors import StoreError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
-
-from delivery import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from delivery.errors import StoreError
 
 
 def open_engine(url: str) -> Engine:
@@ -36,6 +35,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def init_db(engine: Engine) -> None:
     """Create the schema, or upgrade it to the newest revision (Alembic migrations)."""
-    from delivery.migrate import upgrade  # Alembic is only loaded when a schema is touched
+    from fanzha.delivery.migrate import upgrade  # Alembic is only loaded when a schema is touched
 
     upgrade(engine)

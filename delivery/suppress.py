@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from fanzha.delivery.clock import to_db, utcnow
+from fanzha.delivery.models import Message, Suppression
 from sqlalchemy.engine import Engine
-
-from delivery.clock import to_db, utcnow
-from delivery.models import Message, Suppression
 
 _supp = Suppression.__table__
 _m = Message.__table__
@@ -30,7 +29,7 @@ def apply_preference(
     that function, so both paths cancel with the same reasons (``opt_out_push``, ``opt_out_all``,
     ``opt_out_personalization``). The dispatcher re-checks preferences at send time.
     """
-    from delivery.api.preferences import set_preferences  # the feed API owns this logic
+    from fanzha.delivery.api.preferences import set_preferences  # the feed API owns this logic
 
     return set_preferences(
         engine,
@@ -51,8 +50,8 @@ def suppress_customer(
     now: datetime | None = None,
 ) -> int:
     """Stop all contact with a customer (until a time, or for good); returns messages cancelled."""
-    from delivery.api._sql import upsert
-    from delivery.api.cancel import cancel_messages
+    from fanzha.delivery.api._sql import upsert
+    from fanzha.delivery.api.cancel import cancel_messages
 
     now = now or utcnow()
     row = {

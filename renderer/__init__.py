@@ -1,14 +1,14 @@
 """fanzha renderer: comic cards, print posters, Chinese typesetting, manifest and cache."""
 
-from renderer.api import render_card, render_poster
-from renderer.batch import RenderJob, render_batch
-from renderer.cache import RenderCache, cache_key
-from renderer.contrast import contrast_ratio, relative_luminance
-from renderer.fonts import FontSet, find_font
-from renderer.formats import FORMATS, Format, get_format
-from renderer.manifest import RENDERER_VERSION, Manifest
-from renderer.poster import PosterSpec
-from renderer.style import Style
+from fanzha.renderer.api import render_card, render_poster
+from fanzha.renderer.batch import RenderJob, render_batch
+from fanzha.renderer.cache import RenderCache, cache_key
+from fanzha.renderer.contrast import contrast_ratio, relative_luminance
+from fanzha.renderer.fonts import FontSet, find_font
+from fanzha.renderer.formats import FORMATS, Format, get_format
+from fanzha.renderer.manifest import RENDERER_VERSION, Manifest
+from fanzha.renderer.poster import PosterSpec
+from fanzha.renderer.style import Style
 
 __all__ = [
     "FORMATS",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from content.copy import WarningCopy
+from fanzha.content.copy import WarningCopy
 
 _LABELS = {
     "zh": {

@@ -6,15 +6,15 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from content.copy import WarningCopy
-from renderer import alt, output
-from renderer.cache import RenderCache, cache_key
-from renderer.card import render_card_image
-from renderer.fonts import FontSet
-from renderer.formats import get_format
-from renderer.manifest import Manifest, check_accessibility
-from renderer.poster import PosterSpec, crop_marks, render_poster_image
-from renderer.style import Style
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer import alt, output
+from fanzha.renderer.cache import RenderCache, cache_key
+from fanzha.renderer.card import render_card_image
+from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.formats import get_format
+from fanzha.renderer.manifest import Manifest, check_accessibility
+from fanzha.renderer.poster import PosterSpec, crop_marks, render_poster_image
+from fanzha.renderer.style import Style
 
 _FONTS: dict[str, FontSet] = {}
 
@@ -102,7 +102,7 @@ def render_card(
 
 def poster_key(spec: PosterSpec, copies: list[WarningCopy], ext: str) -> str:
     """Cache key of a poster: its spec plus every warning's fingerprint."""
-    from content.copy import WarningCopy as _W
+    from fanzha.content.copy import WarningCopy as _W
 
     combined = _W(
         "poster",

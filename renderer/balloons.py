@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
+from fanzha.renderer.contrast import RGB
 from PIL import ImageDraw
-
-from renderer.contrast import RGB
 
 Box = tuple[int, int, int, int]
 Point = tuple[float, float]

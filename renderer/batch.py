@@ -6,10 +6,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content.copy import WarningCopy
-from renderer.cache import RenderCache, cache_key
-from renderer.manifest import Manifest
-from renderer.style import Style
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer.cache import RenderCache, cache_key
+from fanzha.renderer.manifest import Manifest
+from fanzha.renderer.style import Style
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RenderJob:
 
 def _run(job: RenderJob, cache_dir: str) -> Manifest:
     """Worker entry point (top level so the pool can pickle it)."""
-    from renderer.api import render_card
+    from fanzha.renderer.api import render_card
 
     cache = RenderCache(cache_dir)
     return render_card(job.copy, job.format, job.style, cache=cache)

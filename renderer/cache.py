@@ -7,8 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from content.copy import WarningCopy
-from renderer.manifest import RENDERER_VERSION, Manifest
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer.manifest import RENDERER_VERSION, Manifest
 
 
 def cache_key(copy: WarningCopy, fmt: str, style_key: str, ext: str) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fanzha.renderer import text as typeset
+from fanzha.renderer.contrast import RGB, worst_contrast
+from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.style import PALETTE, Palette
 from PIL import Image, ImageDraw
-
-from renderer import text as typeset
-from renderer.contrast import RGB, worst_contrast
-from renderer.fonts import FontSet
-from renderer.style import PALETTE, Palette
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer import comic
+from fanzha.renderer.canvas import Canvas, TextRecord
+from fanzha.renderer.errors import TextOverflowError
+from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.formats import Format
+from fanzha.renderer.style import PALETTE, Style
 from PIL import Image
-
-from content.copy import WarningCopy
-from renderer import comic
-from renderer.canvas import Canvas, TextRecord
-from renderer.errors import TextOverflowError
-from renderer.fonts import FontSet
-from renderer.formats import Format
-from renderer.style import PALETTE, Style
 
 Box = tuple[int, int, int, int]
 
@@ -135,7 +134,7 @@ def _overflow(
 
 def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontSet) -> CardResult:
     """Draw one warning as a comic card of the given format."""
-    from renderer import chrome
+    from fanzha.renderer import chrome
 
     m = comic.Metrics(
         fmt.scale if fmt.name != "banner" else 1.0,

@@ -6,15 +6,14 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer import text as typeset
+from fanzha.renderer.canvas import Canvas
+from fanzha.renderer.comic import Metrics
+from fanzha.renderer.errors import TextOverflowError
+from fanzha.renderer.formats import Format
+from fanzha.renderer.style import Style
 from PIL import Image, ImageDraw
-
-from content.copy import WarningCopy
-from renderer import text as typeset
-from renderer.canvas import Canvas
-from renderer.comic import Metrics
-from renderer.errors import TextOverflowError
-from renderer.formats import Format
-from renderer.style import Style
 
 HOTLINE = "96110 / 110"
 STAMP_ANGLE = 7  # degrees anticlockwise: a hand-pressed seal, not a printed label

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fanzha.renderer import balloons, figures
+from fanzha.renderer.canvas import Canvas
+from fanzha.renderer.panel_plan import Metrics, PanelPlan, Placed, pads, plan, spike
 from PIL import ImageDraw
-
-from renderer import balloons, figures
-from renderer.canvas import Canvas
-from renderer.panel_plan import Metrics, PanelPlan, Placed, pads, plan, spike
 
 __all__ = ["Metrics", "PanelPlan", "Placed", "draw", "pads", "plan", "spike"]
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fanzha.renderer import characters
 from PIL import Image
-
-from renderer import characters
 
 Box = tuple[int, int, int, int]
 

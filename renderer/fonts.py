@@ -9,9 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from fanzha.renderer.errors import FontNotFound
 from PIL import ImageFont
-
-from renderer.errors import FontNotFound
 
 FONT_ENV = "FANZHA_FONT"
 PACKAGE_FONT = "NotoSansCJK-VF.otf.ttc"

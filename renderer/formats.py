@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from renderer.errors import UnknownFormat
+from fanzha.renderer.errors import UnknownFormat
 
 MM_PER_INCH = 25.4
 PRINT_DPI = 300

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from renderer.canvas import TextRecord
-from renderer.errors import AccessibilityError
-from renderer.formats import Format
-from renderer.style import Style
+from fanzha.renderer.canvas import TextRecord
+from fanzha.renderer.errors import AccessibilityError
+from fanzha.renderer.formats import Format
+from fanzha.renderer.style import Style
 
 RENDERER_VERSION = "1.0.0"
 

@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import pikepdf
+from fanzha.renderer.errors import RenderError
 from PIL import Image
-
-from renderer.errors import RenderError
 
 IMAGE_TYPES = {"webp": "WEBP", "png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from content.copy import CastMember, Panel
-from renderer import text as typeset
+from fanzha.content.copy import CastMember, Panel
+from fanzha.renderer import text as typeset
 
 Box = tuple[int, int, int, int]
 FIGURE_ASPECT = 0.62  # character box width / height

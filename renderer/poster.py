@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer import card, comic
+from fanzha.renderer import poster_blocks as blocks_mod
+from fanzha.renderer import text as typeset
+from fanzha.renderer.canvas import Canvas
+from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.formats import SAFE_MM, Format, mm_to_px
+from fanzha.renderer.qr import QRImage, make_qr
 from PIL import Image
-
-from content.copy import WarningCopy
-from renderer import card, comic
-from renderer import poster_blocks as blocks_mod
-from renderer import text as typeset
-from renderer.canvas import Canvas
-from renderer.fonts import FontSet
-from renderer.formats import SAFE_MM, Format, mm_to_px
-from renderer.qr import QRImage, make_qr
 
 SLOGAN_MIN_PX = 340  # >= 72 pt: CJK ideographs at 340 px stand ~300 px tall at 300 dpi
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from content.copy import WarningCopy
-from renderer import text as typeset
-from renderer.canvas import Canvas
-from renderer.fonts import FontSet
-from renderer.formats import Format
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer import text as typeset
+from fanzha.renderer.canvas import Canvas
+from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.formats import Format
 
 _LABELS = {
     "zh": ("骗子常说：", "正确做法：", "“{}”"),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
+from fanzha.renderer.formats import MM_PER_INCH
 from PIL import Image
-
-from renderer.formats import MM_PER_INCH
 
 QUIET_ZONE = 4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from renderer.contrast import RGB
+from fanzha.renderer.contrast import RGB
 
 LAYOUTS = ("four-panel", "grid")
 

@@ -6,10 +6,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+from fanzha.renderer.errors import TextOverflowError
+from fanzha.renderer.fonts import FontSet
 from PIL import ImageDraw
-
-from renderer.errors import TextOverflowError
-from renderer.fonts import FontSet
 
 # W3C clreq / scams.md: characters that may not start a line, and that may not end one.
 NO_START = frozenset("，。、；：？！）」』》〉】〕〗”’…·%,.;:?!)]}>")

@@ -1,8 +1,8 @@
 """fanzha segments: customer data, the rule language, three engines, holdout and explain."""
 
-from segments.assign import AudienceSpec, SegmentSpec, assign
-from segments.engine_pandas import evaluate
-from segments.errors import (
+from fanzha.segments.assign import AudienceSpec, SegmentSpec, assign
+from fanzha.segments.engine_pandas import evaluate
+from fanzha.segments.errors import (
     CustomerNotFound,
     RuleError,
     RuleSyntaxError,
@@ -11,14 +11,26 @@ from segments.errors import (
     SegmentsError,
     UnknownColumnError,
 )
-from segments.explain import Explanation, explain
-from segments.generate import generate_customers, write_customers
-from segments.holdout import holdout_scores, in_holdout
-from segments.loader import LoadResult, LoadSummary, load_customers
-from segments.nodes import Rule
-from segments.run import SegmentRun, explain_file, needed_columns, segment_file, write_assignments
-from segments.schema import ColumnSpec, CustomerSchema, default_schema, infer_schema, load_schema
-from segments.typecheck import parse_rule
+from fanzha.segments.explain import Explanation, explain
+from fanzha.segments.generate import generate_customers, write_customers
+from fanzha.segments.holdout import holdout_scores, in_holdout
+from fanzha.segments.loader import LoadResult, LoadSummary, load_customers
+from fanzha.segments.nodes import Rule
+from fanzha.segments.run import (
+    SegmentRun,
+    explain_file,
+    needed_columns,
+    segment_file,
+    write_assignments,
+)
+from fanzha.segments.schema import (
+    ColumnSpec,
+    CustomerSchema,
+    default_schema,
+    infer_schema,
+    load_schema,
+)
+from fanzha.segments.typecheck import parse_rule
 
 __all__ = [
     "AudienceSpec",

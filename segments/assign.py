@@ -11,13 +11,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from segments.engine_pandas import Evaluator
-from segments.errors import SchemaError, SegmentsError
-from segments.holdout import in_holdout
-from segments.nodes import Rule
-from segments.schema import CustomerSchema, infer_schema
-from segments.typecheck import parse_rule
+from fanzha.segments.engine_pandas import Evaluator
+from fanzha.segments.errors import SchemaError, SegmentsError
+from fanzha.segments.holdout import in_holdout
+from fanzha.segments.nodes import Rule
+from fanzha.segments.schema import CustomerSchema, infer_schema
+from fanzha.segments.typecheck import parse_rule
 
 CONSENT_COLUMN = "consent_education"
 FIXED_REASONS = ("no_consent", "opted_out", "audience_rule", "holdout", "no_segment")
@@ -194,13 +193,13 @@ def assign(
         plan = make_plan(audience, segments, schema)
         return assign_pandas(frame, plan, schema, opted_out, as_of, all_matches)
     if engine == "sql":
-        from segments.engine_sql_assign import assign_sql
+        from fanzha.segments.engine_sql_assign import assign_sql
 
         return assign_sql(
             frame, audience, segments, opted_out, as_of, all_matches, schema, sql_engine, table
         )
     if engine == "dask":
-        from segments.engine_dask import assign_dask
+        from fanzha.segments.engine_dask import assign_dask
 
         return assign_dask(
             frame, audience, segments, opted_out, as_of, all_matches, schema, npartitions

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from segments.schema import ColumnSpec
+from fanzha.segments.schema import ColumnSpec
 
 _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")
@@ -128,8 +127,7 @@ def duplicates(ids: pd.Series, name: str) -> Problem | None:
     """Rows whose id already appeared on an earlier row (the first one is kept)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from segments.holdout import id_hashes
+    from fanzha.segments.holdout import id_hashes
 
     array = pa.array(ids, from_pandas=True)
     if isinstance(array, pa.ChunkedArray):

@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from segments.assign import AudienceSpec, SegmentSpec, assign_pandas, make_plan
-from segments.errors import SchemaError
-from segments.loader import check_rows
-from segments.schema import CustomerSchema, infer_schema
+from fanzha.segments.assign import AudienceSpec, SegmentSpec, assign_pandas, make_plan
+from fanzha.segments.errors import SchemaError
+from fanzha.segments.loader import check_rows
+from fanzha.segments.schema import CustomerSchema, infer_schema
 
 
 def _partition(

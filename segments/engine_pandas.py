@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-
-from segments import vectors as v
-from segments.nodes import (
+from fanzha.segments import vectors as v
+from fanzha.segments.nodes import (
     Arith,
     BoolOp,
     Call,
@@ -22,7 +21,7 @@ from segments.nodes import (
     Not,
     Rule,
 )
-from segments.schema import CustomerSchema, infer_schema
+from fanzha.segments.schema import CustomerSchema, infer_schema
 
 Tracer = Callable[[Node, v.Vec], None]
 

@@ -8,10 +8,8 @@ import string
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
-
-from segments.engine_pandas import as_of_datetime
-from segments.nodes import (
+from fanzha.segments.engine_pandas import as_of_datetime
+from fanzha.segments.nodes import (
     Arith,
     BoolOp,
     Call,
@@ -24,7 +22,8 @@ from segments.nodes import (
     Not,
     Rule,
 )
-from segments.schema import CustomerSchema
+from fanzha.segments.schema import CustomerSchema
+from sqlalchemy.sql.elements import ColumnElement
 
 ROW_COLUMN = "_fanzha_row"
 _SA_TYPES = {

@@ -11,12 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-
-from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, finish, make_plan
-from segments.engine_sql import customers_table, load_frame, sql_truths
-from segments.errors import SchemaError, SegmentsError
-from segments.schema import ColumnSpec, CustomerSchema, infer_schema
-from segments.typecheck import parse_rule
+from fanzha.segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, finish, make_plan
+from fanzha.segments.engine_sql import customers_table, load_frame, sql_truths
+from fanzha.segments.errors import SchemaError, SegmentsError
+from fanzha.segments.schema import ColumnSpec, CustomerSchema, infer_schema
+from fanzha.segments.typecheck import parse_rule
 
 _PYTHON_TYPES = {
     bool: "boolean",

@@ -8,14 +8,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
-from segments import vectors as v
-from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign_pandas, make_plan
-from segments.engine_pandas import Evaluator
-from segments.errors import CustomerNotFound
-from segments.holdout import holdout_scores
-from segments.nodes import BoolOp, Call, Compare, InList, Node, Not, Rule
-from segments.schema import CustomerSchema, infer_schema
+from fanzha.segments import vectors as v
+from fanzha.segments.assign import (
+    CONSENT_COLUMN,
+    AudienceSpec,
+    SegmentSpec,
+    assign_pandas,
+    make_plan,
+)
+from fanzha.segments.engine_pandas import Evaluator
+from fanzha.segments.errors import CustomerNotFound
+from fanzha.segments.holdout import holdout_scores
+from fanzha.segments.nodes import BoolOp, Call, Compare, InList, Node, Not, Rule
+from fanzha.segments.schema import CustomerSchema, infer_schema
 
 WIDTH = 26
 
@@ -258,6 +263,6 @@ def explain(
 
 
 def _consent_rule(schema: CustomerSchema) -> Rule:
-    from segments.typecheck import parse_rule
+    from fanzha.segments.typecheck import parse_rule
 
     return parse_rule(CONSENT_COLUMN, schema)

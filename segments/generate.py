@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-
-from segments.errors import SchemaError
+from fanzha.segments.errors import SchemaError
 
 OCCUPATIONS: dict[str, float] = {
     "factory_worker": 0.16,

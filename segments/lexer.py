@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from segments.errors import RuleSyntaxError
+from fanzha.segments.errors import RuleSyntaxError
 
 MAX_RULE_CHARS = 4000
 MAX_STRING_CHARS = 500

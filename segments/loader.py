@@ -11,10 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-
-from segments.coerce import Problem, coerce_column, duplicates
-from segments.errors import SchemaError
-from segments.schema import CustomerSchema, default_schema
+from fanzha.segments.coerce import Problem, coerce_column, duplicates
+from fanzha.segments.errors import SchemaError
+from fanzha.segments.schema import CustomerSchema, default_schema
 
 
 @dataclass(frozen=True)

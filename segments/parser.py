@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from segments.errors import RuleSyntaxError
-from segments.lexer import FOREIGN_WORDS, KEYWORDS, Token, tokenize
-from segments.nodes import (
+from fanzha.segments.errors import RuleSyntaxError
+from fanzha.segments.lexer import FOREIGN_WORDS, KEYWORDS, Token, tokenize
+from fanzha.segments.nodes import (
     COMPARE_OPS,
     FUNCTIONS,
     Arith,

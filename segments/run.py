@@ -10,14 +10,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign, make_plan
-from segments.engine_dask import validated
-from segments.errors import SchemaError
-from segments.explain import Explanation, explain
-from segments.loader import LoadSummary, check_rows, load_customers
-from segments.schema import CustomerSchema, default_schema
-from segments.stream import segment_parquet_chunks
+from fanzha.segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign, make_plan
+from fanzha.segments.engine_dask import validated
+from fanzha.segments.errors import SchemaError
+from fanzha.segments.explain import Explanation, explain
+from fanzha.segments.loader import LoadSummary, check_rows, load_customers
+from fanzha.segments.schema import CustomerSchema, default_schema
+from fanzha.segments.stream import segment_parquet_chunks
 
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from segments.errors import SchemaError
+from fanzha.segments.errors import SchemaError
 
 TYPES = ("string", "integer", "number", "boolean", "date", "datetime")
 _KEYS = ("type", "required", "unique", "nullable", "min", "max")

@@ -21,10 +21,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-
-from segments.assign import Plan, assign_pandas
-from segments.loader import LoadSummary, check_rows, write_rejected
-from segments.schema import CustomerSchema
+from fanzha.segments.assign import Plan, assign_pandas
+from fanzha.segments.loader import LoadSummary, check_rows, write_rejected
+from fanzha.segments.schema import CustomerSchema
 
 
 @dataclass

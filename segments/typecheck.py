@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from segments.errors import RuleTypeError, UnknownColumnError
-from segments.nodes import (
+from fanzha.segments.errors import RuleTypeError, UnknownColumnError
+from fanzha.segments.nodes import (
     Arith,
     BoolOp,
     Call,
@@ -16,8 +16,8 @@ from segments.nodes import (
     Not,
     Rule,
 )
-from segments.parser import parse_tree
-from segments.schema import CustomerSchema
+from fanzha.segments.parser import parse_tree
+from fanzha.segments.schema import CustomerSchema
 
 ANY = "any"  # a column whose type is not known (no schema given)
 _FAMILY = {

@@ -29,7 +29,8 @@ def imported_packages(path: Path) -> set[str]:
             names = [node.module]
         else:
             continue
-        found |= {n.split(".")[0] for n in names if n.split(".")[0] in PACKAGES}
+        parts = [n.split(".") for n in names]
+        found |= {p[1] for p in parts if len(p) > 1 and p[0] == "fanzha" and p[1] in PACKAGES}
     return found
 
 
@@ -50,8 +51,8 @@ def test_no_sideways_imports() -> None:
 def test_checker_catches_a_sideways_import(tmp_path: Path) -> None:
     for package in PACKAGES:
         (tmp_path / package).mkdir()
-    (tmp_path / "segments" / "bad.py").write_text("from delivery import models\n")
-    (tmp_path / "delivery" / "worse.py").write_text("import campaigns.cli\n")
+    (tmp_path / "segments" / "bad.py").write_text("from fanzha.delivery import models\n")
+    (tmp_path / "delivery" / "worse.py").write_text("import fanzha.campaigns.cli\n")
     assert violations(tmp_path) == [
         "delivery/worse.py: delivery -> campaigns",
         "segments/bad.py: segments -> delivery",

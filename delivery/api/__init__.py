@@ -1,25 +1,25 @@
 """The in-app feed API: app, tokens, feed reads, app events, preferences and recall."""
 
-from delivery.api.app import create_app
-from delivery.api.errors import CursorError
-from delivery.api.events import (
+from fanzha.delivery.api.app import create_app
+from fanzha.delivery.api.errors import CursorError
+from fanzha.delivery.api.events import (
     EVENT_KINDS,
     PendingEvent,
     mark_events_processed,
     pending_events,
     record_event,
 )
-from delivery.api.feed import dismiss_item, mark_read
-from delivery.api.page import FeedEntry, FeedPage, list_feed
-from delivery.api.preferences import (
+from fanzha.delivery.api.feed import dismiss_item, mark_read
+from fanzha.delivery.api.page import FeedEntry, FeedPage, list_feed
+from fanzha.delivery.api.preferences import (
     PreferenceResult,
     Preferences,
     get_preferences,
     set_preferences,
 )
-from delivery.api.recall import RecallResult, recall_warning
-from delivery.api.serve import serve
-from delivery.api.tokens import mint_token, verify_token
+from fanzha.delivery.api.recall import RecallResult, recall_warning
+from fanzha.delivery.api.serve import serve
+from fanzha.delivery.api.tokens import mint_token, verify_token
 
 __all__ = [
     "EVENT_KINDS",

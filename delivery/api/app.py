@@ -12,22 +12,21 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio.to_thread
 import sqlalchemy as sa
+from fanzha.delivery.api import feed_route, routes_backend, routes_customer, view
+from fanzha.delivery.api.errors import CursorError, MessageNotFound
+from fanzha.delivery.api.feed import ensure_feed_indexes
+from fanzha.delivery.api.feed_fast import FeedFastApp
+from fanzha.delivery.api.schemas import HealthOut
+from fanzha.delivery.api.security import BodyLimitMiddleware
+from fanzha.delivery.api.tokens import Secret, TokenCache
+from fanzha.delivery.clock import utcnow
+from fanzha.delivery.errors import StoreError
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
-from delivery.api import feed_route, routes_backend, routes_customer, view
-from delivery.api.errors import CursorError, MessageNotFound
-from delivery.api.feed import ensure_feed_indexes
-from delivery.api.feed_fast import FeedFastApp
-from delivery.api.schemas import HealthOut
-from delivery.api.security import BodyLimitMiddleware
-from delivery.api.tokens import Secret, TokenCache
-from delivery.clock import utcnow
-from delivery.errors import StoreError
-
 if TYPE_CHECKING:
-    from delivery.api.pgasync import AsyncPageReader
+    from fanzha.delivery.api.pgasync import AsyncPageReader
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def _page_reader(engine: Engine, driver: str, connections: int) -> AsyncPageRead
     """The async feed reader on PostgreSQL; None elsewhere (its drivers are only needed there)."""
     if engine.dialect.name != "postgresql":
         return None
-    from delivery.api.pgasync import AsyncPageReader
+    from fanzha.delivery.api.pgasync import AsyncPageReader
 
     return AsyncPageReader(engine, size=connections, driver=driver)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message
 from sqlalchemy.engine import Connection
-
-from delivery.clock import to_db
-from delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message
 
 # Claimed messages are in a dispatcher's hands right now; only the dispatcher may end them.
 CANCELLABLE_STATES = (PENDING, HELD)

@@ -8,7 +8,7 @@ DeliveryError (delivery.errors)
 
 from __future__ import annotations
 
-from delivery.errors import DeliveryError, MessageNotFound, TokenError
+from fanzha.delivery.errors import DeliveryError, MessageNotFound, TokenError
 
 __all__ = ["CursorError", "MessageNotFound", "TokenError"]
 

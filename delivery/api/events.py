@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from fanzha.delivery.api._sql import insert_ignore
+from fanzha.delivery.clock import from_db, to_db
+from fanzha.delivery.models import AppEvent
 from sqlalchemy.engine import Engine
-
-from delivery.api._sql import insert_ignore
-from delivery.clock import from_db, to_db
-from delivery.models import AppEvent
 
 EVENT_KINDS = ("first_loan", "new_payee", "large_transfer")
 

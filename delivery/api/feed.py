@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from fanzha.delivery.api.errors import MessageNotFound
+from fanzha.delivery.api.page import COLUMNS, FeedEntry, entry_of
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.models import DeliveryEvent, FeedItem
 from sqlalchemy.engine import Connection, Engine
-
-from delivery.api.errors import MessageNotFound
-from delivery.api.page import COLUMNS, FeedEntry, entry_of
-from delivery.clock import to_db
-from delivery.models import DeliveryEvent, FeedItem
 
 _items = FeedItem.__table__
 _events = DeliveryEvent.__table__

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fanzha.delivery.api import page
+from fanzha.delivery.api.errors import CursorError, TokenError
+from fanzha.delivery.api.feed_route import _CURSOR, _INTEGER, DEFAULT_LIMIT, MAX_LIMIT, page_body
+from fanzha.delivery.errors import StoreError
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from delivery.api import page
-from delivery.api.errors import CursorError, TokenError
-from delivery.api.feed_route import _CURSOR, _INTEGER, DEFAULT_LIMIT, MAX_LIMIT, page_body
-from delivery.errors import StoreError
-
 if TYPE_CHECKING:
-    from delivery.api.app import ApiState
+    from fanzha.delivery.api.app import ApiState
 
 FEED_PATH = "/v1/feed"
 _STORE_DOWN = {"detail": "store unavailable"}  # as app._store_down answers

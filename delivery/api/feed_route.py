@@ -13,14 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from fanzha.delivery.api import page
+from fanzha.delivery.api.page import CURSOR_PATTERN
+from fanzha.delivery.api.schemas import ErrorOut, FeedPageOut
+from fanzha.delivery.api.security import customer_from_token
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
-
-from delivery.api import page
-from delivery.api.page import CURSOR_PATTERN
-from delivery.api.schemas import ErrorOut, FeedPageOut
-from delivery.api.security import customer_from_token
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 _CURSOR = re.compile(CURSOR_PATTERN)

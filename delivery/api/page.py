@@ -18,11 +18,10 @@ from functools import cache
 
 import orjson
 import sqlalchemy as sa
+from fanzha.delivery.api.errors import CursorError
+from fanzha.delivery.clock import from_db, to_db
+from fanzha.delivery.models import FeedItem
 from sqlalchemy.engine import Connection, Engine
-
-from delivery.api.errors import CursorError
-from delivery.clock import from_db, to_db
-from delivery.models import FeedItem
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
 ITEM_ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"

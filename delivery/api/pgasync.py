@@ -12,11 +12,10 @@ import contextlib
 import re
 from typing import Any
 
+from fanzha.delivery.api.page import driver_sql
+from fanzha.delivery.api.pgpool import FairPool
+from fanzha.delivery.errors import StoreError
 from sqlalchemy.engine import Engine
-
-from delivery.api.page import driver_sql
-from delivery.api.pgpool import FairPool
-from delivery.errors import StoreError
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 

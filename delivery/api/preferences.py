@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from fanzha.delivery.api._sql import upsert
+from fanzha.delivery.api.cancel import cancel_messages
+from fanzha.delivery.clock import from_db, to_db
+from fanzha.delivery.models import PUSH, Message, Preference
 from sqlalchemy.engine import Engine
-
-from delivery.api._sql import upsert
-from delivery.api.cancel import cancel_messages
-from delivery.clock import from_db, to_db
-from delivery.models import PUSH, Message, Preference
 
 _prefs = Preference.__table__
 _messages = Message.__table__

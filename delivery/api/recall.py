@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from fanzha.delivery.api.cancel import cancel_messages
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.models import FEED, PUSH, FeedItem, Message
 from sqlalchemy.engine import Engine
-
-from delivery.api.cancel import cancel_messages
-from delivery.clock import to_db
-from delivery.models import FEED, PUSH, FeedItem, Message
 
 _items = FeedItem.__table__
 _messages = Message.__table__

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fanzha.delivery.api.events import record_event
+from fanzha.delivery.api.schemas import ErrorOut, EventIn, EventOut, TokenIn, TokenOut
+from fanzha.delivery.api.security import require_backend
+from fanzha.delivery.api.tokens import mint_token
 from fastapi import APIRouter, Depends, Request
-
-from delivery.api.events import record_event
-from delivery.api.schemas import ErrorOut, EventIn, EventOut, TokenIn, TokenOut
-from delivery.api.security import require_backend
-from delivery.api.tokens import mint_token
 
 _RESPONSES = {
     400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
-
-from delivery.api import feed, preferences
-from delivery.api.media import media_response
-from delivery.api.page import ITEM_ID_PATTERN, FeedEntry
-from delivery.api.schemas import (
+from fanzha.delivery.api import feed, preferences
+from fanzha.delivery.api.media import media_response
+from fanzha.delivery.api.page import ITEM_ID_PATTERN, FeedEntry
+from fanzha.delivery.api.schemas import (
     ErrorOut,
     FeedItemOut,
     PreferencesIn,
     PreferencesOut,
 )
-from delivery.api.security import current_customer
+from fanzha.delivery.api.security import current_customer
+from fastapi import APIRouter, Depends, Path, Request
 
 Customer = Annotated[str, Depends(current_customer)]
 ItemId = Annotated[str, Path(pattern=ITEM_ID_PATTERN)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from fanzha.delivery.api.tokens import CUSTOMER_ID_PATTERN
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
-
-from delivery.api.tokens import CUSTOMER_ID_PATTERN
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 

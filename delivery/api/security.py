@@ -5,12 +5,11 @@ from __future__ import annotations
 import hmac
 import json
 
+from fanzha.delivery.api.errors import TokenError
+from fanzha.delivery.api.tokens import TokenCache
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from delivery.api.errors import TokenError
-from delivery.api.tokens import TokenCache
 
 bearer = HTTPBearer(auto_error=False, description="customer feed token (fanzha token)")
 backend_key_header = APIKeyHeader(

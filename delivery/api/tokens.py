@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from delivery.api.errors import TokenError
-from delivery.clock import utcnow
+from fanzha.delivery.api.errors import TokenError
+from fanzha.delivery.clock import utcnow
 
 MAX_TOKEN_CHARS = 1024
 CUSTOMER_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"

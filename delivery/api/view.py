@@ -6,10 +6,9 @@ import html
 from importlib import resources
 from typing import Annotated
 
+from fanzha.delivery.api.security import customer_from_token
 from fastapi import APIRouter, Cookie, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
-
-from delivery.api.security import customer_from_token
 
 COOKIE = "fanzha_token"
 _STATIC = {
@@ -27,7 +26,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def _asset(name: str) -> str:
-    return resources.files("delivery.api").joinpath("static", name).read_text(encoding="utf-8")
+    return (
+        resources.files("fanzha.delivery.api").joinpath("static", name).read_text(encoding="utf-8")
+    )
 
 
 @router.get("/app", response_class=HTMLResponse)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
+from fanzha.delivery import models  # noqa: F401  (registers the tables for autogenerate)
 from sqlmodel import SQLModel
-
-from delivery import models  # noqa: F401  (registers the tables for autogenerate)
 
 config = context.config
 target_metadata = SQLModel.metadata

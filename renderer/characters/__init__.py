@@ -28,14 +28,13 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from fanzha.content.copy import EXPRESSIONS, ROLES, SCENES
+from fanzha.renderer.characters import _assets, _places, _rooms
+from fanzha.renderer.characters._bodies import HEAD_CENTRE, HEAD_RADIUS, HEIGHT, WIDTH, draw_figure
+from fanzha.renderer.characters._pen import Pen
+from fanzha.renderer.characters._scenery import SCENE_INK, Frame
+from fanzha.renderer.errors import UnknownArtName
 from PIL import Image, ImageDraw, ImageOps
-
-from content.copy import EXPRESSIONS, ROLES, SCENES
-from renderer.characters import _assets, _places, _rooms
-from renderer.characters._bodies import HEAD_CENTRE, HEAD_RADIUS, HEIGHT, WIDTH, draw_figure
-from renderer.characters._pen import Pen
-from renderer.characters._scenery import SCENE_INK, Frame
-from renderer.errors import UnknownArtName
 
 __all__ = [
     "EXPRESSIONS",

@@ -8,10 +8,10 @@ back hair/hood → legs → torso + costume → ear → head → face → hair/h
 
 from __future__ import annotations
 
-from renderer.characters import _roles
-from renderer.characters._face import HRX, HRY, HX, HY, draw_effects, draw_face
-from renderer.characters._palette import COSTUMES, PHONE, SCREEN, Costume, shade
-from renderer.characters._pen import Pen, Point
+from fanzha.renderer.characters import _roles
+from fanzha.renderer.characters._face import HRX, HRY, HX, HY, draw_effects, draw_face
+from fanzha.renderer.characters._palette import COSTUMES, PHONE, SCREEN, Costume, shade
+from fanzha.renderer.characters._pen import Pen, Point
 
 WIDTH, HEIGHT = 120.0, 200.0
 HEAD_CENTRE: Point = (HX, HY)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from renderer.characters._palette import (
+from fanzha.renderer.characters._palette import (
     BLUSH,
     EFFECT,
     INK,
@@ -19,7 +19,7 @@ from renderer.characters._palette import (
     TONGUE,
     WHITE,
 )
-from renderer.characters._pen import Pen, bezier
+from fanzha.renderer.characters._pen import Pen, bezier
 
 HX, HY, HRX, HRY = 60.0, 46.0, 29.0, 28.0  # head centre and radii
 FX = HX + 5.0  # the face is turned a little towards where the figure looks

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fanzha.renderer.characters._palette import INK, RGB
 from PIL import ImageDraw
-
-from renderer.characters._palette import INK, RGB
 
 Point = tuple[float, float]
 

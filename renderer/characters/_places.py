@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from renderer.characters._palette import RGB, shade
-from renderer.characters._pen import Pen
-from renderer.characters._scenery import SKY, Frame, bars, room, window
+from fanzha.renderer.characters._palette import RGB, shade
+from fanzha.renderer.characters._pen import Pen
+from fanzha.renderer.characters._scenery import SKY, Frame, bars, room, window
 
 GOODS: tuple[RGB, ...] = (
     (226, 170, 150),

@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from renderer.characters._palette import GOLD, WHITE, Costume, shade
-from renderer.characters._pen import Pen, Point, bezier
+from fanzha.renderer.characters._palette import GOLD, WHITE, Costume, shade
+from fanzha.renderer.characters._pen import Pen, Point, bezier
 
 Step = Callable[[Pen, Costume], None]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from renderer.characters._palette import shade
-from renderer.characters._pen import Pen
-from renderer.characters._scenery import Frame, bars, plant, room, window
+from fanzha.renderer.characters._palette import shade
+from fanzha.renderer.characters._pen import Pen
+from fanzha.renderer.characters._scenery import Frame, bars, plant, room, window
 
 
 def home(pen: Pen, fr: Frame) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from renderer.characters._palette import RGB, shade
-from renderer.characters._pen import Pen
+from fanzha.renderer.characters._palette import RGB, shade
+from fanzha.renderer.characters._pen import Pen
 
 SCENE_INK: RGB = (128, 114, 108)
 SKY: RGB = (208, 228, 234)

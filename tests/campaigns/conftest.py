@@ -8,17 +8,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from campaigns.demo import example_campaign
-from campaigns.settings import Settings
-from campaigns.workspace import Workspace
+from fanzha.campaigns.demo import example_campaign
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import Workspace
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(scope="session")
 def customers_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from segments import generate_customers, write_customers
+    from fanzha.segments import generate_customers, write_customers
 
     path = tmp_path_factory.mktemp("customers") / "customers.parquet"
     write_customers(generate_customers(3000, seed=11), path)

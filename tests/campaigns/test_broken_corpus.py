@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from campaigns.cli import cli
-from campaigns.errors import CampaignFileError
-from campaigns.settings import Settings
-from campaigns.workspace import Workspace
+from fanzha.campaigns.cli import cli
+from fanzha.campaigns.errors import CampaignFileError
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import Workspace
 
 CORPUS = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$")

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fanzha.campaigns.cli_ops import preview
+from fanzha.campaigns.settings import Settings
 
-from campaigns.cli_ops import preview
-from campaigns.settings import Settings
 from tests.chromium import launch
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
 def test_preview_gallery_loads_every_image(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from campaigns.demo import example_campaign
+    from fanzha.campaigns.demo import example_campaign
 
     out = tmp_path / "preview"
     settings = replace(Settings(), db_url=f"sqlite:///{tmp_path / 'x.db'}", render_processes=2)

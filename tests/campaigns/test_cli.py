@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 from click.testing import CliRunner
-
-from campaigns.cli import cli
+from fanzha.campaigns.cli import cli
 
 DESIGN_COMMANDS = [
     "demo",
@@ -96,8 +95,7 @@ def test_schema_command_writes_json_schema(tmp_path) -> None:  # type: ignore[no
 
 def test_segment_and_explain_commands(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
-
-    from campaigns.demo import example_campaign
+    from fanzha.campaigns.demo import example_campaign
 
     runner = CliRunner()
     customers = tmp_path / "c.parquet"

@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 import requests
+from fanzha.campaigns.demo import example_campaign
 
-from campaigns.demo import example_campaign
-
-FANZHA = [sys.executable, "-m", "campaigns.cli"]
+FANZHA = [sys.executable, "-m", "fanzha"]
 
 
 def free_port() -> int:
@@ -73,7 +72,7 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
         )  # after the 12:15 founders wave
         assert sent.returncode == 0, sent.stderr
         assert "delivered" in sent.stdout
-        from delivery import gateway_ids
+        from fanzha.delivery import gateway_ids
 
         accepted = gateway_ids(f"http://127.0.0.1:{gw_port}/")
         assert len(accepted) > 0 and len(accepted) == len(set(accepted))

@@ -7,8 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from campaigns.cli import cli
+from fanzha.campaigns.cli import cli
 
 
 def test_demo_runs_and_writes_everything_under_out(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

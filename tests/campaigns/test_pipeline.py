@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fanzha.campaigns import dispatching, planner, runner, triggers
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
-from campaigns import dispatching, planner, runner, triggers
-from campaigns.workspace import Workspace
 from tests.campaigns.conftest import START
 
 
@@ -101,7 +101,7 @@ def test_plan_counts_and_touches_nothing(
 def test_first_loan_brings_the_cooling_off_notice_once(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
-    from delivery import FakeGateway, record_event
+    from fanzha.delivery import FakeGateway, record_event
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with ws.engine.connect() as conn:
@@ -161,8 +161,8 @@ def test_expired_content_is_refused(
     import shutil
     from dataclasses import replace
 
-    from campaigns.errors import CampaignFileError
-    from content import BUNDLED
+    from fanzha.campaigns.errors import CampaignFileError
+    from fanzha.content import BUNDLED
 
     library = tmp_path / "library"
     shutil.copytree(BUNDLED, library)
@@ -181,7 +181,7 @@ def test_expired_content_is_refused(
 def test_personalization_opt_out_gets_generic_warnings_and_opt_out_gets_nothing(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
-    from delivery import set_preferences
+    from fanzha.delivery import set_preferences
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     frame = message_frame(ws)
@@ -222,8 +222,7 @@ def test_recall_command_withdraws_a_warning(
     from dataclasses import replace
 
     from click.testing import CliRunner
-
-    from campaigns.cli import cli
+    from fanzha.campaigns.cli import cli
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     env = {"FANZHA_DB": ws.settings.db_url}

@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fanzha.campaigns import dispatching, runner
+from fanzha.campaigns.errors import CampaignNotFound
+from fanzha.campaigns.report import write_report
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
-from campaigns import dispatching, runner
-from campaigns.errors import CampaignNotFound
-from campaigns.report import write_report
-from campaigns.workspace import Workspace
 from tests.campaigns.conftest import START
 
 
 def test_report_funnel_and_uplift(
     ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
 ) -> None:
-    from delivery import FakeGateway
+    from fanzha.delivery import FakeGateway
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with FakeGateway() as gateway:
@@ -75,8 +75,8 @@ def test_report_of_unknown_campaign_is_a_clear_error(ws: Workspace, tmp_path: Pa
 
 
 def test_bad_outcomes_file_names_its_line(tmp_path: Path) -> None:
-    from campaigns.errors import CampaignFileError
-    from campaigns.report import read_outcomes
+    from fanzha.campaigns.errors import CampaignFileError
+    from fanzha.campaigns.report import read_outcomes
 
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("customer,result\nC1,scam_report\n", encoding="utf-8")

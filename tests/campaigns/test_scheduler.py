@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from fanzha.campaigns import scheduling
+from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
-from campaigns import scheduling
-from campaigns.workspace import Workspace
 from tests.campaigns.conftest import START
 
 
@@ -31,7 +31,7 @@ def _wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-unty
 def test_scheduler_enqueues_dispatches_and_resumes_without_duplicates(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
-    from delivery import FakeGateway
+    from fanzha.delivery import FakeGateway
 
     with FakeGateway() as gateway:
         local = Workspace(replace(ws.settings, gateway_url=gateway.url))

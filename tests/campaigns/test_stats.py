@@ -6,8 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-
-from campaigns.stats import _diff, uplift_table, wilson
+from fanzha.campaigns.stats import _diff, uplift_table, wilson
 
 
 def test_uplift_matches_hand_computation() -> None:

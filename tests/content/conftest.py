@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fanzha.content import ContentConfig
 from ruamel.yaml import YAML
-
-from content import ContentConfig
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from content import BUNDLED, ContentConfig, CopyContext, lint_paths, load_library
-from content.limits import PANELS
+from fanzha.content import BUNDLED, ContentConfig, CopyContext, lint_paths, load_library
+from fanzha.content.limits import PANELS
 
 # The scam types of shared/domain/scams.md, each in both locales.
 SCAM_TYPES = (

@@ -6,8 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from content import (
+from fanzha.content import (
     ContentConfig,
     CopyContext,
     TemplateError,
@@ -16,6 +15,7 @@ from content import (
     format_table,
     load_library,
 )
+
 from tests.content.conftest import BAD, GOOD
 
 

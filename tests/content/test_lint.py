@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from fanzha.content import ContentConfig, LintProblem, lint_paths
+from fanzha.content.lint import lint_lines
 
-from content import ContentConfig, LintProblem, lint_paths
-from content.lint import lint_lines
 from tests.content.conftest import BAD, GOOD, TODAY
 
 BAD_CASES = sorted(p.name for p in BAD.iterdir())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from fanzha.content import LIMITS, display_width, limits_table
+from fanzha.content.safety import check_cooling_off, check_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from content import LIMITS, display_width, limits_table
-from content.safety import check_cooling_off, check_text
 
 ALLOWED = frozenset({"110", "96110", "12381", "95500"})
 numbers = st.text(alphabet="0123456789", min_size=5, max_size=12).filter(lambda n: n not in ALLOWED)

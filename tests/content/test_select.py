@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from fanzha.content import NoEligibleWarning, load_library, select_warnings
 
-from content import NoEligibleWarning, load_library, select_warnings
 from tests.content.conftest import LibraryBuilder
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from fanzha.content import IMAGE_FIELDS, ContentConfig, CopyContext, TemplateError, render_template
+from fanzha.content.templating import check_template, mask_templates
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from content import IMAGE_FIELDS, ContentConfig, CopyContext, TemplateError, render_template
-from content.templating import check_template, mask_templates
 
 
 @pytest.fixture

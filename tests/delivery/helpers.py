@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
+from fanzha.delivery import init_db, open_engine
+from fanzha.delivery.models import DeliveryEvent, Message
 from sqlalchemy.engine import Engine
-
-from delivery import init_db, open_engine
-from delivery.models import DeliveryEvent, Message
 
 T0 = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a Tuesday
 

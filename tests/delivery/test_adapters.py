@@ -11,9 +11,7 @@ from email.utils import format_datetime
 
 import pytest
 import requests
-from requests.adapters import BaseAdapter
-
-from delivery import (
+from fanzha.delivery import (
     FakeGateway,
     FaultSpec,
     JPushAdapter,
@@ -22,10 +20,11 @@ from delivery import (
     batch_key,
     sign,
 )
-from delivery.adapters import parse_retry_after
-from delivery.clock import utcnow
-from delivery.errors import PermanentGatewayError, RetryableGatewayError
-from delivery.gateway_fake import gateway_ids, gateway_stats
+from fanzha.delivery.adapters import parse_retry_after
+from fanzha.delivery.clock import utcnow
+from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
+from fanzha.delivery.gateway_fake import gateway_ids, gateway_stats
+from requests.adapters import BaseAdapter
 
 
 def payloads(n: int, title: str = "t", body: str = "b") -> list[PushPayload]:

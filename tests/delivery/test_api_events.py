@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fanzha.delivery.api import mark_events_processed, pending_events, record_event
 
-from delivery.api import mark_events_processed, pending_events, record_event
 from tests.delivery.test_feed_support import BACKEND_KEY, T0, Env, make_env
 
 BACKEND = {"X-Backend-Key": BACKEND_KEY}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fanzha.delivery.models import DeliveryEvent
 
-from delivery.models import DeliveryEvent
 from tests.delivery.test_feed_support import (
     T0,
     TTL,
@@ -220,10 +220,10 @@ def test_the_openapi_documents_the_feed_query(env: Env) -> None:
 
 
 def test_an_unreachable_store_is_503_not_500(tmp_path: Path) -> None:
+    from fanzha.delivery.api import create_app
+    from fanzha.delivery.store import open_engine
     from fastapi.testclient import TestClient
 
-    from delivery.api import create_app
-    from delivery.store import open_engine
     from tests.delivery.test_feed_support import BACKEND_KEY, SECRETS
 
     engine = open_engine("postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=2")

@@ -12,8 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fanzha.delivery.api import mint_token
 
-from delivery.api import mint_token
 from tests.delivery.test_feed_support import SECRETS, T0, Env, add_feed_item, make_env
 
 ME = "C000000001"
@@ -132,7 +132,7 @@ def test_both_postgres_drivers_serve_the_same_pages(
 
 
 def test_the_connection_pool_serves_waiters_in_arrival_order() -> None:
-    from delivery.api.pgpool import FairPool
+    from fanzha.delivery.api.pgpool import FairPool
 
     async def scenario() -> list[int]:
         opened = 0
@@ -165,7 +165,7 @@ def test_the_connection_pool_serves_waiters_in_arrival_order() -> None:
 
 
 def test_a_discarded_connection_frees_its_slot_for_a_waiter() -> None:
-    from delivery.api.pgpool import FairPool
+    from fanzha.delivery.api.pgpool import FairPool
 
     async def scenario() -> int:
         opened = 0

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fanzha.delivery.api import get_preferences, set_preferences
+from fanzha.delivery.models import CANCELLED, CLAIMED, FEED, PENDING, PUSH, SENT, DeliveryEvent
 
-from delivery.api import get_preferences, set_preferences
-from delivery.models import CANCELLED, CLAIMED, FEED, PENDING, PUSH, SENT, DeliveryEvent
 from tests.delivery.test_feed_support import (
     T0,
     Env,

@@ -7,9 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fanzha.delivery.api import recall_warning
+from fanzha.delivery.models import CANCELLED, FEED, PENDING, PUSH, SENT
 
-from delivery.api import recall_warning
-from delivery.models import CANCELLED, FEED, PENDING, PUSH, SENT
 from tests.delivery.test_feed_support import (
     T0,
     Env,

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from fanzha.delivery.api import mint_token
+from fanzha.delivery.models import AppEvent, FeedItem, Preference
 
-from delivery.api import mint_token
-from delivery.models import AppEvent, FeedItem, Preference
 from tests.delivery.test_feed_support import (
     BACKEND_KEY,
     SECRETS,

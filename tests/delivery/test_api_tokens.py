@@ -7,11 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fanzha.delivery.api import mint_token, verify_token
+from fanzha.delivery.errors import TokenError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from delivery.api import mint_token, verify_token
-from delivery.errors import TokenError
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 SECRETS = {"k2": "new-secret-abcdefghijklmnop", "k1": "old-secret-abcdefghijklmnop"}

@@ -12,8 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from delivery import (
+from fanzha.delivery import (
     Backoff,
     DispatchConfig,
     Dispatcher,
@@ -22,8 +21,9 @@ from delivery import (
     WebhookAdapter,
     enqueue,
 )
-from delivery.clock import utcnow
-from delivery.models import Message
+from fanzha.delivery.clock import utcnow
+from fanzha.delivery.models import Message
+
 from tests.delivery.helpers import messages, states, store, table
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,7 @@ from typing import ClassVar
 
 import pandas as pd
 import pytest
-
-from delivery import (
+from fanzha.delivery import (
     Backoff,
     DispatchConfig,
     Dispatcher,
@@ -19,8 +18,9 @@ from delivery import (
     lift_suppression,
     suppress_customer,
 )
-from delivery.errors import PermanentGatewayError, RetryableGatewayError
-from delivery.models import FeedItem, Message
+from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
+from fanzha.delivery.models import FeedItem, Message
+
 from tests.delivery.helpers import T0, events, messages, states, store, table
 
 
@@ -144,9 +144,8 @@ def test_opt_out_cancels_pending_pushes_at_once_and_keeps_the_feed(db_url: str) 
 
 
 def test_the_dispatcher_rechecks_preferences_written_behind_its_back(db_url: str) -> None:
+    from fanzha.delivery.models import Preference
     from sqlalchemy import insert
-
-    from delivery.models import Preference
 
     engine = store(db_url)
     enqueue(engine, messages(2), now=T0)

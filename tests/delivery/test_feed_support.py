@@ -11,15 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from fanzha.delivery.api import create_app, mint_token
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.models import PENDING, FeedItem, Message
+from fanzha.delivery.store import init_db, open_engine
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 from sqlalchemy.engine import Engine
-
-from delivery.api import create_app, mint_token
-from delivery.clock import to_db
-from delivery.models import PENDING, FeedItem, Message
-from delivery.store import init_db, open_engine
 
 SECRETS = {"k2": "current-secret-0123456789abcdef", "k1": "older-secret-0123456789abcdef"}
 BACKEND_KEY = "backend-key-0123456789"

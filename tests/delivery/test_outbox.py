@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from fanzha.delivery import enqueue, message_ids
+from fanzha.delivery.models import Message
 
-from delivery import enqueue, message_ids
-from delivery.models import Message
 from tests.delivery.helpers import T0, messages, states, store, table
 
 
@@ -52,7 +52,7 @@ def test_repeats_inside_one_frame_count_as_skipped(db_url: str) -> None:
 
 def test_bad_frames_are_refused() -> None:
     with pytest.raises(ValueError, match="due_at"):
-        from delivery.outbox import prepare
+        from fanzha.delivery.outbox import prepare
 
         prepare(messages(1).drop(columns="due_at"), T0)
     with pytest.raises(ValueError, match="channel"):

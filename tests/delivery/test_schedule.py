@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
+from fanzha.delivery import Cadence, QuietHours, compute_due_times, parse_rate, spread_for_rate
+from fanzha.delivery.errors import ScheduleError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from delivery import Cadence, QuietHours, compute_due_times, parse_rate, spread_for_rate
-from delivery.errors import ScheduleError
 
 PEOPLE = pd.DataFrame(
     {

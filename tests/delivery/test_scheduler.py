@@ -9,9 +9,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from fanzha.delivery import (
+    DISPATCH_TICK,
+    JobSpec,
+    MockAdapter,
+    build_scheduler,
+    enqueue,
+    fixed_clock,
+)
+from fanzha.delivery.clock import utcnow
 
-from delivery import DISPATCH_TICK, JobSpec, MockAdapter, build_scheduler, enqueue, fixed_clock
-from delivery.clock import utcnow
 from tests.delivery.helpers import T0, messages, states, store
 
 TARGET = "tests.delivery.scheduled_jobs:record"

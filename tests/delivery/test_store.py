@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-from delivery import current_revision, init_db, open_engine, upgrade
-from delivery.migrate import downgrade, schema_drift
+from fanzha.delivery import current_revision, init_db, open_engine, upgrade
+from fanzha.delivery.migrate import downgrade, schema_drift
 
 
 def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from content.copy import CastMember, Line, Panel, WarningCopy
-from renderer.fonts import FontSet
+from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
+from fanzha.renderer.fonts import FontSet
 
 
 def _panel(

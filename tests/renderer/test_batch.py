@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from renderer import RenderCache, RenderJob, Style, render_batch
+from fanzha.renderer import RenderCache, RenderJob, Style, render_batch
+
 from tests.renderer.conftest import AUTHORITIES, CREDIT
 
 

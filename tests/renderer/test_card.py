@@ -6,10 +6,10 @@ import dataclasses
 import json
 
 import pytest
+from fanzha.renderer import FORMATS, RenderCache, Style, render_card
+from fanzha.renderer.errors import TextOverflowError, UnknownFormat
 from PIL import Image
 
-from renderer import FORMATS, RenderCache, Style, render_card
-from renderer.errors import TextOverflowError, UnknownFormat
 from tests.renderer.conftest import AUTHORITIES
 
 CARD_FORMATS = [name for name, f in FORMATS.items() if f.kind == "card"]
@@ -127,7 +127,7 @@ def test_cache_hit_returns_the_same_file_without_redrawing(tmp_path, monkeypatch
     first = render_card(AUTHORITIES, "card", Style(), cache=cache)
     assert first.image_path == cache.path(first.cache_key, "webp")
     assert first.image_key == f"{first.cache_key}.webp"
-    import renderer.api as api
+    import fanzha.renderer.api as api
 
     monkeypatch.setattr(
         api, "render_card_image", lambda *a, **k: pytest.fail("redrew a cached card")
@@ -142,7 +142,7 @@ def test_cache_hit_returns_the_same_file_without_redrawing(tmp_path, monkeypatch
 
 
 def test_cache_key_changes_with_text_format_style_and_type() -> None:
-    from renderer import cache_key
+    from fanzha.renderer import cache_key
 
     base = cache_key(AUTHORITIES, "card", Style().key(), "webp")
     changed = dataclasses.replace(AUTHORITIES, slogan="不转账")
@@ -165,8 +165,8 @@ def test_cache_key_changes_with_text_format_style_and_type() -> None:
 
 
 def test_balloon_tails_aim_at_the_drawn_head() -> None:
-    from renderer import figures
-    from renderer.characters import character_head, character_head_radius
+    from fanzha.renderer import figures
+    from fanzha.renderer.characters import character_head, character_head_radius
 
     # wide, tall and tiny boxes: the drawing is centred and scaled, so a fixed share would miss
     for box in [(0, 0, 124, 200), (40, 60, 400, 260), (10, 10, 90, 400), (0, 0, 81, 130)]:

@@ -10,11 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from PIL import Image
-
-from renderer.characters import (
+from fanzha.renderer.characters import (
     EXPRESSIONS,
     ROLES,
     SCENES,
@@ -24,7 +20,10 @@ from renderer.characters import (
     draw_character,
     draw_scene,
 )
-from renderer.errors import RenderError
+from fanzha.renderer.errors import RenderError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTINEL = (255, 0, 255)  # a colour no drawing uses, so any change to it is visible
@@ -241,7 +240,7 @@ def test_empty_box_and_unsupported_image_mode_are_refused() -> None:
 SHEET = """
 import hashlib, sys
 from PIL import Image
-from renderer.characters import draw_character, draw_scene, ROLES, EXPRESSIONS, SCENES
+from fanzha.renderer.characters import draw_character, draw_scene, ROLES, EXPRESSIONS, SCENES
 img = Image.new("RGB", (1400, 900), (255, 255, 255))
 for i, scene in enumerate(SCENES):
     draw_scene(img, scene, (i * 150, 0, i * 150 + 150, 120))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from fanzha.renderer.contrast import contrast_ratio, relative_luminance, worst_contrast
 from PIL import Image
-
-from renderer.contrast import contrast_ratio, relative_luminance, worst_contrast
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from content import ContentConfig, CopyContext, WarningCopy, load_library
-from renderer import Manifest, Style, render_card
+from fanzha.content import ContentConfig, CopyContext, WarningCopy, load_library
+from fanzha.renderer import Manifest, Style, render_card
 
 CONFIG = ContentConfig(bank_name={"zh-CN": "新市民银行", "en": "Xinmin Bank"}, bank_phone="95500")
 LABELS = {"zh-CN": "中老年新市民", "en": "older new residents"}

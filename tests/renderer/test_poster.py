@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pikepdf
 import pytest
+from fanzha.renderer import PosterSpec, render_poster
+from fanzha.renderer.formats import FORMATS, mm_to_px
 from pikepdf import PdfImage
 
-from renderer import PosterSpec, render_poster
-from renderer.formats import FORMATS, mm_to_px
 from tests.renderer.conftest import AUTHORITIES, CREDIT
 
 URL = "https://bank.example.com/fanzha"

@@ -6,11 +6,10 @@ import itertools
 import re
 
 import pytest
+from fanzha.renderer import text as typeset
+from fanzha.renderer.errors import TextOverflowError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from renderer import text as typeset
-from renderer.errors import TextOverflowError
 
 CJK = list("新市民反诈提醒银行电话转账安全账户警察骗子挂断核实冒充公检法")
 CLOSERS = list("，。、；：？！）」』》〉】〕〗”’…·%")
@@ -175,11 +174,10 @@ def test_balanced_wrap_obeys_kinsoku_width_and_line_count(fonts, parts, width, s
 
 
 def test_stamp_breaks_the_slogan_at_its_space(fonts) -> None:
+    from fanzha.renderer.canvas import Canvas
+    from fanzha.renderer.chrome import plan_stamp
+    from fanzha.renderer.comic import Metrics
     from PIL import Image
-
-    from renderer.canvas import Canvas
-    from renderer.chrome import plan_stamp
-    from renderer.comic import Metrics
 
     canvas = Canvas(Image.new("RGB", (10, 10)), fonts)
     for large in (False, True):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from fanzha.segments.schema import ColumnSpec, CustomerSchema
 from hypothesis import strategies as st
-
-from segments.schema import ColumnSpec, CustomerSchema
 
 SCHEMA = CustomerSchema(
     (

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-
-from segments import AudienceSpec, SegmentSpec, assign, generate_customers, in_holdout
-from segments.errors import SegmentsError
+from fanzha.segments import AudienceSpec, SegmentSpec, assign, generate_customers, in_holdout
+from fanzha.segments.errors import SegmentsError
 
 AUDIENCE = AudienceSpec("spring-2027", "months_in_city < 36 and consent_education", 5)
 SEGMENTS = [

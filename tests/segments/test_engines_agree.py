@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from fanzha.segments.engine_pandas import Evaluator
+from fanzha.segments.engine_sql import load_frame, sql_truths
+from fanzha.segments.typecheck import parse_rule
 from hypothesis import HealthCheck, given, settings
 
-from segments.engine_pandas import Evaluator
-from segments.engine_sql import load_frame, sql_truths
-from segments.typecheck import parse_rule
 from tests.segments.strategies import AS_OF, SCHEMA, bool_expr, frames
 
 FUNCTION_FIXTURE = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

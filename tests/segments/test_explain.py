@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from segments import (
+from fanzha.segments import (
     AudienceSpec,
     CustomerNotFound,
     SegmentSpec,

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from segments import SchemaError, default_schema, generate_customers, load_schema, write_customers
+from fanzha.segments import (
+    SchemaError,
+    default_schema,
+    generate_customers,
+    load_schema,
+    write_customers,
+)
 
 
 def test_generator_matches_the_default_schema_and_is_seed_stable(tmp_path: Path) -> None:

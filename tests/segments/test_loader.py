@@ -7,9 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-
-from segments import SchemaError, default_schema, generate_customers, write_customers
-from segments.loader import load_customers
+from fanzha.segments import SchemaError, default_schema, generate_customers, write_customers
+from fanzha.segments.loader import load_customers
 
 HEADER = (
     "customer_id,age,months_in_city,hukou_local,occupation,has_business_license,months_employed,"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
-from segments import (
+from fanzha.segments import (
     RuleError,
     RuleSyntaxError,
     RuleTypeError,
@@ -14,7 +13,7 @@ from segments import (
     default_schema,
     parse_rule,
 )
-from segments.nodes import BoolOp, Compare
+from fanzha.segments.nodes import BoolOp, Compare
 
 SCHEMA = default_schema()
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from segments import (
+from fanzha.segments import (
     AudienceSpec,
     SchemaError,
     SegmentSpec,

@@ -1,0 +1,5 @@
+"""``python -m fanzha``: the ``fanzha`` command."""
+
+from fanzha.campaigns.cli import main
+
+main()
