@@ -13,23 +13,78 @@ ROLES = (
     "elderly",
     "young_worker",
     "shop_owner",
+    "family",
+    "child",
+    "bank_staff",
+    "police",
     "scammer_phone",
     "fake_officer",
-    "bank_staff",
-    "family",
 )
+# The looks the renderer draws for each role (the first is the default). A story names the
+# look the reader should see (`look: grandpa`) or a gender (`gender: m`) to pick one.
+LOOKS: dict[str, tuple[str, ...]] = {
+    "elderly": ("grandma", "grandpa"),
+    "young_worker": ("young_woman", "young_man"),
+    "shop_owner": ("owner_woman", "owner_man"),
+    "family": ("daughter", "son"),
+    "child": ("schoolgirl", "schoolboy"),
+    "bank_staff": ("teller_woman", "teller_man"),
+    "police": ("officer",),
+    "scammer_phone": (
+        "agent_headset",  # friendly "customer service" with a headset
+        "investment_teacher",  # smartly dressed "teacher" of a chat group
+        "purchasing_officer",  # the "army/unit purchaser" of fake business deals
+        "sweetheart",  # the online "sweetheart"
+        "recruiter",  # the 缅北 "high-pay job" recruiter
+        "fake_boss",  # the "boss" on a new chat account
+        "caller",  # a warm, plausible voice on the phone
+    ),
+    "fake_officer": ("fake_officer",),  # off-pattern uniform, hotel-room backdrop
+}
+LOOK_GENDER: dict[str, str] = {
+    "grandma": "f",
+    "grandpa": "m",
+    "young_woman": "f",
+    "young_man": "m",
+    "owner_woman": "f",
+    "owner_man": "m",
+    "daughter": "f",
+    "son": "m",
+    "schoolgirl": "f",
+    "schoolboy": "m",
+    "teller_woman": "f",
+    "teller_man": "m",
+    "officer": "m",
+    "agent_headset": "f",
+    "investment_teacher": "m",
+    "purchasing_officer": "m",
+    "sweetheart": "f",
+    "recruiter": "m",
+    "fake_boss": "m",
+    "caller": "m",
+    "fake_officer": "m",
+}
+GENDERS = ("f", "m")
 EXPRESSIONS = ("calm", "worried", "alarmed", "relieved")
 SCENES = (
     "home",
     "shop",
+    "grocery",
+    "restaurant",
     "dormitory",
     "street",
     "office",
     "bank",
+    "community_hall",
+    "hotel_room",
     "phone_call",
     "chat",
     "factory",
 )
+SHOTS = ("close", "medium", "wide")
+# What a phone screen in a panel shows: `title` is the caller id, the app asking to share,
+# the chat group, the payee, the video caller or the link's label; `lines` the rest.
+SCREENS = ("call", "share", "chat", "transfer", "video", "link")
 LINE_KINDS = ("say", "alarm", "think")
 SIDES = ("left", "right")
 
@@ -41,10 +96,16 @@ class CastMember:
     role: str
     expression: str = "calm"
     side: str = "left"
+    look: str | None = None  # one of LOOKS[role]; None lets the renderer pick
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}; expected one of {', '.join(ROLES)}")
+        if self.look is not None and self.look not in LOOKS[self.role]:
+            raise ValueError(
+                f"look {self.look!r} does not fit role {self.role!r}; "
+                f"expected one of {', '.join(LOOKS[self.role])}"
+            )
         if self.expression not in EXPRESSIONS:
             raise ValueError(f"unknown expression {self.expression!r}")
         if self.side not in SIDES:
@@ -65,6 +126,19 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """What the phone in a panel shows (see SCREENS)."""
+
+    kind: str
+    title: str
+    lines: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in SCREENS:
+            raise ValueError(f"unknown screen {self.kind!r}; expected one of {', '.join(SCREENS)}")
+
+
+@dataclass(frozen=True)
 class Panel:
     """One comic panel."""
 
@@ -72,6 +146,8 @@ class Panel:
     cast: tuple[CastMember, ...] = ()
     lines: tuple[Line, ...] = ()
     caption: str = ""
+    shot: str | None = None  # close | medium | wide; None lets the renderer choose
+    screen: Screen | None = None
 
     def __post_init__(self) -> None:
         if self.scene not in SCENES:
@@ -99,6 +175,11 @@ class WarningCopy:
     poster_headline: str
     poster_body: str
     panels: tuple[Panel, ...] = field(default_factory=tuple)
+    # Fewer, fuller panels written for large text; empty means large text keeps every panel.
+    elder_panels: tuple[Panel, ...] = field(default_factory=tuple)
+    if_paid: str = ""  # what to do once money has gone (last panel, posters)
+    segments: tuple[str, ...] = ()  # segments the story is written for; ("all",) = anyone
+    protagonist: str = ""  # the cast role the reader should see themselves in
 
     def fingerprint(self) -> str:
         """A stable hash of every word and panel, for render cache keys."""

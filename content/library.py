@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 from fanzha.content.config import IMAGE_FIELDS, CopyContext
-from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
+from fanzha.content.copy import LOOK_GENDER, LOOKS, CastMember, Line, Panel, Screen, WarningCopy
 from fanzha.content.errors import ContentError, WarningFileError, WarningNotFound
 from fanzha.content.model import PanelModel, VariantModel, WarningModel, parse_warning
 from fanzha.content.source import read_source
@@ -65,12 +65,27 @@ class WarningDoc:
 
 def _panel(panel: PanelModel, fill: Callable[[str], str]) -> Panel:
     """A Panel value object with its lines and caption filled."""
+    screen = panel.screen
     return Panel(
         scene=panel.scene,
-        cast=tuple(CastMember(c.role, c.expression, c.side) for c in panel.cast),
+        cast=tuple(
+            CastMember(c.role, c.expression, c.side, _look(c.role, c.look, c.gender))
+            for c in panel.cast
+        ),
         lines=tuple(Line(ln.speaker, fill(ln.text), ln.kind) for ln in panel.lines),
         caption=fill(panel.caption),
+        shot=panel.shot,
+        screen=Screen(screen.kind, fill(screen.title), tuple(fill(t) for t in screen.lines))
+        if screen
+        else None,
     )
+
+
+def _look(role: str, look: str | None, gender: str | None) -> str | None:
+    """The look a cast entry names, or the first of its role with the gender asked for."""
+    if look is not None or gender is None:
+        return look
+    return next((lk for lk in LOOKS[role] if LOOK_GENDER[lk] == gender), None)
 
 
 class Library:
@@ -146,6 +161,10 @@ class Library:
                 poster_headline=image(poster.headline),
                 poster_body=image(poster.body),
                 panels=tuple(_panel(p, image) for p in chosen.comic),
+                elder_panels=tuple(_panel(p, image) for p in chosen.elder_cut or ()),
+                if_paid=image(chosen.if_paid or model.if_paid or ""),
+                segments=tuple(chosen.segments or model.audiences),
+                protagonist=chosen.protagonist or "",
             )
         except ValueError as exc:  # Panel/Line refuse a malformed comic (lint says where)
             if isinstance(exc, ContentError):

@@ -8,7 +8,16 @@ import typing
 from datetime import date
 from typing import Any, Literal
 
-from fanzha.content.copy import EXPRESSIONS, LINE_KINDS, ROLES, SCENES, SIDES
+from fanzha.content.copy import (
+    EXPRESSIONS,
+    GENDERS,
+    LINE_KINDS,
+    ROLES,
+    SCENES,
+    SCREENS,
+    SHOTS,
+    SIDES,
+)
 from fanzha.content.errors import WarningFileError
 from fanzha.content.source import Loc, Source, loc_text
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -26,6 +35,8 @@ class CastModel(_Strict):
     role: Literal[ROLES]  # type: ignore[valid-type]
     expression: Literal[EXPRESSIONS] = "calm"  # type: ignore[valid-type]
     side: Literal[SIDES] = "left"  # type: ignore[valid-type]
+    look: str | None = None  # one of content.copy.LOOKS[role]; the lint checks it
+    gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
 
 
 class LineModel(_Strict):
@@ -36,6 +47,14 @@ class LineModel(_Strict):
     kind: Literal[LINE_KINDS] = "say"  # type: ignore[valid-type]
 
 
+class ScreenModel(_Strict):
+    """The phone screen a panel shows: a fake caller id, a share request, a chat, …"""
+
+    kind: Literal[SCREENS]  # type: ignore[valid-type]
+    title: str
+    lines: list[str] = []
+
+
 class PanelModel(_Strict):
     """A comic panel as written in a warning file."""
 
@@ -43,6 +62,8 @@ class PanelModel(_Strict):
     cast: list[CastModel]
     lines: list[LineModel] = []
     caption: str = ""
+    shot: Literal[SHOTS] | None = None  # type: ignore[valid-type]
+    screen: ScreenModel | None = None
 
 
 class PushModel(_Strict):
@@ -72,12 +93,16 @@ class VariantModel(_Strict):
 
     id: str
     comic: list[PanelModel]
+    segments: list[str] | None = None  # segments the story is written for; [all] = anyone
+    protagonist: str | None = None  # the cast role the reader should see themselves in
+    elder_cut: list[PanelModel] | None = None  # fewer, fuller panels for large text
     title: str | None = None
     slogan: str | None = None
     red_flags: list[str] | None = None
     action: str | None = None
     push: PushModel | None = None
     poster: PosterModel | None = None
+    if_paid: str | None = None
 
 
 class WarningModel(_Strict):
@@ -91,6 +116,7 @@ class WarningModel(_Strict):
     slogan: str
     red_flags: list[str]
     action: str
+    if_paid: str | None = None  # what to do once money has gone
     push: PushModel
     poster: PosterModel
     variants: list[VariantModel]

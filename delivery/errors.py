@@ -7,7 +7,8 @@ DeliveryError (Exception)
 │   └── PermanentGatewayError         4xx other than 429: not retried
 ├── ScheduleError (ValueError)        a cadence, quiet-hour or rate spec that cannot be used
 ├── TokenError (PermissionError)      a missing, tampered, expired or wrong-key feed token
-└── MessageNotFound (LookupError)     no such message or feed item (for this customer)
+├── MessageNotFound (LookupError)     no such message or feed item (for this customer)
+└── KeyError_ (ValueError)            a secret key variable that is missing, weak or malformed
 """
 
 from __future__ import annotations
@@ -47,3 +48,11 @@ class TokenError(DeliveryError, PermissionError):
 
 class MessageNotFound(DeliveryError, LookupError):
     """No such message or feed item for this customer."""
+
+
+class KeyError_(DeliveryError, ValueError):
+    """A secret-key variable that is unset, weak or malformed; the message names it."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable} {problem}; generate one with: fanzha keys generate")
+        self.variable = variable

@@ -112,7 +112,7 @@ def _render_character(role: str, expression: str, w: int, h: int) -> Image.Image
     layer = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
     scale, ox, oy = _figure_frame(w, h)
     pen = Pen(ImageDraw.Draw(layer), scale * ss, (ox * ss, oy * ss))
-    draw_figure(pen, role, expression)
+    draw_figure(pen, _ROLE_STAND_IN.get(role, role), expression)
     return layer.resize((w, h), Image.LANCZOS)
 
 
@@ -126,7 +126,14 @@ SCENE_DRAWERS: dict[str, Callable[[Pen, Frame], None]] = {
     "phone_call": _places.phone_call,
     "chat": _places.chat,
     "factory": _places.factory,
+    # Stand-ins until these settings get their own drawings.
+    "grocery": _places.shop,
+    "restaurant": _places.shop,
+    "community_hall": _rooms.office,
+    "hotel_room": _rooms.home,
 }
+# Stand-ins until these roles get their own designs.
+_ROLE_STAND_IN = {"child": "young_worker", "police": "bank_staff"}
 
 
 @lru_cache(maxsize=24)  # a card repeats the same few panel sizes
