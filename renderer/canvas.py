@@ -24,6 +24,7 @@ class TextRecord:
     color: str
     contrast: float
     role: str  # "body", "title", "display" (slogan, hotline) or "caption"
+    splits: tuple[str, ...] = ()  # words broken across lines (each wider than its line)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -37,6 +38,7 @@ class TextRecord:
             "color": self.color,
             "contrast": round(self.contrast, 2),
             "role": self.role,
+            "split_words": list(self.splits),
         }
 
 
@@ -83,6 +85,7 @@ class Canvas:
             "#{:02X}{:02X}{:02X}".format(*fill),
             ratio,
             role,
+            layout.splits,
         )
         self.records.append(record)
         return record

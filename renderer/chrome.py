@@ -286,5 +286,6 @@ def draw_stamp(canvas: Canvas, plan: StampPlan) -> None:
             rec.color,
             rec.contrast,
             rec.role,
+            rec.splits,
         )
     )

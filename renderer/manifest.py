@@ -82,6 +82,7 @@ class Manifest:
                 b["color"],
                 b["contrast"],
                 b["role"],
+                tuple(b.get("split_words", ())),
             )
             for b in data["text_boxes"]
         )

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from fanzha.renderer.errors import TextOverflowError
+from fanzha.renderer import words
 from fanzha.renderer.fonts import FontSet
 from PIL import ImageDraw
 
@@ -21,15 +22,15 @@ _ATOM = re.compile(r"……|——|[A-Za-z0-9]+(?:[.'\-/:,][A-Za-z0-9]+)*%?|\s+|
 
 
 def atoms(text: str) -> list[str]:
-    """Split text into the smallest pieces a line break may fall between."""
+    """Split text into the smallest pieces a line break may ever fall between."""
     return _ATOM.findall(text)
 
 
-def groups(text: str) -> list[str]:
-    """Atoms glued by 避头尾: closing marks join the previous unit, opening marks the next."""
+def _glue(pieces: list[str]) -> list[str]:
+    """避头尾 over pieces: closing marks join the piece before, opening marks the one after."""
     out: list[str] = []
     carry = ""  # opening punctuation waiting for the unit it opens
-    for atom in atoms(text):
+    for atom in pieces:
         if atom.isspace():
             if not carry and out and out[-1] != " ":
                 out.append(" ")
@@ -50,6 +51,75 @@ def groups(text: str) -> list[str]:
     return out
 
 
+def _wordish(atom: str) -> bool:
+    return not atom.isspace() and atom[0] not in NO_START and atom[0] not in NO_END
+
+
+def word_units(text: str) -> list[str]:
+    """Atoms joined into words: a break may fall only where the segmenter or a space allows."""
+    cuts = words.boundaries(text)
+    out: list[str] = []
+    prev = ""
+    for m in _ATOM.finditer(text):
+        atom = m.group()
+        if out and m.start() not in cuts and _wordish(atom) and _wordish(prev):
+            out[-1] += atom
+        else:
+            out.append(atom)
+        prev = atom
+    return out
+
+
+def groups(text: str) -> list[str]:
+    """Words glued by 避头尾: the units a line break falls between."""
+    return _glue(word_units(text))
+
+
+def char_groups(text: str) -> list[str]:
+    """Characters glued by 避头尾 only: how a word wider than the line is split."""
+    return _glue(atoms(text))
+
+
+def _break_offsets(text: str, lines: tuple[str, ...] | list[str]) -> list[int]:
+    """Where in text each line but the last ends (the offset after its last character)."""
+    offsets, at = [], 0
+    for line in lines[:-1]:
+        for char in line:
+            while at < len(text) and text[at] != char:
+                at += 1  # spaces and newlines dropped at a break
+            at += 1
+        offsets.append(at)
+    return offsets
+
+
+def split_words(text: str, lines: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The words a layout breaks inside, with the punctuation 避头尾 glues to them.
+
+    A layout from wrap breaks a word only when it, with that punctuation, is wider than the line.
+    """
+    bounds = []
+    for at, paragraph in _paragraphs(text):
+        for unit in groups(paragraph):
+            at = text.find(unit[0], at) if unit != " " else at
+            bounds.append((at, at + len(unit), unit))
+            at += len(unit)
+    broken = {
+        (start, unit)
+        for offset in _break_offsets(text, lines)
+        for start, end, unit in bounds
+        if start < offset < end
+    }
+    return tuple(unit for _, unit in sorted(broken))
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out, at = [], 0
+    for paragraph in text.split("\n"):
+        out.append((at, paragraph))
+        at += len(paragraph) + 1
+    return out
+
+
 @dataclass(frozen=True)
 class TextLayout:
     """Text laid out in a box: the lines, size, line height and the box they occupy."""
@@ -66,6 +136,11 @@ class TextLayout:
     def line_spacing(self) -> float:
         """Line height as a multiple of the font size."""
         return self.line_height / self.font_px
+
+    @property
+    def splits(self) -> tuple[str, ...]:
+        """Words this layout breaks inside (each wider than its line)."""
+        return split_words(self.text, self.lines)
 
     def width(self, fonts: FontSet) -> int:
         """Width of the widest line."""
@@ -114,9 +189,10 @@ def wrap(
     weight: str = "Regular",
     by_phrase: bool = False,
 ) -> list[str] | None:
-    """Greedy 避头尾 line breaking by real advances; None when a unit is wider than max_width.
+    """Greedy line breaking between words (避头尾 on top) by real advances.
 
-    With by_phrase, whole phrases move to the next line and only a phrase wider than the
+    A word wider than max_width is split between characters (split_words names it); None only
+    when a Latin word, a number or one character is wider than the line. With by_phrase, whole phrases move to the next line and only a phrase wider than the
     line is broken inside.
     """
     lines: list[str] = []
@@ -135,6 +211,8 @@ def wrap(
                 continue
             if measure(fonts, unit, size, weight) > max_width:
                 parts = groups(unit)
+                if len(parts) == 1:  # a word wider than the line: split it (split_words names it)
+                    parts = char_groups(unit)
                 if len(parts) > 1:  # a phrase longer than a line: break inside it after all
                     queue.extend(reversed(parts))
                     continue
@@ -143,6 +221,28 @@ def wrap(
             current = unit
         lines.append(current.rstrip())
     return lines
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Text broken into lines, and the words it had to split (each wider than the line)."""
+
+    lines: tuple[str, ...]
+    splits: tuple[str, ...]
+
+
+def break_lines(
+    fonts: FontSet, text: str, size: int, max_width: int, weight: str = "Regular"
+) -> Broken | None:
+    """Word-aware Chinese line breaking for any layout (cards, strips, posters).
+
+    Breaks fall between words (rjieba plus the domain dictionary), never inside
+    one unless the word is wider than the line; 避头尾 holds; the lines are as few as
+    greedy breaking needs, at phrase ends where that costs no line, and evenly wide.
+    None when a Latin word or number alone is wider than max_width.
+    """
+    lines = balanced(fonts, text, size, max_width, weight)
+    return None if lines is None else Broken(tuple(lines), split_words(text, lines))
 
 
 def balanced(
@@ -166,6 +266,7 @@ def _balanced(
     if phrased:
         lines = by_phrase  # type: ignore[assignment]
     inside = _breaks_inside_phrases(text, lines)
+    split = len(split_words(text, lines))
     lo, hi, best = size, max_width, lines
     while lo <= hi:
         mid = (lo + hi) // 2
@@ -175,6 +276,7 @@ def _balanced(
             trial is not None
             and len(trial) <= len(lines)
             and (not phrased or _breaks_inside_phrases(text, trial) <= inside)
+            and len(split_words(text, trial)) <= split
         ):
             best, hi = trial, mid - 1
         else:
@@ -233,11 +335,13 @@ def try_fit(
     """Like fit, but None instead of an error (binary search over integer sizes)."""
     x0, y0, x1, y1 = box
 
-    def attempt(size: int, whole_phrases: bool) -> TextLayout | None:
+    def attempt(size: int, whole_phrases: bool, whole_words: bool) -> TextLayout | None:
         lines = (balanced if balance else wrap)(fonts, text, size, x1 - x0, weight)
         if lines is None or (max_lines is not None and len(lines) > max_lines):
             return None
         if whole_phrases and _breaks_inside_phrases(text, lines):
+            return None
+        if whole_words and split_words(text, lines):
             return None
         lh = line_height_for(size, spacing)
         # the last line needs only its glyph height, plus a descent allowance
@@ -245,12 +349,13 @@ def try_fit(
             return None
         return TextLayout(name, text, tuple(lines), size, lh, weight, box)
 
-    # balanced text: first look for the largest size that breaks no phrase, then any size
-    for whole_phrases in (True, False) if balance else (False,):
+    # the largest size that breaks no phrase (balanced text), then no word, then any size
+    passes = ((True, True), (False, True), (False, False)) if balance else ((False, True), (False, False))
+    for whole_phrases, whole_words in passes:
         lo, hi, best = int(min_px), int(max_px), None
         while lo <= hi:
             mid = (lo + hi) // 2
-            layout = attempt(mid, whole_phrases)
+            layout = attempt(mid, whole_phrases, whole_words)
             if layout is None:
                 hi = mid - 1
             else:

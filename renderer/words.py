@@ -1,0 +1,81 @@
+"""Chinese words for line breaking: a maintained segmenter (rjieba) plus the library's dictionary.
+
+A line may break only between words. The segmenter finds the words of everyday Chinese; the
+domain dictionary shipped with the content (`content/library/words.txt`, one word per line)
+adds the terms a warning must never split (安全账户, 屏幕共享, 国家反诈中心 …), and a break
+inside a dictionary word is refused even where the segmenter would cut it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from fanzha.content.library import BUNDLED
+
+__all__ = ["DICTIONARY", "boundaries", "dictionary", "is_cjk", "segment"]
+
+DICTIONARY = BUNDLED / "words.txt"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character is a Chinese ideograph (where words need a segmenter)."""
+    return bool(_CJK.match(char))
+
+
+def read_dictionary(path: Path) -> tuple[str, ...]:
+    """The words of a dictionary file: one per line, blank lines and `#` comments skipped."""
+    words = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        word = raw.split("#", 1)[0].strip()
+        if word:
+            words.append(word)
+    return tuple(dict.fromkeys(words))
+
+
+@functools.cache
+def dictionary() -> tuple[str, ...]:
+    """The bundled domain dictionary (read once per process)."""
+    return read_dictionary(DICTIONARY) if DICTIONARY.is_file() else ()
+
+
+@functools.cache
+def _segmenter():  # type: ignore[no-untyped-def]
+    import rjieba
+
+    seg = rjieba.Jieba()  # our own instance: the module-level one is shared with the caller
+    for word in dictionary():
+        seg.add_word(word, max(seg.suggest_freq(word), 1), None)
+    return seg
+
+
+@functools.cache
+def _dictionary_pattern() -> re.Pattern[str] | None:
+    words = sorted(dictionary(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+@functools.lru_cache(maxsize=8192)
+def segment(text: str) -> tuple[str, ...]:
+    """The words of text, in order (joined, they give text back)."""
+    return tuple(_segmenter().cut(text, True))
+
+
+@functools.lru_cache(maxsize=8192)
+def boundaries(text: str) -> frozenset[int]:
+    """Offsets (0 < i < len(text)) where a line may break between words.
+
+    Segmenter word ends, less every offset inside an occurrence of a dictionary word.
+    """
+    cuts, at = set(), 0
+    for word in segment(text):
+        at += len(word)
+        cuts.add(at)
+    pattern = _dictionary_pattern()
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            cuts.difference_update(range(m.start() + 1, m.end()))
+    cuts.discard(len(text))
+    return frozenset(cuts)
