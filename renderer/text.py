@@ -6,8 +6,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer import words
+from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer.fonts import FontSet
 from PIL import ImageDraw
 
@@ -350,7 +350,11 @@ def try_fit(
         return TextLayout(name, text, tuple(lines), size, lh, weight, box)
 
     # the largest size that breaks no phrase (balanced text), then no word, then any size
-    passes = ((True, True), (False, True), (False, False)) if balance else ((False, True), (False, False))
+    passes = (
+        ((True, True), (False, True), (False, False))
+        if balance
+        else ((False, True), (False, False))
+    )
     for whole_phrases, whole_words in passes:
         lo, hi, best = int(min_px), int(max_px), None
         while lo <= hi:

@@ -8,7 +8,20 @@ from fanzha.renderer import words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-EVERYDAY = ["您", "我", "先", "马上", "挂断", "电话", "手机", "家人", "商量", "核实", "不要", "转账"]
+EVERYDAY = [
+    "您",
+    "我",
+    "先",
+    "马上",
+    "挂断",
+    "电话",
+    "手机",
+    "家人",
+    "商量",
+    "核实",
+    "不要",
+    "转账",
+]
 PUNCT = ["，", "。", "！", "？", "、", "“", "”", "……", "（", "）"]
 LATIN = ["App", "96110", "110", "OK"]
 
@@ -18,11 +31,13 @@ def inside_breaks(text: str, lines: tuple[str, ...] | list[str]) -> list[str]:
     cuts = typeset._break_offsets(text, lines)
     found = []
     spans = []
-    for word in words.dictionary():
-        start = text.find(word)
-        while start >= 0:
-            spans.append((start, start + len(word), word))
-            start = text.find(word, start + 1)
+    at = 0
+    longest_first = sorted(words.dictionary(), key=len, reverse=True)
+    while at < len(text):  # dictionary words as a reader parses them: leftmost, longest
+        word = next((w for w in longest_first if text.startswith(w, at)), None)
+        if word:
+            spans.append((at, at + len(word), word))
+        at += len(word) if word else 1
     at = 0
     for word in words.segment(text):
         if 2 <= len(word) <= 4 and all(words.is_cjk(c) for c in word):
