@@ -14,6 +14,9 @@ _LABELS = {
         "bank_staff": "银行工作人员",
         "family": "家人",
         "caption": "旁白",
+        "screen": "手机屏幕",
+        "child": "孩子",
+        "police": "民警",
     },
     "en": {
         "elderly": "Older person",
@@ -24,6 +27,9 @@ _LABELS = {
         "bank_staff": "Bank staff",
         "family": "Family member",
         "caption": "Narrator",
+        "screen": "Phone screen",
+        "child": "Child",
+        "police": "Police officer",
     },
 }
 
@@ -32,37 +38,32 @@ def _zh(locale: str) -> bool:
     return locale.lower().startswith("zh")
 
 
-def _shown(copy: WarningCopy, panels: tuple[int, ...]) -> str:
-    """Which panels the picture draws, when it draws fewer than the story has."""
-    total = len(copy.panels)
-    if len(panels) >= total:
-        return f"{total}格" if _zh(copy.locale) else f"{total} panels"
-    numbers = [str(i + 1) for i in panels]
-    if _zh(copy.locale):
-        return f"共{total}格，画面显示第{'、'.join(numbers)}格"
-    return f"{total} panels; the picture shows panel{'s' if len(numbers) > 1 else ''} {' and '.join(numbers)}"
-
-
-def card_alt(copy: WarningCopy, panels: tuple[int, ...]) -> str:
-    """Alt text of a comic card: the whole story's dialogue, even when fewer panels are drawn."""
+def card_alt(copy: WarningCopy, elder_cut: bool = False) -> str:
+    """Alt text of a comic: a one-line description, then every panel's words in reading order."""
     labels = _LABELS["zh" if _zh(copy.locale) else "en"]
-    shown = _shown(copy, panels)
+    panels = copy.elder_panels if elder_cut and copy.elder_panels else copy.panels
+    total = len(panels)
     if _zh(copy.locale):
         head = (
-            f"反诈漫画（{shown}）《{copy.title}》，提醒{copy.scam}；"
+            f"反诈漫画（{total}格）《{copy.title}》，提醒{copy.scam}；"
             f"标语“{copy.slogan}”；做法：{copy.action}；反诈专线96110，报警110。"
         )
     else:
         head = (
-            f"Anti-fraud comic ({shown}), “{copy.title}”, about {copy.scam}; "
+            f"Anti-fraud comic ({total} panels), “{copy.title}”, about {copy.scam}; "
             f"slogan “{copy.slogan}”; what to do: {copy.action}; anti-fraud line 96110, police 110."
         )
     sep = "：" if _zh(copy.locale) else ": "
     lines = [head]
-    for panel in copy.panels:  # a screen reader hears the full story, drawn or not
+    for panel in panels:
         if panel.caption:
             lines.append(f"{labels['caption']}{sep}{panel.caption}")
+        if panel.screen is not None:
+            shown = "，".join([panel.screen.title, *panel.screen.lines])
+            lines.append(f"{labels['screen']}{sep}{shown}")
         lines.extend(f"{labels.get(ln.speaker, ln.speaker)}{sep}{ln.text}" for ln in panel.lines)
+    if copy.if_paid:
+        lines.append(copy.if_paid)
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,9 @@ from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.formats import get_format
 from fanzha.renderer.manifest import Manifest, check_accessibility
 from fanzha.renderer.poster import PosterSpec, crop_marks, render_poster_image
+from fanzha.renderer.strip import render_strip_image
 from fanzha.renderer.style import Style
+from PIL import Image
 
 _FONTS: dict[str, FontSet] = {}
 
@@ -26,6 +29,17 @@ def default_fonts() -> FontSet:
     return _FONTS["default"]
 
 
+def page_key(key: str, n: int) -> str:
+    """The content key of image n (1-based) of a render: the render's own key for the first."""
+    if n == 1:
+        return key
+    return hashlib.sha256(f"{key}|image{n}".encode()).hexdigest()[: len(key)]
+
+
+def _images(manifest: Manifest) -> list[dict]:
+    return list(manifest.extra.get("images", ()))
+
+
 def _from_cache(cache: RenderCache | None, key: str, ext: str, out: Path | None) -> Manifest | None:
     hit = cache.get(key, ext) if cache is not None else None
     if hit is None or hit.image_path is None:
@@ -34,7 +48,14 @@ def _from_cache(cache: RenderCache | None, key: str, ext: str, out: Path | None)
         return hit
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(hit.image_path, out)
-    placed = replace(hit, image_path=out)
+    images = _images(hit)
+    for n, entry in enumerate(images[1:], start=2):
+        name = f"{out.stem}-{n}{out.suffix}"
+        shutil.copyfile(hit.image_path.with_name(entry["image"]), out.with_name(name))
+        entry["image"] = name
+    placed = replace(
+        hit, image_path=out, extra={**hit.extra, "images": images} if images else hit.extra
+    )
     placed.write(out)
     return placed
 
@@ -51,6 +72,30 @@ def _store(
     return manifest
 
 
+def _save_all(
+    pages: list[tuple[Image.Image, tuple[int, ...]]], target: Path, key: str, ext: str, named: bool
+) -> list[dict]:
+    """Encode every image of a render; the first at target, the rest beside it."""
+    entries = []
+    for n, (img, panels) in enumerate(pages, start=1):
+        if n == 1:
+            path = target
+        elif named:
+            path = target.with_name(f"{target.stem}-{n}{target.suffix}")
+        else:
+            path = target.with_name(f"{page_key(key, n)}.{ext}")
+        output.save_image(img, path, ext)
+        entries.append(
+            {
+                "image": path.name,
+                "key": page_key(key, n),
+                "size_px": [img.width, img.height],
+                "panels": [i + 1 for i in panels],
+            }
+        )
+    return entries
+
+
 def render_card(
     copy: WarningCopy,
     format: str = "card",
@@ -59,7 +104,8 @@ def render_card(
     cache: RenderCache | None = None,
     fonts: FontSet | None = None,
 ) -> Manifest:
-    """Render a warning as a comic card (or, for poster formats, a one-warning poster)."""
+    """Render a warning as a strip, a comic card (a carousel when one page cannot hold the
+    story) or, for poster formats, a one-warning poster."""
     fmt, style = get_format(format), style or Style()
     out = Path(out) if out is not None else None
     if fmt.kind == "poster":
@@ -72,30 +118,51 @@ def render_card(
         return hit
     if out is None and cache is None:
         raise ValueError("render_card needs an output path or a cache")
-    result = render_card_image(copy, fmt, style, fonts or default_fonts())
-    lowest = check_accessibility(result.records, fmt, style)
+    fonts = fonts or default_fonts()
+    extra: dict = {"warning_id": copy.warning_id, "variant": copy.variant, "locale": copy.locale}
+    if fmt.kind == "strip":
+        strip = render_strip_image(copy, fmt, style, fonts)
+        pages = list(strip.images)
+        records = strip.records
+        layout, elder = "strip", strip.elder_cut
+        extra["geometry"] = list(strip.geometry)
+        shown = strip.panels
+    else:
+        card = render_card_image(copy, fmt, style, fonts)
+        pages = [(img, panels) for img, panels in card.pages]
+        records = tuple(
+            replace(r, name=f"p{n}.{r.name}") if n > 1 else r
+            for n, page in enumerate(card.records, start=1)
+            for r in page
+        )
+        layout, elder = card.layout, card.elder_cut
+        extra["arrangements"] = list(card.arrangements)
+        extra["carousel"] = len(pages) > 1
+        shown = tuple(i + 1 for i in card.panels)
+    lowest = check_accessibility(records, fmt, style)
     target = out if out is not None else cache.path(key, ext)  # type: ignore[union-attr]
-    output.save_image(result.image, target, ext)
+    extra["images"] = _save_all(pages, target, key, ext, named=out is not None)
+    extra["panels_shown"] = list(shown)
+    extra["elder_cut"] = elder
+    first = pages[0][0]
+    size_mm = (
+        round(first.width / fmt.dpi * 25.4, 1),
+        round(first.height / fmt.dpi * 25.4, 1),
+    )
     manifest = Manifest(
         fmt.name,
-        (fmt.width, fmt.height),
-        fmt.size_mm(),
+        (first.width, first.height),
+        size_mm,
         fmt.dpi,
-        result.records,
+        records,
         lowest,
-        alt.card_alt(copy, result.panels),
+        alt.card_alt(copy, elder),
         key,
         None,
-        result.layout,
+        layout,
         style.large_text,
         None,
-        {
-            "warning_id": copy.warning_id,
-            "variant": copy.variant,
-            "locale": copy.locale,
-            "panels_shown": [i + 1 for i in result.panels],
-            "arrangements": list(result.arrangements),
-        },
+        extra,
     )
     return _store(manifest, target, cache, out)
 

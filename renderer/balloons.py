@@ -24,12 +24,14 @@ def _edge_point(box: Box, target: Point, inset: float) -> tuple[Point, Point]:
     return (x, y), (0.0, 1.0)
 
 
-def tail_polygon(box: Box, target: Point, base: float, gap: float) -> list[Point]:
+def tail_polygon(
+    box: Box, target: Point, base: float, gap: float, max_reach: float | None = None
+) -> list[Point]:
     """A triangular tail from the balloon's edge to `gap` px short of target."""
     (bx, by), (dx, dy) = _edge_point(box, target, inset=base * 1.2)
     tx, ty = target
     dist = math.hypot(tx - bx, ty - by)
-    reach = min(max(dist - gap, min(base * 1.2, dist * 0.5)), base * 5)
+    reach = min(max(dist - gap, min(base * 1.2, dist * 0.5)), max_reach or base * 5)
     ux, uy = (tx - bx) / (dist or 1), (ty - by) / (dist or 1)
     tip = (bx + ux * reach, by + uy * reach)
     # the base sits a little inside the balloon so the body hides the seam
@@ -38,9 +40,16 @@ def tail_polygon(box: Box, target: Point, base: float, gap: float) -> list[Point
     return [(cx - dx * half, cy - dy * half), tip, (cx + dx * half, cy + dy * half)]
 
 
-def tail_end(box: Box, target: Point, base: float, gap: float) -> Point:
+def tail_end(
+    box: Box, target: Point, base: float, gap: float, max_reach: float | None = None
+) -> Point:
     """The tip of the tail that tail_polygon would draw."""
-    return tail_polygon(box, target, base, gap)[1]
+    return tail_polygon(box, target, base, gap, max_reach)[1]
+
+
+def tail_start(box: Box, target: Point, base: float) -> Point:
+    """Where the tail leaves the balloon's edge."""
+    return _edge_point(box, target, inset=base * 1.2)[0]
 
 
 def spiky_polygon(box: Box, spike: float) -> list[Point]:
@@ -76,16 +85,21 @@ def speech(
     outline: RGB,
     lw: int,
     gap: float,
+    max_reach: float | None = None,
 ) -> None:
     """A rounded speech balloon with a tail pointing at target (a speaker's head)."""
     radius = min((box[3] - box[1]) // 2, max(12, lw * 6))
     if target is not None:
-        tail = tail_polygon(box, target, base=max(18, lw * 7), gap=gap)
+        tail = tail_polygon(box, target, base=max(18, lw * 7), gap=gap, max_reach=max_reach)
         d.polygon(tail, fill=fill, outline=outline, width=lw)
     d.rounded_rectangle(box, radius=radius, fill=fill, outline=outline, width=lw)
     if target is not None:
         inner = tail_polygon(
-            _shrink(box, lw), target, base=max(18, lw * 7) - 2.6 * lw, gap=gap + lw * 3
+            _shrink(box, lw),
+            target,
+            base=max(18, lw * 7) - 2.6 * lw,
+            gap=gap + lw * 3,
+            max_reach=max_reach,
         )
         d.polygon(inner, fill=fill)
 
@@ -99,12 +113,13 @@ def alarm(
     lw: int,
     spike: float,
     gap: float,
+    max_reach: float | None = None,
 ) -> None:
     """A spiky alarm balloon for the scammer's pressure lines."""
     if target is not None:
         inner_box = _shrink(box, int(spike))
         d.polygon(
-            tail_polygon(inner_box, target, base=max(20, lw * 8), gap=gap),
+            tail_polygon(inner_box, target, base=max(20, lw * 8), gap=gap, max_reach=max_reach),
             fill=fill,
             outline=outline,
             width=lw,
@@ -113,7 +128,13 @@ def alarm(
     if target is not None:
         inner_box = _shrink(box, int(spike) + lw)
         d.polygon(
-            tail_polygon(inner_box, target, base=max(20, lw * 8) - 2.6 * lw, gap=gap + lw * 3),
+            tail_polygon(
+                inner_box,
+                target,
+                base=max(20, lw * 8) - 2.6 * lw,
+                gap=gap + lw * 3,
+                max_reach=max_reach,
+            ),
             fill=fill,
         )
 

@@ -44,6 +44,19 @@ class RenderCache:
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             shutil.copyfile(rendered, tmp)
             os.replace(tmp, target)
+        images = [dict(e) for e in manifest.extra.get("images", ())]
+        for entry in images[1:]:  # a strip's or carousel's further images, under their own keys
+            page = self.path(entry["key"], ext)
+            source = rendered.with_name(entry["image"])
+            if source.resolve() != page.resolve():
+                tmp = page.with_name(f".{page.name}.{os.getpid()}.tmp")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, page)
+            entry["image"] = page.name
+        if images:
+            from dataclasses import replace
+
+            manifest = replace(manifest, extra={**manifest.extra, "images": images})
         stored = _with_path(manifest, target)
         stored.write(target)
         return stored

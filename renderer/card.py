@@ -1,16 +1,17 @@
-"""Comic cards: title band, four panels (strip, grid or a condensed pair), slogan stamp, footer."""
+"""Comic cards: title band, the story's panels (stacked, grid or a carousel of pages), stamp, footer."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 
-from fanzha.content.copy import WarningCopy
+from fanzha.content.copy import Panel, WarningCopy
 from fanzha.renderer import comic
 from fanzha.renderer.canvas import Canvas, TextRecord
 from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.formats import Format
+from fanzha.renderer.story import shown_caption, story_panels
 from fanzha.renderer.style import PALETTE, Style
 from PIL import Image
 
@@ -19,39 +20,57 @@ Box = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class CardResult:
-    """A drawn card: the image, its text records, and which layout and panels it used."""
+    """A drawn card: its pages (one, or a carousel), text records, layouts and panels per page."""
 
-    image: Image.Image
-    records: tuple[TextRecord, ...]
-    layout: str
-    panels: tuple[int, ...]
+    pages: tuple[tuple[Image.Image, tuple[int, ...]], ...]  # image, 0-based story panels on it
+    records: tuple[tuple[TextRecord, ...], ...]  # per page
+    layouts: tuple[str, ...]
+    panels: tuple[int, ...]  # every story panel drawn (0-based)
     arrangements: tuple[str, ...]
+    elder_cut: bool = False
+
+    @property
+    def image(self) -> Image.Image:
+        """The first page."""
+        return self.pages[0][0]
+
+    @property
+    def layout(self) -> str:
+        """The layout name (pages joined with '+' for a carousel)."""
+        return "+".join(self.layouts)
 
 
-def candidate_layouts(fmt: Format, style: Style) -> list[str]:
-    """Layouts to try in order: the style's first, condensed ones last."""
-    if fmt.name == "banner":
-        return ["pair-row", "single"]
+def candidate_layouts(fmt: Format, style: Style, count: int = 4) -> list[str]:
+    """Layouts to try for `count` panels on one page, the style's first."""
+    if count == 1:
+        return ["single"]
+    if count == 2:
+        return ["pair-row", "pair-col"] if fmt.width > fmt.height else ["pair-col", "pair-row"]
+    if fmt.width > fmt.height:
+        return []  # a banner holds at most two panels a page
+    stacked, grid = f"strip{count}", f"grid{count}"
     if fmt.name == "square":
-        return ["grid4", "pair-row", "pair-col", "single"]
-    first = "strip4" if style.layout == "four-panel" else "grid4"
-    other = "grid4" if first == "strip4" else "strip4"
-    return [first, other, "pair-col", "pair-row", "single"]
+        return [grid, stacked]
+    return [stacked, grid] if style.layout == "four-panel" else [grid, stacked]
 
 
 def panel_rects(kind: str, area: Box, gutter: int) -> list[Box]:
-    """Panel rectangles for a layout kind inside area."""
+    """Panel rectangles for a layout kind inside area (stripN stacks N, gridN is two columns)."""
     x0, y0, x1, y1 = area
     if kind == "single":
         return [area]
-    if kind in ("strip4", "pair-col"):
-        n = 4 if kind == "strip4" else 2
+    if kind == "pair-col":
+        kind = "strip2"
+    if kind.startswith("strip"):
+        n = int(kind[5:])
         h = (y1 - y0 - gutter * (n - 1)) // n
         return [(x0, y0 + i * (h + gutter), x1, y0 + i * (h + gutter) + h) for i in range(n)]
     if kind == "pair-row":
         w = (x1 - x0 - gutter) // 2
         return [(x0 + i * (w + gutter), y0, x0 + i * (w + gutter) + w, y1) for i in range(2)]
-    w, h = (x1 - x0 - gutter) // 2, (y1 - y0 - gutter) // 2
+    n = int(kind[4:]) if kind[4:] else 4
+    rows = -(-n // 2)
+    w, h = (x1 - x0 - gutter) // 2, (y1 - y0 - gutter * (rows - 1)) // rows
     return [
         (
             x0 + c * (w + gutter),
@@ -59,23 +78,9 @@ def panel_rects(kind: str, area: Box, gutter: int) -> list[Box]:
             x0 + c * (w + gutter) + w,
             y0 + r * (h + gutter) + h,
         )
-        for r in range(2)
+        for r in range(rows)
         for c in range(2)
-    ]
-
-
-def panels_for(kind: str, count: int) -> tuple[int, ...]:
-    """Which story panels a layout shows: all, the pressure and the right action, or the action.
-
-    The last panel is the right action: it is never dropped, so a condensed card still ends
-    with what to do rather than with the scammer's threat.
-    """
-    last = max(count - 1, 0)
-    if kind == "single":
-        return (last,)
-    if kind.startswith("pair"):
-        return (1, last) if count >= 3 else tuple(range(count))
-    return tuple(range(count))
+    ][:n]
 
 
 def gutter(m: comic.Metrics) -> int:
@@ -91,15 +96,24 @@ def plan_panels(
     m: comic.Metrics,
     min_px: int,
     max_px: int,
+    shown: tuple[int, ...] | None = None,
+    panels: tuple[Panel, ...] | None = None,
 ) -> list[comic.PanelPlan] | None:
     """Largest common body size at which every shown panel fits; None if none does."""
-    shown = panels_for(kind, len(copy.panels))
+    story = copy.panels if panels is None else panels
+    shown = tuple(range(len(story))) if shown is None else shown
     rects = panel_rects(kind, area, gutter(m))
+    if len(rects) < len(shown):
+        return None
+    drawn = [
+        dataclasses.replace(story[i], caption=shown_caption(copy, story[i], i, len(story)))
+        for i in shown
+    ]
 
     def attempt(size: int, m: comic.Metrics) -> list[comic.PanelPlan] | None:
         plans = []
-        for idx, rect in zip(shown, rects, strict=False):
-            pp = comic.plan(fonts, f"panel{idx + 1}", copy.panels[idx], rect, size, m)
+        for idx, panel, rect in zip(shown, drawn, rects, strict=False):
+            pp = comic.plan(fonts, f"panel{idx + 1}", panel, rect, size, m)
             if pp is None:
                 return None
             plans.append(pp)
@@ -120,57 +134,81 @@ def plan_panels(
     return None
 
 
-def _overflow(
-    fonts: FontSet, copy: WarningCopy, kind: str, area: Box, m: comic.Metrics, size: int
-) -> str:
-    """Name the first panel that cannot hold its text at the minimum size."""
-    for idx, rect in zip(
-        panels_for(kind, len(copy.panels)), panel_rects(kind, area, gutter(m)), strict=False
-    ):
-        if comic.plan(fonts, f"panel{idx + 1}", copy.panels[idx], rect, size, m) is None:
-            return f"panel{idx + 1}"
-    return "panels"
+def _chunks(count: int, per_page: int) -> list[tuple[int, ...]]:
+    """Consecutive panels split into pages of at most per_page, as even as possible."""
+    pages = -(-count // per_page)
+    base, extra = divmod(count, pages)
+    out, at = [], 0
+    for p in range(pages):
+        n = base + (1 if p < extra else 0)
+        out.append(tuple(range(at, at + n)))
+        at += n
+    return out
 
 
 def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontSet) -> CardResult:
-    """Draw one warning as a comic card of the given format."""
+    """Draw a warning as a card: every panel on one page, or a carousel of pages."""
     from fanzha.renderer import chrome
 
-    m = comic.Metrics(
-        fmt.scale if fmt.name != "banner" else 1.0,
-        style.line_spacing,
-        style.asset_dir,
-        compact=style.large_text,
-    )
+    m = comic.Metrics(fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text)
     min_body = fmt.body_min_px(style.large_text)
-    max_body = max(min_body, m.px(62 if style.large_text else 40))
-    canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
+    max_body = max(min_body, m.px(62 if style.large_text else 48))
+    story, elder = story_panels(copy, style.large_text)
+    probe = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
     margin = m.px(16 if style.large_text else 22)
-    band = chrome.plan_title(canvas, copy, fmt, m, min_body, style)
-    footer = chrome.plan_footer(canvas, copy, fmt, m, min_body, max_body, style)
+    band = chrome.plan_title(probe, copy, fmt, m, min_body, style)
+    footer = chrome.plan_footer(probe, copy, fmt, m, min_body, max_body, style)
     area = (margin, band.bottom + margin, fmt.width - margin, footer.top - margin)
-    failures = []
-    for kind in candidate_layouts(fmt, style):
-        plans = plan_panels(fonts, copy, kind, area, m, min_body, max_body)
-        if plans is not None:
+    tried = []
+    for per_page in range(len(story), 0, -1):
+        chunks = _chunks(len(story), per_page)
+        if per_page < len(story) and len(chunks) == len(_chunks(len(story), per_page + 1)):
+            continue  # the same number of pages as a fuller split: nothing gained
+        planned = []
+        for chunk in chunks:
+            for kind in candidate_layouts(fmt, style, len(chunk)):
+                plans = plan_panels(fonts, copy, kind, area, m, min_body, max_body, chunk, story)
+                if plans is not None:
+                    planned.append((kind, chunk, plans))
+                    break
+                tried.append(kind)
+            else:
+                break
+        else:
             break
-        failures.append(kind)
     else:
-        kind = failures[-1]  # the most condensed layout: what fails there must be shortened
-        name = _overflow(fonts, copy, kind, area, m, min_body)
         raise TextOverflowError(
-            f"text box {name!r} of warning {copy.warning_id!r} does not fit the {fmt.name} format "
-            f"at the minimum size {min_body} px in any layout ({', '.join(failures)})"
+            f"text box {_overflow(fonts, copy, story, area, m, min_body)!r} of warning "
+            f"{copy.warning_id!r} does not fit the {fmt.name} format at the minimum size "
+            f"{min_body} px, even one panel a page"
         )
-    for pp in plans:
-        comic.draw(canvas, pp, m)
-    chrome.draw_title(canvas, band)
-    chrome.draw_footer(canvas, footer)
-    chrome.draw_stamp(canvas, band.stamp)
+    pages, records = [], []
+    for kind, chunk, plans in planned:
+        canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
+        for pp in plans:
+            comic.draw(canvas, pp, m)
+        chrome.draw_title(canvas, band)
+        chrome.draw_footer(canvas, footer)
+        chrome.draw_stamp(canvas, band.stamp)
+        if len(planned) > 1:
+            chrome.draw_page_mark(canvas, footer, len(pages) + 1, len(planned), m)
+        pages.append((canvas.img, chunk))
+        records.append(tuple(canvas.records))
     return CardResult(
-        canvas.img,
-        tuple(canvas.records),
-        kind,
-        panels_for(kind, len(copy.panels)),
-        tuple(p.arrangement for p in plans),
+        tuple(pages),
+        tuple(records),
+        tuple(kind for kind, _, _ in planned),
+        tuple(range(len(story))),
+        tuple(pp.arrangement for _, _, plans in planned for pp in plans),
+        elder,
     )
+
+
+def _overflow(
+    fonts: FontSet, copy: WarningCopy, story: tuple[Panel, ...], area: Box, m, size: int
+) -> str:
+    """Name the first panel that cannot hold its text at the minimum size, alone on a page."""
+    for idx, panel in enumerate(story):
+        if comic.plan(fonts, f"panel{idx + 1}", panel, area, size, m) is None:
+            return f"panel{idx + 1}"
+    return "panels"

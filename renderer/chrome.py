@@ -12,10 +12,10 @@ from fanzha.renderer.canvas import Canvas
 from fanzha.renderer.comic import Metrics
 from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer.formats import Format
+from fanzha.renderer.story import footer_text
 from fanzha.renderer.style import Style
 from PIL import Image, ImageDraw
 
-HOTLINE = "96110 / 110"
 STAMP_ANGLE = 7  # degrees anticlockwise: a hand-pressed seal, not a printed label
 
 
@@ -39,6 +39,7 @@ class TitlePlan:
     title: typeset.TextLayout
     stamp: StampPlan
     accent: int
+    top: int = 0
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,15 @@ def plan_title(
     return TitlePlan(bottom, fmt.width, title, stamp, m.px(8))
 
 
+def shift_title(plan: TitlePlan, dy: int) -> TitlePlan:
+    """The same title band drawn dy px lower (a strip's title panel)."""
+    x0, y0, x1, y1 = plan.title.box
+    title = dataclasses.replace(plan.title, box=(x0, y0 + dy, x1, y1 + dy))
+    cx, cy = plan.stamp.center
+    stamp = dataclasses.replace(plan.stamp, center=(cx, cy + dy))
+    return dataclasses.replace(plan, title=title, stamp=stamp, top=plan.top + dy)
+
+
 def plan_footer(
     canvas: Canvas,
     copy: WarningCopy,
@@ -171,29 +181,30 @@ def plan_footer(
     max_px: int,
     style: Style,
 ) -> FooterPlan:
-    """Size the action text beside the hotlines."""
+    """The action, and under it the labelled hotlines (and the bank's line when configured)."""
     margin = m.px(28)
+    width = fmt.width - 2 * margin
+    wide = fmt.width > fmt.height
     hot = typeset.fit(
         canvas.fonts,
         "hotline",
-        HOTLINE,
-        (0, 0, fmt.width // 2, m.px(120)),
-        max_px=max(min_px, m.px(56 if style.large_text else 60)),
+        footer_text(copy.locale, style.bank_line),
+        (0, 0, width, m.px(160)),
+        max_px=max(min_px, m.px(44)),
         min_px=min_px,
         spacing=style.line_spacing,
         weight="Black",
-        max_lines=1,
+        max_lines=2,
+        balance=True,
     )
     hw, hh = typeset.block_size(canvas.fonts, hot)
-    action_w = fmt.width - 3 * margin - hw
-    # large text: one line if the action fits at 52 px, so the panels keep the height
-    tries = (1, 2, 3) if style.large_text else (2,)
+    tries = (1, 2) if wide else (1, 2, 3)
     for lines in tries:
         action = typeset.try_fit(
             canvas.fonts,
             "action",
             copy.action,
-            (0, 0, action_w, m.px(80 * lines + 40)),
+            (0, 0, width, m.px(80 * lines + 40)),
             max_px=max_px,
             min_px=min_px,
             spacing=style.line_spacing,
@@ -205,15 +216,33 @@ def plan_footer(
             break
     else:
         raise TextOverflowError(
-            f"text box 'action' ({action_w} px wide) cannot hold {copy.action!r} "
+            f"text box 'action' ({width} px wide) cannot hold {copy.action!r} "
             f"in {tries[-1]} lines even at the minimum size {min_px} px"
         )
     _, ah = typeset.block_size(canvas.fonts, action)
-    height = max(ah, hh) + 2 * m.px(18 if style.large_text else 26)
+    pad, between = m.px(16 if style.large_text else 20), m.px(10)
+    height = ah + between + hh + 2 * pad
     top = fmt.height - height
-    action = _at(action, margin, top + (height - ah) // 2, action_w, ah)
-    hot = _at(hot, fmt.width - margin - hw, top + (height - hh) // 2, hw, hh)
+    action = _at(action, margin, top + pad, width, ah)
+    hot = _at(hot, margin, top + pad + ah + between, hw, hh)
     return FooterPlan(top, fmt.width, height, action, hot)
+
+
+def draw_page_mark(canvas: Canvas, footer: FooterPlan, page: int, pages: int, m: Metrics) -> None:
+    """A "2/3" tab at the end of the hotline line: this card is one page of a carousel."""
+    label = f"{page}/{pages}"
+    size = footer.hotline.font_px
+    layout = typeset.TextLayout("page", label, (label,), size, size, "Black", (0, 0, 0, 0))
+    w, h = typeset.block_size(canvas.fonts, layout)
+    pad = m.px(8)
+    x0 = footer.width - m.px(28) - w - 2 * pad
+    if x0 < footer.hotline.box[0] + footer.hotline.width(canvas.fonts) + m.px(20):
+        return  # no room beside the hotlines: the carousel's dots say it instead
+    y0 = footer.hotline.box[1] - pad
+    box = (x0, y0, x0 + w + 2 * pad, y0 + h + 2 * pad)
+    canvas.draw.rounded_rectangle(box, radius=m.px(8), fill=canvas.palette.gold)
+    placed = _at(layout, x0 + pad, y0 + pad, w, h)
+    canvas.text(placed, canvas.palette.navy, role="display")
 
 
 def _at(layout: typeset.TextLayout, x: int, y: int, w: int, h: int) -> typeset.TextLayout:
@@ -232,13 +261,14 @@ def draw_title(canvas: Canvas, plan: TitlePlan) -> None:
     """Navy band with the title in cream and an orange accent rule."""
     pal = canvas.palette
     d = canvas.draw
-    d.rectangle((0, 0, plan.width, plan.bottom), fill=pal.navy)
-    d.rectangle((0, plan.bottom - plan.accent, plan.width, plan.bottom), fill=pal.orange)
+    bottom = plan.top + plan.bottom
+    d.rectangle((0, plan.top, plan.width, bottom), fill=pal.navy)
+    d.rectangle((0, bottom - plan.accent, plan.width, bottom), fill=pal.orange)
     canvas.text(plan.title, pal.navy_text, role="title")
 
 
 def draw_footer(canvas: Canvas, plan: FooterPlan) -> None:
-    """Deep-red band with the action on the left and the hotlines on the right."""
+    """Deep-red band: the action, then the labelled hotlines."""
     pal = canvas.palette
     d = canvas.draw
     d.rectangle((0, plan.top, plan.width, plan.top + plan.height), fill=pal.red)

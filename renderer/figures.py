@@ -32,6 +32,18 @@ def draw_character(
     box: Box,
     facing: str = "right",
     asset_dir: Path | None = None,
+    *,
+    holding: str | None = None,
+    clip_bottom: int | None = None,
 ) -> None:
-    """Draw a cast member in box, looking towards `facing`."""
-    characters.draw_character(img, role, expression, box, facing=facing, asset_dir=asset_dir)
+    """Draw a cast member in box, looking towards `facing` (see characters.draw_character)."""
+    characters.draw_character(
+        img,
+        role,
+        expression,
+        box,
+        facing=facing,
+        asset_dir=asset_dir,
+        holding=holding,
+        clip_bottom=clip_bottom,
+    )

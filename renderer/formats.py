@@ -20,7 +20,7 @@ class Format:
     name: str
     width: int  # px of the finished (trimmed) piece
     height: int
-    kind: str  # "card" or "poster"
+    kind: str  # "card", "strip" or "poster"
     dpi: int = SCREEN_DPI
     trim_mm: tuple[float, float] | None = None
 
@@ -30,10 +30,14 @@ class Format:
         return self.width / 1080
 
     def body_min_px(self, large_text: bool) -> int:
-        """Smallest body text allowed: 52 px at 1080 wide in large-text mode, 28 px otherwise."""
-        return round(
-            (52 if large_text else 28) * min(self.scale, 1.0 if self.kind == "card" else 9)
-        )
+        """Smallest dialogue and caption text allowed.
+
+        Screen formats are seen at 360 CSS px wide on a phone: at least 14 CSS px (42 px at
+        1080 wide), 18 CSS px (54 px) in large-text mode. Posters keep their print minimums.
+        """
+        if self.kind == "poster":
+            return round((52 if large_text else 28) * self.scale)
+        return round((54 if large_text else 42) * self.scale)
 
     def size_mm(self) -> tuple[float, float]:
         """Physical size in millimetres (at the format's dpi for screen formats)."""
@@ -55,6 +59,7 @@ def mm_to_px(mm: float, dpi: int = PRINT_DPI) -> int:
 
 
 FORMATS: dict[str, Format] = {
+    "strip": Format("strip", 1080, 1920, "strip"),  # height: each render's own
     "card": Format("card", 1080, 1350, "card"),
     "story": Format("story", 1080, 1920, "card"),
     "square": Format("square", 1080, 1080, "card"),

@@ -37,6 +37,7 @@ class Style:
     layout: str = "four-panel"
     large_text: bool = False
     asset_dir: str | None = None
+    bank_line: str = ""  # the bank's own hotline for the footer, e.g. "示例银行 400-000-0000"
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
@@ -61,7 +62,8 @@ class Style:
 
     def key(self) -> str:
         """A stable string for cache keys."""
-        return f"{self.layout}|large={int(self.large_text)}|assets={self.asset_dir or ''}"
+        key = f"{self.layout}|large={int(self.large_text)}|assets={self.asset_dir or ''}"
+        return key + (f"|bank={self.bank_line}" if self.bank_line else "")
 
 
 PALETTE = Palette()

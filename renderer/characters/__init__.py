@@ -30,7 +30,15 @@ from pathlib import Path
 
 from fanzha.content.copy import EXPRESSIONS, ROLES, SCENES
 from fanzha.renderer.characters import _assets, _places, _rooms
-from fanzha.renderer.characters._bodies import HEAD_CENTRE, HEAD_RADIUS, HEIGHT, WIDTH, draw_figure
+from fanzha.renderer.characters._bodies import (
+    HEAD_CENTRE,
+    HEAD_RADIUS,
+    HEIGHT,
+    WIDTH,
+    draw_figure,
+    prop_box,
+)
+from fanzha.renderer.characters._face import FX, MOUTH_Y
 from fanzha.renderer.characters._pen import Pen
 from fanzha.renderer.characters._scenery import SCENE_INK, Frame
 from fanzha.renderer.errors import UnknownArtName
@@ -44,6 +52,8 @@ __all__ = [
     "UnknownArtName",
     "character_head",
     "character_head_radius",
+    "character_mouth",
+    "character_prop",
     "draw_character",
     "draw_scene",
 ]
@@ -105,15 +115,47 @@ def character_head_radius(box: Box) -> int:
     return round(HEAD_RADIUS * scale)
 
 
-@lru_cache(maxsize=48)
-def _render_character(role: str, expression: str, w: int, h: int) -> Image.Image:
-    """One character facing right as an RGBA layer of w × h; shared, never modify it."""
+def _mirror_x(box: Box, x: float, facing: str) -> float:
+    return x if facing == "right" else box[0] + box[2] - x
+
+
+def character_mouth(box: Box, facing: str = "right") -> tuple[int, int]:
+    """Where the drawn mouth is (balloon tails point at it)."""
+    x0, y0, x1, y1 = _pixel_box(box)
+    scale, ox, oy = _figure_frame(x1 - x0, y1 - y0)
+    x = x0 + ox + FX * scale
+    return round(_mirror_x((x0, y0, x1, y1), x, facing)), round(y0 + oy + (MOUTH_Y + 1) * scale)
+
+
+def character_prop(box: Box, holding: str | None, facing: str = "right") -> Box | None:
+    """The box of the phone a character holds (ear or hand), in image pixels; None if none."""
+    design = prop_box(holding)
+    if design is None:
+        return None
+    x0, y0, x1, y1 = _pixel_box(box)
+    scale, ox, oy = _figure_frame(x1 - x0, y1 - y0)
+    ax, bx = (x0 + ox + v * scale for v in (design[0], design[2]))
+    ax, bx = sorted((_mirror_x(box, ax, facing), _mirror_x(box, bx, facing)))
+    return (
+        round(ax),
+        round(y0 + oy + design[1] * scale),
+        round(bx),
+        round(y0 + oy + design[3] * scale),
+    )
+
+
+@lru_cache(maxsize=64)
+def _render_character(
+    role: str, expression: str, w: int, h: int, holding: str | None = None, visible: int = 0
+) -> Image.Image:
+    """One character facing right as an RGBA layer of w × h (or its top `visible` rows)."""
     ss = SUPERSAMPLE if max(w, h) <= LARGE else LARGE_SUPERSAMPLE
-    layer = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
+    rows = min(h, visible) if visible else h
+    layer = Image.new("RGBA", (w * ss, rows * ss), (0, 0, 0, 0))
     scale, ox, oy = _figure_frame(w, h)
     pen = Pen(ImageDraw.Draw(layer), scale * ss, (ox * ss, oy * ss))
-    draw_figure(pen, _ROLE_STAND_IN.get(role, role), expression)
-    return layer.resize((w, h), Image.LANCZOS)
+    draw_figure(pen, _ROLE_STAND_IN.get(role, role), expression, holding)
+    return layer.resize((w, rows), Image.LANCZOS)
 
 
 SCENE_DRAWERS: dict[str, Callable[[Pen, Frame], None]] = {
@@ -155,8 +197,16 @@ def draw_character(
     box: Box,
     facing: str = "right",
     asset_dir: Path | None = None,
+    *,
+    holding: str | None = None,
+    clip_bottom: int | None = None,
 ) -> None:
-    """Draw one cast member into box on img (in place), facing right or left."""
+    """Draw one cast member into box on img (in place), facing right or left.
+
+    holding: "ear" (a phone at the ear) or "hand" (a phone held in front). clip_bottom: the
+    image row below which nothing shows (a medium or close shot cuts the figure there), so
+    only the visible part is drawn.
+    """
     _check("role", role, ROLES)
     _check("expression", expression, EXPRESSIONS)
     _check("facing", facing, FACINGS)
@@ -166,7 +216,8 @@ def draw_character(
     if art is not None:
         layer = _assets.fit_character(art, (w, h), facing)
     else:
-        layer = _render_character(role, expression, w, h)
+        visible = 0 if clip_bottom is None else max(1, clip_bottom - round(box[1]))
+        layer = _render_character(role, expression, w, h, holding, visible)
         if facing == "left":
             layer = ImageOps.mirror(layer)
     _assets.composite(img, layer, _pixel_box(box))

@@ -67,18 +67,39 @@ def _phone_at_ear(pen: Pen, c: Costume, joints: list[Point]) -> None:
     pen.ellipse(hx, hy - 3, HAND_R, HAND_R + 0.5, c.skin)
 
 
-def pose_for(role: str, expression: str) -> tuple[str, str]:
+# the phone a figure holds, in design units: at the ear (back hand) or in front (front hand)
+PHONE_AT_EAR = (23.0, 40.0, 33.0, 64.0)
+PHONE_IN_HAND = (82.0, 76.0, 100.0, 106.0)
+
+
+def prop_box(holding: str | None) -> tuple[float, float, float, float] | None:
+    """Where the held phone is on the design grid (facing right), if the figure holds one."""
+    return {"ear": PHONE_AT_EAR, "hand": PHONE_IN_HAND}.get(holding or "")
+
+
+def _phone_in_hand(pen: Pen, c: Costume) -> None:
+    """The front hand holds the phone up in front of the chest, screen towards the face."""
+    pen.limb([FRONT_SHOULDER, (94, 118), (91, 101)], ARM_W, c.top)
+    x0, y0, x1, y1 = PHONE_IN_HAND
+    pen.rrect((x0, y0, x1, y1), 3, PHONE)
+    pen.ellipse(x0 + 4, y0 + 4, 1.3, 1.3, SCREEN, outline=False)  # the camera on its back
+    pen.ellipse(91, 101, HAND_R, HAND_R + 0.5, c.skin)
+
+
+def pose_for(role: str, expression: str, holding: str | None = None) -> tuple[str, str]:
     """The (back arm, front arm) pose names for one role and expression."""
     pose = EXPRESSION_POSE[expression]
-    back = "phone" if role in PHONE_ROLES else pose
+    if holding == "hand":
+        return ("down" if pose == "up" else pose), "hand"
+    back = "phone" if role in PHONE_ROLES or holding == "ear" else pose
     front = pose
     if role in PHONE_ROLES and pose == "clasp":
         front = "chest"  # one hand is busy with the phone, the other fidgets at the chest
     return back, front
 
 
-def draw_figure(pen: Pen, role: str, expression: str) -> None:
-    """One character, facing right, onto the pen's design grid."""
+def draw_figure(pen: Pen, role: str, expression: str, holding: str | None = None) -> None:
+    """One character, facing right, onto the pen's design grid (holding: ear, hand or None)."""
     c = COSTUMES[role]
     style = _roles.STYLES[role]
     style.back(pen, c)
@@ -95,10 +116,13 @@ def draw_figure(pen: Pen, role: str, expression: str) -> None:
         mouth_dy=style.mouth_dy,
     )
     style.front(pen, c)
-    back, front = pose_for(role, expression)
+    back, front = pose_for(role, expression, holding)
     if back == "phone":
         _phone_at_ear(pen, c, POSES["phone"]["back"])
     else:
         _arm(pen, c, BACK_SHOULDER, POSES[back]["back"])
-    _arm(pen, c, FRONT_SHOULDER, POSES[front]["front"])
+    if front == "hand":
+        _phone_in_hand(pen, c)
+    else:
+        _arm(pen, c, FRONT_SHOULDER, POSES[front]["front"])
     draw_effects(pen, expression)

@@ -1,0 +1,102 @@
+"""Staging: how a panel shows its story (shot size, who holds the phone, who is only on the line).
+
+A scammer who calls or chats is not in the victim's room: in a phone panel the victim holds
+the phone, and the caller appears in an inset with their own backdrop, or on the phone's
+screen when the script names what the screen shows (`Panel.screen`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fanzha.content.copy import CastMember, Panel, WarningCopy
+
+__all__ = ["SCAMMER_ROLES", "Staging", "default_look", "stage"]
+
+SCAMMER_ROLES = frozenset({"scammer_phone", "fake_officer"})
+PHONE_SCENES = frozenset({"phone_call", "chat"})
+# words that put a scammer on the line rather than in the room, when the script names no screen
+_REMOTE_WORDS = re.compile(
+    r"电话|来电|打来|视频|微信|群里|群聊|私信|短信|链接|网上|网友|App|屏幕|"
+    r"\b(?:call|calls|called|phone|video|chat|message|online|link|screen)\b",
+    re.IGNORECASE,
+)
+# the scammer's look when the script names none: the design that fits the scam
+SCAMMER_LOOK = {
+    "fake-customer-service": "agent_headset",
+    "credit-repair": "agent_headset",
+    "fake-loan": "agent_headset",
+    "impersonating-bank": "agent_headset",
+    "fake-shopping": "agent_headset",
+    "fake-benefits": "agent_headset",
+    "debt-relief": "agent_headset",
+    "fake-investment": "investment_teacher",
+    "elderly-investment": "investment_teacher",
+    "romance-investment": "sweetheart",
+    "fake-business-deal": "purchasing_officer",
+    "impersonating-boss": "fake_boss",
+    "overseas-job": "recruiter",
+    "fake-job": "recruiter",
+    "money-mule": "recruiter",
+}
+
+
+@dataclass(frozen=True)
+class Staging:
+    """Shot size, the present and the remote cast, and what the victim's phone does."""
+
+    shot: str  # close, medium or wide
+    present: tuple[CastMember, ...]  # drawn in the panel's scene
+    remote: tuple[CastMember, ...]  # on the line: in an inset, or on the phone's screen
+    holder: CastMember | None  # who holds the phone
+    holding: str | None  # "ear" (a call) or "hand" (looking at the screen)
+
+    @property
+    def phone(self) -> bool:
+        """Whether this is a phone panel."""
+        return self.holder is not None
+
+
+def _is_phone_panel(panel: Panel) -> bool:
+    if panel.screen is not None or panel.scene in PHONE_SCENES:
+        return True
+    scammers = [m for m in panel.cast if m.role in SCAMMER_ROLES]
+    victims = [m for m in panel.cast if m.role not in SCAMMER_ROLES]
+    if not scammers or not victims:
+        return False
+    said = " ".join([panel.caption, *(ln.text for ln in panel.lines)])
+    return bool(_REMOTE_WORDS.search(said))
+
+
+def stage(panel: Panel, index: int) -> Staging:
+    """Decide how to stage one panel (index: its place in the story, 0 first)."""
+    phone = _is_phone_panel(panel)
+    remote = tuple(m for m in panel.cast if phone and m.role in SCAMMER_ROLES)
+    present = tuple(m for m in panel.cast if m not in remote)
+    holder = present[0] if phone and present else None
+    holding = None
+    if holder is not None:
+        talking = panel.screen is None or panel.screen.kind == "call"
+        holding = "ear" if talking and remote and panel.scene != "chat" else "hand"
+    shot = panel.shot or _default_shot(panel, index, present, holder)
+    return Staging(shot, present, remote, holder, holding)
+
+
+def _default_shot(
+    panel: Panel, index: int, present: tuple[CastMember, ...], holder: CastMember | None
+) -> str:
+    if len(present) <= 1 and (holder is not None or any(ln.kind == "think" for ln in panel.lines)):
+        return "close"  # one face and what they see or think
+    if index == 0 and holder is None:
+        return "wide"  # the first panel sets the scene
+    return "medium"
+
+
+def default_look(member: CastMember, copy: WarningCopy) -> str | None:
+    """The look a cast member is drawn with when the script names none (stable per story)."""
+    if member.look is not None:
+        return member.look
+    if member.role == "scammer_phone":
+        return SCAMMER_LOOK.get(copy.warning_id, "caller")
+    return None

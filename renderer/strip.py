@@ -1,0 +1,425 @@
+"""The strip format (条漫): a title panel, every story panel at full width, an action panel.
+
+Each panel is as tall as its composition needs. The strip is saved as one tall image, or as
+several when it would pass the image height limit (WebP: 16383 px); the manifest lists every
+image with the panels it holds, and every panel's geometry (faces, phones, screens, balloons
+and where their tails point).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from fanzha.content.copy import WarningCopy
+from fanzha.renderer import balloons as shapes
+from fanzha.renderer import characters, chrome, screens
+from fanzha.renderer import text as typeset
+from fanzha.renderer.canvas import Canvas, TextRecord
+from fanzha.renderer.errors import TextOverflowError
+from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.formats import Format
+from fanzha.renderer.panel_plan import Metrics, pads, spike
+from fanzha.renderer.stage import default_look
+from fanzha.renderer.story import footer_text, shown_caption, story_panels
+from fanzha.renderer.strip_panel import StripPanel, compose, tail_tip
+from fanzha.renderer.style import PALETTE, Style
+from PIL import Image, ImageDraw
+
+MAX_IMAGE_HEIGHT = 16000  # under WebP's 16383 px limit
+GUTTER = 28  # paper between panels at 1080 px wide
+
+
+@dataclass(frozen=True)
+class StripResult:
+    """A drawn strip: its images (each with the panel numbers it holds) and text records."""
+
+    images: tuple[tuple[Image.Image, tuple[int, ...]], ...]
+    records: tuple[TextRecord, ...]
+    geometry: tuple[dict[str, Any], ...]
+    panels: tuple[int, ...]  # story panel numbers drawn (1-based)
+    elder_cut: bool
+
+
+def _metrics(fmt: Format, style: Style) -> Metrics:
+    return Metrics(fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text)
+
+
+def _compose_all(fonts, copy: WarningCopy, panels, fmt: Format, style: Style, m: Metrics):
+    """Every panel at the largest common body size that fits (from the floor up)."""
+    floor = fmt.body_min_px(style.large_text)
+    zh = copy.locale.lower().startswith("zh")
+    out = []
+    for i, panel in enumerate(panels):
+        shown = dataclasses.replace(panel, caption=shown_caption(copy, panel, i, len(panels)))
+        best = None
+        for size in (round(floor * 1.12), floor):
+            best = compose(fonts, f"panel{i + 1}", i, shown, fmt.width, size, m, zh)
+            if best is not None:
+                break
+        if best is None:
+            raise TextOverflowError(
+                f"text box 'panel{i + 1}' of warning {copy.warning_id!r} does not fit the strip "
+                f"format at the minimum size {floor} px"
+            )
+        out.append(best)
+    return out
+
+
+def render_strip_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontSet) -> StripResult:
+    """Draw a warning as a vertical strip."""
+    m = _metrics(fmt, style)
+    panels, elder = story_panels(copy, style.large_text)
+    planned = _compose_all(fonts, copy, panels, fmt, style, m)
+    floor = fmt.body_min_px(style.large_text)
+    width = fmt.width
+    gutter = m.px(GUTTER)
+    title_h, title_draw = _title(fonts, copy, fmt, style, m, floor)
+    action_h, action_draw = _action(fonts, copy, fmt, style, m, floor)
+    blocks: list[tuple[str, int, Any]] = [("title", title_h, title_draw)]
+    blocks += [("panel", sp.height, sp) for sp in planned]
+    blocks.append(("action", action_h, action_draw))
+    # pack blocks into images no taller than the limit
+    pages: list[list[tuple[str, int, Any]]] = [[]]
+    used = 0
+    for block in blocks:
+        need = block[1] + (gutter if pages[-1] else 0)
+        if pages[-1] and used + need > MAX_IMAGE_HEIGHT:
+            pages.append([])
+            used, need = 0, block[1]
+        pages[-1].append(block)
+        used += need
+    images, records, geometry = [], [], []
+    for page in pages:
+        height = sum(b[1] for b in page) + gutter * (len(page) - 1)
+        canvas = Canvas(Image.new("RGB", (width, height), PALETTE.paper), fonts)
+        y, numbers = 0, []
+        for kind, h, item in page:
+            if kind == "panel":
+                geometry.append(_draw_panel(canvas, item, y, copy, style, m, len(images)))
+                numbers.append(item.index)
+            else:
+                item(canvas, y)
+            y += h + gutter
+        images.append((canvas.img, tuple(numbers)))
+        records += [dataclasses.replace(r, name=r.name) for r in canvas.records]
+    return StripResult(
+        tuple(images), tuple(records), tuple(geometry), tuple(range(1, len(panels) + 1)), elder
+    )
+
+
+def _title(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
+    """The title panel: navy band, the title large, the slogan as a seal."""
+    probe = Canvas(Image.new("RGB", (1, 1)), fonts)
+    band = chrome.plan_title(probe, copy, fmt, m, floor, style)
+
+    def draw(canvas: Canvas, y: int) -> None:
+        moved = chrome.shift_title(band, y)
+        chrome.draw_title(canvas, moved)
+        chrome.draw_stamp(canvas, moved.stamp)
+
+    return band.bottom + m.px(16), draw
+
+
+def _action(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
+    """The action panel: the one thing to do, what to do once money has gone, the hotlines."""
+    edge = m.px(40)
+    width = fmt.width - 2 * edge
+    spacing = style.line_spacing
+    action = typeset.fit(
+        fonts,
+        "action",
+        copy.action,
+        (0, 0, width, m.px(600)),
+        max_px=max(floor, m.px(72)),
+        min_px=floor,
+        spacing=spacing,
+        weight="Black",
+        balance=True,
+    )
+    paid = None
+    if copy.if_paid:
+        paid = typeset.fit(
+            fonts,
+            "if_paid",
+            copy.if_paid,
+            (0, 0, width - 2 * m.px(28), m.px(700)),
+            max_px=max(floor, m.px(48)),
+            min_px=floor,
+            spacing=spacing,
+            weight="Bold",
+            balance=True,
+        )
+    hot = typeset.fit(
+        fonts,
+        "hotline",
+        footer_text(copy.locale, style.bank_line),
+        (0, 0, width, m.px(400)),
+        max_px=max(floor, m.px(52)),
+        min_px=floor,
+        spacing=spacing,
+        weight="Black",
+        balance=True,
+    )
+    ah = typeset.block_size(fonts, action)[1]
+    ph = typeset.block_size(fonts, paid)[1] + 2 * m.px(28) if paid else 0
+    hh = typeset.block_size(fonts, hot)[1]
+    pad = m.px(48)
+    height = pad + ah + pad + (ph + pad if paid else 0) + hh + pad
+
+    def draw(canvas: Canvas, y: int) -> None:
+        pal = canvas.palette
+        d = canvas.draw
+        d.rectangle((0, y, fmt.width, y + height), fill=pal.red)
+        d.rectangle((0, y, fmt.width, y + m.px(10)), fill=pal.gold)
+        at = y + pad
+        canvas.text(_moved(action, edge, at), pal.red_text, role="body")
+        at += ah + pad
+        if paid is not None:
+            box = (edge, at, fmt.width - edge, at + ph)
+            d.rounded_rectangle(box, radius=m.px(18), fill=pal.paper)
+            canvas.text(_moved(paid, edge + m.px(28), at + m.px(28)), pal.alarm_ink, role="body")
+            at += ph + pad
+        d.line((edge, at - pad // 2, fmt.width - edge, at - pad // 2), fill=pal.gold, width=m.px(3))
+        canvas.text(_moved(hot, edge, at), pal.red_text, role="display")
+
+    return height, draw
+
+
+def _moved(layout: typeset.TextLayout, x: int, y: int) -> typeset.TextLayout:
+    x0, y0, x1, y1 = layout.box
+    return dataclasses.replace(layout, box=(x, y, x + x1 - x0, y + y1 - y0))
+
+
+def _remote_scene(role: str, look: str | None) -> str:
+    """The caller's own backdrop: a hotel room for a fake officer, a call centre otherwise."""
+    if role == "fake_officer":
+        return "hotel_room"
+    return {"sweetheart": "home", "recruiter": "street"}.get(look or "", "office")
+
+
+def _draw_panel(
+    canvas: Canvas, sp: StripPanel, y: int, copy: WarningCopy, style: Style, m: Metrics, page: int
+) -> dict[str, Any]:
+    """Draw one panel at y on the strip; its geometry in strip coordinates."""
+    w, h = sp.width, sp.height
+    panel_img = Image.new("RGB", (w, h), PALETTE.paper)
+    pc = Canvas(panel_img, canvas.fonts)
+    characters.draw_scene(panel_img, sp.panel.scene, (0, 0, w, h), asset_dir=style.assets)
+    present = [f for f in sp.figures if not f.remote]
+    remote = [f for f in sp.figures if f.remote]
+    if sp.inset is not None:
+        _draw_inset(panel_img, sp, remote, copy, style, m)
+    for f in present:
+        characters.draw_character(
+            panel_img,
+            f.member.role,
+            f.member.expression,
+            f.box,
+            f.facing,
+            asset_dir=style.assets,
+            holding=f.holding,
+            clip_bottom=h,
+        )
+    d = ImageDraw.Draw(panel_img)
+    if sp.screen is not None:
+        holder = next((f for f in present if f.prop is not None), None)
+        if holder is not None:
+            _zoom_lines(d, holder.prop, sp.screen.box, m)
+        caller = None
+        if remote or sp.staging.remote:
+            r = sp.staging.remote[0]
+            caller = (r.role, r.expression, default_look(r, copy))
+        screens.draw(pc, sp.screen, caller)
+    tails = _draw_balloons(pc, sp, m)
+    if sp.caption is not None:
+        d = ImageDraw.Draw(panel_img)
+        shapes.caption(d, sp.caption.outer, pc.palette.caption_fill, pc.palette.outline, m.px(3))
+    for item in [sp.caption, *(b.placed for b in sp.balloons)]:
+        if item is None:
+            continue
+        ink = pc.palette.alarm_ink if item.kind == "alarm" else pc.palette.ink
+        pc.text(
+            item.layout,
+            ink,
+            origin=item.layout.box[:2],
+            align="center",
+            role="caption" if item.kind == "caption" else "body",
+        )
+    ImageDraw.Draw(panel_img).rectangle(
+        (0, 0, w - 1, h - 1), outline=PALETTE.outline, width=m.px(5)
+    )
+    canvas.img.paste(panel_img, (0, y))
+    canvas.records.extend(_shift_record(r, y) for r in pc.records)
+    return _geometry(sp, y, page, tails, copy)
+
+
+def _draw_inset(img: Image.Image, sp: StripPanel, remote, copy, style: Style, m: Metrics) -> None:
+    """The caller's window: their own backdrop, the caller at a close shot, a phone-line frame."""
+    x0, y0, x1, y1 = sp.inset  # type: ignore[misc]
+    win = Image.new("RGB", (x1 - x0, y1 - y0), PALETTE.paper)
+    first = sp.staging.remote[0] if sp.staging.remote else None
+    look = default_look(first, copy) if first else None
+    scene = _remote_scene(first.role if first else "", look)
+    characters.draw_scene(win, scene, (0, 0, x1 - x0, y1 - y0), asset_dir=style.assets)
+    for f in remote:
+        bx0, by0, bx1, by1 = f.box
+        characters.draw_character(
+            win,
+            f.member.role,
+            f.member.expression,
+            (bx0 - x0, by0 - y0, bx1 - x0, by1 - y0),
+            f.facing,
+            asset_dir=style.assets,
+            holding="ear",
+            clip_bottom=y1 - y0,
+        )
+    img.paste(win, (x0, y0))
+    d = ImageDraw.Draw(img)
+    d.rounded_rectangle(sp.inset, radius=m.px(10), outline=PALETTE.outline, width=m.px(7))
+    d.rounded_rectangle(
+        (x0 + m.px(7), y0 + m.px(7), x1 - m.px(7), y1 - m.px(7)),
+        radius=m.px(6),
+        outline=PALETTE.gold,
+        width=m.px(3),
+    )
+
+
+def _zoom_lines(d: ImageDraw.ImageDraw, prop, screen_box, m: Metrics) -> None:
+    """Two thin lines from the phone in hand to its enlarged screen."""
+    px0, py0, px1, py1 = prop
+    sx0, sy0, sx1, sy1 = screen_box
+    near = sx0 if sx0 > px1 else sx1
+    pnear = px1 if sx0 > px1 else px0
+    for a, b in (((pnear, py0), (near, sy0 + m.px(30))), ((pnear, py1), (near, sy1 - m.px(30)))):
+        d.line((a, b), fill=(90, 96, 112), width=m.px(3))
+
+
+def _draw_balloons(pc: Canvas, sp: StripPanel, m: Metrics) -> list[dict[str, Any]]:
+    """Balloon shapes with tails towards their speakers' mouths; returns each tail's geometry."""
+    d = ImageDraw.Draw(pc.img)
+    pal = pc.palette
+    lw = m.px(5)
+    out: list[dict[str, Any]] = []
+    for i, b in enumerate(sp.balloons):
+        item = b.placed
+        box = item.outer
+        tail: dict[str, Any] | None = None
+        target = None
+        gap = 0.0
+        if not b.joined:
+            base = max(18, lw * 7)
+            inner = (
+                box
+                if item.kind != "alarm"
+                else _shrink(box, int(spike(item.layout.font_px, m.compact)))
+            )
+            start = shapes.tail_start(inner, b.anchor, base)
+            tip = tail_tip(start, b.anchor, b.stop)
+            target = b.anchor
+            gap = ((b.anchor[0] - tip[0]) ** 2 + (b.anchor[1] - tip[1]) ** 2) ** 0.5
+            tail = {
+                "from": [round(start[0]), round(start[1])],
+                "tip": list(tip),
+                "points_at": list(b.anchor),
+            }
+        else:
+            nxt = sp.balloons[i + 1].placed.outer
+            cx = (max(box[0], nxt[0]) + min(box[2], nxt[2])) // 2
+            neck = m.px(22)
+            d.rectangle(
+                (cx - neck, box[3] - lw * 2, cx + neck, nxt[1] + lw * 2),
+                fill=pal.balloon,
+                outline=pal.outline,
+                width=lw,
+            )
+        reach = 10_000
+        if item.kind == "alarm":
+            shapes.alarm(
+                d,
+                box,
+                target,
+                pal.alarm_fill,
+                pal.red,
+                lw,
+                spike(item.layout.font_px, m.compact),
+                gap,
+                reach,
+            )
+        elif item.kind == "think":
+            inset = min(pads("think", item.layout.font_px, m.compact))
+            shapes.thought(d, box, target, pal.balloon, pal.outline, lw, gap, inset)
+        else:
+            shapes.speech(d, box, target, pal.balloon, pal.outline, lw, gap, reach)
+        if i > 0 and sp.balloons[i - 1].joined:  # cover the neck's end under the balloon
+            prev = sp.balloons[i - 1].placed.outer
+            cx = (max(box[0], prev[0]) + min(box[2], prev[2])) // 2
+            neck = m.px(22) - lw
+            d.rectangle((cx - neck, box[1] - lw * 3, cx + neck, box[1] + lw * 2), fill=pal.balloon)
+        out.append(tail or {})
+    return out
+
+
+def _shrink(box, by: int):
+    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
+
+
+def _shift_record(r: TextRecord, dy: int) -> TextRecord:
+    x0, y0, x1, y1 = r.box
+    return dataclasses.replace(r, box=(x0, y0 + dy, x1, y1 + dy))
+
+
+def _shift(box, dy: int) -> list[int]:
+    return [box[0], box[1] + dy, box[2], box[3] + dy]
+
+
+def _geometry(sp: StripPanel, y: int, page: int, tails, copy: WarningCopy) -> dict[str, Any]:
+    figures = []
+    for f in sp.figures:
+        figures.append(
+            {
+                "role": f.member.role,
+                "look": default_look(f.member, copy),
+                "remote": f.remote,
+                "box": _shift(f.box, y),
+                "visible": _shift(
+                    _clip(f.box, sp.inset if f.remote else (0, 0, sp.width, sp.height)), y
+                ),
+                "face": _shift(f.face, y),
+                "mouth": [f.mouth[0], f.mouth[1] + y],
+                "holding": f.holding,
+                "prop": _shift(f.prop, y) if f.prop else None,
+            }
+        )
+    props = [fig["prop"] for fig in figures if fig["prop"]]
+    if sp.screen is not None:
+        props.append(_shift(sp.screen.box, y))
+    return {
+        "panel": sp.index + 1,
+        "image": page,
+        "box": [0, y, sp.width, y + sp.height],
+        "shot": sp.staging.shot,
+        "phone": sp.staging.phone,
+        "screen": sp.panel.screen.kind if sp.panel.screen else None,
+        "screen_box": _shift(sp.screen.box, y) if sp.screen else None,
+        "inset": _shift(sp.inset, y) if sp.inset else None,
+        "caption": _shift(sp.caption.outer, y) if sp.caption else None,
+        "figures": figures,
+        "props": props,
+        "balloons": [
+            {
+                "name": b.placed.layout.name,
+                "kind": b.placed.kind,
+                "speaker": b.speaker,
+                "box": _shift(b.placed.outer, y),
+                "joined": b.joined,
+                "tail": ({k: [v[0], v[1] + y] for k, v in tail.items()} if tail else None),
+            }
+            for b, tail in zip(sp.balloons, tails, strict=True)
+        ],
+    }
+
+
+def _clip(box, area) -> tuple[int, int, int, int]:
+    return max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])
