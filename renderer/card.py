@@ -150,7 +150,10 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     """Draw a warning as a card: every panel on one page, or a carousel of pages."""
     from fanzha.renderer import chrome
 
-    m = comic.Metrics(fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text)
+    wide = fmt.width > fmt.height  # a banner sets balloons side by side, as large text does
+    m = comic.Metrics(
+        fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text or wide
+    )
     min_body = fmt.body_min_px(style.large_text)
     max_body = max(min_body, m.px(62 if style.large_text else 48))
     story, elder = story_panels(copy, style.large_text)
@@ -158,50 +161,81 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     margin = m.px(16 if style.large_text else 22)
     band = chrome.plan_title(probe, copy, fmt, m, min_body, style)
     footer = chrome.plan_footer(probe, copy, fmt, m, min_body, max_body, style)
-    area = (margin, band.bottom + margin, fmt.width - margin, footer.top - margin)
-    tried = []
-    for per_page in range(len(story), 0, -1):
-        chunks = _chunks(len(story), per_page)
-        if per_page < len(story) and len(chunks) == len(_chunks(len(story), per_page + 1)):
-            continue  # the same number of pages as a fuller split: nothing gained
-        planned = []
-        for chunk in chunks:
-            for kind in candidate_layouts(fmt, style, len(chunk)):
-                plans = plan_panels(fonts, copy, kind, area, m, min_body, max_body, chunk, story)
-                if plans is not None:
-                    planned.append((kind, chunk, plans))
-                    break
-                tried.append(kind)
-            else:
-                break
-        else:
-            break
-    else:
+    whole = (margin, margin, fmt.width - margin, fmt.height - margin)
+    planned, covers = _paginate(fonts, copy, story, fmt, style, m, band, footer, margin)
+    if planned is None:
         raise TextOverflowError(
-            f"text box {_overflow(fonts, copy, story, area, m, min_body)!r} of warning "
+            f"text box {_overflow(fonts, copy, story, whole, m, min_body)!r} of warning "
             f"{copy.warning_id!r} does not fit the {fmt.name} format at the minimum size "
             f"{min_body} px, even one panel a page"
         )
+    # with covers, the title and the action get pages of their own (a tall story on a banner)
+    sheets: list[tuple[str, tuple[int, ...], list]] = []
+    if covers:
+        sheets.append(("cover", (), []))
+    sheets += planned
+    if covers:
+        sheets.append(("action", (), []))
     pages, records = [], []
-    for kind, chunk, plans in planned:
+    for n, (_kind, chunk, plans) in enumerate(sheets):
         canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
         for pp in plans:
             comic.draw(canvas, pp, m)
-        chrome.draw_title(canvas, band)
-        chrome.draw_footer(canvas, footer)
-        chrome.draw_stamp(canvas, band.stamp)
-        if len(planned) > 1:
-            chrome.draw_page_mark(canvas, footer, len(pages) + 1, len(planned), m)
+        if n == 0:
+            chrome.draw_title(canvas, chrome.centred_title(band, fmt.height) if covers else band)
+            chrome.draw_stamp(
+                canvas, chrome.centred_title(band, fmt.height).stamp if covers else band.stamp
+            )
+        if n == len(sheets) - 1:
+            chrome.draw_footer(
+                canvas, chrome.raised_footer(footer, fmt.height) if covers else footer
+            )
+        if len(sheets) > 1:
+            chrome.draw_page_mark(canvas, n + 1, len(sheets), m)
         pages.append((canvas.img, chunk))
         records.append(tuple(canvas.records))
     return CardResult(
         tuple(pages),
         tuple(records),
-        tuple(kind for kind, _, _ in planned),
+        tuple(kind for kind, _, _ in sheets),
         tuple(range(len(story))),
         tuple(pp.arrangement for _, _, plans in planned for pp in plans),
         elder,
     )
+
+
+def _paginate(fonts, copy, story, fmt: Format, style: Style, m, band, footer, margin: int):
+    """Pages of consecutive panels, as few as fit: title band on the first, footer on the last;
+    failing that, the title and the action on pages of their own. (None, False) if nothing fits."""
+    min_body = fmt.body_min_px(style.large_text)
+    max_body = max(min_body, m.px(62 if style.large_text else 48))
+    for covers in (False, True):
+
+        def area_of(page: int, pages: int) -> Box:
+            top = band.bottom + margin if page == 0 and not covers else margin
+            last = page == pages - 1 and not covers
+            bottom = footer.top - margin if last else fmt.height - margin
+            return (margin, top, fmt.width - margin, bottom)
+
+        for per_page in range(len(story), 0, -1):
+            chunks = _chunks(len(story), per_page)
+            if per_page < len(story) and len(chunks) == len(_chunks(len(story), per_page + 1)):
+                continue  # the same number of pages as a fuller split: nothing gained
+            planned = []
+            for n, chunk in enumerate(chunks):
+                area = area_of(n, len(chunks))
+                for kind in candidate_layouts(fmt, style, len(chunk)):
+                    plans = plan_panels(
+                        fonts, copy, kind, area, m, min_body, max_body, chunk, story
+                    )
+                    if plans is not None:
+                        planned.append((kind, chunk, plans))
+                        break
+                else:
+                    break
+            else:
+                return planned, covers
+    return None, False
 
 
 def _overflow(

@@ -172,6 +172,28 @@ def shift_title(plan: TitlePlan, dy: int) -> TitlePlan:
     return dataclasses.replace(plan, title=title, stamp=stamp, top=plan.top + dy)
 
 
+def centred_title(plan: TitlePlan, height: int) -> TitlePlan:
+    """The title band grown to a whole cover page (the title in the middle, the seal below)."""
+    dy = (height - plan.bottom) // 2
+    moved = shift_title(plan, dy)
+    cx, cy = moved.stamp.center
+    stamp = dataclasses.replace(moved.stamp, center=(cx, cy + plan.bottom // 2))
+    return dataclasses.replace(moved, top=0, bottom=height, stamp=stamp)
+
+
+def raised_footer(plan: FooterPlan, height: int) -> FooterPlan:
+    """The footer grown to a whole closing page, its words in the middle."""
+    dy = -(plan.top // 2)
+    action = _moved(plan.action, dy)
+    hotline = _moved(plan.hotline, dy)
+    return dataclasses.replace(plan, top=0, height=height, action=action, hotline=hotline)
+
+
+def _moved(layout: typeset.TextLayout, dy: int) -> typeset.TextLayout:
+    x0, y0, x1, y1 = layout.box
+    return dataclasses.replace(layout, box=(x0, y0 + dy, x1, y1 + dy))
+
+
 def plan_footer(
     canvas: Canvas,
     copy: WarningCopy,
@@ -228,20 +250,17 @@ def plan_footer(
     return FooterPlan(top, fmt.width, height, action, hot)
 
 
-def draw_page_mark(canvas: Canvas, footer: FooterPlan, page: int, pages: int, m: Metrics) -> None:
-    """A "2/3" tab at the end of the hotline line: this card is one page of a carousel."""
+def draw_page_mark(canvas: Canvas, page: int, pages: int, m: Metrics) -> None:
+    """A "2/3" tab in the bottom-right corner: this card is one page of a carousel."""
     label = f"{page}/{pages}"
-    size = footer.hotline.font_px
+    size = m.px(34)
     layout = typeset.TextLayout("page", label, (label,), size, size, "Black", (0, 0, 0, 0))
     w, h = typeset.block_size(canvas.fonts, layout)
     pad = m.px(8)
-    x0 = footer.width - m.px(28) - w - 2 * pad
-    if x0 < footer.hotline.box[0] + footer.hotline.width(canvas.fonts) + m.px(20):
-        return  # no room beside the hotlines: the carousel's dots say it instead
-    y0 = footer.hotline.box[1] - pad
-    box = (x0, y0, x0 + w + 2 * pad, y0 + h + 2 * pad)
+    x1, y1 = canvas.img.width - m.px(6), canvas.img.height - m.px(6)
+    box = (x1 - w - 2 * pad, y1 - h - 2 * pad, x1, y1)
     canvas.draw.rounded_rectangle(box, radius=m.px(8), fill=canvas.palette.gold)
-    placed = _at(layout, x0 + pad, y0 + pad, w, h)
+    placed = _at(layout, box[0] + pad, box[1] + pad, w, h)
     canvas.text(placed, canvas.palette.navy, role="display")
 
 

@@ -90,7 +90,7 @@ def plan(
         cx = (glass[0] + glass[2]) // 2
         face = (cx - side // 2, y, cx + side // 2, y + side)
         y = face[3] + pad // 2
-    tw, th = typeset.block_size(fonts, title)
+    _, th = typeset.block_size(fonts, title)
     title = dataclasses.replace(title, box=(glass[0] + pad, y, glass[2] - pad, y + th))
     y += th + pad
     laid = []
@@ -122,7 +122,7 @@ def height_for(
 def draw(canvas: Canvas, p: ScreenPlan, caller: tuple[str, str, str | None] | None) -> None:
     """Draw the phone, its screen and its words (caller: role, expression, look for a video face)."""
     d = canvas.draw
-    x0, y0, x1, y1 = p.box
+    x0, y0, x1, _ = p.box
     radius = (x1 - x0) // 9
     d.rounded_rectangle(p.box, radius=radius, fill=BODY, outline=(20, 20, 26), width=4)
     bg, ink = KIND_COLOURS[p.screen.kind]
@@ -154,7 +154,7 @@ def draw(canvas: Canvas, p: ScreenPlan, caller: tuple[str, str, str | None] | No
         ink_title = ink
     if kind == "share":
         d.rectangle(p.glass, fill=(120, 124, 136))
-        gx0, gy0, gx1, gy1 = p.glass
+        gx0, _, gx1, _ = p.glass
         top = p.title.box[1] - 16
         bottom = (p.lines[-1].box[3] if p.lines else p.title.box[3]) + 16
         d.rounded_rectangle((gx0 + 8, top, gx1 - 8, bottom), radius=18, fill=(250, 250, 252))

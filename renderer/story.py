@@ -25,7 +25,7 @@ def footer_text(locale: str, bank_line: str = "") -> str:
     zh = locale.lower().startswith("zh")
     text = FOOTER["zh" if zh else "en"]
     if bank_line.strip():
-        text += (" · " if zh else " · ") + bank_line.strip()
+        text += " · " + bank_line.strip()
     return text
 
 

@@ -181,7 +181,7 @@ def compose(
     if balloons is None:
         return None
     last = max((b.placed.outer[3] for b in balloons), default=y - gap)
-    zone_top = last + m.px(56 if balloons else 0) + (0 if balloons else 0)
+    zone_top = last + m.px(56 if balloons else 0)
     zone = max(zone, zone_top // 2 + 1)  # a medium shot's cast fills a third of the panel
     figures, side_box = _cast_layout(st, panel, width, zone_top, zone, m)
     remote = _remote_figures(st, side_box) if side_box and panel.screen is None else []

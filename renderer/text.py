@@ -37,10 +37,12 @@ def _glue(pieces: list[str]) -> list[str]:
         elif atom[0] in NO_END:
             carry += atom
         elif atom[0] in NO_START and not carry:
+            spaced = bool(out) and out[-1] == " "
             while out and out[-1] == " ":
                 out.pop()  # a closing mark hugs the word before it
             if out:
-                out[-1] += atom
+                # a spaced separator dot ("110 · 96110") keeps its space, and stays on the line
+                out[-1] += (" " + atom) if spaced and atom == "·" else atom
             else:
                 out.append(atom)
         else:

@@ -17,7 +17,10 @@ def test_batch_renders_each_unique_job_once(tmp_path) -> None:
     manifests = render_batch(jobs, cache, processes=2)
     assert len(manifests) == len(jobs)
     assert [m.cache_key for m in manifests] == [j.key() for j in jobs]
-    assert len(list(tmp_path.glob("*.webp"))) == 2
+    firsts = {m.image_path.name for m in manifests}
+    assert len(firsts) == 2  # one render per unique job (a carousel adds its further pages)
+    pages = {e["image"] for m in manifests for e in m.extra["images"]}
+    assert {p.name for p in tmp_path.glob("*.webp")} == pages
     stamp = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.webp")}
     again = render_batch(jobs, cache, processes=2)
     assert [m.cache_key for m in again] == [m.cache_key for m in manifests]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 from fanzha.renderer import FORMATS, RenderCache, Style, render_card
@@ -39,7 +40,7 @@ def test_card_renders_within_limits(tmp_path, warning, fmt, large) -> None:
     data = json.loads((tmp_path / f"{fmt}.png.json").read_text(encoding="utf-8"))
     assert data["format"] == fmt and data["size_px"] == list(img.size)
     assert data["min_contrast"] >= (7.0 if large else 4.5)
-    names = {b["name"] for b in data["text_boxes"]}
+    names = {re.sub(r"^p\d+\.", "", b["name"]) for b in data["text_boxes"]}
     assert {"title", "stamp", "action", "hotline"} <= names
     minimum = FORMATS[fmt].body_min_px(large)
     for box in data["text_boxes"]:
@@ -56,16 +57,22 @@ def test_card_renders_within_limits(tmp_path, warning, fmt, large) -> None:
     assert data["cache_key"] == m.cache_key
 
 
-def test_large_text_on_a_phone_card_is_at_least_52px(tmp_path) -> None:
+def test_large_text_on_a_phone_card_is_at_least_54px(tmp_path) -> None:
     m = render_card(AUTHORITIES, "card", Style(large_text=True), out=tmp_path / "c.png")
     body = [t for t in m.text_boxes if t.role in ("body", "caption")]
-    assert body and min(t.font_px for t in body) >= 52
+    assert body and min(t.font_px for t in body) >= 54
+    normal = render_card(AUTHORITIES, "card", Style(), out=tmp_path / "n.png")
+    assert min(t.font_px for t in normal.text_boxes if t.role in ("body", "caption")) >= 42
 
 
 def test_balloons_stay_inside_their_panels_and_off_faces(tmp_path) -> None:
     m = render_card(AUTHORITIES, "card", Style(layout="grid"), out=tmp_path / "g.png")
-    panels = [t for t in m.text_boxes if t.name.startswith("panel")]
-    assert len(panels) == sum(len(p.lines) + bool(p.caption) for p in AUTHORITIES.panels)
+    from fanzha.renderer.story import shown_caption
+
+    panels = [t for t in m.text_boxes if ".panel" in t.name or t.name.startswith("panel")]
+    n = len(AUTHORITIES.panels)
+    captions = [shown_caption(AUTHORITIES, p, i, n) for i, p in enumerate(AUTHORITIES.panels)]
+    assert len(panels) == sum(len(p.lines) for p in AUTHORITIES.panels) + sum(map(bool, captions))
     # text boxes of one panel never overlap each other
     for a in panels:
         for b in panels:
@@ -104,17 +111,18 @@ def test_text_too_long_for_any_layout_names_the_box(tmp_path) -> None:
     assert not (tmp_path / "x.png").exists()
 
 
-def test_a_condensed_card_keeps_the_right_action_not_the_threat(tmp_path) -> None:
-    # the pressure panel cannot fit anywhere: the card still ends with what to do
-    m = render_card(_overlong(1), "card", Style(large_text=True), out=tmp_path / "x.png")
-    assert m.extra["panels_shown"] == [4]
-    drawn = {t.name.split(".")[0] for t in m.text_boxes if t.name.startswith("panel")}
-    assert drawn == {"panel4"}
-    # a screen reader still hears the whole story, threat included
-    for panel in AUTHORITIES.panels[2:]:
+def test_a_story_too_long_for_one_card_becomes_a_carousel_of_every_panel(tmp_path) -> None:
+    m = render_card(AUTHORITIES, "card", Style(large_text=True), out=tmp_path / "x.png")
+    images = m.extra["images"]
+    assert m.extra["carousel"] and len(images) >= 2
+    assert sorted(n for e in images for n in e["panels"]) == [1, 2, 3, 4]
+    for entry in images:
+        assert Image.open(tmp_path / entry["image"]).size == (1080, 1350)
+    drawn = {t.name.split(".")[-2] for t in m.text_boxes if "panel" in t.name}
+    assert drawn == {"panel1", "panel2", "panel3", "panel4"}
+    for panel in AUTHORITIES.panels:
         for line in panel.lines:
             assert line.text in m.alt_text
-    assert "钱转到安全账户" in m.alt_text
 
 
 def test_unknown_format_lists_known_ones(tmp_path) -> None:
@@ -177,4 +185,4 @@ def test_balloon_tails_aim_at_the_drawn_head() -> None:
 def test_large_text_story_tells_all_four_panels(tmp_path) -> None:
     m = render_card(AUTHORITIES, "story", Style(large_text=True), out=tmp_path / "s.png")
     assert m.extra["panels_shown"] == [1, 2, 3, 4]
-    assert min(t.font_px for t in m.text_boxes) >= 52
+    assert min(t.font_px for t in m.text_boxes if t.role != "display") >= 54
