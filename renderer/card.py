@@ -180,7 +180,7 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     for n, (_kind, chunk, plans) in enumerate(sheets):
         canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
         for pp in plans:
-            comic.draw(canvas, pp, m)
+            comic.draw(canvas, pp, m, copy.warning_id)
         if n == 0:
             chrome.draw_title(canvas, chrome.centred_title(band, fmt.height) if covers else band)
             chrome.draw_stamp(
@@ -211,7 +211,7 @@ def _paginate(fonts, copy, story, fmt: Format, style: Style, m, band, footer, ma
     max_body = max(min_body, m.px(62 if style.large_text else 48))
     for covers in (False, True):
 
-        def area_of(page: int, pages: int) -> Box:
+        def area_of(page: int, pages: int, covers: bool = covers) -> Box:
             top = band.bottom + margin if page == 0 and not covers else margin
             last = page == pages - 1 and not covers
             bottom = footer.top - margin if last else fmt.height - margin

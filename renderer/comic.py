@@ -7,14 +7,14 @@ from pathlib import Path
 from fanzha.renderer import balloons, figures
 from fanzha.renderer.canvas import Canvas
 from fanzha.renderer.panel_plan import Metrics, PanelPlan, Placed, pads, plan, spike
-from fanzha.renderer.stage import stage
+from fanzha.renderer.stage import default_look, stage
 from fanzha.renderer.style import PALETTE
 from PIL import Image, ImageDraw
 
 __all__ = ["Metrics", "PanelPlan", "Placed", "draw", "pads", "plan", "spike"]
 
 
-def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
+def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, warning_id: str = "") -> None:
     """Draw a planned panel: scene, characters, balloons and text, then its thick outline."""
     pal, img = canvas.palette, canvas.img
     assets = None if m.asset_dir is None else Path(m.asset_dir)
@@ -22,7 +22,7 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
     st = stage(pp.panel, 1)
     for member, box, facing in pp.cast:
         if member in st.remote:  # on the line, not in the room: in a window with their backdrop
-            _caller_window(img, member, box, pp.rect, m, assets)
+            _caller_window(img, member, box, pp.rect, m, assets, default_look(member, warning_id))
             continue
         figures.draw_character(
             img,
@@ -32,6 +32,7 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
             facing=facing,
             asset_dir=assets,
             holding=st.holding if member is st.holder else None,
+            look=default_look(member, warning_id),
         )
     d = ImageDraw.Draw(img)
     lw = m.px(4)
@@ -69,7 +70,7 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics) -> None:
     d.rectangle(pp.rect, outline=pal.outline, width=m.px(6))
 
 
-def _caller_window(img: Image.Image, member, box, rect, m: Metrics, assets) -> None:
+def _caller_window(img: Image.Image, member, box, rect, m: Metrics, assets, look) -> None:
     """A caller's head and shoulders in a framed window, over a call centre or hotel room."""
     x0, y0, x1, y1 = box
     top = y0 + (y1 - y0) // 12
@@ -91,6 +92,7 @@ def _caller_window(img: Image.Image, member, box, rect, m: Metrics, assets) -> N
         asset_dir=assets,
         holding="ear",
         clip_bottom=wy1 - wy0,
+        look=look,
     )
     img.paste(win, (wx0, wy0))
     d = ImageDraw.Draw(img)

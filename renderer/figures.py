@@ -35,6 +35,7 @@ def draw_character(
     *,
     holding: str | None = None,
     clip_bottom: int | None = None,
+    look: str | None = None,
 ) -> None:
     """Draw a cast member in box, looking towards `facing` (see characters.draw_character)."""
     characters.draw_character(
@@ -46,4 +47,5 @@ def draw_character(
         asset_dir=asset_dir,
         holding=holding,
         clip_bottom=clip_bottom,
+        look=look,
     )

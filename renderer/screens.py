@@ -135,7 +135,9 @@ def draw(canvas: Canvas, p: ScreenPlan, caller: tuple[str, str, str | None] | No
             d.rectangle(p.face, fill=(236, 224, 210))
             fx0, fy0, fx1, fy1 = p.face
             fig = (fx0, fy0, fx1, fy0 + int((fy1 - fy0) * 2.1))
-            figures.draw_character(canvas.img, caller[0], caller[1], fig, "left", clip_bottom=fy1)
+            figures.draw_character(
+                canvas.img, caller[0], caller[1], fig, "left", clip_bottom=fy1, look=caller[2]
+            )
             d = ImageDraw.Draw(canvas.img)
             d.rectangle(p.face, outline=(214, 64, 56), width=4)
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fanzha.content.copy import CastMember, Panel, WarningCopy
+from fanzha.content.copy import CastMember, Panel
 
 __all__ = ["SCAMMER_ROLES", "Staging", "default_look", "stage"]
 
@@ -93,10 +93,11 @@ def _default_shot(
     return "medium"
 
 
-def default_look(member: CastMember, copy: WarningCopy) -> str | None:
-    """The look a cast member is drawn with when the script names none (stable per story)."""
+def default_look(member: CastMember, warning_id: str) -> str | None:
+    """The look a cast member is drawn with: the script's, the scam's disguise for a scammer,
+    else None (the role's first look), so one story always draws one person the same way."""
     if member.look is not None:
         return member.look
     if member.role == "scammer_phone":
-        return SCAMMER_LOOK.get(copy.warning_id, "caller")
+        return SCAMMER_LOOK.get(warning_id, "caller")
     return None

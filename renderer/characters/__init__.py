@@ -1,7 +1,8 @@
 """Comic cast and scene backgrounds drawn in code, so the demo needs no external art.
 
-Seven roles × four expressions (calm, worried, alarmed, relieved) in one flat comic style,
-and nine scene backgrounds. Every drawing is supersampled and deterministic (same bytes for
+Nine roles in 21 looks (content.copy.LOOKS) × four expressions (calm, worried, alarmed,
+relieved) in one flat comic style, holding a phone at the ear or in hand when asked, and
+thirteen scene backgrounds. Every drawing is supersampled and deterministic (same bytes for
 the same arguments), and changes only the pixels inside its box.
 
 A character is scaled to the largest size that fits its box (design grid 120 × 200, i.e. a
@@ -28,8 +29,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from fanzha.content.copy import EXPRESSIONS, ROLES, SCENES
-from fanzha.renderer.characters import _assets, _places, _rooms
+from fanzha.content.copy import EXPRESSIONS, LOOKS, ROLES, SCENES
+from fanzha.renderer.characters import _assets, _places, _rooms, _venues
 from fanzha.renderer.characters._bodies import (
     HEAD_CENTRE,
     HEAD_RADIUS,
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 FACINGS = ("right", "left")
-# draw at N× and shrink with LANCZOS: Pillow does not antialias shapes itself. Scenes are
+# draw at N× and shrink with a box filter (Image.reduce): Pillow does not antialias shapes itself. Scenes are
 # mostly straight edges and large, so 2× is enough there and keeps them fast.
 # Poster-sized figures (outlines already 10+ px wide) need only 2×, which keeps them fast.
 SUPERSAMPLE = 3
@@ -146,7 +147,13 @@ def character_prop(box: Box, holding: str | None, facing: str = "right") -> Box 
 
 @lru_cache(maxsize=64)
 def _render_character(
-    role: str, expression: str, w: int, h: int, holding: str | None = None, visible: int = 0
+    role: str,
+    expression: str,
+    w: int,
+    h: int,
+    holding: str | None = None,
+    visible: int = 0,
+    look: str | None = None,
 ) -> Image.Image:
     """One character facing right as an RGBA layer of w × h (or its top `visible` rows)."""
     ss = SUPERSAMPLE if max(w, h) <= LARGE else LARGE_SUPERSAMPLE
@@ -154,8 +161,8 @@ def _render_character(
     layer = Image.new("RGBA", (w * ss, rows * ss), (0, 0, 0, 0))
     scale, ox, oy = _figure_frame(w, h)
     pen = Pen(ImageDraw.Draw(layer), scale * ss, (ox * ss, oy * ss))
-    draw_figure(pen, _ROLE_STAND_IN.get(role, role), expression, holding)
-    return layer.resize((w, rows), Image.LANCZOS)
+    draw_figure(pen, role, expression, holding, look)
+    return layer.reduce(ss)  # a box filter over each ss×ss block: the antialiasing, and fast
 
 
 SCENE_DRAWERS: dict[str, Callable[[Pen, Frame], None]] = {
@@ -168,26 +175,23 @@ SCENE_DRAWERS: dict[str, Callable[[Pen, Frame], None]] = {
     "phone_call": _places.phone_call,
     "chat": _places.chat,
     "factory": _places.factory,
-    # Stand-ins until these settings get their own drawings.
-    "grocery": _places.shop,
-    "restaurant": _places.shop,
-    "community_hall": _rooms.office,
-    "hotel_room": _rooms.home,
+    "grocery": _venues.grocery,
+    "restaurant": _venues.restaurant,
+    "community_hall": _venues.community_hall,
+    "hotel_room": _venues.hotel_room,
 }
-# Stand-ins until these roles get their own designs.
-_ROLE_STAND_IN = {"child": "young_worker", "police": "bank_staff"}
 
 
 @lru_cache(maxsize=24)  # a card repeats the same few panel sizes
 def _render_scene(scene: str, w: int, h: int) -> Image.Image:
-    """The scene as an opaque RGBA layer of exactly w × h; shared, never modify it."""
+    """The scene as an opaque RGB layer of exactly w × h; shared, never modify it."""
     ss = SCENE_SUPERSAMPLE
-    canvas = Image.new("RGBA", (w * ss, h * ss), (255, 255, 255, 255))
+    canvas = Image.new("RGB", (w * ss, h * ss), (255, 255, 255))  # opaque: no alpha to carry
     # a thin, soft outline that grows with the box: backgrounds must not compete with the cast
     line = max(1.0, min(w, h) * 0.004)
     pen = Pen(ImageDraw.Draw(canvas), float(ss), line=line, ink=SCENE_INK)
     SCENE_DRAWERS[scene](pen, Frame(float(w), float(h)))
-    return canvas.resize((w, h), Image.LANCZOS)
+    return canvas.reduce(ss)
 
 
 def draw_character(
@@ -200,9 +204,11 @@ def draw_character(
     *,
     holding: str | None = None,
     clip_bottom: int | None = None,
+    look: str | None = None,
 ) -> None:
     """Draw one cast member into box on img (in place), facing right or left.
 
+    look: one of content.copy.LOOKS[role] (the role's first when None).
     holding: "ear" (a phone at the ear) or "hand" (a phone held in front). clip_bottom: the
     image row below which nothing shows (a medium or close shot cuts the figure there), so
     only the visible part is drawn.
@@ -217,7 +223,9 @@ def draw_character(
         layer = _assets.fit_character(art, (w, h), facing)
     else:
         visible = 0 if clip_bottom is None else max(1, clip_bottom - round(box[1]))
-        layer = _render_character(role, expression, w, h, holding, visible)
+        if look is not None:
+            _check("look", look, LOOKS[role])
+        layer = _render_character(role, expression, w, h, holding, visible, look)
         if facing == "left":
             layer = ImageOps.mirror(layer)
     _assets.composite(img, layer, _pixel_box(box))

@@ -64,7 +64,9 @@ def composite(img: Image.Image, layer: Image.Image, box: Box) -> None:
     if cx1 <= cx0 or cy1 <= cy0:
         return
     part = layer.crop((cx0 - x0, cy0 - y0, cx1 - x0, cy1 - y0))
-    if img.mode == "RGBA":
+    if part.mode == "RGB":  # an opaque layer (a drawn scene): a plain paste
+        img.paste(part, (cx0, cy0))
+    elif img.mode == "RGBA":
         img.alpha_composite(part, (cx0, cy0))
     else:
         img.paste(part, (cx0, cy0), part)

@@ -8,9 +8,9 @@ back hair/hood → legs → torso + costume → ear → head → face → hair/h
 
 from __future__ import annotations
 
-from fanzha.renderer.characters import _roles
+from fanzha.renderer.characters import _looks
 from fanzha.renderer.characters._face import HRX, HRY, HX, HY, draw_effects, draw_face
-from fanzha.renderer.characters._palette import COSTUMES, PHONE, SCREEN, Costume, shade
+from fanzha.renderer.characters._palette import PHONE, SCREEN, Costume, shade
 from fanzha.renderer.characters._pen import Pen, Point
 
 WIDTH, HEIGHT = 120.0, 200.0
@@ -30,7 +30,6 @@ POSES: dict[str, dict[str, list[Point]]] = {
     "phone": {"back": [(20, 104), (29, 66)], "front": [(86, 118), (84, 141)]},
 }
 EXPRESSION_POSE = {"calm": "down", "worried": "clasp", "alarmed": "up", "relieved": "chest"}
-PHONE_ROLES = frozenset({"scammer_phone", "fake_officer"})
 
 
 def _legs(pen: Pen, c: Costume) -> None:
@@ -91,17 +90,18 @@ def pose_for(role: str, expression: str, holding: str | None = None) -> tuple[st
     pose = EXPRESSION_POSE[expression]
     if holding == "hand":
         return ("down" if pose == "up" else pose), "hand"
-    back = "phone" if role in PHONE_ROLES or holding == "ear" else pose
+    back = "phone" if holding == "ear" else pose
     front = pose
-    if role in PHONE_ROLES and pose == "clasp":
+    if holding == "ear" and pose == "clasp":
         front = "chest"  # one hand is busy with the phone, the other fidgets at the chest
     return back, front
 
 
-def draw_figure(pen: Pen, role: str, expression: str, holding: str | None = None) -> None:
+def draw_figure(
+    pen: Pen, role: str, expression: str, holding: str | None = None, look: str | None = None
+) -> None:
     """One character, facing right, onto the pen's design grid (holding: ear, hand or None)."""
-    c = COSTUMES[role]
-    style = _roles.STYLES[role]
+    style, c = _looks.design(role, look)
     style.back(pen, c)
     _legs(pen, c)
     _torso(pen, c)

@@ -78,14 +78,9 @@ def test_every_scene_fills_its_box_and_nothing_else(scene: str) -> None:
     assert changed_fraction(img, BOX) == 1.0  # opaque: no sentinel shows through
 
 
-# Drawn with a stand-in until the comics work gives them their own art (issue 14).
-STAND_IN_SCENES = {"grocery", "restaurant", "community_hall", "hotel_room"}
-STAND_IN_ROLES = {"child", "police"}
-
-
 def test_scenes_differ_from_each_other() -> None:
     renders = {}
-    scenes = [s for s in SCENES if s not in STAND_IN_SCENES]
+    scenes = list(SCENES)
     for scene in scenes:
         img = canvas()
         draw_scene(img, scene, BOX)
@@ -104,7 +99,7 @@ def test_expressions_of_a_role_differ_in_the_face(role: str) -> None:
 
 
 def test_roles_look_different_from_each_other() -> None:
-    roles = [r for r in ROLES if r not in STAND_IN_ROLES]
+    roles = list(ROLES)
     bodies = {role: render(role, "calm").astype(int) for role in roles}
     for a, b in combinations(roles, 2):
         assert (np.abs(bodies[a] - bodies[b]).sum(axis=2) > 60).mean() > 0.05, (a, b)
@@ -275,3 +270,32 @@ def test_repeated_draws_in_one_process_give_the_same_bytes() -> None:
         draw_scene(img, "street", BOX)
         draw_character(img, "fake_officer", "relieved", BOX, "left")
     assert hashlib.sha256(first.tobytes()).digest() == hashlib.sha256(second.tobytes()).digest()
+
+
+def test_every_look_is_drawn_and_differs_from_the_others_of_its_role() -> None:
+    from fanzha.content.copy import LOOKS
+
+    for role, looks in LOOKS.items():
+        drawn = {}
+        for look in looks:
+            img = canvas(size=(260, 400))
+            draw_character(img, role, "calm", (0, 0, 260, 400), look=look)
+            drawn[look] = np.asarray(img).astype(int)
+            assert changed_fraction(img, (0, 0, 260, 400)) > 0.2, (role, look)
+        for a, b in combinations(looks, 2):
+            assert (np.abs(drawn[a] - drawn[b]).sum(axis=2) > 60).mean() > 0.03, (role, a, b)
+    with pytest.raises(UnknownArtName, match="did you mean"):
+        draw_character(canvas(), "elderly", "calm", BOX, look="grandad")
+
+
+def test_a_held_phone_is_where_character_prop_says() -> None:
+    from fanzha.renderer.characters import character_prop
+
+    for holding in ("ear", "hand"):
+        for facing in ("right", "left"):
+            plain, held = canvas(), canvas()
+            draw_character(plain, "elderly", "calm", BOX, facing)
+            draw_character(held, "elderly", "calm", BOX, facing, holding=holding)
+            x0, y0, x1, y1 = character_prop(BOX, holding, facing)
+            diff = np.abs(np.asarray(plain).astype(int) - np.asarray(held).astype(int)).sum(axis=2)
+            assert diff[y0:y1, x0:x1].astype(bool).mean() > 0.5, (holding, facing)
