@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from fanzha.content import ContentConfig, CopyContext, WarningCopy, load_library
-from fanzha.renderer import FORMATS, Manifest, Style, render_card
+from fanzha.renderer import FORMATS, Manifest, Style, render_card, words
 from fanzha.renderer import text as typeset
-from fanzha.renderer import words
 from fanzha.renderer.story import story_panels
 
 from tests.renderer.test_words import inside_breaks
