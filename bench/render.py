@@ -1,4 +1,5 @@
-"""Render benchmark: card, A3 poster and cache hit, each beside Pillow's bare encode of the same size.
+"""Render benchmark: strip, card, A3 poster and cache hit, each beside Pillow's bare encode of the
+same size.
 
 Run: .venv/bin/python bench/render.py [--repeat N]   (writes the `render` section of bench/RESULTS.md)
 """
@@ -21,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from fanzha.renderer import PosterSpec, RenderCache, Style, render_card, render_poster  # noqa: E402
 from fanzha.renderer.api import default_fonts  # noqa: E402
+from fanzha.renderer.formats import get_format  # noqa: E402
+from fanzha.renderer.strip import render_strip_image  # noqa: E402
 
 from bench.results_md import write_section  # noqa: E402
 from tests.renderer.conftest import AUTHORITIES, CREDIT  # noqa: E402
@@ -51,6 +54,14 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     card = lambda: render_card(AUTHORITIES, "card", Style(), out=tmp / "card.webp")  # noqa: E731
     card()  # warm the glyph caches as a long-running worker would be
+    strip = lambda: render_card(AUTHORITIES, "strip", Style(), out=tmp / "strip.webp")  # noqa: E731
+    strip_size = tuple(strip().size_px)
+    fonts, strip_fmt = default_fonts(), get_format("strip")
+    strip_draw = lambda: render_strip_image(AUTHORITIES, strip_fmt, Style(), fonts)  # noqa: E731
+    large = lambda: render_card(  # noqa: E731
+        AUTHORITIES, "strip", Style(large_text=True), out=tmp / "strip-large.webp"
+    )
+    large_size = tuple(large().size_px)
     poster = lambda: render_poster(  # noqa: E731
         PosterSpec("张江新市民公寓", "A3", "https://bank.example.com/fanzha", "示例银行"),
         [AUTHORITIES, CREDIT],
@@ -59,7 +70,29 @@ def main() -> None:
     cache = RenderCache(tmp / "cache")
     render_card(AUTHORITIES, "card", Style(), cache=cache)
     hit = lambda: render_card(AUTHORITIES, "card", Style(), cache=cache)  # noqa: E731
+    webp = {"quality": 88, "method": 1}
     rows = [
+        (
+            f"strip {strip_size[0]}x{strip_size[1]}, draw + WebP",
+            median_ms(strip, args.repeat),
+            f"Pillow WebP encode of a blank {strip_size[0]}x{strip_size[1]}",
+            median_ms(blank_encode(strip_size, "WEBP", **webp), args.repeat),
+            250,
+        ),
+        (
+            "strip, drawing only (no encode)",
+            median_ms(strip_draw, args.repeat),
+            "(the encode floor is the row above)",
+            0.0,
+            250,
+        ),
+        (
+            f"large-text strip {large_size[0]}x{large_size[1]}, draw + WebP",
+            median_ms(large, args.repeat),
+            f"Pillow WebP encode of a blank {large_size[0]}x{large_size[1]}",
+            median_ms(blank_encode(large_size, "WEBP", **webp), args.repeat),
+            250,
+        ),
         (
             "four-panel card 1080x1350, draw + WebP",
             median_ms(card, args.repeat),
@@ -96,7 +129,11 @@ def main() -> None:
     print(table)
     note = (
         f"\nMachine: shared 2-core box; `bench/render.py --repeat {args.repeat}`; warm process "
-        "(fonts loaded once, as in a pool worker).\n"
+        "(fonts loaded once, as in a pool worker).\n\n"
+        "A strip is one tall image (1080 px wide, 4,000 to 5,000 px tall): WebP's encoder alone "
+        "needs the floor shown beside it for that many pixels, blank or not, so the strip's "
+        "drawing is measured on its own too. Renders repeat the same warning, so characters and "
+        "scenes come from the in-process caches after the first, as in a campaign's worker.\n"
     )
     write_section("render", "## render\n\n" + table + "\n" + note)
 

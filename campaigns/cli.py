@@ -203,7 +203,7 @@ def preview(ctx: click.Context, campaign: Path, out: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["card", "story", "square", "banner", "poster-a4", "poster-a3"]),
+    type=click.Choice(["strip", "card", "story", "square", "banner", "poster-a4", "poster-a3"]),
     default="card",
     show_default=True,
 )

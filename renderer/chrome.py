@@ -63,8 +63,19 @@ def stamp_lines(slogan: str) -> str:
     return " ".join(words[:best]) + "\n" + " ".join(words[best:])
 
 
+def heavy(locale: str) -> str:
+    """The display weight: Black for Chinese; Bold for Latin text, which Black sets too tight."""
+    return "Black" if locale.lower().startswith("zh") else "Bold"
+
+
 def plan_stamp(
-    canvas: Canvas, slogan: str, m: Metrics, min_px: int, large: bool, wide: bool = False
+    canvas: Canvas,
+    slogan: str,
+    m: Metrics,
+    min_px: int,
+    large: bool,
+    wide: bool = False,
+    locale: str = "zh-CN",
 ) -> tuple[typeset.TextLayout, int, int]:
     """Fit the slogan into a seal: one line on wide formats if it can, else two, split at a space."""
     # large text: the seal at the body minimum, so the band leaves the panels their room
@@ -80,13 +91,13 @@ def plan_stamp(
             max_px=size,
             min_px=min_px,
             spacing=spacing,
-            weight="Black",
+            weight=heavy(locale),
             max_lines=1,
         )
         if one is not None:
             return one, pad, border
     box = (0, 0, m.px(300 if large else 250), m.px(260))
-    options = dict(max_px=size, min_px=min_px, spacing=spacing, weight="Black", max_lines=2)
+    options = dict(max_px=size, min_px=min_px, spacing=spacing, weight=heavy(locale), max_lines=2)
     split = stamp_lines(slogan)
     layout = None
     if split != slogan:  # each phrase on its own line: the seal may widen a little for that
@@ -102,11 +113,11 @@ def _title_options(
 ) -> list[tuple[typeset.TextLayout, int, int, int]]:
     """(stamp layout, pad, border, max title lines) pairings to try for the band."""
     wide = fmt.width > fmt.height
-    stamp = plan_stamp(canvas, copy.slogan, m, min_px, style.large_text, wide=wide)
+    stamp = plan_stamp(canvas, copy.slogan, m, min_px, style.large_text, wide, copy.locale)
     if not style.large_text:
         return [(*stamp, 2)]
     # large text: the band is as slim as the words allow, leaving the panels room for 52 px
-    flat = stamp if wide else plan_stamp(canvas, copy.slogan, m, min_px, True, wide=True)
+    flat = stamp if wide else plan_stamp(canvas, copy.slogan, m, min_px, True, True, copy.locale)
     return [(*flat, 1), (*stamp, 1), (*flat, 2), (*stamp, 2)]
 
 
@@ -137,7 +148,7 @@ def plan_title(
             max_px=m.px(70 if style.large_text else 64),
             min_px=min_px,
             spacing=style.line_spacing,
-            weight="Black",
+            weight=heavy(copy.locale),
             max_lines=lines,
             balance=True,
         )
@@ -215,7 +226,7 @@ def plan_footer(
         max_px=max(min_px, m.px(44)),
         min_px=min_px,
         spacing=style.line_spacing,
-        weight="Black",
+        weight=heavy(copy.locale),
         max_lines=2,
         balance=True,
     )

@@ -135,7 +135,7 @@ def _action(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
         max_px=max(floor, m.px(72)),
         min_px=floor,
         spacing=spacing,
-        weight="Black",
+        weight=chrome.heavy(copy.locale),
         balance=True,
     )
     paid = None
@@ -159,7 +159,7 @@ def _action(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
         max_px=max(floor, m.px(52)),
         min_px=floor,
         spacing=spacing,
-        weight="Black",
+        weight=chrome.heavy(copy.locale),
         balance=True,
     )
     ah = typeset.block_size(fonts, action)[1]
