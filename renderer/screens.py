@@ -57,10 +57,24 @@ class ScreenPlan:
 
 def _fit(fonts: FontSet, name: str, text: str, width: int, size: int, weight: str, spacing: float):
     lines = typeset.balanced(fonts, text, size, width, weight)
+    if lines is None:  # a link or number longer than the screen: broken where it must be
+        lines = _by_character(fonts, text, size, width, weight)
     if lines is None:
         return None
     lh = typeset.line_height_for(size, spacing)
     return typeset.TextLayout(name, text, tuple(lines), size, lh, weight, (0, 0, width, 0))
+
+
+def _by_character(fonts: FontSet, text: str, size: int, width: int, weight: str):
+    """Greedy breaking between any two characters (the manifest records the split words)."""
+    lines, current = [], ""
+    for char in text:
+        if current and typeset.measure(fonts, current + char, size, weight) > width:
+            lines.append(current)
+            current = ""
+        current += char
+    lines.append(current)
+    return lines if all(typeset.measure(fonts, ln, size, weight) <= width for ln in lines) else None
 
 
 def plan(

@@ -77,8 +77,9 @@ def stage(panel: Panel, index: int) -> Staging:
     holder = present[0] if phone and present else None
     holding = None
     if holder is not None:
-        talking = panel.screen is None or panel.screen.kind == "call"
-        holding = "ear" if talking and remote and panel.scene != "chat" else "hand"
+        # a screen to show means the victim looks at the phone; otherwise a call is at the ear
+        talking = panel.screen is None and bool(remote) and panel.scene != "chat"
+        holding = "ear" if talking else "hand"
     shot = panel.shot or _default_shot(panel, index, present, holder)
     return Staging(shot, present, remote, holder, holding)
 
