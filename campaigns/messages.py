@@ -44,7 +44,7 @@ def resolve_copies(ws: Workspace, campaign: Campaign, picks: pd.DataFrame) -> di
 
 
 def render_cards(
-    ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, *, fmt: str = "card"
+    ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, *, fmt: str = "strip"
 ) -> pd.DataFrame:  # type: ignore[type-arg]
     """Render each unique (copy, style) once into the media cache; return keys per combination."""
     from fanzha.renderer import RenderCache, RenderJob, Style, render_batch

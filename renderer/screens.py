@@ -70,8 +70,10 @@ def _by_character(fonts: FontSet, text: str, size: int, width: int, weight: str)
     lines, current = [], ""
     for char in text:
         if current and typeset.measure(fonts, current + char, size, weight) > width:
-            lines.append(current)
-            current = ""
+            cut = max(current.rfind(mark) for mark in "/.-?&=")  # a link breaks after a mark
+            keep = current[cut + 1 :] if cut > 0 else ""
+            lines.append(current[: cut + 1] if cut > 0 else current)
+            current = keep
         current += char
     lines.append(current)
     return lines if all(typeset.measure(fonts, ln, size, weight) <= width for ln in lines) else None

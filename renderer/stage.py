@@ -80,15 +80,21 @@ def stage(panel: Panel, index: int) -> Staging:
         # a screen to show means the victim looks at the phone; otherwise a call is at the ear
         talking = panel.screen is None and bool(remote) and panel.scene != "chat"
         holding = "ear" if talking else "hand"
-    shot = panel.shot or _default_shot(panel, index, present, holder)
+    shot = panel.shot or _default_shot(panel, index, present, holder, holding)
     return Staging(shot, present, remote, holder, holding)
 
 
 def _default_shot(
-    panel: Panel, index: int, present: tuple[CastMember, ...], holder: CastMember | None
+    panel: Panel,
+    index: int,
+    present: tuple[CastMember, ...],
+    holder: CastMember | None,
+    holding: str | None,
 ) -> str:
+    if holding == "hand":
+        return "medium"  # the phone in hand must show, below the face
     if len(present) <= 1 and (holder is not None or any(ln.kind == "think" for ln in panel.lines)):
-        return "close"  # one face and what they see or think
+        return "close"  # one face and what they hear or think
     if index == 0 and holder is None:
         return "wide"  # the first panel sets the scene
     return "medium"
