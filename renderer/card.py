@@ -180,7 +180,7 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     for n, (_kind, chunk, plans) in enumerate(sheets):
         canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
         for pp in plans:
-            comic.draw(canvas, pp, m, copy.warning_id)
+            comic.draw(canvas, pp, m, copy)
         if n == 0:
             chrome.draw_title(canvas, chrome.centred_title(band, fmt.height) if covers else band)
             chrome.draw_stamp(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fanzha.content.copy import WarningCopy
 from fanzha.renderer import balloons, figures
 from fanzha.renderer.canvas import Canvas
 from fanzha.renderer.panel_plan import Metrics, PanelPlan, Placed, pads, plan, spike
@@ -14,7 +15,7 @@ from PIL import Image, ImageDraw
 __all__ = ["Metrics", "PanelPlan", "Placed", "draw", "pads", "plan", "spike"]
 
 
-def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, warning_id: str = "") -> None:
+def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, copy: WarningCopy | None = None) -> None:
     """Draw a planned panel: scene, characters, balloons and text, then its thick outline."""
     pal, img = canvas.palette, canvas.img
     assets = None if m.asset_dir is None else Path(m.asset_dir)
@@ -22,7 +23,7 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, warning_id: str = "") -> Non
     st = stage(pp.panel, 1)
     for member, box, facing in pp.cast:
         if member in st.remote:  # on the line, not in the room: in a window with their backdrop
-            _caller_window(img, member, box, pp.rect, m, assets, default_look(member, warning_id))
+            _caller_window(img, member, box, pp.rect, m, assets, default_look(member, copy))
             continue
         figures.draw_character(
             img,
@@ -32,7 +33,7 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, warning_id: str = "") -> Non
             facing=facing,
             asset_dir=assets,
             holding=st.holding if member is st.holder else None,
-            look=default_look(member, warning_id),
+            look=default_look(member, copy),
         )
     d = ImageDraw.Draw(img)
     lw = m.px(4)

@@ -7,10 +7,11 @@ screen when the script names what the screen shows (`Panel.screen`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from fanzha.content.copy import CastMember, Panel
+from fanzha.content.copy import LOOK_GENDER, LOOKS, CastMember, Panel, WarningCopy
 
 __all__ = ["SCAMMER_ROLES", "Staging", "default_look", "stage"]
 
@@ -100,11 +101,38 @@ def _default_shot(
     return "medium"
 
 
-def default_look(member: CastMember, warning_id: str) -> str | None:
-    """The look a cast member is drawn with: the script's, the scam's disguise for a scammer,
-    else None (the role's first look), so one story always draws one person the same way."""
-    if member.look is not None:
+_MALE = re.compile(r"大爷|爷爷|老伯|大伯|叔|先生|老板他|他|\b(?:he|his|him|Mr)\b")
+_FEMALE = re.compile(r"阿姨|奶奶|大妈|婆婆|女士|她|\b(?:she|her|Mrs|Ms)\b")
+
+
+@functools.lru_cache(maxsize=512)
+def _story_gender(copy: WarningCopy) -> str | None:
+    """The protagonist's gender as the captions tell it (他/她, 大爷/阿姨, he/she), if they do."""
+    said = " ".join(p.caption for p in copy.panels)
+    male, female = bool(_MALE.search(said)), bool(_FEMALE.search(said))
+    return "m" if male and not female else "f" if female and not male else None
+
+
+def _protagonist(copy: WarningCopy) -> str:
+    if copy.protagonist:
+        return copy.protagonist
+    for panel in copy.panels:
+        for member in panel.cast:
+            if member.role not in SCAMMER_ROLES:
+                return member.role
+    return ""
+
+
+def default_look(member: CastMember, copy: WarningCopy | None) -> str | None:
+    """The look a cast member is drawn with: the script's; for a scammer, the disguise of the
+    scam; for the protagonist, the look whose gender the captions give; else the role's first.
+    Stable per story, so one person is drawn the same way in every panel."""
+    if member.look is not None or copy is None:
         return member.look
     if member.role == "scammer_phone":
-        return SCAMMER_LOOK.get(warning_id, "caller")
+        return SCAMMER_LOOK.get(copy.warning_id, "caller")
+    if member.role == _protagonist(copy):
+        gender = _story_gender(copy)
+        if gender is not None:
+            return next((lk for lk in LOOKS[member.role] if LOOK_GENDER[lk] == gender), None)
     return None

@@ -221,7 +221,7 @@ def _draw_panel(
             asset_dir=style.assets,
             holding=f.holding,
             clip_bottom=h,
-            look=default_look(f.member, copy.warning_id),
+            look=default_look(f.member, copy),
         )
     d = ImageDraw.Draw(panel_img)
     if sp.screen is not None:
@@ -231,7 +231,7 @@ def _draw_panel(
         caller = None
         if remote or sp.staging.remote:
             r = sp.staging.remote[0]
-            caller = (r.role, r.expression, default_look(r, copy.warning_id))
+            caller = (r.role, r.expression, default_look(r, copy))
         screens.draw(pc, sp.screen, caller)
     tails = _draw_balloons(pc, sp, m)
     if sp.caption is not None:
@@ -261,7 +261,7 @@ def _draw_inset(img: Image.Image, sp: StripPanel, remote, copy, style: Style, m:
     x0, y0, x1, y1 = sp.inset  # type: ignore[misc]
     win = Image.new("RGB", (x1 - x0, y1 - y0), PALETTE.paper)
     first = sp.staging.remote[0] if sp.staging.remote else None
-    look = default_look(first, copy.warning_id) if first else None
+    look = default_look(first, copy) if first else None
     scene = _remote_scene(first.role if first else "", look)
     characters.draw_scene(win, scene, (0, 0, x1 - x0, y1 - y0), asset_dir=style.assets)
     for f in remote:
@@ -275,7 +275,7 @@ def _draw_inset(img: Image.Image, sp: StripPanel, remote, copy, style: Style, m:
             asset_dir=style.assets,
             holding="ear",
             clip_bottom=y1 - y0,
-            look=default_look(f.member, copy.warning_id),
+            look=default_look(f.member, copy),
         )
     img.paste(win, (x0, y0))
     d = ImageDraw.Draw(img)
@@ -382,7 +382,7 @@ def _geometry(sp: StripPanel, y: int, page: int, tails, copy: WarningCopy) -> di
         figures.append(
             {
                 "role": f.member.role,
-                "look": default_look(f.member, copy.warning_id),
+                "look": default_look(f.member, copy),
                 "remote": f.remote,
                 "box": _shift(f.box, y),
                 "visible": _shift(
