@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -128,12 +129,14 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     note = (
-        f"\nMachine: shared 2-core box; `bench/render.py --repeat {args.repeat}`; warm process "
+        f"\nMachine: shared 2-core box, load average {os.getloadavg()[0]:.1f} when run; "
+        f"`bench/render.py --repeat {args.repeat}`; warm process "
         "(fonts loaded once, as in a pool worker).\n\n"
         "A strip is one tall image (1080 px wide, 4,000 to 5,000 px tall): WebP's encoder alone "
         "needs the floor shown beside it for that many pixels, blank or not, so the strip's "
         "drawing is measured on its own too. Renders repeat the same warning, so characters and "
-        "scenes come from the in-process caches after the first, as in a campaign's worker.\n"
+        "scenes come from the in-process caches after the first, as in a campaign's worker. "
+        "A card whose story needs two pages (a carousel) encodes two images.\n"
     )
     write_section("render", "## render\n\n" + table + "\n" + note)
 
