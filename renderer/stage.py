@@ -101,8 +101,10 @@ def _default_shot(
     return "medium"
 
 
-_MALE = re.compile(r"大爷|爷爷|老伯|大伯|叔|先生|老板他|他|\b(?:he|his|him|Mr)\b")
-_FEMALE = re.compile(r"阿姨|奶奶|大妈|婆婆|女士|她|\b(?:she|her|Mrs|Ms)\b")
+# forms of address name the protagonist (赵大爷, 李奶奶, Mrs Liu); pronouns may mean the scammer
+_MALE = re.compile(r"大爷|爷爷|老伯|大伯|叔叔|大叔|先生|\bMr\b")
+_FEMALE = re.compile(r"阿姨|奶奶|大妈|婆婆|女士|\b(?:Mrs|Ms)\b")
+_MALE_LOVER = re.compile(r"“他”|'him'|‘him’|'he'")
 
 
 @functools.lru_cache(maxsize=512)
@@ -130,7 +132,11 @@ def default_look(member: CastMember, copy: WarningCopy | None) -> str | None:
     if member.look is not None or copy is None:
         return member.look
     if member.role == "scammer_phone":
-        return SCAMMER_LOOK.get(copy.warning_id, "caller")
+        look = SCAMMER_LOOK.get(copy.warning_id, "caller")
+        said = " ".join(p.caption for p in copy.panels)
+        if look == "sweetheart" and (_MALE_LOVER.search(said) or _story_gender(copy) == "f"):
+            return "investment_teacher"  # the "boyfriend" is a smart, well-off man
+        return look
     if member.role == _protagonist(copy):
         gender = _story_gender(copy)
         if gender is not None:
