@@ -35,20 +35,65 @@ function button(label, className, onClick) {
   return b;
 }
 
+// A strip (条漫) scrolls vertically inside its item; pages of a carousel swipe sideways.
+// Tapping the comic opens it full screen.
+function comic(item) {
+  const urls = Array.isArray(item.images) && item.images.length ? item.images : [item.image_url];
+  const frame = document.createElement("div");
+  frame.className = urls.length > 1 ? "comic carousel" : "comic";
+  frame.tabIndex = 0;
+  frame.setAttribute("role", "button");
+  frame.setAttribute("aria-label", "查看完整漫画");
+  urls.forEach((url, n) => {
+    const img = document.createElement("img");
+    img.src = url;
+    img.alt = n === 0 ? item.alt_text : "";
+    img.loading = "lazy";
+    frame.append(img);
+  });
+  const open = () => fullScreen(urls, item.alt_text);
+  frame.addEventListener("click", open);
+  frame.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") open();
+  });
+  const wrap = document.createElement("div");
+  wrap.className = "comic-wrap";
+  const hint = document.createElement("p");
+  hint.className = "hint";
+  hint.textContent = urls.length > 1 ? "左右滑动翻页 · 点按全屏" : "上下滑动看完 · 点按全屏";
+  wrap.append(frame, hint);
+  return wrap;
+}
+
+function fullScreen(urls, alt) {
+  const viewer = document.createElement("div");
+  viewer.className = "viewer";
+  viewer.setAttribute("role", "dialog");
+  viewer.setAttribute("aria-modal", "true");
+  const close = button("关闭", "close-btn", () => viewer.remove());
+  const pages = document.createElement("div");
+  pages.className = urls.length > 1 ? "pages carousel" : "pages";
+  urls.forEach((url, n) => {
+    const img = document.createElement("img");
+    img.src = url;
+    img.alt = n === 0 ? alt : "";
+    pages.append(img);
+  });
+  viewer.append(close, pages);
+  viewer.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") viewer.remove();
+  });
+  document.body.append(viewer);
+  close.focus();
+}
+
 // Text goes in with textContent only: card copy can never become markup.
 function card(item) {
   const li = document.createElement("li");
   li.className = "card" + (item.read_at ? " read" : " unread");
   li.dataset.id = item.id;
   li.dataset.warning = item.warning_id;
-  if (item.image_url) {
-    const img = document.createElement("img");
-    img.src = item.image_url;
-    img.alt = item.alt_text;
-    img.width = 1080;
-    img.height = 1350;
-    li.append(img);
-  }
+  if (item.image_url) li.append(comic(item));
   const h2 = document.createElement("h2");
   h2.textContent = item.title;
   const p = document.createElement("p");
