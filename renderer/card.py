@@ -191,7 +191,7 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
                 canvas, chrome.raised_footer(footer, fmt.height) if covers else footer
             )
         if len(sheets) > 1:
-            chrome.draw_page_mark(canvas, n + 1, len(sheets), m)
+            chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body)
         pages.append((canvas.img, chunk))
         records.append(tuple(canvas.records))
     return CardResult(

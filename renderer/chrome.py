@@ -261,10 +261,9 @@ def plan_footer(
     return FooterPlan(top, fmt.width, height, action, hot)
 
 
-def draw_page_mark(canvas: Canvas, page: int, pages: int, m: Metrics) -> None:
+def draw_page_mark(canvas: Canvas, page: int, pages: int, m: Metrics, size: int) -> None:
     """A "2/3" tab in the bottom-right corner: this card is one page of a carousel."""
     label = f"{page}/{pages}"
-    size = m.px(34)
     layout = typeset.TextLayout("page", label, (label,), size, size, "Black", (0, 0, 0, 0))
     w, h = typeset.block_size(canvas.fonts, layout)
     pad = m.px(8)

@@ -69,7 +69,7 @@ def _check_render(copy: WarningCopy, m: Manifest, fmt: str, large: bool) -> list
     floor = FORMATS[fmt].body_min_px(large)
     for box in m.text_boxes:
         where = f"{box.name} {box.text!r}"
-        if box.role in ("body", "caption") and box.font_px < floor:
+        if box.font_px < floor:  # every text box, display text included
             problems.append(f"{where}: {box.font_px} px < {floor}")
         if box.contrast < (7.0 if large else 4.5):
             problems.append(f"{where}: contrast {box.contrast:.2f}")
