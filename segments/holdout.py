@@ -106,11 +106,21 @@ def id_hashes(ids: Ids) -> np.ndarray:
     return _fold_ragged(offsets, data)
 
 
+def keyed_scores(key: str, hashes: np.ndarray, domain: int | None = None) -> np.ndarray:
+    """Scores in [0, 1) of ``mix(hash ^ fold(key))``, mixed once more with ``domain`` if given.
+
+    ``hashes`` are :func:`id_hashes` of the customer ids, so one pass over the ids serves the
+    holdout, experiment arms and the global control group alike.
+    """
+    h = _mix(hashes ^ id_hashes([key])[0])
+    if domain is not None:
+        h = _mix(h ^ np.uint64(domain))
+    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
 def holdout_scores(campaign_id: str, ids: Ids) -> np.ndarray:
     """Each customer's score in [0, 1) for this campaign (the same on every run and engine)."""
-    key = id_hashes([campaign_id])[0]
-    h = _mix(id_hashes(ids) ^ key)
-    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+    return keyed_scores(campaign_id, id_hashes(ids))
 
 
 def in_holdout(campaign_id: str, ids: Ids, pct: float) -> np.ndarray:
