@@ -26,7 +26,6 @@ come from ``numpy.random.default_rng((seed, wave))``: the same inputs give the s
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -52,8 +51,13 @@ class BanditPolicy:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not 0 <= self.floor < 1 or self.min_sample < 0 or self.margin < 0:
-            raise ValueError("floor must be in [0, 1), min_sample and margin ≥ 0")
+        if not self.margin > 0:
+            raise ValueError(
+                "declare a margin > 0: with weekly looks and no margin, about a third of "
+                "campaigns whose arms do not differ would crown a winner"
+            )
+        if not 0 <= self.floor <= 0.5 or self.min_sample < 0:
+            raise ValueError("floor must be between 0 and 0.5, min_sample ≥ 0")
         if not 0.5 <= self.threshold < 1 or self.draws < 100:
             raise ValueError("threshold must be in [0.5, 1) and draws ≥ 100")
 
@@ -131,6 +135,8 @@ def step(
     """One wave: ``counts`` are each arm's cumulative (successes, trials) so far."""
     wave = state.wave + 1
     arms = state.split.arms
+    if len(arms) * policy.floor > 1:
+        raise ValueError(f"{len(arms)} arms cannot each keep a floor of {policy.floor:.0%}")
     if state.winner is not None:
         return replace(state, wave=wave)
     signed, data = _posterior(counts, arms, policy, wave)
@@ -175,5 +181,3 @@ def step(
     return BanditState(
         split, allocation, wave, arms[lead] if stopped else None, (*state.history, event)
     )
-
-

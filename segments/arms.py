@@ -23,6 +23,7 @@ sequence of weights alone, so replaying the recorded weight changes rebuilds it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -202,15 +203,13 @@ def _merge(pieces: list[tuple[float, float, int]]) -> tuple[tuple[float, float, 
 def moved_share(before: Allocation, after: Allocation) -> float:
     """The share of [0, 1) whose arm differs between two allocations (exact, no sampling)."""
     edges = sorted({p[0] for p in before.pieces} | {p[0] for p in after.pieces} | {1.0})
-    mids = np.array([(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)])
+    mids = np.array([(a + b) / 2 for a, b in itertools.pairwise(edges)])
     widths = np.diff(edges)
     differ = before.assign_codes(mids) != after.assign_codes(mids)
     return float(widths[differ].sum())
 
 
-def assign_arms(
-    experiment_id: str, ids: pd.Series, allocation: Allocation | ArmSplit
-) -> pd.Series:
+def assign_arms(experiment_id: str, ids: pd.Series, allocation: Allocation | ArmSplit) -> pd.Series:
     """Each customer's arm, a categorical Series aligned with ``ids`` (arms in declared order)."""
     layout = allocation if isinstance(allocation, Allocation) else Allocation.initial(allocation)
     codes = layout.assign_codes(arm_scores(experiment_id, ids))

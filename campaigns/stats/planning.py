@@ -56,12 +56,16 @@ def plan_power(
     n0 = round(n_eligible * holdout_share)
     n1 = n_eligible - n0
     direction = "decrease" if target_relative_change < 0 else "increase"
-    mde = minimum_detectable_effect(n0, n1, base_rate, power=power, alpha=alpha, direction=direction)
+    mde = minimum_detectable_effect(
+        n0, n1, base_rate, power=power, alpha=alpha, direction=direction
+    )
     p1 = base_rate * (1 + target_relative_change)
     usable = 0 < base_rate < 1 and 0 <= p1 <= 1
     at_target = power_two_proportions(base_rate, p1, n0, n1, alpha=alpha) if usable else math.nan
     share = (
-        holdout_share_needed(n_eligible, base_rate, target_relative_change, power=power, alpha=alpha)
+        holdout_share_needed(
+            n_eligible, base_rate, target_relative_change, power=power, alpha=alpha
+        )
         if usable
         else None
     )
@@ -108,12 +112,11 @@ def power_check(
 
     ``events`` counts customers with the outcome in both arms; the pooled rate is the base rate
     (under no effect both arms share it, and it is steadier than a small holdout's own rate).
-    A drop and a rise of the same size differ little in power; the drop is checked (the
-    smaller rate has the smaller variance, so it is the slightly harder one to see).
+    A drop and a rise of the same relative size differ a little in power; the harder of the
+    two to see (usually the rise: its rate has the larger variance) is the one checked.
     """
     n = n_treatment + n_control
     base = events / n if n else math.nan
-    change = -abs(relative_change)
     if n_control == 0 or n_treatment == 0:
         reason = "an arm is empty"
     elif events == 0 or events == n:
@@ -122,18 +125,43 @@ def power_check(
         reason = ""
     if reason:
         return PowerCheck(
-            False, math.nan, power, relative_change, base, n_treatment, n_control, None,
-            reason, METHOD["unpooled"],
+            False,
+            math.nan,
+            power,
+            relative_change,
+            base,
+            n_treatment,
+            n_control,
+            None,
+            reason,
+            METHOD["unpooled"],
         )
-    achieved = power_two_proportions(base, base * (1 + change), n_control, n_treatment, alpha=alpha)
+    changes = [c for c in (-abs(relative_change), abs(relative_change)) if base * (1 + c) <= 1]
+    powers = [
+        power_two_proportions(base, base * (1 + c), n_control, n_treatment, alpha=alpha)
+        for c in changes
+    ]
+    achieved, change = min(zip(powers, changes, strict=True))
     needed = sample_size(base, change, n_control / n, power=power, alpha=alpha)
     adequate = achieved >= power
-    reason = "" if adequate else (
-        f"a holdout of {n_control:,} has power {achieved:.2f} to detect a "
-        f"{abs(relative_change):.0%} relative change of a {base:.2%} rate; "
-        f"{needed.n_control:,} held out ({needed.total:,} in all at this split) would reach {power:.0%}"
+    reason = (
+        ""
+        if adequate
+        else (
+            f"a holdout of {n_control:,} has power {achieved:.2f} to detect a "
+            f"{abs(relative_change):.0%} relative change of a {base:.2%} rate; "
+            f"{needed.n_control:,} held out ({needed.total:,} in all at this split) would reach {power:.0%}"
+        )
     )
     return PowerCheck(
-        adequate, achieved, power, relative_change, base, n_treatment, n_control, needed,
-        reason, METHOD["unpooled"],
+        adequate,
+        achieved,
+        power,
+        relative_change,
+        base,
+        n_treatment,
+        n_control,
+        needed,
+        reason,
+        METHOD["unpooled"],
     )

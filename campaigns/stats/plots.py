@@ -20,7 +20,7 @@ from fanzha.campaigns.stats.weekly import WeeklyEffects
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-__all__ = ["arm_weights_figure", "segment_effects_figure", "save_png", "weekly_trend_figure"]
+__all__ = ["arm_weights_figure", "save_png", "segment_effects_figure", "weekly_trend_figure"]
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "PingFang SC")
 DEFAULT_LABELS = {
@@ -92,7 +92,9 @@ def segment_effects_figure(
             )
             c = e.comparison
             note = f"n={c.treatment.n:,} / {c.control.n:,}   q={e.p_adjusted:.3g}"
-            ax.annotate(note, (1.01, y), xycoords=("axes fraction", "data"), va="center", fontsize=8)
+            ax.annotate(
+                note, (1.01, y), xycoords=("axes fraction", "data"), va="center", fontsize=8
+            )
         ax.axvline(0, color="#444444", lw=1)
         ax.set_yticks(range(len(rows)), [e.segment for e in rows])
         ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -159,7 +161,9 @@ def arm_weights_figure(
     text = {**DEFAULT_LABELS, **(labels or {})}
     arms = list(initial)
     times = [started] + [dt.datetime.fromisoformat(e.time) for e in history]
-    series = [[initial[a] for a in arms]] + [[dict(e.weights_after)[a] for a in arms] for e in history]
+    series = [[initial[a] for a in arms]] + [
+        [dict(e.weights_after)[a] for a in arms] for e in history
+    ]
     last = times[-1] + (times[-1] - times[-2] if len(times) > 1 else dt.timedelta(days=1))
     times.append(last)
     series.append(series[-1])

@@ -95,7 +95,9 @@ def sample_size(
 ) -> SampleSize:
     """Customers needed when the control (holdout) gets ``control_share`` of them."""
     if not 0 < control_share < 1:
-        raise ValueError(f"the control share must lie strictly between 0 and 1, not {control_share}")
+        raise ValueError(
+            f"the control share must lie strictly between 0 and 1, not {control_share}"
+        )
     p0 = p_control
     p1 = p0 * (1 + relative_change)
     if not (0 < p0 < 1 and 0 <= p1 <= 1) or p1 == p0:
@@ -109,9 +111,7 @@ def sample_size(
         null = math.sqrt(pooled * (1 - pooled) * (1 / f + 1 / (1 - f)))
     total = math.ceil(((za * null + zb * spread) / (p1 - p0)) ** 2)
     n0 = math.ceil(total * f)
-    return SampleSize(
-        total, n0, total - n0, p0, p1, f, power, alpha, METHOD[variance]
-    )
+    return SampleSize(total, n0, total - n0, p0, p1, f, power, alpha, METHOD[variance])
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,10 @@ def minimum_detectable_effect(
     p0 = p_control
 
     def gap(p1: float) -> float:
-        return power_two_proportions(p0, p1, n_control, n_treatment, alpha=alpha, variance=variance) - power
+        return (
+            power_two_proportions(p0, p1, n_control, n_treatment, alpha=alpha, variance=variance)
+            - power
+        )
 
     edge = 0.0 if direction == "decrease" else 1.0
     ok = 0 < p0 < 1 and n_control > 0 and n_treatment > 0 and gap(edge) >= 0
@@ -186,9 +189,12 @@ def holdout_share_needed(
     best = s0 / (s0 + s1)
 
     def gap(f: float) -> float:
-        return power_two_proportions(
-            p0, p1, f * n_total, (1 - f) * n_total, alpha=alpha, variance=variance
-        ) - power
+        return (
+            power_two_proportions(
+                p0, p1, f * n_total, (1 - f) * n_total, alpha=alpha, variance=variance
+            )
+            - power
+        )
 
     low = 1 / n_total
     if gap(best) < 0:

@@ -50,7 +50,9 @@ def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def newcombe(k1: int, n1: int, k0: int, n0: int, z: float = 1.959963984540054) -> tuple[float, float]:
+def newcombe(
+    k1: int, n1: int, k0: int, n0: int, z: float = 1.959963984540054
+) -> tuple[float, float]:
     """Newcombe's hybrid score interval of k1/n1 − k0/n0; NaN where an arm is empty."""
     if n1 == 0 or n0 == 0:
         return math.nan, math.nan

@@ -59,7 +59,9 @@ def confidence_sequence(
     """
     d, v = np.asarray(difference, dtype=float), np.asarray(variance, dtype=float)
     informative = v > 0  # no events yet in either arm: that look bounds nothing
-    half = np.where(informative, _half_width(np.where(informative, v, 1.0), tau * tau, alpha), np.inf)
+    half = np.where(
+        informative, _half_width(np.where(informative, v, 1.0), tau * tau, alpha), np.inf
+    )
     low = np.maximum.accumulate(np.where(np.isfinite(d - half), d - half, -np.inf), axis=-1)
     high = np.minimum.accumulate(np.where(np.isfinite(d + half), d + half, np.inf), axis=-1)
     return low, high

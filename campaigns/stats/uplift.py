@@ -90,9 +90,9 @@ def uplift_table(groups: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
         arm_counts(groups, outcomes), "contacted", "holdout", skip_empty=True
     ):
         t, h, d = c.treatment, c.control, c.difference
+        d_row = (d.value, d.low, d.high)
         rows.append(
-            (segment, outcome, t.n, t.events, t.rate.value)
-            + (h.n, h.events, h.rate.value, d.value, d.low, d.high)
+            (segment, outcome, t.n, t.events, t.rate.value, h.n, h.events, h.rate.value, *d_row)
         )
     return pd.DataFrame(rows, columns=UPLIFT_COLUMNS)
 

@@ -8,7 +8,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from fanzha.campaigns.stats import compare_proportions, newcombe, relative_risk, uplift_table, wilson
+from fanzha.campaigns.stats import (
+    compare_proportions,
+    newcombe,
+    relative_risk,
+    uplift_table,
+    wilson,
+)
 from scipy.stats import contingency
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
