@@ -11,7 +11,6 @@ from fanzha.campaigns.stats import (
     tau_for,
 )
 
-
 LOOKS, PER_LOOK, SIMS = 100, 400, 2000
 
 
