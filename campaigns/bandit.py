@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from fanzha.campaigns.stats.results import Result
 from fanzha.segments.arms import Allocation, ArmSplit, moved_share
+from scipy.special import betaincinv
 
 __all__ = ["ArmPosterior", "BanditPolicy", "BanditState", "WeightChange", "start", "step"]
 
@@ -153,8 +154,8 @@ def step(
     split = ArmSplit(arms, tuple(float(w) for w in weights / weights.sum()))
     allocation = state.allocation.reweight(split)
     stopped = prob_wins > policy.threshold
-    raw = signed if policy.higher_is_better else -signed
-    low, high = np.quantile(raw, [0.025, 0.975], axis=0)
+    alpha, beta = 1 + data[:, 0], 1 + data[:, 1] - data[:, 0]
+    low, high = betaincinv(alpha, beta, 0.025), betaincinv(alpha, beta, 0.975)  # exact quantiles
     posterior = tuple(
         ArmPosterior(
             arm,

@@ -17,7 +17,7 @@ import matplotlib
 from fanzha.campaigns.bandit import WeightChange
 from fanzha.campaigns.stats.uplift import SegmentEffects
 from fanzha.campaigns.stats.weekly import WeeklyEffects
-from matplotlib import font_manager
+from matplotlib import dates, font_manager
 from matplotlib.figure import Figure
 
 __all__ = ["arm_weights_figure", "save_png", "segment_effects_figure", "weekly_trend_figure"]
@@ -26,6 +26,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "
 DEFAULT_LABELS = {
     "segments_title": "Effect per segment (intention to treat)",
     "segments_x": "contacted − holdout, percentage points (95% Newcombe interval)",
+    "segment_note": "n {treatment:,} vs {control:,} · adjusted p {p:.2g}",
     "discovery": "significant after Benjamini–Hochberg",
     "not_discovery": "not significant after Benjamini–Hochberg",
     "weekly_title": "Effect by week since the first send",
@@ -91,7 +92,9 @@ def segment_effects_figure(
                 lw=1.6,
             )
             c = e.comparison
-            note = f"n={c.treatment.n:,} / {c.control.n:,}   q={e.p_adjusted:.3g}"
+            note = text["segment_note"].format(
+                treatment=c.treatment.n, control=c.control.n, p=e.p_adjusted
+            )
             ax.annotate(
                 note, (1.01, y), xycoords=("axes fraction", "data"), va="center", fontsize=8
             )
@@ -102,7 +105,7 @@ def segment_effects_figure(
         ax.set_title(f"{text['segments_title']}: {effects.outcome}", loc="left")
         ax.plot([], [], "o", color=COLOURS[0], label=text["discovery"])
         ax.plot([], [], "o", color="#888888", mfc="white", label=text["not_discovery"])
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.06), ncols=2, frameon=False, fontsize=8)
+        fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)
         ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -157,43 +160,49 @@ def arm_weights_figure(
     labels: Mapping[str, str] | None = None,
     font: str | Path | None = None,
 ) -> Figure:
-    """The weights as a stacked step area from the start through every recorded change."""
+    """Each arm's weight as a step line from the start through every recorded change."""
     text = {**DEFAULT_LABELS, **(labels or {})}
     arms = list(initial)
     times = [started] + [dt.datetime.fromisoformat(e.time) for e in history]
     series = [[initial[a] for a in arms]] + [
         [dict(e.weights_after)[a] for a in arms] for e in history
     ]
-    last = times[-1] + (times[-1] - times[-2] if len(times) > 1 else dt.timedelta(days=1))
-    times.append(last)
-    series.append(series[-1])
+    last = times[-1] + (times[-1] - times[-2] if len(times) > 1 else dt.timedelta(days=7))
     with _style(font):
         fig = Figure(figsize=(9, 4.2), layout="constrained")
         ax = fig.add_subplot()
-        columns = list(zip(*series, strict=True))
-        ax.stackplot(
-            times,
-            *[[v * 100 for v in col] for col in columns],
-            labels=arms,
-            colors=COLOURS[: len(arms)],
-            step="post",
-            alpha=0.85,
-        )
+        for i, arm in enumerate(arms):
+            values = [row[i] * 100 for row in series]
+            colour = COLOURS[i % len(COLOURS)]
+            width = 2 + 1.5 * (len(arms) - 1 - i)  # earlier arms wider: equal weights stay visible
+            ax.step(
+                [*times, last],
+                [*values, values[-1]],
+                where="post",
+                color=colour,
+                lw=width,
+                label=arm,
+            )
+            ax.plot(times, values, "o", color=colour, ms=4)
         if floor:
             ax.axhline(floor * 100, color="#222222", lw=1, ls="--", label=text["floor"])
         for e in history:
             if e.stopped:
-                ax.axvline(dt.datetime.fromisoformat(e.time), color="#222222", lw=1.5)
+                when = dt.datetime.fromisoformat(e.time)
+                ax.axvline(when, color="#222222", lw=1.2, ls=":")
                 ax.annotate(
                     f"{text['stopped']} {e.leader}",
-                    (dt.datetime.fromisoformat(e.time), 101),
-                    annotation_clip=False,
+                    (when, 97),
+                    xytext=(4, 0),
+                    textcoords="offset points",
                     fontsize=8,
+                    va="top",
                 )
         ax.set_ylim(0, 100)
-        ax.set_xlim(times[0], times[-1])
+        ax.set_xlim(times[0], last)
+        ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         ax.set_ylabel(text["weights_y"])
-        ax.set_title(text["weights_title"], loc="left", pad=14)
+        ax.set_title(text["weights_title"], loc="left")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-        fig.autofmt_xdate()
+        ax.grid(alpha=0.3)
     return fig
