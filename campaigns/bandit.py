@@ -117,6 +117,9 @@ def _posterior(
     counts: Mapping[str, tuple[int, int]], arms: tuple[str, ...], policy: BanditPolicy, wave: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior draws (draws × arms) and each arm's (successes, trials)."""
+    unknown = sorted(set(counts) - set(arms))
+    if unknown:
+        raise ValueError(f"counts for arms the experiment does not have: {', '.join(unknown)}")
     data = np.array([counts.get(a, (0, 0)) for a in arms], dtype=float).reshape(len(arms), 2)
     successes, trials = data[:, 0], data[:, 1]
     if (successes < 0).any() or (successes > trials).any():

@@ -117,6 +117,9 @@ class Allocation:
         if split.arms != self.arms:
             raise ArmSplitError(f"arms {split.arms} differ from the allocation's {self.arms}")
         have = self.shares()
+        growing = [i for i, a in enumerate(self.arms) if split.weights[i] - have[a] > _EPS]
+        if not growing:  # the weights are the same up to rounding: nobody moves
+            return self
         pieces = list(self.pieces)
         freed: list[tuple[float, float]] = []
         for index, arm in enumerate(self.arms):
@@ -125,7 +128,6 @@ class Allocation:
                 pieces, gone = _trim(pieces, index, excess)
                 freed += gone
         freed.sort()
-        growing = [i for i, a in enumerate(self.arms) if split.weights[i] - have[a] > _EPS]
         for n, index in enumerate(growing):
             need = split.weights[index] - have[self.arms[index]]
             if n == len(growing) - 1:  # the last one takes every freed sliver: no gaps
@@ -133,7 +135,6 @@ class Allocation:
             else:
                 taken, freed = _take(freed, need)
             pieces += [(s, e, index) for s, e in taken]
-        pieces += [(s, e, growing[-1] if growing else 0) for s, e in freed]
         return Allocation(self.arms, _merge(pieces))
 
     def assign_codes(self, scores: np.ndarray) -> np.ndarray:

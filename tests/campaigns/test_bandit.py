@@ -84,6 +84,11 @@ def test_a_zero_margin_is_refused() -> None:
         BanditPolicy(margin=0)
     with pytest.raises(ValueError, match="floor"):
         BanditPolicy(margin=0.01, floor=0.6)
+    three = start(ArmSplit.equal(["a", "b", "c"]))
+    with pytest.raises(ValueError, match="floor of 40%"):
+        step(three, BanditPolicy(margin=0.01, floor=0.4), {}, time=T0)
+    with pytest.raises(ValueError, match="does not have: z"):
+        step(three, POLICY, {"z": (1, 2)}, time=T0)
 
 
 def test_deterministic_given_the_seed_and_lower_is_better() -> None:
