@@ -163,18 +163,20 @@ def arm_weights_figure(
     """Each arm's weight as a step line from the start through every recorded change."""
     text = {**DEFAULT_LABELS, **(labels or {})}
     arms = list(initial)
-    times = [started] + [dt.datetime.fromisoformat(e.time) for e in history]
+    moments = [started] + [dt.datetime.fromisoformat(e.time) for e in history]
     series = [[initial[a] for a in arms]] + [
         [dict(e.weights_after)[a] for a in arms] for e in history
     ]
-    last = times[-1] + (times[-1] - times[-2] if len(times) > 1 else dt.timedelta(days=7))
+    gap = moments[-1] - moments[-2] if len(moments) > 1 else dt.timedelta(days=7)
+    times = [float(dates.date2num(m)) for m in moments]  # matplotlib's date numbers
+    last = float(dates.date2num(moments[-1] + gap))
     with _style(font):
         fig = Figure(figsize=(9, 4.2), layout="constrained")
         ax = fig.add_subplot()
         for i, arm in enumerate(arms):
             values = [row[i] * 100 for row in series]
             colour = COLOURS[i % len(COLOURS)]
-            width = 2 + 1.5 * (len(arms) - 1 - i)  # earlier arms wider: equal weights stay visible
+            width = 2 + (len(arms) - 1 - i)  # earlier arms wider: equal weights stay visible
             ax.step(
                 [*times, last],
                 [*values, values[-1]],
@@ -188,7 +190,7 @@ def arm_weights_figure(
             ax.axhline(floor * 100, color="#222222", lw=1, ls="--", label=text["floor"])
         for e in history:
             if e.stopped:
-                when = dt.datetime.fromisoformat(e.time)
+                when = float(dates.date2num(dt.datetime.fromisoformat(e.time)))
                 ax.axvline(when, color="#222222", lw=1.2, ls=":")
                 ax.annotate(
                     f"{text['stopped']} {e.leader}",
@@ -200,7 +202,9 @@ def arm_weights_figure(
                 )
         ax.set_ylim(0, 100)
         ax.set_xlim(times[0], last)
-        ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        locator = dates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
         ax.set_ylabel(text["weights_y"])
         ax.set_title(text["weights_title"], loc="left")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
