@@ -327,11 +327,10 @@ def _draw_balloons(pc: Canvas, sp: StripPanel, m: Metrics) -> list[dict[str, Any
                 "points_at": list(b.anchor),
             }
         else:
-            nxt = sp.balloons[i + 1].placed.outer
-            cx = (max(box[0], nxt[0]) + min(box[2], nxt[2])) // 2
+            nxt = sp.balloons[b.join_to].placed.outer  # type: ignore[index]
             neck = m.px(22)
             d.rectangle(
-                (cx - neck, box[3] - lw * 2, cx + neck, nxt[1] + lw * 2),
+                (b.join_x - neck, box[3] - lw * 2, b.join_x + neck, nxt[1] + lw * 2),
                 fill=pal.balloon,
                 outline=pal.outline,
                 width=lw,
@@ -354,11 +353,18 @@ def _draw_balloons(pc: Canvas, sp: StripPanel, m: Metrics) -> list[dict[str, Any
             shapes.thought(d, box, target, pal.balloon, pal.outline, lw, gap, inset)
         else:
             shapes.speech(d, box, target, pal.balloon, pal.outline, lw, gap, reach)
-        if i > 0 and sp.balloons[i - 1].joined:  # cover the neck's end under the balloon
-            prev = sp.balloons[i - 1].placed.outer
-            cx = (max(box[0], prev[0]) + min(box[2], prev[2])) // 2
-            neck = m.px(22) - lw
-            d.rectangle((cx - neck, box[1] - lw * 3, cx + neck, box[1] + lw * 2), fill=pal.balloon)
+        for prev in sp.balloons[:i]:  # cover the seams where links meet this balloon
+            if prev.join_to == i:
+                top = prev.placed.outer[3]
+                neck = m.px(22) - lw
+                d.rectangle(
+                    (prev.join_x - neck, box[1] - lw * 3, prev.join_x + neck, box[1] + lw * 2),
+                    fill=pal.balloon,
+                )
+                d.rectangle(
+                    (prev.join_x - neck, top - lw * 2, prev.join_x + neck, top + lw * 3),
+                    fill=pal.balloon,
+                )
         out.append(tail or {})
     return out
 

@@ -40,13 +40,20 @@ class Figure:
 
 @dataclass(frozen=True)
 class Balloon:
-    """A balloon, its speaker, and where its tail points (None: joined to the next balloon)."""
+    """A balloon, its speaker, and where its tail points; or, joined, the later balloon of the
+    same speaker it links to (one tail, from the last, serves them all)."""
 
     placed: Placed
     speaker: str
     anchor: Point
     stop: tuple[int, int, int] | None  # circle (cx, cy, r) the tail stops at: the head
-    joined: bool = False
+    join_to: int | None = None  # index of the balloon this one links to
+    join_x: int = 0  # where the link runs
+
+    @property
+    def joined(self) -> bool:
+        """Whether this balloon links to a later one instead of having a tail."""
+        return self.join_to is not None
 
 
 @dataclass(frozen=True)
@@ -243,31 +250,41 @@ def _balloons(fonts, name, panel, st, width, top, size, m, everyone, side_box):
     max_w = round((width - 2 * edge) * 0.76)
     offset = 1 if panel.caption else 0
     out: list[Balloon] = []
-    columns: list[tuple[int, int]] = []  # x-ranges earlier tails run down through
+    # x-ranges earlier tails run down through: (x0, x1, speaker, balloon index)
+    columns: list[tuple[int, int, str, int]] = []
     y = top
     for i, line in enumerate(panel.lines):
         anchor, _ = _anchor(line.speaker, by_role, side_box, None, m)
         item = f"{name}.{line.kind}{i + offset}"
-        joined = bool(out) and out[-1].speaker == line.speaker
-        if joined:
-            out[-1] = dataclasses.replace(out[-1], joined=True)
-            columns = columns[:-1]
+        others = [(c0, c1) for c0, c1, who, _ in columns if who != line.speaker]
         placed = None
         for limit in (max_w, round(max_w * 0.8), round(max_w * 0.62)):
             got = _text_box(fonts, item, line.kind, line.text, size, limit, m)
             if got is None:
                 continue
             layout, ow, oh = got
-            x0 = _position(anchor[0], ow, width, edge, columns)
+            x0 = _position(anchor[0], ow, width, edge, others)
             if x0 is not None:
                 placed = _at(line.kind, layout, x0, y, ow, oh, m)
                 break
         if placed is None:
             return None
+        bx0, _, bx1, _ = placed.outer
+        kept = []
+        for c0, c1, who, j in columns:
+            if who == line.speaker and c0 < bx1 and bx0 < c1:
+                # the same speaker's earlier balloon links down to this one instead of its tail
+                x = min(max((c0 + c1) // 2, bx0 + m.px(30)), bx1 - m.px(30))
+                out[j] = dataclasses.replace(out[j], join_to=len(out), join_x=x)
+            else:
+                kept.append((c0, c1, who, j))
+        columns = kept
         out.append(Balloon(placed, line.speaker, anchor, None))
         base = m.px(40)
         attach = min(max(anchor[0], placed.outer[0] + base), placed.outer[2] - base)
-        columns.append((min(attach, anchor[0]) - base, max(attach, anchor[0]) + base))
+        columns.append(
+            (min(attach, anchor[0]) - base, max(attach, anchor[0]) + base, line.speaker, i)
+        )
         y = placed.outer[3] + gap
     return out
 

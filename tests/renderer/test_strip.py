@@ -170,3 +170,71 @@ def test_shots_follow_the_script_or_the_panel() -> None:
     assert stage(AUTHORITIES.panels[0], 0).phone  # "接到“警官”电话": a call
     street = Panel("street", (CastMember("elderly"), CastMember("scammer_phone", side="right")))
     assert not stage(street, 0).phone  # a scammer in person, handing out eggs
+
+
+WORDS = ["您的", "安全账户", "马上", "转账", "屏幕共享", "验证码", "挂断", "核实", "家人", "电话"]
+ROLE_PAIRS = [
+    ("elderly", "fake_officer"),
+    ("young_worker", "scammer_phone"),
+    ("shop_owner", "family"),
+    ("elderly", "bank_staff"),
+    ("child", "police"),
+]
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pair=st.sampled_from(ROLE_PAIRS),
+    alone=st.booleans(),
+    speakers=st.lists(st.sampled_from([0, 1]), min_size=1, max_size=3),
+    lengths=st.lists(st.integers(1, 6), min_size=3, max_size=3),
+    kinds=st.lists(st.sampled_from(["say", "alarm", "think"]), min_size=3, max_size=3),
+    screen=st.sampled_from([None, *SCREENS]),
+    scene=st.sampled_from(["home", "phone_call", "chat", "office", "street"]),
+    large=st.booleans(),
+)
+def test_generated_panels_keep_balloons_off_faces_props_and_each_other(
+    fonts, pair, alone, speakers, lengths, kinds, screen, scene, large
+) -> None:
+    from fanzha.renderer.panel_plan import Metrics
+    from fanzha.renderer.strip_panel import compose
+
+    cast = (CastMember(pair[0], "worried", "left"),)
+    if not alone:
+        cast += (CastMember(pair[1], "calm", "right"),)
+    lines = tuple(
+        Line(cast[min(who, len(cast) - 1)].role, "".join(WORDS[: lengths[i]]) + "！", kinds[i])
+        for i, who in enumerate(speakers)
+    )
+    panel = Panel(scene, cast, lines, "小林接到电话", screen=SCREENS[screen] if screen else None)
+    size = 54 if large else 42
+    m = Metrics(1.0, 1.35 if large else 1.25, compact=large)
+    sp = compose(fonts, "p", 1, panel, 1080, size, m)
+    assert sp is not None  # short lines always fit a full-width panel
+    boxes = [b.placed.outer for b in sp.balloons]
+    faces = [f.face for f in sp.figures]
+    props = [f.prop for f in sp.figures if f.prop] + ([sp.screen.box] if sp.screen else [])
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= 1080 and a[3] <= sp.height
+        assert not any(_boxes_overlap(a, b) for b in boxes[i + 1 :])
+        assert not any(_boxes_overlap(a, f) for f in faces)
+        assert not any(_boxes_overlap(a, p) for p in props)
+        assert sp.caption is None or not _boxes_overlap(a, sp.caption.outer)
+    by_role = {f.member.role: f for f in sp.figures}
+    for b in sp.balloons:
+        if b.speaker in by_role:
+            assert b.anchor == by_role[b.speaker].mouth  # the tail aims at the mouth
+    if sp.staging.shot == "medium":
+        for f in sp.figures:
+            if not f.remote:
+                assert min(f.box[3], sp.height) - f.face[1] >= sp.height / 3
+    if sp.staging.phone:
+        assert any(f.holding for f in sp.figures)
