@@ -55,9 +55,12 @@ def render_cards(
     jobs, rows = [], []
     for wid, variant, locale, seg, large in combos.itertuples(index=False):
         spec = campaign.segment(seg) if seg in {s.id for s in campaign.segments} else None
+        cfg = ws.content_config
         style = Style(
             layout=spec.layout if spec else "four-panel",
             large_text=bool(large) or bool(spec and spec.large_text),
+            # the footer names the bank's own line only when one is configured
+            bank_line=f"{cfg.text('bank_name', locale)} {cfg.bank_phone}" if cfg.bank_phone else "",
         )
         jobs.append(RenderJob(copies[CopyKey(wid, variant, locale, seg)], fmt, style))
         rows.append((wid, variant, locale, seg, large))
