@@ -121,6 +121,8 @@ def plan_panels(
 
     # stacked balloons at any size read better than a row of narrow ones at a larger size
     for rows in (False, True) if m.compact else (False,):
+        if attempt(min_px, dataclasses.replace(m, side_by_side=rows)) is None:
+            continue  # nothing fits even at the floor: skip the search
         lo, hi, best = min_px, max_px, None
         while lo <= hi:
             mid = (lo + hi) // 2
