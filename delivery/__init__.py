@@ -24,13 +24,7 @@ from fanzha.delivery.jpush import JPushAdapter
 from fanzha.delivery.migrate import current_revision, upgrade
 from fanzha.delivery.outbox import EnqueueResult, enqueue, message_ids, open_messages
 from fanzha.delivery.ratelimit import Backoff, TokenBucket
-from fanzha.delivery.schedule import (
-    Cadence,
-    QuietHours,
-    compute_due_times,
-    parse_rate,
-    spread_for_rate,
-)
+from fanzha.delivery.schedule import Cadence, QuietHours, compute_due_times, spread_for_rate
 from fanzha.delivery.scheduler import (
     DISPATCH_TICK,
     FanzhaScheduler,
@@ -41,6 +35,7 @@ from fanzha.delivery.scheduler import (
 )
 from fanzha.delivery.store import init_db, open_engine
 from fanzha.delivery.suppress import apply_preference, lift_suppression, suppress_customer
+from fanzha.delivery.syntax import parse_rate
 
 # The feed API (delivery.api) loads FastAPI; export its names lazily so the dispatcher,
 # the scheduler and the enqueue path do not pay for it.
