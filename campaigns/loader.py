@@ -117,8 +117,7 @@ def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
     """The Campaign the pipeline runs, from a validated model (nothing is parsed again)."""
     segments = []
     for seg in m.segments:
-        cadence = seg.send.cadence
-        send = SendSpec(at=cadence.at, weekdays=cadence.days, every_days=cadence.every_days)
+        send = SendSpec(at=seg.send.at, weekdays=seg.send.weekdays, every_days=seg.send.every)
         style = seg.style
         segments.append(
             SegmentSpecC(
@@ -144,7 +143,7 @@ def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
         match=m.match,
         segments=tuple(segments),
         channels=tuple(m.channels),
-        quiet_hours=(limits.quiet_hours.start, limits.quiet_hours.end),
+        quiet_hours=limits.quiet_hours,
         cap_max=limits.frequency_cap.max,
         cap_per=limits.frequency_cap.per,
         rate_per_s=limits.rate,

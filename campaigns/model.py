@@ -28,8 +28,7 @@ from fanzha.campaigns.values import (
     record_segment_id,
     time_zones,
 )
-from fanzha.delivery.schedule import Cadence
-from fanzha.delivery.syntax import WEEKDAYS
+from fanzha.delivery.syntax import WEEKDAYS, check_cadence
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -66,14 +65,13 @@ class Send(_Strict):
 
     @model_validator(mode="after")
     def _one_of(self) -> Send:
-        self.cadence  # noqa: B018  (Cadence refuses both or neither, in the grammar's words)
+        check_cadence(self.weekdays, self.every)  # delivery's rule: days or every, not both
         return self
 
     @property
-    def cadence(self) -> Cadence:
-        """The cadence as delivery schedules it."""
-        days = tuple(sorted({WEEKDAYS.index(d) for d in self.days or ()}))
-        return Cadence(at=self.at, days=days, every_days=self.every)
+    def weekdays(self) -> tuple[int, ...]:
+        """The weekdays as numbers, 0 = Monday."""
+        return tuple(sorted({WEEKDAYS.index(d) for d in self.days or ()}))
 
 
 class SegmentModel(_Strict):

@@ -1,7 +1,9 @@
 """The value types of a campaign file: each parses its text once, when the file is validated.
 
-Send settings use delivery's grammar (fanzha.delivery.syntax), so a campaign file and the
-dispatcher can never disagree about ``100/min`` or ``every: 1w``. Checks that need more than
+Send settings use delivery's grammar (fanzha.delivery.syntax: the parsers behind
+``Cadence.parse``, ``QuietHours.parse`` and ``parse_rate``), so a campaign file and the
+dispatcher can never disagree about ``100/min`` or ``every: 1w``; the grammar module loads
+no pandas, so neither does validating a campaign. Checks that need more than
 the value itself (the warning library, the customer schema, the segments defined above) read
 a ``Checks`` object passed as pydantic's validation context; without one they are skipped.
 Each type carries the JSON Schema that says as much of it as JSON Schema can.
@@ -17,7 +19,6 @@ from functools import cache
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
-from fanzha.delivery.schedule import QuietHours
 from fanzha.delivery.syntax import (
     EVERY_PATTERN,
     QUIET_HOURS_PATTERN,
@@ -28,6 +29,7 @@ from fanzha.delivery.syntax import (
     parse_duration,
     parse_every,
     parse_hhmm,
+    parse_quiet_hours,
     parse_rate,
 )
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
@@ -218,8 +220,8 @@ Every = Annotated[
     _schema('every N days or weeks: "3d", "1w" (= 7 days)', type="string", pattern=EVERY_PATTERN),
 ]
 Quiet = Annotated[
-    QuietHours,
-    _text(QuietHours.parse),
+    tuple[time, time],
+    _text(parse_quiet_hours),
     _schema(
         'local hours with no pushes, "HH:MM-HH:MM" (may wrap midnight)',
         type="string",

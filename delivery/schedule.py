@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 from fanzha.delivery.errors import ScheduleError
-from fanzha.delivery.syntax import parse_every, parse_hhmm, parse_quiet_hours, parse_weekday
+from fanzha.delivery.syntax import (
+    check_cadence,
+    parse_every,
+    parse_hhmm,
+    parse_quiet_hours,
+    parse_weekday,
+)
 
 
 @dataclass(frozen=True)
@@ -27,12 +33,7 @@ class Cadence:
     every_days: int | None = None
 
     def __post_init__(self) -> None:
-        if bool(self.days) == (self.every_days is not None):
-            raise ScheduleError('give either "days" or "every" (not both, not neither)')
-        if self.every_days is not None and not 1 <= self.every_days <= 365:
-            raise ScheduleError(f"'every' must be 1d to 365d, got {self.every_days}d")
-        if any(d not in range(7) for d in self.days):
-            raise ScheduleError(f"weekdays are 0 (mon) to 6 (sun), got {self.days}")
+        check_cadence(self.days, self.every_days)
 
     @classmethod
     def parse(cls, spec: Mapping[str, object]) -> Cadence:

@@ -118,6 +118,16 @@ def parse_weekday(text: object) -> int:
     return WEEKDAYS.index(value)
 
 
+def check_cadence(days: tuple[int, ...], every_days: int | None) -> None:
+    """A cadence has weekdays (0 = mon … 6 = sun) or an interval of 1 to 365 days, not both."""
+    if bool(days) == (every_days is not None):
+        raise ScheduleError('give either "days" or "every" (not both, not neither)')
+    if every_days is not None and not EVERY_MIN.days <= every_days <= EVERY_MAX.days:
+        raise ScheduleError(f"'every' must be 1d to 365d, got {every_days}d")
+    if any(d not in range(7) for d in days):
+        raise ScheduleError(f"weekdays are 0 (mon) to 6 (sun), got {days}")
+
+
 def parse_quiet_hours(text: object) -> tuple[time, time]:
     """Quiet hours ``"HH:MM-HH:MM"`` as (start, end); they may wrap past midnight."""
     value = str(text)
@@ -156,6 +166,7 @@ __all__ = [
     "RATE_PATTERN",
     "TIME_PATTERN",
     "WEEKDAYS",
+    "check_cadence",
     "duration_pattern",
     "parse_duration",
     "parse_every",
