@@ -6,7 +6,9 @@ validates is a campaign that can run. ``json_schema`` is the same contract for e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fanzha.campaigns.values import (
@@ -59,6 +61,16 @@ class Style(_Strict):
 class Send(_Strict):
     """A segment's cadence: fixed weekdays, or every N days, at a local time."""
 
+    # Days or every, not both, not neither (as check_cadence says), for editors too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["days"], "properties": {"days": {"type": "array", "minItems": 1}}},
+                {"required": ["every"], "properties": {"every": {"not": {"type": "null"}}}},
+            ]
+        }
+    )
+
     days: list[Weekday] | None = Field(default=None, description="weekdays, e.g. [tue, fri]")
     every: Every | None = None
     at: LocalTime
@@ -79,7 +91,7 @@ class SegmentModel(_Strict):
 
     id: Annotated[str, BeforeValidator(record_segment_id)] = Field(pattern=SEGMENT_ID_PATTERN)
     label: str
-    rule: Rule
+    rule: Rule = Field(description='who belongs here, e.g. "age >= 55"')
     warnings: list[WarningId] = Field(min_length=1)
     style: Style = Field(default_factory=Style)
     send: Send
@@ -95,12 +107,12 @@ class SegmentModel(_Strict):
 class Audience(_Strict):
     """Who may be contacted at all, and the share held out to measure the effect."""
 
-    where: Rule | None = None
+    where: Rule | None = Field(default=None, description="who may be contacted at all (a rule)")
     holdout: Holdout = Field(default="5%", validate_default=True)
 
 
 class FrequencyCap(_Strict):
-    """At most ``max`` pushes per ``per`` (e.g. "7d") across all campaigns."""
+    """At most `max` pushes per `per` (e.g. "7d") across all campaigns."""
 
     max: int = Field(ge=1)
     per: CapWindow = Field(default="7d", validate_default=True)
@@ -168,11 +180,15 @@ def json_schema(warning_ids: list[str] | None = None) -> dict[str, Any]:
     defs["TimeZone"] = {"type": "string", "enum": sorted(time_zones())}
     defs["WarningId"] = {"type": "string", **({"enum": sorted(warning_ids)} if warning_ids else {})}
     _link(schema)
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "fanzha campaign",
-        **schema,
-    }
+    schema["title"] = "fanzha campaign"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def library_json_schema(content_paths: Sequence[Path] = ()) -> dict[str, Any]:
+    """The JSON Schema with the warning ids of the library (bundled, or ``content_paths``)."""
+    from fanzha.content import load_library
+
+    return json_schema(load_library(list(content_paths) or None).ids())
 
 
 def _link(node: Any) -> None:
@@ -201,4 +217,5 @@ __all__ = [
     "Style",
     "Trigger",
     "json_schema",
+    "library_json_schema",
 ]
