@@ -15,18 +15,27 @@ from fanzha.campaigns.spec import Campaign, PosterSpecC, SegmentSpecC, SendSpec,
 from fanzha.campaigns.values import LOCALES, Checks, LoadContext
 from pydantic import ValidationError
 
-from fanzha._yaml import DuplicateKeyError, Positions, YamlError, YamlSyntaxError, load_yaml
+from fanzha._yaml import (
+    DuplicateKeyError,
+    Positions,
+    YamlError,
+    YamlSyntaxError,
+    load_yaml,
+    read_text,
+)
 from fanzha._yaml.explain import FieldError, explain
 
 
 def load_campaign(path: Path, ctx: LoadContext | None = None) -> Campaign:
     """Parse and check ``path``; raise CampaignFileError listing every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(
             [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
         ) from None
+    except YamlError as exc:
+        raise CampaignFileError(_yaml_problems(exc)) from None
     return load_campaign_text(text, str(path), ctx or LoadContext())
 
 

@@ -11,7 +11,7 @@ from fanzha._yaml.errors import (
     YamlLimitError,
     YamlSyntaxError,
 )
-from fanzha._yaml.load import MAX_BYTES, MAX_DEPTH, Document, load_yaml, read_yaml
+from fanzha._yaml.load import MAX_BYTES, MAX_DEPTH, Document, load_yaml, read_text, read_yaml
 from fanzha._yaml.positions import Positions
 
 __all__ = [
@@ -25,5 +25,6 @@ __all__ = [
     "YamlLimitError",
     "YamlSyntaxError",
     "load_yaml",
+    "read_text",
     "read_yaml",
 ]

@@ -49,12 +49,17 @@ class Document:
     positions: Positions | None = None
 
 
-def read_yaml(path: Path, *, positions: bool = False) -> Document:
-    """Read one YAML file; OSError/UnicodeDecodeError as they come, YamlError for the rest."""
+def read_text(path: Path) -> str:
+    """A YAML file's text; YamlLimitError, before reading, when it is over the size limit."""
     size = path.stat().st_size
     if size > MAX_BYTES:  # refuse before reading: a huge file costs nothing
         raise _too_big(str(path), size)
-    return load_yaml(path.read_text(encoding="utf-8"), str(path), positions=positions)
+    return path.read_text(encoding="utf-8")
+
+
+def read_yaml(path: Path, *, positions: bool = False) -> Document:
+    """Read one YAML file; OSError/UnicodeDecodeError as they come, YamlError for the rest."""
+    return load_yaml(read_text(path), str(path), positions=positions)
 
 
 def load_yaml(text: str, file: str, *, positions: bool = False) -> Document:
@@ -246,4 +251,4 @@ def _tagged(name: str, text: str) -> Any:
     return text
 
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "load_yaml", "read_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "load_yaml", "read_text", "read_yaml"]
