@@ -174,7 +174,9 @@ cases = [
         "yaml-billion-laughs",
         "name: 2027 春季新市民反诈宣传\n",
         "name: 2027 春季新市民反诈宣传\n"
-        + 'lol0: &lol0 ["' + '", "'.join(["lol"] * 10) + '"]\n'
+        + 'lol0: &lol0 ["'
+        + '", "'.join(["lol"] * 10)
+        + '"]\n'
         + "".join(
             f"lol{i}: &lol{i} [{M if i == 1 else ''}" + ", ".join([f"*lol{i - 1}"] * 10) + "]\n"
             for i in range(1, 10)
