@@ -1,9 +1,10 @@
 """Errors of fanzha._yaml: a YAML file fanzha refuses to read, with where and why.
 
-YamlError (ValueError)                 a file that is not read; ``file``, ``line``, ``column``
-├── YamlSyntaxError                    not YAML: ``problem`` and ``context`` with their places
-├── DuplicateKeyError                  a mapping that names a key twice; ``duplicates`` lists them
-└── YamlLimitError                     too large, too deep, or an alias (a "YAML bomb")
+PositionedError (ValueError)     a problem at ``file``, ``line``, ``column`` (also content's)
+└── YamlError                    a YAML file that is not read
+    ├── YamlSyntaxError          not YAML: ``problem`` and ``context`` with their places
+    ├── DuplicateKeyError        a mapping that names a key twice; ``duplicates`` lists them
+    └── YamlLimitError           too large, too deep, or an alias (a "YAML bomb")
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 Place = tuple[int, int]
 
 
-class YamlError(ValueError):
-    """A YAML file that cannot be read; prints as ``FILE:LINE:COL: message``."""
+class PositionedError(ValueError):
+    """A problem at a place in a file; prints as ``FILE:LINE:COL: message``."""
 
-    def __init__(self, message: str, *, file: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, message: str, *, file: str = "", line: int = 1, column: int = 1) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
@@ -26,6 +27,10 @@ class YamlError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class YamlError(PositionedError):
+    """A YAML file that cannot be read."""
 
 
 class YamlSyntaxError(YamlError):
@@ -78,6 +83,7 @@ __all__ = [
     "Duplicate",
     "DuplicateKeyError",
     "Place",
+    "PositionedError",
     "YamlError",
     "YamlLimitError",
     "YamlSyntaxError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,14 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
 BROKEN = Path(__file__).parent / "broken"
 TEXT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def parses(parse: Callable[[str], Any], text: str) -> bool:
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_one_validation_pass_and_positions_only_for_a_file_with_problems(
@@ -113,12 +122,7 @@ def test_campaign_dates_are_real_days_from_2000_to_2199() -> None:
 @given(y=st.integers(1990, 2210), m=st.integers(0, 13), d=st.integers(0, 32))
 def test_the_date_pattern_matches_exactly_the_dates_that_parse(y: int, m: int, d: int) -> None:
     text = f"{y:04d}-{m:02d}-{d:02d}"
-    try:
-        parse_date(text)
-        parsed = True
-    except ValueError:
-        parsed = False
-    assert bool(re.search(DATE_PATTERN, text)) == parsed
+    assert bool(re.search(DATE_PATTERN, text)) == parses(parse_date, text)
 
 
 def test_every_leap_day_of_the_range() -> None:
@@ -137,12 +141,7 @@ def test_the_holdout_pattern_matches_exactly_the_holdouts_that_parse(
     n: int, frac: str, sp: str
 ) -> None:
     text = f"{sp}{n}{frac}{sp}%"
-    try:
-        parse_holdout(text)
-        parsed = True
-    except ValueError:
-        parsed = False
-    assert bool(re.search(HOLDOUT_PATTERN, text)) == parsed
+    assert bool(re.search(HOLDOUT_PATTERN, text)) == parses(parse_holdout, text)
 
 
 @pytest.mark.slow
