@@ -5,13 +5,12 @@ dicts, lists and scalars. No object is ever constructed from a tag, aliases are 
 a "billion laughs" file cannot expand), nesting and size are bounded before any work is
 done, and the loop never recurses. Scalars follow the YAML 1.2 core schema: ``on``, ``yes``
 and ``09:30`` stay text; only quoted or block scalars are always text. When libyaml finds a
-syntax error the text is read again by PyYAML's pure-Python parser, whose wording (shared
-with ruamel) the error messages have always used.
+syntax error, the start of the text is read again by PyYAML's pure-Python parser, whose
+wording (shared with ruamel) the error messages have always used.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,24 +19,21 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from fanzha._yaml.errors import Duplicate, DuplicateKeyError, YamlLimitError, YamlSyntaxError
+from fanzha._yaml.errors import (
+    Duplicate,
+    DuplicateKeyError,
+    YamlError,
+    YamlLimitError,
+    YamlSyntaxError,
+)
 from fanzha._yaml.positions import Positions
+from fanzha._yaml.scalars import scalar
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 50
 
 _FAST = getattr(yaml, "CBaseLoader", None)
-_TAG = "tag:yaml.org,2002:"
-_INT = re.compile(r"[-+]?[0-9]+")
-_OCT_HEX = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_SPECIAL = {
-    ".inf": float("inf"),
-    "+.inf": float("inf"),
-    "-.inf": float("-inf"),
-    ".nan": float("nan"),
-}
-_NUMBER_START = frozenset("0123456789+-.")
+_REFERENCE_MAX = 64_000  # characters the pure-Python parser may read again to word an error
 
 
 @dataclass(frozen=True)
@@ -67,12 +63,58 @@ def load_yaml(text: str, file: str, *, positions: bool = False) -> Document:
     size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > MAX_BYTES else 0
     if size > MAX_BYTES:
         raise _too_big(file, size)
-    if _FAST is not None:
+    if _FAST is None:  # PyYAML built without libyaml: the pure-Python parser does it all
+        return _Builder(file, text, positions).run(_checked(yaml.BaseLoader(text), file))
+    try:
+        return _Builder(file, text, positions).run(_events(_FAST(text)))
+    except yaml.YAMLError as exc:
+        raise _refusal(text, file, exc) from None
+
+
+def _refusal(text: str, file: str, exc: yaml.YAMLError) -> YamlError:
+    """libyaml's error, worded by the reference parser when that costs little.
+
+    Where libyaml gave up on nesting (past 1,000 levels) it reads the text again only up to
+    that point, where the builder refuses at level MAX_DEPTH + 1. For a syntax error the
+    pure-Python parser reads the text up to the end of the line where libyaml stopped, when
+    that is near the start of the file (files are small; a hostile one must not cost seconds).
+    """
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None and "nesting depth" in str(getattr(exc, "problem", "")):
+        head = text[: _offset(text, mark, line_end=False)]
         try:
-            return _Builder(file, text, positions).run(_events(_FAST(text)))
+            _Builder(file, head, False).run(_events(_FAST(head)))
+        except YamlLimitError as deeper:
+            return deeper
         except yaml.YAMLError:
-            pass  # reported below in the reference parser's words
-    return _Builder(file, text, positions).run(_checked(yaml.BaseLoader(text), file))
+            pass
+        return YamlLimitError(
+            f"the YAML is nested more than {MAX_DEPTH} levels deep",
+            file=file,
+            line=mark.line + 1,
+            column=mark.column + 1,
+        )
+    cut = _offset(text, mark, line_end=True) if mark is not None else len(text)
+    if cut <= _REFERENCE_MAX:
+        head = text[:cut]
+        try:
+            _Builder(file, head, False).run(_checked(yaml.BaseLoader(head), file))
+        except YamlError as reference:
+            if mark is None or (reference.line, reference.column) <= (
+                mark.line + 1,
+                mark.column + 1,
+            ):
+                return reference
+    return _syntax_error(exc, file)
+
+
+def _offset(text: str, mark: Any, *, line_end: bool) -> int:
+    """Where ``mark`` is in ``text`` (or the end of its line) as a character offset."""
+    lines = text.splitlines(keepends=True)
+    start = sum(len(line) for line in lines[: mark.line])
+    if line_end:
+        return start + (len(lines[mark.line]) if mark.line < len(lines) else 0)
+    return start + mark.column
 
 
 def _too_big(file: str, size: int) -> YamlLimitError:
@@ -94,18 +136,23 @@ def _checked(loader: Any, file: str) -> Iterator[ev.Event]:
     """The pure-Python parser's events, its errors turned into YamlSyntaxError."""
     try:
         yield from _events(loader)
-    except yaml.MarkedYAMLError as exc:
-        raise YamlSyntaxError(
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, file) from None
+
+
+def _syntax_error(exc: yaml.YAMLError, file: str) -> YamlSyntaxError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return YamlSyntaxError(
             file=file,
             problem=exc.problem or exc.context or "invalid YAML",
             context=exc.context if exc.problem else None,
             problem_at=_place(exc.problem_mark),
             context_at=_place(exc.context_mark),
-        ) from None
-    except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
-        raise YamlSyntaxError(
-            file=file, problem=str(exc), context=None, problem_at=None, context_at=None
-        ) from None
+        )
+    # A reader error: a character YAML does not allow.
+    return YamlSyntaxError(
+        file=file, problem=str(exc), context=None, problem_at=None, context_at=None
+    )
 
 
 def _place(mark: Any) -> tuple[int, int] | None:
@@ -132,7 +179,7 @@ class _Builder:
                 if stack and stack[-1][4] and stack[-1][2] is None:
                     stack[-1][2], stack[-1][3] = event.value, event.start_mark
                     continue
-                root = self._attach(stack, _scalar(event), event, root)
+                root = self._attach(stack, scalar(event), event, root)
             elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
                 if stack and stack[-1][4] and stack[-1][2] is None:
                     raise self._limit("a key must be plain text, not a list or mapping", event)
@@ -203,52 +250,6 @@ class _Builder:
     def _limit(self, message: str, event: Any) -> YamlLimitError:
         mark = event.start_mark
         return YamlLimitError(message, file=self.file, line=mark.line + 1, column=mark.column + 1)
-
-
-def _scalar(event: ev.ScalarEvent) -> Any:
-    """A scalar's value: YAML 1.2 core for plain scalars, text for everything else."""
-    text = event.value
-    tag = event.tag
-    if tag and tag.startswith(_TAG):
-        return _tagged(tag[len(_TAG) :], text)
-    if event.style or tag:  # quoted, block, or a tag of its own: text as written
-        return text
-    if not text:
-        return None
-    first = text[0]
-    if first in _NUMBER_START:
-        return _number(text)
-    lowered = text.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    if lowered in ("null", "~"):
-        return None
-    return text
-
-
-def _number(text: str) -> Any:
-    try:
-        if _INT.fullmatch(text):
-            return int(text, 10)
-        if _OCT_HEX.fullmatch(text):
-            return int(text[2:], 8 if text[1] == "o" else 16)
-        if _FLOAT.fullmatch(text):
-            return float(text)
-    except ValueError:  # more digits than Python converts: leave it as text
-        return text
-    return _SPECIAL.get(text.lower(), text)
-
-
-def _tagged(name: str, text: str) -> Any:
-    """``!!int 5`` and friends; an unknown or failing tag leaves the text."""
-    if name == "int" or name == "float":
-        value = _number(text)
-        return value if not isinstance(value, str) else text
-    if name == "bool" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    if name == "null":
-        return None
-    return text
 
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "load_yaml", "read_text", "read_yaml"]

@@ -219,3 +219,27 @@ class _NoAliases(yaml.SafeDumper):
 def test_what_pyyaml_writes_reads_back_the_same(data: Any, flow: bool) -> None:
     text = yaml.dump({"root": data}, Dumper=_NoAliases, allow_unicode=True, default_flow_style=flow)
     assert load_yaml(text, "x.yaml").data == {"root": data}
+
+
+def test_deep_flow_nesting_never_reaches_the_python_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = _Spy(yaml.BaseLoader)
+    monkeypatch.setattr(load_module.yaml, "BaseLoader", slow)
+    # libyaml gives up past 1,000 levels; the text is read again, by libyaml, up to there.
+    with pytest.raises(YamlLimitError) as info:
+        load_yaml("a: " + "[" * 200_000 + "\n", "x.yaml")
+    assert (info.value.line, info.value.column, slow.calls) == (1, 3 + MAX_DEPTH, 0)
+
+
+def test_a_syntax_error_far_into_a_file_keeps_libyamls_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = _Spy(yaml.BaseLoader)
+    monkeypatch.setattr(load_module.yaml, "BaseLoader", slow)
+    text = "".join(f"k{i}: [1, 2, 3]\n" for i in range(6000)) + "bad: [1, 2\nz: 3\n"
+    with pytest.raises(YamlSyntaxError) as info:
+        load_yaml(text, "x.yaml")
+    assert (info.value.problem, info.value.line, slow.calls) == (
+        "did not find expected ',' or ']'",
+        6002,
+        0,
+    )
