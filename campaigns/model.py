@@ -7,13 +7,15 @@ validates is a campaign that can run. ``json_schema`` is the same contract for e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fanzha.campaigns.values import (
+    CapWindow,
     Checks,
     Day,
+    Delay,
     Every,
     Holdout,
     Locale,
@@ -26,7 +28,6 @@ from fanzha.campaigns.values import (
     WarningId,
     WebAddress,
     Weekday,
-    duration,
     record_segment_id,
     time_zones,
 )
@@ -43,8 +44,6 @@ from pydantic import (
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SEGMENT_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-CapWindow = duration("hdw", timedelta(hours=1), timedelta(days=365), 'a window: "7d", "24h", "2w"')
-Delay = duration("smhdw", timedelta(0), timedelta(days=30), 'a delay: "10m", "1h", "1d"')
 
 
 class _Strict(BaseModel):

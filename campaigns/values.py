@@ -139,8 +139,9 @@ def _check_locale(name: str) -> str:
 
 
 def _check_warning(wid: str, info: ValidationInfo) -> str:
-    known = (c := checks(info)) and c.load.known_warnings
-    if known is not None and known is not False and wid not in known:
+    c = checks(info)
+    known = c.load.known_warnings if c is not None else None
+    if known is not None and wid not in known:
         raise ValueError(f'unknown warning "{wid}"{did_you_mean(wid, known)}')
     return wid
 
@@ -194,15 +195,16 @@ def _schema(description: str, **schema: Any) -> WithJsonSchema:
     return WithJsonSchema({"description": description, **schema})
 
 
-def duration(units: str, low: timedelta, high: timedelta, description: str) -> Any:
-    """A duration type in ``units`` from ``low`` to ``high``."""
-    return Annotated[
-        timedelta,
-        _text(lambda v: parse_duration(v, units=units, minimum=low, maximum=high)),
-        _schema(description, type="string", pattern=duration_pattern(units, high)),
-    ]
+def _duration(units: str, high: timedelta, description: str, low: timedelta) -> tuple[Any, Any]:
+    """The parser and the JSON Schema of a duration in ``units`` from ``low`` to ``high``."""
+    parse = _text(lambda v: parse_duration(v, units=units, minimum=low, maximum=high))
+    return parse, _schema(description, type="string", pattern=duration_pattern(units, high))
 
 
+_CAP = _duration("hdw", timedelta(days=365), 'a window: "7d", "24h", "2w"', timedelta(hours=1))
+_DELAY = _duration("smhdw", timedelta(days=30), 'a delay: "10m", "1h", "1d"', timedelta(0))
+CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
+Delay = Annotated[timedelta, _DELAY[0], _DELAY[1]]
 Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
 Day = Annotated[
     date,
@@ -271,8 +273,10 @@ __all__ = [
     "DATE_PATTERN",
     "HOLDOUT_PATTERN",
     "LOCALES",
+    "CapWindow",
     "Checks",
     "Day",
+    "Delay",
     "Every",
     "Holdout",
     "LoadContext",
@@ -288,7 +292,6 @@ __all__ = [
     "WebAddress",
     "Weekday",
     "checks",
-    "duration",
     "parse_date",
     "parse_holdout",
     "record_segment_id",

@@ -82,6 +82,7 @@ def _refusal(text: str, file: str, exc: yaml.YAMLError) -> YamlError:
     mark = getattr(exc, "problem_mark", None)
     if mark is not None and "nesting depth" in str(getattr(exc, "problem", "")):
         head = text[: _offset(text, mark, line_end=False)]
+        assert _FAST is not None  # only libyaml has this limit
         try:
             _Builder(file, head, False).run(_events(_FAST(head)))
         except YamlLimitError as deeper:
@@ -174,30 +175,30 @@ class _Builder:
         # A frame: [container, path, pending key or None, key mark, is a mapping, skipped]
         stack: list[list[Any]] = []
         for event in events:
-            kind = type(event)
-            if kind is ev.ScalarEvent:
+            if isinstance(event, ev.ScalarEvent):
                 if stack and stack[-1][4] and stack[-1][2] is None:
                     stack[-1][2], stack[-1][3] = event.value, event.start_mark
                     continue
                 root = self._attach(stack, scalar(event), event, root)
-            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            elif isinstance(event, ev.CollectionStartEvent):
                 if stack and stack[-1][4] and stack[-1][2] is None:
                     raise self._limit("a key must be plain text, not a list or mapping", event)
                 if len(stack) >= MAX_DEPTH:
                     raise self._limit(
                         f"the YAML is nested more than {MAX_DEPTH} levels deep", event
                     )
-                container: Any = {} if kind is ev.MappingStartEvent else []
+                mapping = isinstance(event, ev.MappingStartEvent)
+                container: Any = {} if mapping else []
                 path, skipped = self._path(stack, container, event)
                 root = self._attach(stack, container, event, root)
-                stack.append([container, path, None, None, kind is ev.MappingStartEvent, skipped])
-            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                stack.append([container, path, None, None, mapping, skipped])
+            elif isinstance(event, ev.CollectionEndEvent):
                 stack.pop()
-            elif kind is ev.AliasEvent:
+            elif isinstance(event, ev.AliasEvent):
                 raise self._limit(
                     f"YAML aliases (*{event.anchor}) are not allowed; write the value out", event
                 )
-            elif kind is ev.DocumentStartEvent:
+            elif isinstance(event, ev.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise self._limit("a file holds one YAML document; found a second one", event)
