@@ -22,6 +22,8 @@ from zoneinfo import available_timezones
 from fanzha.delivery.syntax import (
     EVERY_PATTERN,
     QUIET_HOURS_PATTERN,
+    RATE_MAX,
+    RATE_MIN,
     RATE_PATTERN,
     TIME_PATTERN,
     WEEKDAYS,
@@ -237,7 +239,7 @@ Rate = Annotated[
         'messages per second, minute or hour: "500/s", "100/min", "2000/h"',
         anyOf=[
             {"type": "string", "pattern": RATE_PATTERN},
-            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "number", "minimum": RATE_MIN, "maximum": RATE_MAX},
         ],
     ),
 ]

@@ -8,7 +8,7 @@
 - Weekdays are ``mon tue wed thu fri sat sun``, lower case.
 - Quiet hours are ``HH:MM-HH:MM``; they may wrap midnight and must not be empty.
 - A rate is a number per unit: ``500/s``, ``100/min`` (or ``100/m``: per minute),
-  ``2000/h``; a bare number is per second. It must be more than zero.
+  ``2000/h``; a bare number is per second. From 1/min to 100000/s.
 
 The ``*_PATTERN`` strings say the same in JSON Schema's regular expressions, for editors;
 they never refuse what the parsers accept (a test holds them to that).
@@ -26,6 +26,7 @@ from fanzha._yaml.hints import did_you_mean
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_MIN, EVERY_MAX = timedelta(days=1), timedelta(days=365)
+RATE_MIN, RATE_MAX = 1 / 60, 100_000.0  # messages per second: 1/min to 100000/s
 
 _TIME = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
 _DURATION = re.compile(r"\s*(\d+)\s*([a-z]+)\s*")
@@ -155,6 +156,8 @@ def parse_rate(text: object) -> float:
         raise ScheduleError(f'"{text}" must be more than zero')
     if not math.isfinite(rate):
         raise ScheduleError(f'"{text}" is not a rate; it must be a finite number per unit')
+    if not RATE_MIN <= rate <= RATE_MAX:  # slower would spread sends over centuries
+        raise ScheduleError(f'"{text}" is out of range; allowed 1/min to {RATE_MAX:.0f}/s')
     return rate
 
 
@@ -163,6 +166,8 @@ __all__ = [
     "EVERY_MIN",
     "EVERY_PATTERN",
     "QUIET_HOURS_PATTERN",
+    "RATE_MAX",
+    "RATE_MIN",
     "RATE_PATTERN",
     "TIME_PATTERN",
     "WEEKDAYS",
