@@ -13,7 +13,7 @@ Point = tuple[float, float]
 
 def _edge_point(box: Box, target: Point, inset: float) -> tuple[Point, Point]:
     """Where a tail leaves the balloon (a point on its edge facing target) and the edge direction."""
-    x0, y0, x1, y1 = box
+    x0, y0, x1, y1 = (float(v) for v in box)
     tx, ty = target
     if ty > y1 or ty < y0:  # target above or below: leave from the bottom or top edge
         y = y1 if ty > y1 else y0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import segno
@@ -38,8 +39,8 @@ class QRImage:
 def make_qr(payload: str, target_px: int, dpi: int, min_module_mm: float = 1.0) -> QRImage:
     """A QR image about target_px wide (quiet zone included) with modules >= min_module_mm."""
     code = segno.make(payload, error="m", boost_error=False, micro=False)
-    modules = code.symbol_size(scale=1, border=0)[0]
-    min_px = int(-(-min_module_mm * dpi // MM_PER_INCH))  # ceil: never below the minimum
+    modules = int(code.symbol_size(scale=1, border=0)[0])
+    min_px = math.ceil(min_module_mm * dpi / MM_PER_INCH)  # never below the minimum
     module_px = max(min_px, target_px // (modules + 2 * QUIET_ZONE))
     side = (modules + 2 * QUIET_ZONE) * module_px
     img = Image.new("L", (side, side), 255)

@@ -90,7 +90,9 @@ def render_strip_image(copy: WarningCopy, fmt: Format, style: Style, fonts: Font
             used, need = 0, block[1]
         pages[-1].append(block)
         used += need
-    images, records, geometry = [], [], []
+    images: list[tuple[Image.Image, tuple[int, ...]]] = []
+    records: list[TextRecord] = []
+    geometry: list[dict[str, Any]] = []
     for page in pages:
         height = sum(b[1] for b in page) + gutter * (len(page) - 1)
         canvas = Canvas(Image.new("RGB", (width, height), PALETTE.paper), fonts)

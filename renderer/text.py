@@ -265,8 +265,8 @@ def _balanced(
         return None if lines is None else tuple(lines)
     by_phrase = wrap(fonts, text, size, max_width, weight, by_phrase=True)
     phrased = by_phrase is not None and len(by_phrase) <= len(lines)
-    if phrased:
-        lines = by_phrase  # type: ignore[assignment]
+    if by_phrase is not None and phrased:
+        lines = by_phrase
     inside = _breaks_inside_phrases(text, lines)
     split = len(split_words(text, lines))
     lo, hi, best = size, max_width, lines

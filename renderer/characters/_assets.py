@@ -40,7 +40,8 @@ def fit_character(path: Path, size: tuple[int, int], facing: str) -> Image.Image
     w, h = size
     scale = min(w / art.width, h / art.height)
     art = art.resize(
-        (max(1, round(art.width * scale)), max(1, round(art.height * scale))), Image.LANCZOS
+        (max(1, round(art.width * scale)), max(1, round(art.height * scale))),
+        Image.Resampling.LANCZOS,
     )
     if facing == "left":  # designer art is drawn facing right, like the built-in cast
         art = ImageOps.mirror(art)
@@ -52,7 +53,7 @@ def fit_character(path: Path, size: tuple[int, int], facing: str) -> Image.Image
 def fit_scene(path: Path, size: tuple[int, int]) -> Image.Image:
     """Scene art scaled to cover the whole box (aspect kept), cropped around its centre."""
     art = _load(path)
-    return ImageOps.fit(art, size, Image.LANCZOS, centering=(0.5, 0.5))
+    return ImageOps.fit(art, size, Image.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
 def composite(img: Image.Image, layer: Image.Image, box: Box) -> None:
