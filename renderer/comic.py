@@ -20,7 +20,7 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, copy: WarningCopy | None = N
     pal, img = canvas.palette, canvas.img
     assets = None if m.asset_dir is None else Path(m.asset_dir)
     figures.draw_scene(img, pp.panel.scene, pp.rect, asset_dir=assets)
-    st = stage(pp.panel, 1)
+    st = stage(pp.panel, 1, copy)
     for member, box, facing in pp.cast:
         if member in st.remote:  # on the line, not in the room: in a window with their backdrop
             _caller_window(img, member, box, pp.rect, m, assets, default_look(member, copy))

@@ -59,20 +59,27 @@ class Staging:
         return self.holder is not None
 
 
-def _is_phone_panel(panel: Panel) -> bool:
+# disguises that only ever reach a victim through a phone: a call-centre agent, an online
+# sweetheart, a "boss" on a new chat account
+REMOTE_LOOKS = frozenset({"agent_headset", "sweetheart", "fake_boss"})
+
+
+def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
     if panel.screen is not None or panel.scene in PHONE_SCENES:
         return True
     scammers = [m for m in panel.cast if m.role in SCAMMER_ROLES]
     victims = [m for m in panel.cast if m.role not in SCAMMER_ROLES]
     if not scammers or not victims:
         return False
+    if any(default_look(m, copy) in REMOTE_LOOKS for m in scammers):
+        return True
     said = " ".join([panel.caption, *(ln.text for ln in panel.lines)])
     return bool(_REMOTE_WORDS.search(said))
 
 
-def stage(panel: Panel, index: int) -> Staging:
+def stage(panel: Panel, index: int, copy: WarningCopy | None = None) -> Staging:
     """Decide how to stage one panel (index: its place in the story, 0 first)."""
-    phone = _is_phone_panel(panel)
+    phone = _is_phone_panel(panel, copy)
     remote = tuple(m for m in panel.cast if phone and m.role in SCAMMER_ROLES)
     present = tuple(m for m in panel.cast if m not in remote)
     holder = present[0] if phone and present else None
@@ -102,8 +109,8 @@ def _default_shot(
 
 
 # forms of address name the protagonist (赵大爷, 李奶奶, Mrs Liu); pronouns may mean the scammer
-_MALE = re.compile(r"大爷|爷爷|老伯|大伯|叔叔|大叔|先生|\bMr\b")
-_FEMALE = re.compile(r"阿姨|奶奶|大妈|婆婆|女士|\b(?:Mrs|Ms)\b")
+_MALE = re.compile(r"大爷|爷爷|老伯|大伯|叔叔|大叔|先生|老板(?!娘)|小伙|\bMr\b")
+_FEMALE = re.compile(r"阿姨|奶奶|大妈|婆婆|女士|老板娘|姑娘|\b(?:Mrs|Ms)\b")
 _MALE_LOVER = re.compile(r"“他”|'him'|‘him’|'he'")
 
 

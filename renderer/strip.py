@@ -55,7 +55,7 @@ def _compose_all(fonts, copy: WarningCopy, panels, fmt: Format, style: Style, m:
         shown = dataclasses.replace(panel, caption=shown_caption(copy, panel, i, len(panels)))
         best = None
         for size in (round(floor * 1.12), floor):
-            best = compose(fonts, f"panel{i + 1}", i, shown, fmt.width, size, m, zh)
+            best = compose(fonts, f"panel{i + 1}", i, shown, fmt.width, size, m, zh, copy)
             if best is not None:
                 break
         if best is None:

@@ -11,7 +11,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from fanzha.content.copy import CastMember, Panel
+from fanzha.content.copy import CastMember, Panel, WarningCopy
 from fanzha.renderer import characters, screens
 from fanzha.renderer.panel_plan import Metrics, Placed, _at, _text_box
 from fanzha.renderer.stage import Staging, stage
@@ -157,9 +157,10 @@ def compose(
     size: int,
     m: Metrics,
     zh: bool = True,
+    copy: WarningCopy | None = None,
 ) -> StripPanel | None:
     """Lay out one strip panel at a body size; None if a balloon or screen cannot fit."""
-    st = stage(panel, index)
+    st = stage(panel, index, copy)
     edge = m.px(28)
     gap = m.px(18)
     y = edge
