@@ -60,8 +60,8 @@ class Staging:
 
 
 # disguises that only ever reach a victim through a phone: a call-centre agent, an online
-# sweetheart, a "boss" on a new chat account
-REMOTE_LOOKS = frozenset({"agent_headset", "sweetheart", "fake_boss"})
+# sweetheart, a "boss" on a new chat account, a voice on the phone
+REMOTE_LOOKS = frozenset({"agent_headset", "sweetheart", "fake_boss", "caller"})
 
 
 def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
