@@ -98,7 +98,9 @@ def segment_file(
     if engine == "dask":
         import dask.dataframe as dd
 
-        frame = validated(dd.read_parquet(str(customers), columns=columns), schema, columns)
+        lazy = dd.read_parquet(str(customers))
+        lazy = lazy[[c for c in schema.names if c in lazy.columns]]  # all checked, as in pandas
+        frame = validated(lazy, schema, columns)
         result = assign(
             frame, audience, segments, opted_out, as_of, "dask", all_matches, schema=schema
         )
@@ -158,12 +160,13 @@ def explain_file(
         # read only that customer's rows: instant even on a file of millions
         import pyarrow.parquet as pq
 
-        present = [c for c in columns if c in pq.read_schema(path).names]
+        present = [c for c in schema.names if c in pq.read_schema(path).names]
         table = pq.read_table(
             path, columns=present, filters=[(schema.id_column, "==", customer_id)]
         )
         raw = table.to_pandas()
-        loaded = check_rows(raw, schema, columns, np.arange(1, len(raw) + 1), str(path))
+        rows = np.arange(1, len(raw) + 1)
+        loaded = check_rows(raw, schema, rows, str(path), keep=columns)
     else:
         loaded = load_customers(customers, schema, columns=columns)
     if loaded.rejected.shape[0] and not (loaded.frame[schema.id_column] == customer_id).any():
