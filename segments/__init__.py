@@ -14,8 +14,10 @@ from fanzha.segments.errors import (
 from fanzha.segments.explain import Explanation, explain
 from fanzha.segments.generate import generate_customers, write_customers
 from fanzha.segments.holdout import holdout_scores, in_holdout
-from fanzha.segments.loader import LoadResult, LoadSummary, load_customers
+from fanzha.segments.literals import LiteralProblem, literal_problems
+from fanzha.segments.loader import LoadResult, LoadSummary, describe_load, load_customers
 from fanzha.segments.nodes import Rule
+from fanzha.segments.reading import customer_columns
 from fanzha.segments.run import (
     SegmentRun,
     explain_file,
@@ -38,6 +40,7 @@ __all__ = [
     "CustomerNotFound",
     "CustomerSchema",
     "Explanation",
+    "LiteralProblem",
     "LoadResult",
     "LoadSummary",
     "Rule",
@@ -50,7 +53,9 @@ __all__ = [
     "SegmentsError",
     "UnknownColumnError",
     "assign",
+    "customer_columns",
     "default_schema",
+    "describe_load",
     "evaluate",
     "explain",
     "explain_file",
@@ -58,6 +63,7 @@ __all__ = [
     "holdout_scores",
     "in_holdout",
     "infer_schema",
+    "literal_problems",
     "load_customers",
     "load_schema",
     "needed_columns",

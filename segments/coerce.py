@@ -141,8 +141,11 @@ def _from_typed(raw: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Probl
     if spec.type == "boolean" and is_bool:
         return raw, []
     if spec.type == "boolean" and pd.api.types.is_integer_dtype(dtype):  # 0/1 from a database
-        bad = (raw.notna() & ~raw.isin([0, 1])).to_numpy()
-        return raw.astype("boolean"), _problem_rows(spec, "boolean", bad, raw)
+        null = raw.isna().to_numpy()
+        bad = ~null & ~raw.isin([0, 1]).to_numpy()
+        ones = raw.eq(1).fillna(False).to_numpy(dtype=bool)
+        values = pd.Series(pd.arrays.BooleanArray(ones, null | bad), index=raw.index)
+        return values, _problem_rows(spec, "boolean", bad, raw)
     if spec.type == "integer" and pd.api.types.is_integer_dtype(dtype) and not is_bool:
         return raw, []
     if spec.type == "integer" and pd.api.types.is_float_dtype(dtype):  # nullable ints in Parquet

@@ -102,8 +102,10 @@ def segment_parquet_chunks(
     all_matches: bool,
     rejected_path: Path | None,
     threads: int = 2,
-) -> tuple[LoadSummary, Counter[str], Counter[str]] | None:
+) -> tuple[LoadSummary, pd.DataFrame, Counter[str], Counter[str]] | None:
     """Stream a Parquet file to a Parquet assignments file; None when ids are out of order.
+
+    Returns the load summary, the rejected rows, and counts by reason and by segment.
 
     ``columns`` are the columns the rules read; every declared column is checked.
     """
@@ -148,9 +150,10 @@ def segment_parquet_chunks(
     if not chunks or not _globally_unique(chunks):
         out.unlink(missing_ok=True)
         return None
+    rejected = pd.concat([c.rejected for c in chunks], ignore_index=True)
     if rejected_path is not None:
-        write_rejected(pd.concat([c.rejected for c in chunks], ignore_index=True), rejected_path)
-    return _summary(chunks), reasons, segments
+        write_rejected(rejected, rejected_path)
+    return _summary(chunks), rejected, reasons, segments
 
 
 def _write(
