@@ -212,7 +212,10 @@ def _range(values: pd.Series, spec: ColumnSpec, raw: pd.Series) -> list[Problem]
         return []
     low = -np.inf if spec.min is None else spec.min
     high = np.inf if spec.max is None else spec.max
-    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    if isinstance(values.dtype, np.dtype):  # plain int64/float64: compare without a copy
+        numbers = values.to_numpy()
+    else:  # masked: nulls become NaN, which compares false
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
         out = (numbers < low) | (numbers > high)
     if not out.any():

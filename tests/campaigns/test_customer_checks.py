@@ -152,3 +152,55 @@ def test_parquet_segment_rejects_what_the_loader_rejects(
     assert rejected["reason"].tolist() == loaded.rejected["reason"].tolist()
     assert "first_loan_at: not a date-time (not-a-date)" in rejected["reason"].tolist()
     assert set(pd.read_parquet(out)["customer_id"]) == set(loaded.frame["customer_id"])
+
+
+def test_validate_flags_rule_values_no_customer_has_at_their_column(tmp_path: Path) -> None:
+    from fanzha.segments import generate_customers, write_customers
+
+    customers = write_customers(generate_customers(500, seed=3), tmp_path / "customers.parquet")
+    text = example_campaign().read_text(encoding="utf-8")
+    typo = text.replace('"shop_owner"]', '"shop_owner", "shopowner"]')
+    typo = typo.replace("rule: age >= 55", 'rule: age >= 55 and community != "张江新市民公寓x"')
+    campaign = tmp_path / "spring.yaml"
+    campaign.write_text(typo, encoding="utf-8")
+    lines = typo.splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if '"shopowner"' in t)
+    column = lines[line - 1].index('"shopowner"') + 1
+    elderly = next(i for i, t in enumerate(lines, 1) if "张江新市民公寓x" in t)
+    at = lines[elderly - 1].index('"张江') + 1
+    runner, env = CliRunner(), _env(tmp_path)
+
+    checked = runner.invoke(
+        cli, ["validate", str(campaign), "--customers", str(customers)], env=env
+    )
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines() == [
+        f"{campaign}:{elderly}:{at}: no customer has community "
+        '"张江新市民公寓x" (did you mean "张江新市民公寓"?)',
+        f'{campaign}:{line}:{column}: occupation "shopowner" is not one of the declared values '
+        '(did you mean "shop_owner"?)',
+    ]
+    # a value the schema rules out is an error for every command, customers or not
+    alone = runner.invoke(cli, ["validate", str(campaign)], env=env)
+    assert alone.exit_code == 1 and "shopowner" in alone.stderr and "张江" not in alone.stderr
+
+    good = runner.invoke(
+        cli, ["validate", str(example_campaign()), "--customers", str(customers)], env=env
+    )
+    assert good.exit_code == 0, good.stderr
+    assert good.stdout.strip() == f"1 file(s) OK; every row of {customers} is usable"
+
+
+def test_validate_names_an_unreadable_customer_file_on_one_line(tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_bytes("customer_id,community\nC000000001,台北市信義區住宅\n".encode("big5") * 3)
+    result = CliRunner().invoke(
+        cli,
+        ["validate", str(example_campaign()), "--customers", str(customers)],
+        env=_env(tmp_path),
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{customers}:1:1: the file is in BIG5, not UTF-8, GB18030 (GBK) or UTF-16; convert it "
+        f"with: iconv -f BIG5 -t UTF-8 '{customers}' > '{tmp_path / 'customers-utf8.csv'}'"
+    ]
