@@ -95,9 +95,9 @@ def sniff(path: Path) -> Encoding:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         order = "LE" if head.startswith(codecs.BOM_UTF16_LE) else "BE"
         return Encoding("utf-16", f"UTF-16 {order}")
-    if b"\x00" in head[:4096]:  # ASCII in UTF-16 without a BOM: every other byte is zero
-        zeros = np.frombuffer(head[: len(head) // 2 * 2], np.uint8).reshape(-1, 2) == 0
-        order = "le" if zeros[:, 1].sum() >= zeros[:, 0].sum() else "be"
+    pairs = np.frombuffer(head[: min(len(head), 4096) // 2 * 2], np.uint8).reshape(-1, 2) == 0
+    if len(pairs) and pairs.mean(axis=0).max() > 0.3:  # ASCII in UTF-16 without a BOM
+        order = "le" if pairs[:, 1].sum() >= pairs[:, 0].sum() else "be"
         return Encoding(f"utf-16-{order}", f"UTF-16 {order.upper()} (no BOM)")
     if more:  # a multi-byte character may be cut at the sample's end
         head = head[: head.rfind(b"\n") + 1] or head

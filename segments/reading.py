@@ -76,7 +76,17 @@ def _header(path: Path, encoding: Encoding) -> tuple[list[str], str]:
 
 
 def customer_columns(source: str | Path) -> set[str]:
-    """Column names of a customer file (the CSV header in its encoding, or the Parquet schema)."""
+    """Column names of a customer file (the CSV header in its encoding, or the Parquet schema).
+
+    A directory is read as a Parquet dataset (what the Dask engine reads).
+    """
+    if Path(source).is_dir():
+        import pyarrow.dataset as ds
+
+        try:
+            return set(ds.dataset(source, format="parquet").schema.names)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise SchemaError(f"{source}: not a Parquet dataset ({exc})") from None
     path = customer_path(source)
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq

@@ -158,3 +158,25 @@ def test_header_problems_are_file_errors(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(SchemaError, match="empty"):
         load_customers(path)
+
+
+def test_a_stray_nul_byte_does_not_make_a_file_utf16(tmp_path: Path) -> None:
+    lines = TEXT.splitlines(keepends=True)
+    path = tmp_path / "customers.csv"
+    path.write_text("".join([*lines[:5], lines[5].replace("\n", "\x00\n"), *lines[6:]]))
+    result = load_customers(path)
+    assert result.summary.encoding == "UTF-8"
+    assert result.summary.rows_loaded + result.summary.rows_rejected == len(CUSTOMERS)
+
+
+def test_columns_of_every_kind_of_customer_source(tmp_path: Path) -> None:
+    from fanzha.segments import customer_columns
+
+    names = set(CUSTOMERS.columns)
+    (tmp_path / "gbk.csv").write_bytes(TEXT.encode("gbk"))
+    (tmp_path / "u16.csv").write_bytes(TEXT.encode("utf-16"))
+    CUSTOMERS.to_parquet(tmp_path / "c.parquet")
+    (tmp_path / "dataset").mkdir()
+    CUSTOMERS.to_parquet(tmp_path / "dataset" / "part-0.parquet")
+    for name in ("gbk.csv", "u16.csv", "c.parquet", "dataset"):
+        assert customer_columns(tmp_path / name) == names
