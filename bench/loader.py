@@ -16,6 +16,7 @@ Each side runs in its own interpreter, rounds alternate, the median is reported:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -121,6 +122,7 @@ def main() -> None:
             ),
         ),
     }
+    load_start = os.getloadavg()[0]
     lines = [
         f"{args.rows:,} generated customers, median of {args.rounds} alternating rounds.",
         "",
@@ -137,6 +139,9 @@ def main() -> None:
         print(f"{name:>24}: fanzha {a:.2f}s, reference {b:.2f}s, ratio {ratio:.2f}")
         lines.append(f"| {name} | {a:.2f} | {b:.2f} | {ratio:.2f}× |")
     lines += [
+        "",
+        f"Load average (1 min) {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        f"({os.cpu_count()} cores).",
         "",
         "References: PyArrow reading the same Parquet columns (text dictionary-coded) into "
         "pandas; PyArrow's CSV reader with type inference; a DuckDB process running the "
