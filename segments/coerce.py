@@ -95,13 +95,19 @@ def _typed(parsed: np.ndarray, codes: np.ndarray, bad: np.ndarray, type_: str) -
     return pd.Series(stamps)
 
 
+def _text(raw: pd.Series) -> pd.Series:
+    """A string column as text; coded text stays coded (with text categories)."""
+    if not isinstance(raw.dtype, pd.CategoricalDtype):
+        return raw.astype("str")
+    if raw.cat.categories.dtype != "str":
+        return raw.cat.rename_categories(list(raw.cat.categories.astype("str")))
+    return raw
+
+
 def _from_text(raw: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Problem], np.ndarray]:
     """A text column typed and checked per distinct value; also the rows that are null."""
     if spec.type == "string" and spec.values is None and spec.format is None:
-        values = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("str")
-        if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype != "str":
-            values = values.cat.rename_categories(values.cat.categories.astype("str"))
-        return values, [], raw.isna().to_numpy()  # free text: nothing to check per value
+        return _text(raw), [], raw.isna().to_numpy()  # free text: nothing to check per value
     coded = _coded(raw)
     assert coded is not None
     codes, uniques = coded
@@ -118,9 +124,7 @@ def _from_text(raw: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Proble
             problems.append(_per_value(kind, outside, reasons, codes))
             bad_value |= outside
     if spec.type == "string":
-        values = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("str")
-        if isinstance(values.dtype, pd.CategoricalDtype):  # coded text stays coded
-            values = values.cat.rename_categories(uniques)
+        values = _text(raw)
     else:
         values = _typed(parsed, codes, _rows(bad_value, codes, False), spec.type)
         values.index = raw.index

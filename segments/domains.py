@@ -39,7 +39,7 @@ def declared_values(
     options = [str(v) for v in spec.values]
     reasons = np.full(len(uniques), "", dtype=object)
     for i in np.flatnonzero(outside):  # once per distinct bad value, not per row
-        value = str(uniques[i])[:_SHOWN]
+        value = str(uniques[int(i)])[:_SHOWN]
         reasons[i] = (
             f'{spec.name}: "{value}" is not one of the declared values'
             f"{did_you_mean(value, options)}"
@@ -59,6 +59,6 @@ def time_zones(
         return None
     reasons = np.full(len(uniques), "", dtype=object)
     for i in np.flatnonzero(outside):  # once per distinct bad value, not per row
-        value = str(uniques[i])[:_SHOWN]
+        value = str(uniques[int(i)])[:_SHOWN]
         reasons[i] = f'{spec.name}: unknown time zone "{value}"{did_you_mean(value, names)}'
     return outside, reasons, f"{spec.name}: unknown time zone"
