@@ -248,6 +248,8 @@ def _assemble(
     if any_bad:
         frame = frame.reset_index(drop=True)
     rejected = raw[bad].astype("str") if any_bad else raw.iloc[:0].astype("str")
+    # a file's own "row", "reason" or "line" column must not collide with ours
+    rejected = rejected.rename(columns={c: f"{c} (file)" for c in ("row", "reason", "line")})
     rejected.insert(0, "row", rows[bad])
     rejected["reason"] = _reasons(problems, bad)
     if bad_lines:

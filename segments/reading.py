@@ -105,21 +105,10 @@ def _parse(
     """Every field as text (dictionary-coded but for the id) and each row's line number."""
     import pyarrow.csv as pacsv
 
-    skipped: list[int] = []  # parser line numbers of blank and malformed lines
-    malformed: list[dict[str, Any]] = []
+    invalid: list[tuple[int, str, int, int]] = []  # record number, text, fields, expected
 
     def on_invalid(row: Any) -> str:
-        skipped.append(row.number)
-        if row.text.strip():  # a blank line is no customer: skipped, not rejected
-            reason = f"malformed line: {row.actual_columns} fields, expected {row.expected_columns}"
-            malformed.append(
-                {
-                    "row": row.number,
-                    "reason": reason,
-                    "line": row.text[:_SHOWN],
-                    "kind": "malformed line",
-                }
-            )
+        invalid.append((row.number, row.text, row.actual_columns, row.expected_columns))
         return "skip"
 
     names, delimiter = header
@@ -127,15 +116,15 @@ def _parse(
     table = pacsv.read_csv(
         source,
         read_options=pacsv.ReadOptions(
-            use_threads=False,  # so skipped lines carry their numbers
+            use_threads=False,  # so skipped records carry their numbers
             encoding="utf8" if codec == "utf-8" else codec,
             block_size=MAX_LINE_BYTES,  # a longer line fails the fast path: see clean_lines
         ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             invalid_row_handler=on_invalid,
-            newlines_in_values=False,
-            ignore_empty_lines=False,
+            newlines_in_values=True,  # a quoted cell may hold a line break (Excel allows it)
+            ignore_empty_lines=False,  # blank lines keep their place: line numbers stay right
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() if n == id_column else coded for n in names},
@@ -143,17 +132,76 @@ def _parse(
             null_values=[""],
         ),
     )
+    breaks = _line_breaks(table)
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
     del table
-    lines = np.arange(2, len(frame) + len(skipped) + 2)
-    if skipped:  # data rows after a skipped line sit one line further down
-        lines = np.setdiff1d(lines, np.array(skipped))
-    lines = lines[: len(frame)]
+    lines, skipped_lines = _physical_lines(len(frame), invalid, breaks)
     if kept is not None:  # the careful path parsed a copy without the unreadable lines
-        lines = kept[lines - 1]
-        for item in malformed:
-            item["row"] = int(kept[item["row"] - 1])
+        lines, skipped_lines = kept[lines - 1], kept[skipped_lines - 1]
+    malformed = [
+        {
+            "row": int(line),
+            "reason": f"malformed line: {fields} fields, expected {expected}",
+            "line": text[:_SHOWN],
+            "kind": "malformed line",
+        }
+        for (_, text, fields, expected), line in zip(invalid, skipped_lines, strict=True)
+        if text.strip()  # a blank line is no customer: skipped, not rejected
+    ]
+    empty = frame[id_column].isna().to_numpy()
+    if empty.any():  # lines of nothing but delimiters are blank lines too
+        blank = empty & frame.isna().all(axis=1).to_numpy()
+        frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
     return frame, lines, malformed
+
+
+def _line_breaks(table: pa.Table) -> np.ndarray | None:
+    """Line breaks inside each row's quoted cells (None when there are none, as usual)."""
+    import pyarrow.compute as pc
+
+    total = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        for chunk, start in zip(
+            column.chunks, np.cumsum([0, *map(len, column.chunks)]), strict=False
+        ):
+            if pa.types.is_dictionary(chunk.type):  # count in the distinct values only
+                per_value = pc.count_substring(chunk.dictionary, "\n").to_numpy(
+                    zero_copy_only=False
+                )
+                if not per_value.any():
+                    continue
+                counts = np.append(per_value, 0)[chunk.indices.fill_null(-1).to_numpy()]
+            elif _has_newline(chunk):
+                counts = pc.count_substring(chunk, "\n").fill_null(0).to_numpy()
+            else:
+                continue
+            total[start : start + len(chunk)] += counts
+    return total if total.any() else None
+
+
+def _has_newline(chunk: pa.Array) -> bool:
+    """Whether a text array's bytes hold a line break (a scan of its buffer: no copies)."""
+    data = chunk.buffers()[2]
+    return data is not None and bool((np.frombuffer(data, np.uint8) == 10).any())
+
+
+def _physical_lines(
+    rows: int, invalid: list[tuple[int, str, int, int]], breaks: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """File line numbers of the parsed rows and of the skipped records.
+
+    The parser numbers records (the header is 1); a record holding line breaks in quoted
+    cells spans several lines, which pushes every later record further down.
+    """
+    records = np.arange(2, rows + len(invalid) + 2)
+    skipped = np.isin(records, np.array([number for number, *_ in invalid], dtype=np.int64))
+    if breaks is None and not any("\n" in text for _, text, *_ in invalid):
+        return records[~skipped], records[skipped]
+    extra = np.zeros(len(records), dtype=np.int64)
+    extra[np.flatnonzero(~skipped)[:rows]] = 0 if breaks is None else breaks
+    extra[skipped] = [text.count("\n") for _, text, *_ in invalid]
+    lines = records + np.concatenate(([0], np.cumsum(extra)[:-1]))
+    return lines[~skipped], lines[skipped]
 
 
 def _read_csv(path: Path, schema: CustomerSchema) -> RawRows:

@@ -228,3 +228,14 @@ def test_literals_no_customer_has_are_found_with_their_position() -> None:
     few = customers[customers["occupation"] != "self_employed"]
     only = literal_problems(parse_rule('occupation == "self_employed"', schema), schema, few)
     assert [p.message for p in only] == ['no customer has occupation "self_employed"']
+
+
+def test_extra_columns_named_like_ours_are_kept_apart(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    frame = BASE.head(3).assign(reason="vip", row="x", age=["30", "abc", "31"])
+    write_customers(frame, path)
+    result = load_customers(path)
+    assert result.summary.extra_columns == ("reason", "row")
+    assert result.rejected[["row", "reason", "reason (file)"]].values.tolist() == [
+        [3, "age: not a whole number (abc)", "vip"]
+    ]
