@@ -72,12 +72,41 @@ def guess(data: bytes) -> str | None:
     return None if best is None else codecs.lookup(best.encoding).name
 
 
+def _looks_chinese(data: bytes) -> bool:
+    """True when the bytes are valid GB18030 and what is not ASCII reads as Chinese."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if ord(c) > 127]
+    chinese = sum(
+        "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+        for c in wide
+    )  # ideographs, CJK punctuation, full-width forms (not kana: Big5 misread as GBK has it)
+    return bool(wide) and chinese >= 0.9 * len(wide)
+
+
 def _from_guess(path: Path, data: bytes) -> Encoding:
-    """GB18030 when the bytes look like any GB encoding; refuse anything else."""
-    found = guess(data)
-    if found is not None and found.replace("-", "") in {g.replace("-", "") for g in _GB_FAMILY}:
+    """GB18030 when the bytes read as Chinese in it; otherwise refuse, naming the encoding.
+
+    A few Chinese words are little evidence: charset-normalizer may rank Big5, CP932 or a
+    code page first. Bytes that read as well in GB18030, or read as plain Chinese there,
+    are GB18030 (what a mainland bank's Excel writes); the screen names the encoding used.
+    """
+    from charset_normalizer import from_bytes
+
+    found = list(from_bytes(data))
+    best = found[0] if found else None
+    gb = [m for m in found if _name(m.encoding) in _GB_FAMILY]
+    if best is not None and any(m.chaos <= best.chaos for m in gb):
         return Encoding("gb18030", "GB18030")
-    raise refuse(path, found)
+    if _looks_chinese(data[:SAMPLE_BYTES]):
+        return Encoding("gb18030", "GB18030")
+    raise refuse(path, None if best is None else codecs.lookup(best.encoding).name)
+
+
+def _name(encoding: str) -> str:
+    return codecs.lookup(encoding).name.replace("-", "").replace("_", "")
 
 
 def sniff(path: Path) -> Encoding:

@@ -127,7 +127,7 @@ def test_a_field_of_ten_megabytes_is_a_rejected_row(tmp_path: Path) -> None:
             "big5",
             "BIG5",
         ),
-        ("customer_id,community\nC000000001,東京都新宿区西新宿\n" * 5, "shift_jis", "CP932"),
+        ("customer_id,community\nC000000001,Москва, Тверская улица\n" * 5, "cp1251", "CP1251"),
     ],
 )
 def test_other_encodings_are_refused_with_how_to_convert(
