@@ -204,3 +204,32 @@ def test_validate_names_an_unreadable_customer_file_on_one_line(tmp_path: Path) 
         f"{customers}:1:1: the file is in BIG5, not UTF-8, GB18030 (GBK) or UTF-16; convert it "
         f"with: iconv -f BIG5 -t UTF-8 '{customers}' > '{tmp_path / 'customers-utf8.csv'}'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("codec", "label"),
+    [("gbk", "GB18030"), ("utf-16", "UTF-16 LE"), ("utf-8-sig", "UTF-8 with BOM")],
+)
+def test_excel_exports_run_through_segment_and_plan(tmp_path: Path, codec: str, label: str) -> None:
+    """Issue 11 #13: these gave tracebacks from segment, plan and run."""
+    from fanzha.segments import generate_customers
+
+    frame = generate_customers(400, seed=8)
+    lines = frame.to_csv(index=False).splitlines(keepends=True)
+    lines[9] = lines[9].rstrip("\n") + "x" * (10 << 20) + "\n"  # a 10 MB field
+    customers = tmp_path / "customers.csv"
+    customers.write_bytes("".join(lines).encode(codec))
+    runner, env, campaign = CliRunner(), _env(tmp_path), str(example_campaign())
+    out = tmp_path / "a.csv"
+    segment = runner.invoke(
+        cli, ["segment", campaign, "--customers", str(customers), "--out", str(out)], env=env
+    )
+    assert segment.exit_code == 0, segment.output
+    assert f"read {customers} as {label}" in segment.output
+    assert "line 10: (no id): line too long: 10.0 MB" in segment.output
+    assert len(pd.read_csv(out)) == 399
+    plan = runner.invoke(
+        cli, ["plan", campaign, "--customers", str(customers), "--now", NOW], env=env
+    )
+    assert plan.exit_code == 0, plan.output
+    assert f"read {customers} as {label}" in plan.output
