@@ -110,7 +110,6 @@ def items_frame(n: int, customers: int, now: datetime, seed: int = 7) -> pd.Data
 def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignore[no-untyped-def]
     """Fill the schema with ``n`` items by COPY; returns seconds taken."""
     import sqlalchemy as sa
-    from fanzha.delivery.api.feed import ensure_feed_indexes
     from fanzha.delivery.store import init_db
 
     start = time.perf_counter()
@@ -135,7 +134,6 @@ def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignor
         raw.commit()
     finally:
         raw.close()
-    ensure_feed_indexes(engine)
     # What autovacuum does to a settled table: statistics, and the visibility map that lets
     # the unread count be answered from the index alone.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

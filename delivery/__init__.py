@@ -9,6 +9,7 @@ from fanzha.delivery.adapters import (
     WebhookAdapter,
     batch_key,
     sign,
+    signature_valid,
 )
 from fanzha.delivery.clock import fixed_clock, offset_clock, parse_now, utcnow
 from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats, dispatch_due
@@ -63,6 +64,7 @@ _API = (
     "mark_events_processed",
     "recall_warning",
     "serve",
+    "customer_known",
 )
 
 
@@ -107,6 +109,7 @@ __all__ = [
     "compute_due_times",
     "create_app",
     "current_revision",
+    "customer_known",
     "dismiss_item",
     "dispatch_due",
     "dispatch_tick",
@@ -135,6 +138,7 @@ __all__ = [
     "serve",
     "set_preferences",
     "sign",
+    "signature_valid",
     "spread_for_rate",
     "suppress_customer",
     "upgrade",

@@ -1,19 +1,72 @@
-"""Request and response bodies of the feed API (they are what /openapi.json documents)."""
+"""Request and response bodies of the feed API (they are what /openapi.json documents).
+
+Request bodies are strict: unknown fields are refused, a number is never read as a date-time
+(pydantic would take ``0`` as 1970-01-01), a string never as a boolean or an integer, and every
+date-time must lie in ``EARLIEST``..``LATEST`` once converted to UTC (year 1 or 9999 with an
+offset would otherwise overflow deep in the store and answer 500).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
+from fanzha.delivery.api.page import CURSOR_PATTERN, decode_cursor
 from fanzha.delivery.api.tokens import CUSTOMER_ID_PATTERN
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _text_only(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC 3339 date-time string")
+    return value
+
+
+def _in_range(value: datetime) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date-time out of range") from None
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError(f"must be from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC)")
+    return utc
+
+
+# A date-time with its offset, given as a string, within the range the store keeps.
+StrictDateTime = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_in_range)]
 
 
 class _Strict(BaseModel):
     # Unknown fields are mistakes by the caller, never silently dropped.
     model_config = ConfigDict(extra="forbid")
+
+
+def _cursor_position(value: str | None) -> str | None:
+    if value is not None:
+        decode_cursor(value)  # CursorError is a ValueError: a 422 like any other bad value
+    return value
+
+
+class FeedQuery(_Strict):
+    """The query of ``GET /v1/feed``; an unknown name is refused (a misspelt cursor would restart the feed)."""
+
+    limit: int = Field(default=20, ge=1, le=100, description="items per page")
+    cursor: Annotated[str | None, AfterValidator(_cursor_position)] = Field(
+        default=None, pattern=CURSOR_PATTERN, description="next_cursor of the previous page"
+    )
 
 
 class ErrorOut(BaseModel):
@@ -55,7 +108,7 @@ class TokenIn(_Strict):
     """Ask for a customer's feed token (app backend only)."""
 
     customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
-    ttl_seconds: int = Field(default=86_400, ge=60, le=30 * 86_400)
+    ttl_seconds: StrictInt = Field(default=86_400, ge=60, le=30 * 86_400)
 
 
 class TokenOut(BaseModel):
@@ -72,7 +125,10 @@ class EventIn(_Strict):
     event_id: str = Field(pattern=EVENT_ID_PATTERN, description="unique; a repeat is ignored")
     customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
     kind: Literal["first_loan", "new_payee", "large_transfer"]
-    occurred_at: AwareDatetime
+    occurred_at: StrictDateTime = Field(
+        description="when it happened, with its offset, 1970 to 2099",
+        examples=["2027-03-02T10:00:00+08:00"],
+    )
 
 
 class EventOut(BaseModel):
