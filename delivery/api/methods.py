@@ -6,22 +6,33 @@ Starlette answers a method it has no route for from the first route whose path m
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-from starlette.routing import Match
+
+
+def _leaves(routes: Iterable[Any]) -> Iterator[Any]:
+    """Every route with a path pattern and methods, through included routers."""
+    for route in routes:
+        if hasattr(route, "path_regex") and getattr(route, "methods", None):
+            yield route
+        # FastAPI keeps an included router as one entry (its routes inside, unprefixed here).
+        inner = getattr(route, "original_router", None) or route
+        if inner is not route or not hasattr(route, "path_regex"):
+            yield from _leaves(getattr(inner, "routes", ()))
 
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route of the app answers at this request's path."""
-    scope = dict(request.scope)
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods | {"OPTIONS"})
+    path = request.url.path.removeprefix(request.scope.get("root_path", ""))
+    methods: set[str] = {"OPTIONS"}
+    for route in _leaves(request.app.router.routes):
+        if route.path_regex.match(path):
+            methods |= set(route.methods)
+    methods.discard("HEAD")  # FastAPI routes do not answer HEAD
+    return sorted(methods)
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> Response:

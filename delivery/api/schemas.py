@@ -1,13 +1,14 @@
 """Request and response bodies of the feed API (they are what /openapi.json documents).
 
 Request bodies are strict: unknown fields are refused, a number is never read as a date-time
-(pydantic would take ``0`` as 1970-01-01), a string never as a boolean or an integer, and every
-date-time must lie in ``EARLIEST``..``LATEST`` once converted to UTC (year 1 or 9999 with an
-offset would otherwise overflow deep in the store and answer 500).
+(pydantic would take ``0`` as 1970-01-01), a string never as a boolean or an integer, and a
+date-time has an offset and a year from 1970 to 2099 (year 1 or 9999 with an offset overflowed
+deep in the store and answered 500). Each rule is a pattern or type in the OpenAPI document.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -21,32 +22,50 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
+    WithJsonSchema,
 )
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+# RFC 3339 with its offset, years 1970-2099: the whole rule is in the OpenAPI document, so a
+# schema-valid date-time is always accepted, and year 1 or 9999 never reaches the store.
+DATE_TIME_PATTERN = (
+    r"^(19[7-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+_DATE_TIME = re.compile(DATE_TIME_PATTERN)
 
 
-def _text_only(value: Any) -> Any:
-    if not isinstance(value, str):
-        raise ValueError("must be an RFC 3339 date-time string")
+def _date_time_text(value: Any) -> Any:
+    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
+        # pydantic would read 0 as 1970-01-01 and overflow on year 9999 with an offset.
+        raise ValueError("must be an RFC 3339 date-time string with an offset, years 1970-2099")
     return value
 
 
-def _in_range(value: datetime) -> datetime:
-    try:
-        utc = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("date-time out of range") from None
-    if not EARLIEST <= utc < LATEST:
-        raise ValueError(f"must be from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC)")
-    return utc
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
-# A date-time with its offset, given as a string, within the range the store keeps.
-StrictDateTime = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_in_range)]
+StrictDateTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_date_time_text),
+    AfterValidator(_utc),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}),
+]
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema's integer: 60 and 60.0, never "60" or true.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a JSON integer")
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class _Strict(BaseModel):
@@ -108,7 +127,7 @@ class TokenIn(_Strict):
     """Ask for a customer's feed token (app backend only)."""
 
     customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
-    ttl_seconds: StrictInt = Field(default=86_400, ge=60, le=30 * 86_400)
+    ttl_seconds: JsonInt = Field(default=86_400, ge=60, le=30 * 86_400)
 
 
 class TokenOut(BaseModel):

@@ -77,7 +77,8 @@ def test_a_token_signed_with_another_secret_under_a_known_key_id_is_refused() ->
 
 def test_a_flipped_signature_character_is_refused() -> None:
     token = _mint()
-    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    # Not the last character: its two lowest bits are base64 padding, ignored when decoding.
+    flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     with pytest.raises(TokenError):
         verify_token(flipped, SECRETS, now=NOW)
 
