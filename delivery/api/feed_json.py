@@ -7,7 +7,7 @@ statement, which costs a fraction of building pydantic models for a page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,19 +25,29 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def item_json(entry: Sequence[Any]) -> dict[str, Any]:
-    """One feed item as the API answers it, from a ``FeedEntry`` or the same columns in a row."""
-    item_id, title, body, image_key, alt_text, warning_id, created_at, read_at = entry
-    return {
-        "id": item_id,
-        "title": title,
-        "body": body,
-        "image_url": f"/v1/media/{image_key}" if image_key else None,
-        "alt_text": alt_text,
-        "warning_id": warning_id,
-        "created_at": _utc(created_at),
-        "read_at": _utc(read_at),
-    }
+def items_json(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Feed items as the API answers them, from rows ``(unread, *FeedEntry)``; empty rows skipped."""
+    # One comprehension over the whole page: a function call per item cost a tenth of the
+    # page's JSON time.
+    return [
+        {
+            "id": item_id,
+            "title": title,
+            "body": body,
+            "image_url": f"/v1/media/{image_key}" if image_key else None,
+            "alt_text": alt_text,
+            "warning_id": warning_id,
+            "created_at": _utc(created_at),
+            "read_at": _utc(read_at),
+        }
+        for _, item_id, title, body, image_key, alt_text, warning_id, created_at, read_at in rows
+        if item_id is not None
+    ]
+
+
+def item_json(entry: FeedEntry) -> dict[str, Any]:
+    """One feed item as the API answers it."""
+    return items_json([(None, *entry)])[0]
 
 
 def _dumps(document: object) -> bytes:
@@ -52,7 +62,7 @@ def item_body(entry: FeedEntry) -> bytes:
 
 def page_body(rows: Sequence[Sequence[Any]], limit: int) -> bytes:
     """The JSON of a feed page straight from rows ``(unread, *FeedEntry)`` of the page statement."""
-    items = [item_json(row[1:9]) for row in rows[:limit] if row[1] is not None]
+    items = items_json(rows[:limit])
     more = len(rows) > limit
     next_cursor = encode_cursor(_utc(rows[limit - 1][7]), rows[limit - 1][1]) if more else None  # type: ignore[arg-type]
     unread = int(rows[0][0]) if rows else 0

@@ -82,6 +82,8 @@ def _cursor_position(value: str | None) -> str | None:
 class FeedQuery(_Strict):
     """The query of ``GET /v1/feed``; an unknown name is refused (a misspelt cursor would restart the feed)."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     limit: int = Field(default=20, ge=1, le=100, description="items per page")
     cursor: Annotated[str | None, AfterValidator(_cursor_position)] = Field(
         default=None, pattern=CURSOR_PATTERN, description="next_cursor of the previous page"
