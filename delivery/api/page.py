@@ -175,9 +175,10 @@ def page_from_rows(rows: list[tuple], limit: int) -> FeedPage:
 def entry_of(row: tuple) -> FeedEntry:
     """A FeedEntry from a page row (its first column, the unread count, is ignored)."""
     item_id, title, body, image_key, alt_text, warning_id, created_at, read_at = row[1:9]
+    created: datetime = from_db(created_at)  # type: ignore[assignment]  # never NULL
     return FeedEntry(
-        item_id, title, body, image_key, alt_text, warning_id, from_db(created_at), from_db(read_at)
-    )  # type: ignore[arg-type]
+        item_id, title, body, image_key, alt_text, warning_id, created, from_db(read_at)
+    )
 
 
 def list_feed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fanzha.delivery.api import feed, preferences
 from fanzha.delivery.api.feed_json import item_body
@@ -20,12 +20,13 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 Customer = Annotated[str, Depends(current_customer)]
 ItemId = Annotated[str, Path(pattern=ITEM_ID_PATTERN)]
 
-_AUTH = {401: {"model": ErrorOut, "description": "missing, tampered or expired token"}}
-ITEM_RESPONSES = {
+Responses = dict[int | str, dict[str, Any]]
+_AUTH: Responses = {401: {"model": ErrorOut, "description": "missing, tampered or expired token"}}
+ITEM_RESPONSES: Responses = {
     **_AUTH,
     404: {"model": ErrorOut, "description": "no such item for this customer"},
 }
-_BODY = {
+_BODY: Responses = {
     400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
 }
 
