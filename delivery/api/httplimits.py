@@ -17,6 +17,8 @@ _431 = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
     b"content-type: application/json\r\n"
     b"content-length: 45\r\n"
+    b"x-content-type-options: nosniff\r\n"
+    b"cache-control: no-store\r\n"
     b"connection: close\r\n\r\n"
     b'{"detail": "request header fields too large"}'
 )

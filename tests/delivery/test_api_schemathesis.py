@@ -78,8 +78,11 @@ def test_schemathesis_all_checks_pass_against_the_live_server(
                 "40",
                 "--seed",
                 "2027",
+                # One worker: with threads, CPython 3.11.7's ast module fails at random
+                # ("AST constructor recursion depth mismatch", fixed in 3.11.8) inside
+                # Schemathesis's coverage phase, a runtime error that is not the API's.
                 "--workers",
-                "2",
+                "1",
             ],
             capture_output=True,
             text=True,
