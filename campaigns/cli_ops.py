@@ -227,9 +227,10 @@ def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Pat
 
 def recall(settings: Settings, warning_id: str, now: datetime) -> str:
     """Withdraw a warning everywhere."""
-    from fanzha.campaigns.parsing import did_you_mean
     from fanzha.content import WarningNotFound
     from fanzha.delivery import recall_warning
+
+    from fanzha._yaml.hints import did_you_mean
 
     ws = Workspace(settings)
     result = recall_warning(ws.engine, warning_id, now)
