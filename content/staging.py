@@ -46,8 +46,11 @@ _ZH_REFERENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"老板娘"), "f"),
 )
 _EN_REFERENCES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?i)\b(?:she|her|hers|herself|mrs|ms|miss|grandma|granny|auntie)\b"), "f"),
-    (re.compile(r"(?i)\b(?:he|him|his|himself|mr|grandpa|uncle)\b"), "m"),
+    (re.compile(r"(?i)(?<!mr )(?<!ms )(?<!mrs )(?<!miss )\b(?:she|her|hers|herself)\b"), "f"),
+    (re.compile(r"(?i)\b(?:mrs|ms|miss|grandma|granny|auntie)\b"), "f"),
+    # "Ms He", "Mr Xu": a surname after a title is a name, not a pronoun
+    (re.compile(r"(?i)(?<!mr )(?<!ms )(?<!mrs )(?<!miss )\b(?:he|him|his|himself)\b"), "m"),
+    (re.compile(r"(?i)\b(?:mr|grandpa|uncle)\b"), "m"),
 )
 _ZH_VOCATIVE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:阿姨|奶奶|妈妈|妈|姐|大妈|婆婆|闺女|姑娘|老板娘)[，,！!]"), "f"),
