@@ -95,7 +95,12 @@ def _check_segments(
             )
         elif segment not in config.protagonists:
             yield Issue(loc, f"segment {segment!r} has no protagonist roles declared")
-        elif segment != ALL and ALL not in model.audiences and segment not in model.audiences:
+        elif (
+            segment != ALL
+            and ALL not in model.audiences
+            and segment not in model.audiences
+            and set(model.audiences) <= set(config.audiences)  # else check_identity says so
+        ):
             yield Issue(
                 loc,
                 f"the story is for {segment!r}, which the warning's audiences "

@@ -19,8 +19,10 @@ TODAY = date(2027, 1, 1)
 
 @pytest.fixture
 def config() -> ContentConfig:
-    """The bank of the fixtures: service number 95500."""
-    return ContentConfig(bank_name={"zh-CN": "示例银行", "en": "Example Bank"}, bank_phone="95500")
+    """The bank of the fixtures: a fictional name and a 12-character 400 number."""
+    return ContentConfig(
+        bank_name={"zh-CN": "示例银行", "en": "Example Bank"}, bank_phone="400-888-0000"
+    )
 
 
 LibraryBuilder = Callable[..., Path]
@@ -38,14 +40,14 @@ def build_library(tmp_path: Path) -> LibraryBuilder:
         locales: tuple[str, ...] = ("zh-CN",),
         *,
         expires: str = "2027-11-30",
-        approved_by: str = "王敏（风险管理部）",
+        author: str = "王敏（风险管理部）",
         variants: tuple[str, ...] = ("a", "b"),
     ) -> Path:
         for locale in locales:
             doc = copy.deepcopy(base)
             doc["id"], doc["locale"] = warning_id, locale
             doc["review"]["expires"] = expires
-            doc["review"]["approved_by"] = approved_by
+            doc["review"]["author"] = author
             stories = [doc["variants"][i % 2] for i in range(len(variants))]
             doc["variants"] = [copy.deepcopy(v) for v in stories]
             for story, name in zip(doc["variants"], variants, strict=True):

@@ -40,7 +40,7 @@ def test_english_copy_uses_english_bank_name(library, config: ContentConfig) -> 
     copy = library.resolve(
         "impersonating-authorities", "a", "en", CopyContext.for_locale(config, "en")
     )
-    assert copy.locale == "en" and copy.push_body.startswith("Hello, police never")
+    assert copy.locale == "en" and copy.push_body.startswith("Hello, hang up and call 110")
 
 
 def test_cooling_off_terms_come_from_config(library) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +69,7 @@ def test_load_refuses_a_malformed_file_with_its_position() -> None:
     path = BAD / "unknown-key" / "impersonating-authorities.yaml"
     with pytest.raises(WarningFileError) as info:
         load_library([path])
-    assert str(info.value) == f"{path}:14:1: unknown key 'acton'; did you mean 'action'?"
+    assert str(info.value) == f"{path}:15:1: unknown key 'acton'; did you mean 'action'?"
 
 
 def test_salutation_in_image_copy_fails_at_resolve(config: ContentConfig) -> None:

@@ -150,7 +150,7 @@ def test_deterministic_and_independent_of_row_order(library) -> None:  # type: i
 
 def test_expired_and_unapproved_warnings_are_never_picked(build_library: LibraryBuilder) -> None:
     build_library("w1", expires="2027-02-28")
-    build_library("w2", approved_by="")
+    build_library("w2", author="")
     root = build_library("w3")
     lib = load_library([root])
     picks = select_warnings(customers(300), SEGMENTS, lib, now=NOW)
@@ -183,6 +183,7 @@ def test_only_contacted_customers_get_a_warning(library) -> None:  # type: ignor
         "variant",
         "locale",
         "locale_fallback",
+        "story_fallback",
     ]
 
 
