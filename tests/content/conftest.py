@@ -30,7 +30,8 @@ LibraryBuilder = Callable[..., Path]
 
 @pytest.fixture
 def build_library(tmp_path: Path) -> LibraryBuilder:
-    """Write copies of the good zh-CN fixture under new ids, locales and review dates."""
+    """Write copies of the good zh-CN fixture under new ids, locales, review dates and the
+    segments each story is written for (default: every story for the elderly)."""
     yaml = YAML()
     base = yaml.load((GOOD / "zh-CN" / "impersonating-authorities.yaml").read_text("utf-8"))
     root = tmp_path / "library"
@@ -42,6 +43,7 @@ def build_library(tmp_path: Path) -> LibraryBuilder:
         expires: str = "2027-11-30",
         author: str = "王敏（风险管理部）",
         variants: tuple[str, ...] = ("a", "b"),
+        segments: tuple[list[str], ...] | None = None,
     ) -> Path:
         for locale in locales:
             doc = copy.deepcopy(base)
@@ -50,8 +52,10 @@ def build_library(tmp_path: Path) -> LibraryBuilder:
             doc["review"]["author"] = author
             stories = [doc["variants"][i % 2] for i in range(len(variants))]
             doc["variants"] = [copy.deepcopy(v) for v in stories]
-            for story, name in zip(doc["variants"], variants, strict=True):
+            for i, (story, name) in enumerate(zip(doc["variants"], variants, strict=True)):
                 story["id"] = name
+                if segments is not None:
+                    story["segments"] = list(segments[i])
             (root / locale).mkdir(parents=True, exist_ok=True)
             with (root / locale / f"{warning_id}.yaml").open("w", encoding="utf-8") as out:
                 yaml.dump(doc, out)
