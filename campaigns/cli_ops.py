@@ -6,6 +6,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import click
 from fanzha.campaigns.cliutil import resolve_now, table
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.settings import Settings
@@ -209,6 +210,27 @@ def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
     return [
         Problem(p.file, p.line, p.column, p.message) for p in lint_paths(targets, ws.content_config)
     ]
+
+
+def content_due(settings: Settings, paths: list[Path], within: str) -> str:
+    """Files whose review expires within `within` (a duration such as 30d), soonest first."""
+    from fanzha.campaigns.parsing import parse_duration
+    from fanzha.content import BUNDLED
+    from fanzha.content.lint import due_for_review
+
+    try:
+        window = parse_duration(within, allowed="dw")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--due") from None
+    targets = paths or list(settings.content_paths) or [BUNDLED]
+    today = date.today()
+    due = [d.line(today) for d in due_for_review(targets, window, today)]
+    head = (
+        f"{len(due)} files due for review within {window.days} days"
+        if due
+        else (f"no review expires within {window.days} days")
+    )
+    return "\n".join([head, *due])
 
 
 def _with_content(settings: Settings, paths: list[Path]) -> Settings:

@@ -86,3 +86,21 @@ def test_the_bundled_library_is_reviewed_by_someone_else_on_sources() -> None:
 def test_unloadable_files_are_left_to_the_lint(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("id: [", "utf-8")
     assert due_for_review([tmp_path], timedelta(days=30), TODAY) == []
+
+
+def test_content_lint_due_lists_files_expiring_soon(build_library: LibraryBuilder) -> None:
+    from click.testing import CliRunner
+    from fanzha.campaigns.cli import cli
+
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    later = (date.today() + timedelta(days=90)).isoformat()
+    build_library("w1", expires=soon)
+    root = build_library("w2", expires=later)
+    result = CliRunner().invoke(cli, ["content", "lint", "--due", "30d", str(root)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "1 files due for review within 30 days"
+    assert lines[1].endswith(f"w1.yaml: expires {soon} (in 10 days; reviewer 周立新（法律合规部）)")
+    assert "w2.yaml" not in result.output
+    bad = CliRunner().invoke(cli, ["content", "lint", "--due", "soon", str(root)])
+    assert bad.exit_code == 2 and "is not a duration" in bad.output
