@@ -69,7 +69,7 @@ def test_load_refuses_a_malformed_file_with_its_position() -> None:
     path = BAD / "unknown-key" / "impersonating-authorities.yaml"
     with pytest.raises(WarningFileError) as info:
         load_library([path])
-    assert str(info.value) == f"{path}:15:1: unknown key 'acton'; did you mean 'action'?"
+    assert str(info.value) == f"{path}:14:1: unknown key 'acton'; did you mean 'action'?"
 
 
 def test_salutation_in_image_copy_fails_at_resolve(config: ContentConfig) -> None:
