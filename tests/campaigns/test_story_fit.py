@@ -58,8 +58,7 @@ def test_all_messages_carry_a_story_written_for_the_readers_segment(tmp_path: Pa
     assert set(personal["segment"]) == {"elderly", "founders", "young_workers"}
     stories = personal[["segment", "warning_id", "variant"]].drop_duplicates()
     fits = [
-        row.segment in written_for(ws, row.warning_id, row.variant)
-        for row in stories.itertuples()
+        row.segment in written_for(ws, row.warning_id, row.variant) for row in stories.itertuples()
     ]
     assert all(fits), stories[[not f for f in fits]]
     assert not personal["story_fallback"].any()
