@@ -9,11 +9,13 @@ say what to do once money has gone, and never repeat what the renderer already d
   own line) and has `if_paid`, which names 110.
 * The footer "报警 110 · 反诈专线 96110" is drawn by the renderer on every card and poster,
   so no copy repeats it, and a story's last caption does not repeat the slogan, the
-  action or if_paid (stamp, caption and footer each say something different).
+  action or if_paid, word for word or nearly (stamp, caption and footer each say
+  something different).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 
@@ -102,6 +104,7 @@ _FOOTER = re.compile(
     r"(?i)报警\s*110[^，。；！？]{0,8}96110|110\s*[·・/|]\s*(?:反诈专线\s*)?96110"
     r"|police\W{0,3}110[^.;!?]{0,24}96110"
 )
+REPEAT_RATIO = 0.7  # a last caption this close to the slogan, action or if_paid repeats it
 _IF_PAID_EXAMPLE = "已转账：立即打110并联系银行，越快越可能止付"
 
 
@@ -210,12 +213,17 @@ def _check_repetition(model: WarningModel, fields: list[TextField]) -> Iterator[
                 continue
             caption = panels[-1].caption.strip()
             for name, text in said.items():
-                if caption and caption == text.strip():
+                if caption and _alike(caption, text.strip()):
                     yield Issue(
                         ("variants", v, part, len(panels) - 1, "caption"),
                         f"the last caption repeats the {name}; the stamp, the caption and the "
                         "footer should each say something different",
                     )
+
+
+def _alike(one: str, two: str) -> bool:
+    """The same line, or nearly (70% of it in common): a repeat to the reader."""
+    return one == two or difflib.SequenceMatcher(None, one, two).ratio() >= REPEAT_RATIO
 
 
 def check_rules(model: WarningModel, config: ContentConfig) -> Iterator[Issue]:
