@@ -51,10 +51,13 @@ def _utc_ns(values: pd.Series | datetime) -> np.ndarray | int:
 def stable_hash(ids: Sequence[str] | pd.Series) -> np.ndarray:
     """blake2b-64 of each id's UTF-8 (see the module docstring), as uint64."""
     values = ids.astype(str).tolist() if isinstance(ids, pd.Series) else [str(i) for i in ids]
-    blob = b"".join(
-        hashlib.blake2b(v.encode("utf-8"), digest_size=8, person=_PERSON).digest() for v in values
-    )
-    return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+    base = hashlib.blake2b(digest_size=8, person=_PERSON)
+    digests = []
+    for value in values:  # copying a keyed state is about twice as fast as building one per id
+        state = base.copy()
+        state.update(value.encode("utf-8"))
+        digests.append(state.digest())
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
 
 
 def _eligible(
