@@ -214,12 +214,12 @@ def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
 
 def content_due(settings: Settings, paths: list[Path], within: str) -> str:
     """Files whose review expires within `within` (a duration such as 30d), soonest first."""
-    from fanzha.campaigns.parsing import parse_duration
+    from fanzha.delivery.syntax import parse_duration
     from fanzha.content import BUNDLED
     from fanzha.content.lint import due_for_review
 
     try:
-        window = parse_duration(within, allowed="dw")
+        window = parse_duration(within, units="dw", maximum=timedelta(days=3660))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--due") from None
     targets = paths or list(settings.content_paths) or [BUNDLED]
@@ -249,9 +249,10 @@ def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Pat
 
 def recall(settings: Settings, warning_id: str, now: datetime) -> str:
     """Withdraw a warning everywhere."""
-    from fanzha.campaigns.parsing import did_you_mean
     from fanzha.content import WarningNotFound
     from fanzha.delivery import recall_warning
+
+    from fanzha._yaml.hints import did_you_mean
 
     ws = Workspace(settings)
     result = recall_warning(ws.engine, warning_id, now)
