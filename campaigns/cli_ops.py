@@ -214,9 +214,9 @@ def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
 
 def content_due(settings: Settings, paths: list[Path], within: str) -> str:
     """Files whose review expires within `within` (a duration such as 30d), soonest first."""
-    from fanzha.delivery.syntax import parse_duration
     from fanzha.content import BUNDLED
     from fanzha.content.lint import due_for_review
+    from fanzha.delivery.syntax import parse_duration
 
     try:
         window = parse_duration(within, units="dw", maximum=timedelta(days=3660))
