@@ -23,7 +23,7 @@ def generate(n: int, seed: int, out: Path) -> str:
 
 
 def validate(files: list[Path], settings: Settings, customers: Path | None = None) -> list[Problem]:
-    """Problems in campaign and warning files (warning files are linted)."""
+    """Problems in campaign and warning files (warning files are linted), and customer rows."""
     ws = Workspace(settings)
     problems: list[Problem] = []
     warnings = [f for f in files if _is_warning_file(f)]
@@ -34,14 +34,39 @@ def validate(files: list[Path], settings: Settings, customers: Path | None = Non
             Problem(p.file, p.line, p.column, p.message)
             for p in lint_paths(warnings, ws.content_config)
         ]
-    columns = _customer_columns(customers) if customers else None
+    columns, frame = None, None
+    if customers:
+        from fanzha.segments import SegmentsError, customer_columns
+
+        try:
+            columns = customer_columns(customers)
+            frame, found = _checked_customers(customers, ws)
+            problems += found
+        except SegmentsError as exc:
+            problems.append(Problem(str(customers), 1, 1, str(exc).removeprefix(f"{customers}: ")))
     for path in (f for f in files if f not in warnings):
         try:
-            campaign = ws.campaign(path, customer_columns=columns)
+            campaign = ws.campaign(path, customer_columns=columns, customers=frame)
             problems += ws.content_problems(campaign, date.today())
         except CampaignFileError as exc:
             problems += exc.problems
     return problems
+
+
+def _checked_customers(path: Path, ws: Workspace):  # type: ignore[no-untyped-def]
+    """The usable customers of a file, and one problem per rejected row (line = file line)."""
+    from fanzha.segments import load_customers
+
+    loaded = load_customers(path, ws.schema)
+    rejected = loaded.rejected
+    ids = rejected.get(ws.schema.id_column, [""] * len(rejected))
+    problems = [
+        Problem(
+            str(path), int(row), 1, f"{cid}: {reason}" if isinstance(cid, str) and cid else reason
+        )
+        for row, cid, reason in zip(rejected["row"], ids, rejected["reason"], strict=True)
+    ]
+    return loaded.frame, problems
 
 
 def _is_warning_file(path: Path) -> bool:
@@ -50,9 +75,9 @@ def _is_warning_file(path: Path) -> bool:
 
 
 def _customer_columns(path: Path) -> set[str]:
-    from fanzha.campaigns.planner import _columns
+    from fanzha.segments import customer_columns
 
-    return _columns(path)
+    return customer_columns(path)
 
 
 def segment(
@@ -90,7 +115,8 @@ def segment(
         rejected_path.unlink(missing_ok=True)
     if rejected:
         rows.append(("rejected rows", rejected))
-    note = f"\nrejected rows with reasons: {rejected_path}" if rejected else ""
+    note = run.describe_load(rejected_path if rejected else None)
+    note = f"\n{note}" if note else ""
     if run.rows is None:  # Dask writes one file per partition and counts nothing eagerly
         return f"wrote {out}/ (one file per Dask partition)"
     return f"wrote {out} ({run.rows} customers)\n" + table(rows, ("", "customers")) + note
@@ -180,17 +206,17 @@ def scheduler(
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve the feed API."""
-    import uvicorn
     from fanzha.campaigns.dispatching import feed_app
+    from fanzha.delivery.api import serve as serve_app
 
-    uvicorn.run(feed_app(Workspace(settings)), host=host, port=port, log_level="info")
+    serve_app(feed_app(Workspace(settings)), host=host, port=port)
 
 
 def token(settings: Settings, customer_id: str, ttl_hours: int) -> str:
     """A feed token."""
     from fanzha.delivery import mint_token
 
-    return mint_token(customer_id, settings.secret, settings.secret_id, timedelta(hours=ttl_hours))
+    return mint_token(customer_id, settings.token_keys(), timedelta(hours=ttl_hours))
 
 
 def content_list(settings: Settings, paths: list[Path]) -> str:
