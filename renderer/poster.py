@@ -122,12 +122,23 @@ def _data(
         "region": "cn" if pc.zh else "gb",
         "sizes": _sizes(fmt, len(blocks), squeeze),
         "header": pc.header,
-        "slogans": pc.slogans,
+        "slogans": [_slogan_lines(t, fmt) for t in pc.slogans],
         "blocks": blocks,
         "layout": "single" if len(blocks) == 1 else "rows",
         "art_share": 0.8,
         "footer": pc.footer,
     }
+
+
+def _slogan_lines(text: str, fmt: PosterFormat) -> str:
+    """A slogan too wide for one line breaks at its space (不乱贷 / 不信“修复”), not mid-phrase."""
+    from fanzha.renderer.poster_words import plain
+
+    width = fmt.trim_mm[0] - 2 * (5.0 + 4.0 * fmt.scale)
+    wide = sum(1.0 if ord(c) > 0x2E7F else 0.55 for c in plain(text)) * fmt.headline_px * 1.03
+    if wide <= width or " " not in text.strip():
+        return text
+    return "\n".join(text.split())
 
 
 def _fits(m: Measured, fmt: PosterFormat, single: bool) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pikepdf
@@ -65,9 +66,30 @@ def _output_intent(pdf: pikepdf.Pdf) -> None:
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
 
 
+_HEX = re.compile(rb"<([0-9A-Fa-f]{8,})>")
+
+
+def _drop_joiners(pdf: pikepdf.Pdf) -> None:
+    """Take the word joiners out of the fonts' ToUnicode maps, so copied and searched text
+    (pdftotext, a viewer's search for 安全账户) reads as written. Typst folds each joiner into
+    the glyph before it, so only the text mapping carries it; what is drawn is unchanged."""
+
+    def clean(m: re.Match[bytes]) -> bytes:
+        units = [m.group(1)[i : i + 4] for i in range(0, len(m.group(1)), 4)]
+        kept = [u for u in units if u.upper() != b"2060"] or units
+        return b"<" + b"".join(kept) + b">"
+
+    for page in pdf.pages:
+        for _, font in (page.obj.get("/Resources", {}).get("/Font") or {}).items():
+            cmap = font.get("/ToUnicode")
+            if cmap is not None:
+                cmap.write(_HEX.sub(clean, cmap.read_bytes()))
+
+
 def finish(raw: bytes, out: Path, title: str, press: bool) -> dict[str, list[float]]:
     """Write the finished PDF to out (atomically); returns its boxes in points."""
     pdf = pikepdf.open(io.BytesIO(raw))
+    _drop_joiners(pdf)
     page = pdf.pages[0]
     w, h = (float(v) for v in page.MediaBox[2:4])
     s, b = SLUG_MM * PT_PER_MM, BLEED_MM * PT_PER_MM
