@@ -275,7 +275,7 @@ def posters(
     """Write print-ready poster PDFs, one per poster entry, and preflight them.
 
     \b
-    Examples:
+    Example:
       fanzha posters spring.yaml --out posters/
       fanzha posters spring.yaml --out press/ --press
       fanzha posters --check press/01-zhangjiang-a3-press.pdf --press

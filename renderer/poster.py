@@ -46,7 +46,7 @@ _BASE = {
     "note": 5.5,
 }
 _FLOOR = {"flags": 5.5, "action": 6.0, "paid": 5.0, "title": 9.0}
-_DENSITY = {1: 1.0, 2: 0.85, 3: 0.72, 4: 0.64}
+_DENSITY = {1: 1.0, 2: 0.85, 3: 0.62, 4: 0.62}
 _FLAGS = {1: 3, 2: 2, 3: 2, 4: 1}
 _SQUEEZE = (1.0, 0.9, 0.8, 0.7, 0.62)
 
@@ -124,7 +124,7 @@ def _data(
         "header": pc.header,
         "slogans": [_slogan_lines(t, fmt) for t in pc.slogans],
         "blocks": blocks,
-        "layout": "single" if len(blocks) == 1 else "rows",
+        "layout": {1: "single", 2: "rows"}.get(len(blocks), "grid"),
         "art_share": 0.8,
         "footer": pc.footer,
     }

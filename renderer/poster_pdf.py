@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 from fanzha.renderer.poster_colors import OUTPUT_CONDITION, profile_bytes
 from fanzha.renderer.poster_formats import BLEED_MM, SLUG_MM
+from fanzha.renderer.poster_words import JOINER
 
 __all__ = ["PT_PER_MM", "finish"]
 
@@ -84,6 +85,21 @@ def _drop_joiners(pdf: pikepdf.Pdf) -> None:
             cmap = font.get("/ToUnicode")
             if cmap is not None:
                 cmap.write(_HEX.sub(clean, cmap.read_bytes()))
+        # where a glyph's text is ambiguous Typst adds /ActualText to a marked span: clean it too
+        ops = pikepdf.parse_content_stream(page)
+        changed = False
+        for operands, op in ops:
+            if (
+                str(op) == "BDC"
+                and len(operands) > 1
+                and isinstance(operands[1], pikepdf.Dictionary)
+            ):
+                actual = operands[1].get("/ActualText")
+                if actual is not None and JOINER in str(actual):
+                    operands[1].ActualText = pikepdf.String(str(actual).replace(JOINER, ""))
+                    changed = True
+        if changed:
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
 
 
 def finish(raw: bytes, out: Path, title: str, press: bool) -> dict[str, list[float]]:
