@@ -135,8 +135,9 @@ def _slogan_lines(text: str, fmt: PosterFormat) -> str:
     from fanzha.renderer.poster_words import plain
 
     width = fmt.trim_mm[0] - 2 * (5.0 + 4.0 * fmt.scale)
-    wide = sum(1.0 if ord(c) > 0x2E7F else 0.55 for c in plain(text)) * fmt.headline_px * 1.03
-    if wide <= width or " " not in text.strip():
+    # quotes are full width in a CJK face; a line-end quote's em box must not reach the trim
+    wide = sum(1.0 if ord(c) > 0x2E7F or c in "“”‘’" else 0.55 for c in plain(text))
+    if wide * fmt.headline_px * 1.03 <= 0.92 * width or " " not in text.strip():
         return text
     return "\n".join(text.split())
 
