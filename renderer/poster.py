@@ -149,6 +149,20 @@ def _fits(m: Measured, fmt: PosterFormat, single: bool) -> bool:
     return all(min(a["w"], a["h"]) >= least for a in m.of("art"))
 
 
+def _widen(
+    data: dict[str, Any], found: Measured, work: Path, fonts: FontSet, fmt: PosterFormat
+) -> tuple[dict[str, Any], Measured]:
+    """Stacked blocks whose words leave room: the art column grows (never the gap) while all fits."""
+    if data["layout"] != "rows" or max(f["have"] - f["need"] for f in found.of("fit")) < 10:
+        return data, found
+    for share in (1.4, 1.1):
+        wider = {**data, "art_share": share}
+        tried = measure(work, fonts, wider)
+        if _fits(tried, fmt, False):
+            return wider, tried
+    return data, found
+
+
 def _layout(
     spec: PosterSpec, pc: PosterCopy, fmt: PosterFormat, fonts: FontSet, work: Path
 ) -> tuple[dict[str, Any], Measured]:
@@ -161,7 +175,7 @@ def _layout(
             data = _data(spec, fmt, pc, fonts, count, squeeze, none)
             found = measure(work, fonts, data)
             if _fits(found, fmt, n == 1):
-                return data, found
+                return _widen(data, found, work, fonts, fmt)
     raise TextOverflowError(
         f"the {fmt.label} poster for {spec.community or 'this community'} cannot hold "
         f"{n} warning(s) at readable sizes; give it fewer segments or a larger size"

@@ -2,12 +2,13 @@
 
 The slot's shape picks what is shown: a wide slot gets the turning point as two panels side
 by side (the pressure, then the right action), a tall one the same two stacked, a large one
-the whole story, a small one the key panel. Panels are drawn by the comic renderer at the
+the whole story, a small one the key panel (the pressure: the scam as it happens). Panels are drawn by the comic renderer at the
 format's art resolution (300 ppi, 150 for the roll-up banner) at the size they are printed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fanzha.content.copy import WarningCopy
@@ -63,12 +64,15 @@ def draw_art(
     area = (0, 0, width, height)
     for shrink in (1.0, 0.8, 0.6):
         for kind in _kinds(w_mm, h_mm, scale):
+            story, shown = copy, card.panels_for(kind, len(copy.panels))
+            if kind == "single" and len(copy.panels) > 1:
+                # one panel on a wall: the scam as it happens (the block's action says what to do)
+                story, shown = dataclasses.replace(copy, panels=(copy.panels[1],)), (1,)
             plans = card.plan_panels(
-                fonts, copy, kind, area, m, round(28 * m.scale * shrink), round(44 * m.scale)
+                fonts, story, kind, area, m, round(28 * m.scale * shrink), round(44 * m.scale)
             )
             if plans is not None:
                 for pp in plans:
                     comic.draw(canvas, pp, m)
-                shown = card.panels_for(kind, len(copy.panels))
                 return Art(canvas.img, kind, tuple(i + 1 for i in shown), ppi, (w_mm, h_mm))
     return Art(canvas.img, "none", (), ppi, (w_mm, h_mm))  # too small a slot: paper shows
