@@ -95,7 +95,8 @@ def customers_generate(n: int, seed: int, out: Path) -> None:
     "--customers",
     type=EXISTING,
     default=None,
-    help="Also check the rules' columns against this file.",
+    help="Also check every row of this customer file (exit 1 if any is rejected), and the "
+    "rules' columns and values against it.",
 )
 @click.pass_context
 @handle_errors
@@ -111,7 +112,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...], customers: Path | None
         click.echo(str(problem), err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"{len(files)} file(s) OK")
+    click.echo(
+        f"{len(files)} file(s) OK" + (f"; every row of {customers} is usable" if customers else "")
+    )
 
 
 @cli.command()

@@ -228,16 +228,22 @@ def recall(ctx: click.Context, warning_id: str, now) -> None:  # type: ignore[no
 
 @click.command()
 @click.option("--out", type=FILE, default=None, help="Write here instead of stdout.")
-def schema(out: Path | None) -> None:
-    """Write the JSON Schema of campaign files (for editor completion).
+@click.pass_context
+@handle_errors
+def schema(ctx: click.Context, out: Path | None) -> None:
+    """Write the JSON Schema of campaign files (for editor completion and checks).
+
+    Warning ids come from the library (bundled, or FANZHA_CONTENT).
 
     \b
     Example:
       fanzha schema --out campaign.schema.json
     """
-    from fanzha.campaigns.model import json_schema
+    from fanzha.campaigns.model import library_json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    text = json.dumps(
+        library_json_schema(settings_from(ctx).content_paths), ensure_ascii=False, indent=2
+    )
     if out:
         out.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {out}")

@@ -22,7 +22,7 @@ def generate(n: int, seed: int, out: Path) -> str:
 
 
 def validate(files: list[Path], settings: Settings, customers: Path | None = None) -> list[Problem]:
-    """Problems in campaign and warning files (warning files are linted)."""
+    """Problems in campaign and warning files (warning files are linted), and customer rows."""
     ws = Workspace(settings)
     problems: list[Problem] = []
     warnings = [f for f in files if _is_warning_file(f)]
@@ -33,14 +33,39 @@ def validate(files: list[Path], settings: Settings, customers: Path | None = Non
             Problem(p.file, p.line, p.column, p.message)
             for p in lint_paths(warnings, ws.content_config)
         ]
-    columns = _customer_columns(customers) if customers else None
+    columns, frame = None, None
+    if customers:
+        from fanzha.segments import SegmentsError, customer_columns
+
+        try:
+            columns = customer_columns(customers)
+            frame, found = _checked_customers(customers, ws)
+            problems += found
+        except SegmentsError as exc:
+            problems.append(Problem(str(customers), 1, 1, str(exc).removeprefix(f"{customers}: ")))
     for path in (f for f in files if f not in warnings):
         try:
-            campaign = ws.campaign(path, customer_columns=columns)
+            campaign = ws.campaign(path, customer_columns=columns, customers=frame)
             problems += ws.content_problems(campaign, date.today())
         except CampaignFileError as exc:
             problems += exc.problems
     return problems
+
+
+def _checked_customers(path: Path, ws: Workspace):  # type: ignore[no-untyped-def]
+    """The usable customers of a file, and one problem per rejected row (line = file line)."""
+    from fanzha.segments import load_customers
+
+    loaded = load_customers(path, ws.schema)
+    rejected = loaded.rejected
+    ids = rejected.get(ws.schema.id_column, [""] * len(rejected))
+    problems = [
+        Problem(
+            str(path), int(row), 1, f"{cid}: {reason}" if isinstance(cid, str) and cid else reason
+        )
+        for row, cid, reason in zip(rejected["row"], ids, rejected["reason"], strict=True)
+    ]
+    return loaded.frame, problems
 
 
 def _is_warning_file(path: Path) -> bool:
@@ -49,9 +74,9 @@ def _is_warning_file(path: Path) -> bool:
 
 
 def _customer_columns(path: Path) -> set[str]:
-    from fanzha.campaigns.planner import _columns
+    from fanzha.segments import customer_columns
 
-    return _columns(path)
+    return customer_columns(path)
 
 
 def segment(
@@ -89,7 +114,8 @@ def segment(
         rejected_path.unlink(missing_ok=True)
     if rejected:
         rows.append(("rejected rows", rejected))
-    note = f"\nrejected rows with reasons: {rejected_path}" if rejected else ""
+    note = run.describe_load(rejected_path if rejected else None)
+    note = f"\n{note}" if note else ""
     if run.rows is None:  # Dask writes one file per partition and counts nothing eagerly
         return f"wrote {out}/ (one file per Dask partition)"
     return f"wrote {out} ({run.rows} customers)\n" + table(rows, ("", "customers")) + note
@@ -246,9 +272,10 @@ def report(settings: Settings, campaign_id: str, outcomes: Path | None, out: Pat
 
 def recall(settings: Settings, warning_id: str, now: datetime) -> str:
     """Withdraw a warning everywhere."""
-    from fanzha.campaigns.parsing import did_you_mean
     from fanzha.content import WarningNotFound
     from fanzha.delivery import recall_warning
+
+    from fanzha._yaml.hints import did_you_mean
 
     ws = Workspace(settings)
     result = recall_warning(ws.engine, warning_id, now)

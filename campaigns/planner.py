@@ -26,6 +26,7 @@ class Plan:
     cap_suppressed: int = 0
     locale_fallbacks: int = 0
     pushes: int = 0
+    load_note: str = ""  # the customer file's encoding and first rejected rows
 
     def to_dict(self) -> dict[str, object]:
         """For ``--json``."""
@@ -51,6 +52,8 @@ class Plan:
             ),
             "",
         ]
+        if self.load_note:
+            out += [self.load_note, ""]
         rows = [
             (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
             for seg, items in self.content.items()
@@ -75,7 +78,7 @@ def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now:
     aud, people, picks = runner.build(ws, campaign, customers_path, now, use_store=False)
     from fanzha.campaigns.audience import counts
 
-    plan = Plan(campaign.id, campaign.version, counts(aud))
+    plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
     if picks.empty:
         return plan
     grouped = picks.groupby(["segment", "warning_id", "variant"]).size()
@@ -121,8 +124,6 @@ def _cap_estimate(picks: pd.DataFrame, cap_max: int, per) -> int:  # type: ignor
 
 
 def _columns(path: Path) -> set[str]:
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
+    from fanzha.segments import customer_columns  # the header in the file's own encoding
 
-        return set(pq.read_schema(path).names)
-    return set(pd.read_csv(path, nrows=0).columns)
+    return customer_columns(path)

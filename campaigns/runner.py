@@ -31,6 +31,7 @@ class RunResult:
     renders: int = 0
     first_due: dict[str, str] = field(default_factory=dict)
     rejected_path: Path | None = None
+    load_note: str = ""  # the customer file's encoding and first rejected rows
 
     def render(self) -> str:
         """A human summary."""
@@ -41,7 +42,9 @@ class RunResult:
             f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}, superseded {self.superseded}",
             f"unique card renders {self.renders}",
         ]
-        if self.counts.get("rejected_rows"):
+        if self.load_note:
+            lines.append(self.load_note)
+        elif self.counts.get("rejected_rows"):
             lines.append(
                 f"rejected customer rows (not contacted, reasons in {self.rejected_path}): {self.counts['rejected_rows']}"
             )
@@ -131,6 +134,7 @@ def run_campaign(
         A.counts(aud),
         superseded=superseded,
         rejected_path=customers_path.with_name(customers_path.stem + ".rejected.csv"),
+        load_note=aud.load_note,
     )
     if picks.empty:
         return result

@@ -56,17 +56,17 @@ class Workspace:
         upgrade(engine)
         return engine
 
-    def rule_problems(self, rule: str) -> list[tuple[int, str]]:
-        """Problems of one rule against the schema, as (column, message)."""
-        from fanzha.segments import parse_rule
+    def rule_problems(self, rule: str, customers=None) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+        """Problems of one rule against the schema (and ``customers``), as (column, message)."""
+        from fanzha.segments import literal_problems, parse_rule
         from fanzha.segments.errors import RuleError
 
         try:
-            parse_rule(rule, self.schema)
+            parsed = parse_rule(rule, self.schema)
         except RuleError as exc:
             message = exc.message + (f"; {exc.hint}" if exc.hint else "")
             return [(exc.column, message)]
-        return []
+        return [(p.column, p.message) for p in literal_problems(parsed, self.schema, customers)]
 
     def rule_columns(self, rule: str) -> set[str]:
         """The customer columns a (valid) rule reads."""
@@ -74,11 +74,21 @@ class Workspace:
 
         return set(parse_rule(rule, self.schema).columns)
 
-    def campaign(self, path: Path, customer_columns: set[str] | None = None) -> Campaign:
-        """Load and check a campaign file against the library, schema and customer file."""
+    def campaign(
+        self,
+        path: Path,
+        customer_columns: set[str] | None = None,
+        customers=None,  # type: ignore[no-untyped-def]
+    ) -> Campaign:
+        """Load and check a campaign file against the library, schema and customer file.
+
+        ``customers`` (a loaded customer frame) also flags rule values no customer has.
+        """
+        from functools import partial
+
         ctx = LoadContext(
             known_warnings=frozenset(self.library.ids()),
-            rule_checker=self.rule_problems,
+            rule_checker=partial(self.rule_problems, customers=customers),
             customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
             rule_columns=self.rule_columns,
         )

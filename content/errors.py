@@ -9,23 +9,15 @@ ContentError (Exception)
 
 from __future__ import annotations
 
+from fanzha._yaml.errors import PositionedError
+
 
 class ContentError(Exception):
     """Base error of the content package."""
 
 
-class WarningFileError(ContentError, ValueError):
-    """A warning file that cannot be loaded."""
-
-    def __init__(self, message: str, *, file: str = "", line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+class WarningFileError(ContentError, PositionedError):
+    """A warning file that cannot be loaded; ``file``, ``line``, ``column`` say where."""
 
 
 class TemplateError(ContentError, ValueError):
