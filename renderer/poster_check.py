@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from fanzha.renderer.poster_formats import BLEED_MM, SAFE_MM
@@ -76,7 +77,7 @@ def _check_boxes(p: _Page) -> list[float] | None:
     return trim
 
 
-def _fonts(resources: pikepdf.Object, seen: set) -> Iterator[tuple[str, bool]]:
+def _fonts(resources: pikepdf.Object | None, seen: set) -> Iterator[tuple[str, bool]]:
     """(name, embedded) for every font of a resource dictionary and the forms it uses."""
     if not isinstance(resources, pikepdf.Dictionary):
         return
@@ -136,16 +137,16 @@ def _walk(
     seen: set,
 ) -> None:
     """Colour operators, colour spaces and placed images of one content stream (forms too)."""
-    spaces = (
+    spaces: Any = (
         (resources.get("/ColorSpace") or {}) if isinstance(resources, pikepdf.Dictionary) else {}
     )
-    xobjects = (
+    xobjects: Any = (
         (resources.get("/XObject") or {}) if isinstance(resources, pikepdf.Dictionary) else {}
     )
     stack: list[list[float]] = []
     rgb_ops = 0
-    for operands, op in pikepdf.parse_content_stream(content):
-        name = str(op)
+    for instruction in pikepdf.parse_content_stream(content):
+        operands, name = instruction.operands, str(instruction.operator)
         if name == "q":
             stack.append(ctm)
         elif name == "Q" and stack:

@@ -11,6 +11,7 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from fanzha.renderer.poster_colors import OUTPUT_CONDITION, profile_bytes
@@ -81,14 +82,16 @@ def _drop_joiners(pdf: pikepdf.Pdf) -> None:
         return b"<" + b"".join(kept) + b">"
 
     for page in pdf.pages:
-        for _, font in (page.obj.get("/Resources", {}).get("/Font") or {}).items():
+        resources: Any = page.obj.get("/Resources") or {}
+        for _, font in (resources.get("/Font") or {}).items():
             cmap = font.get("/ToUnicode")
             if cmap is not None:
                 cmap.write(_HEX.sub(clean, cmap.read_bytes()))
         # where a glyph's text is ambiguous Typst adds /ActualText to a marked span: clean it too
         ops = pikepdf.parse_content_stream(page)
         changed = False
-        for operands, op in ops:
+        for instruction in ops:
+            operands, op = instruction.operands, instruction.operator
             if (
                 str(op) == "BDC"
                 and len(operands) > 1
