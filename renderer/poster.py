@@ -130,16 +130,26 @@ def _data(
     }
 
 
-def _slogan_lines(text: str, fmt: PosterFormat) -> str:
-    """A slogan too wide for one line breaks at its space (不乱贷 / 不信“修复”), not mid-phrase."""
+def _em(text: str) -> float:
+    """Width of text in ems (quotes are full width in a CJK face)."""
     from fanzha.renderer.poster_words import plain
 
+    return sum(1.0 if ord(c) > 0x2E7F or c in "“”‘’" else 0.55 for c in plain(text))
+
+
+def _slogan_lines(text: str, fmt: PosterFormat) -> str:
+    """A slogan too wide for one line breaks at the space that balances its two halves
+    (不乱贷 / 不信“修复”, Hang up, / call 110), not mid-phrase; a line-end quote's em box must
+    not reach the trim."""
     width = fmt.trim_mm[0] - 2 * (5.0 + 4.0 * fmt.scale)
-    # quotes are full width in a CJK face; a line-end quote's em box must not reach the trim
-    wide = sum(1.0 if ord(c) > 0x2E7F or c in "“”‘’" else 0.55 for c in plain(text))
-    if wide * fmt.headline_px * 1.03 <= 0.92 * width or " " not in text.strip():
+    words = text.split()
+    if _em(text) * fmt.headline_px * 1.03 <= 0.92 * width or len(words) < 2:
         return text
-    return "\n".join(text.split())
+    cut = min(
+        range(1, len(words)),
+        key=lambda i: max(_em(" ".join(words[:i])), _em(" ".join(words[i:]))),
+    )
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
 
 
 def _fits(m: Measured, fmt: PosterFormat, single: bool) -> bool:

@@ -307,3 +307,13 @@ def test_joiners_keep_words_whole() -> None:
     assert "打" in pieces[0] or joined.index("打") > 0
     assert f"打{JOINER}开" in joined and f"马{JOINER}上" in joined
     assert f"上{JOINER}打" not in joined  # between two words a line may break
+
+
+def test_a_long_slogan_breaks_once_at_the_space_that_balances_it() -> None:
+    from fanzha.renderer.poster import _slogan_lines
+    from fanzha.renderer.poster_formats import poster_format
+
+    a3 = poster_format("A3")
+    assert _slogan_lines("Hang up, call 110", a3) == "Hang up,\ncall 110"
+    assert _slogan_lines(join_words("不乱贷 不信“修复”"), a3).split("\n")[0] == join_words("不乱贷")
+    assert _slogan_lines("挂电话 打110", a3) == "挂电话 打110"  # fits one line: left alone
