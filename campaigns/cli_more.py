@@ -129,7 +129,10 @@ def gateway_fake(
     Example:
       fanzha gateway fake --port 9099 --error-rate 0.2 --rate-429 0.1
     """
+    import os
+
     from fanzha.delivery import FaultSpec, run_fake_gateway
+    from fanzha.delivery.keys import KeyRing
 
     faults = FaultSpec(
         latency_ms=latency_ms,
@@ -139,7 +142,10 @@ def gateway_fake(
         reject_rate=reject_rate,
         seed=seed,
     )
-    run_fake_gateway(host, port, faults)
+    # With FANZHA_WEBHOOK_SECRET set, batches signed by no key of it are refused (401).
+    webhook = os.environ.get("FANZHA_WEBHOOK_SECRET")
+    keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", webhook) if webhook else None
+    run_fake_gateway(host, port, faults, keys)
 
 
 @click.command()

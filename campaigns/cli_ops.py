@@ -224,17 +224,17 @@ def scheduler(
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve the feed API."""
-    import uvicorn
     from fanzha.campaigns.dispatching import feed_app
+    from fanzha.delivery.api import serve as serve_app
 
-    uvicorn.run(feed_app(Workspace(settings)), host=host, port=port, log_level="info")
+    serve_app(feed_app(Workspace(settings)), host=host, port=port)
 
 
 def token(settings: Settings, customer_id: str, ttl_hours: int) -> str:
     """A feed token."""
     from fanzha.delivery import mint_token
 
-    return mint_token(customer_id, settings.secret, settings.secret_id, timedelta(hours=ttl_hours))
+    return mint_token(customer_id, settings.token_keys(), timedelta(hours=ttl_hours))
 
 
 def content_list(settings: Settings, paths: list[Path]) -> str:

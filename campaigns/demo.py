@@ -32,6 +32,7 @@ def run_demo(
     """Generate, segment, render, enqueue, send a week through a local gateway, summarise."""
     from fanzha.campaigns import cli_ops, dispatching, posters, runner
     from fanzha.delivery import FakeGateway, FaultSpec
+    from fanzha.delivery.keys import generate_key
     from fanzha.segments import generate_customers, write_customers
 
     started = time.perf_counter()
@@ -45,6 +46,10 @@ def run_demo(
         db_url=f"sqlite:///{db}",
         media_dir=out / "media",
         horizon=timedelta(days=2 * DEMO_DAYS),  # the second week stays pending: it is not sent yet
+        # The demo's own keys (no secret has a default anywhere else), printed below.
+        secret=generate_key(),
+        backend_key=generate_key(),
+        webhook_secret=generate_key(),
     )
     ws = Workspace(settings)
     campaign_file = out / "campaign.yaml"
@@ -68,7 +73,7 @@ def run_demo(
     echo("5/6 sending the first week through a local push gateway (simulated clock) …")
     first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
     # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
-    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7)) as gateway:
+    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7), keys=settings.webhook_keys()) as gateway:
         adapter = dispatching.push_adapter(
             replace(ws, settings=replace(settings, gateway_url=gateway.url))
         )
@@ -85,7 +90,11 @@ def run_demo(
         f"  assignments           {out / 'assignments.csv'}\n  card images (cache)   {out / 'media'}\n"
         f"  sample cards (PNG)    {', '.join(str(p) for p in samples)}\n"
         f"  posters (PDF)         {', '.join(str(p) for p in poster_paths)}\n"
-        f"\nServe the feed:\n  FANZHA_DB=sqlite:///{db} FANZHA_MEDIA_DIR={out / 'media'} {fanzha} serve --port 8000\n"
+        f"\nServe the feed (with the demo's own keys; never reuse them):\n"
+        f"  export FANZHA_DB=sqlite:///{db} FANZHA_MEDIA_DIR={out / 'media'}\n"
+        f"  export FANZHA_SECRET={settings.secret} FANZHA_BACKEND_KEY={settings.backend_key}"
+        f" FANZHA_WEBHOOK_SECRET={settings.webhook_secret}\n"
+        f"  {fanzha} serve --port 8000\n"
         f"  then open http://127.0.0.1:8000/app?token=$({fanzha} token {token_customer})\n"
         f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )

@@ -25,7 +25,7 @@ def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
         )
     if s.gateway_kind != "webhook":
         raise SettingsError(f'FANZHA_GATEWAY_KIND "{s.gateway_kind}" is not webhook or jpush')
-    return WebhookAdapter(s.gateway_url, s.secret, max_batch=s.gateway_batch)
+    return WebhookAdapter(s.gateway_url, s.webhook_keys(), max_batch=s.gateway_batch)
 
 
 def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]
@@ -77,12 +77,11 @@ def feed_app(ws: Workspace):  # type: ignore[no-untyped-def]
     from fanzha.delivery import create_app
 
     s = ws.settings
-    if s.secret == "fanzha-dev-secret-change-me":  # noqa: S105 - the dev default is the risk
-        print("warning: FANZHA_SECRET is the development default; set your own before production")
     return create_app(
         ws.engine,
-        secrets=s.secrets(),
-        backend_key=s.backend_key,
+        token_keys=s.token_keys(),
+        backend_keys=s.backend_keys(),
+        webhook_keys=s.webhook_keys(),
         media_dir=s.media_dir,
         feed_ttl=s.feed_ttl,
     )

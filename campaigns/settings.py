@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from fanzha.campaigns.errors import SettingsError
+from fanzha.delivery.keys import KeyRing
 
 DEV_SECRET = "fanzha-dev-secret-change-me"  # noqa: S105 - dev default; serve warns
 
@@ -22,6 +23,7 @@ class Settings:
     secret_id: str = "k1"  # noqa: S105 - a key id, not a secret
     old_secrets: Mapping[str, str] = field(default_factory=dict)
     backend_key: str = "fanzha-dev-backend-key"
+    webhook_secret: str = ""
     gateway_url: str | None = None
     gateway_kind: str = "webhook"
     gateway_batch: int = 500
@@ -55,6 +57,7 @@ class Settings:
                 secret_id=env.get("FANZHA_SECRET_ID", base.secret_id),
                 old_secrets=_pairs(env.get("FANZHA_OLD_SECRETS", "")),
                 backend_key=env.get("FANZHA_BACKEND_KEY", base.backend_key),
+                webhook_secret=env.get("FANZHA_WEBHOOK_SECRET", base.webhook_secret),
                 gateway_url=env.get("FANZHA_GATEWAY_URL") or None,
                 gateway_kind=env.get("FANZHA_GATEWAY_KIND", base.gateway_kind),
                 gateway_batch=int(env.get("FANZHA_GATEWAY_BATCH", base.gateway_batch)),
@@ -85,6 +88,21 @@ class Settings:
     def secrets(self) -> dict[str, str]:
         """Token signing keys by id, the current one first."""
         return {self.secret_id: self.secret, **dict(self.old_secrets)}
+
+    def token_keys(self) -> KeyRing:
+        """FANZHA_SECRET as a key ring (refused when unset, weak or a published value)."""
+        text = self.secret
+        if ":" not in text:  # one bare key: named by FANZHA_SECRET_ID, older keys after it
+            text = ",".join(f"{k}:{v}" for k, v in self.secrets().items())
+        return KeyRing.parse("FANZHA_SECRET", text)
+
+    def backend_keys(self) -> KeyRing:
+        """FANZHA_BACKEND_KEY as a key ring."""
+        return KeyRing.parse("FANZHA_BACKEND_KEY", self.backend_key)
+
+    def webhook_keys(self) -> KeyRing:
+        """FANZHA_WEBHOOK_SECRET as a key ring."""
+        return KeyRing.parse("FANZHA_WEBHOOK_SECRET", self.webhook_secret)
 
 
 def _path(value: str | None) -> Path | None:

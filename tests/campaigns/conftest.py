@@ -11,6 +11,7 @@ import pytest
 from fanzha.campaigns.demo import example_campaign
 from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
+from fanzha.delivery.keys import generate_key
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -45,5 +46,9 @@ def ws(db_url: str, media_dir: Path) -> Workspace:
         media_dir=media_dir,
         horizon=timedelta(days=7),
         render_processes=1,
+        # The three keys, as a bank sets them (no key has a default).
+        secret=generate_key(),
+        backend_key=generate_key(),
+        webhook_secret=generate_key(),
     )
     return Workspace(settings)

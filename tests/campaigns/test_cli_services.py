@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 from fanzha.campaigns.demo import example_campaign
+from fanzha.delivery.keys import generate_key
 
 FANZHA = [sys.executable, "-m", "fanzha"]
 
@@ -43,7 +44,9 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
         "FANZHA_DB": f"sqlite:///{tmp_path / 'store.db'}",
         "FANZHA_MEDIA_DIR": str(tmp_path / "media"),
         "FANZHA_GATEWAY_URL": f"http://127.0.0.1:{gw_port}/",
-        "FANZHA_SECRET": "test-secret",
+        "FANZHA_SECRET": generate_key(),
+        "FANZHA_BACKEND_KEY": generate_key(),
+        "FANZHA_WEBHOOK_SECRET": generate_key(),
     }
     gateway = subprocess.Popen(
         [*FANZHA, "gateway", "fake", "--port", str(gw_port)],
