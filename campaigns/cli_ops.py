@@ -176,12 +176,31 @@ def render_one(request, out: Path, settings: Settings) -> str:  # type: ignore[n
     return f"wrote {out} ({width}x{height} px) and {out}.json"
 
 
-def posters(campaign: Path, out: Path, settings: Settings) -> str:
-    """Poster PDFs of a campaign."""
-    from fanzha.campaigns.posters import campaign_posters
+def posters(
+    campaign: Path | None,
+    out: Path | None,
+    settings: Settings,
+    *,
+    press: bool = False,
+    check: list[Path] | None = None,
+) -> tuple[str, bool]:
+    """Poster PDFs of a campaign (then their preflight), or the preflight of given files."""
+    from fanzha.campaigns.posters import campaign_posters, check_posters
 
-    paths = campaign_posters(Workspace(settings), campaign, out)
-    return "\n".join(f"wrote {p}" for p in paths) or "the campaign has no posters"
+    paths = list(check or [])
+    lines = []
+    if not paths:
+        assert campaign is not None and out is not None
+        paths = campaign_posters(Workspace(settings), campaign, out, press=press)
+        if not paths:
+            return "the campaign has no posters", True
+        lines = [f"wrote {p}" for p in paths]
+    failures = check_posters(paths, press)
+    if failures:
+        return "\n".join([*lines, *failures]), False
+    mode = "press" if press else "screen/office"
+    lines += [f"{p}: passes the {mode} preflight" for p in paths]
+    return "\n".join(lines), True
 
 
 def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
