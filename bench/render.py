@@ -1,5 +1,4 @@
-"""Render benchmark: strip, card, A3 poster and cache hit, each beside Pillow's bare encode of the
-same size.
+"""Render benchmark: strips and cards beside Pillow's bare encode; A3 posters beside a blank Typst page.
 
 Run: .venv/bin/python bench/render.py [--repeat N]   (writes the `render` section of bench/RESULTS.md)
 """
@@ -46,6 +45,19 @@ def blank_encode(size: tuple[int, int], kind: str, **opts: object) -> Callable[[
     return lambda: img.save(io.BytesIO(), kind, **opts)
 
 
+def blank_typst() -> object:
+    """The poster floor: Typst compiling one A3 page with a line of text in the poster font."""
+    import typst
+    from fanzha.renderer.poster_typeset import family
+
+    fonts = default_fonts()
+    page = (
+        "#set page(width: 303mm, height: 426mm)\n"
+        f'#set text(font: "{family(fonts.path, 2)}")\n反诈提醒'
+    ).encode()
+    return typst.compile(page, font_paths=[str(fonts.path.parent)], ignore_system_fonts=True)
+
+
 def main() -> None:
     """Time the three renders and their floors, print and record them."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -63,10 +75,15 @@ def main() -> None:
         AUTHORITIES, "strip", Style(large_text=True), out=tmp / "strip-large.webp"
     )
     large_size = tuple(large().size_px)
-    poster = lambda: render_poster(  # noqa: E731
-        PosterSpec("张江新市民公寓", "A3", "https://bank.example.com/fanzha", "示例银行"),
-        [AUTHORITIES, CREDIT],
-        out=tmp / "a3.pdf",
+    poster, press = (
+        lambda p=p: render_poster(
+            PosterSpec(
+                "张江新市民公寓", "A3", "https://bank.example.com/fanzha", "示例银行", press=p
+            ),
+            [AUTHORITIES, CREDIT],
+            out=tmp / f"a3-{p}.pdf",
+        )
+        for p in (False, True)
     )
     cache = RenderCache(tmp / "cache")
     render_card(AUTHORITIES, "card", Style(), cache=cache)
@@ -102,14 +119,18 @@ def main() -> None:
             150,
         ),
         (
-            "A3 poster PDF (3579x5031 px with bleed)",
+            "A3 poster PDF, two warnings: Typst layout, art at 300 ppi, boxes (RGB)",
             median_ms(poster, max(3, args.repeat // 3)),
-            "Pillow JPEG encode of a blank 3579x5031",
-            median_ms(
-                blank_encode((3579, 5031), "JPEG", quality=94, subsampling=0),
-                max(3, args.repeat // 3),
-            ),
+            "Typst PDF of a blank A3 page, same font",
+            median_ms(blank_typst, max(3, args.repeat // 3)),
             3000,
+        ),
+        (
+            "A3 poster PDF, press (CMYK art, output intent)",
+            median_ms(press, max(3, args.repeat // 3)),
+            "Typst PDF of a blank A3 page, same font",
+            median_ms(blank_typst, max(3, args.repeat // 3)),
+            6000,
         ),
         (
             "cache hit (card manifest + file check)",

@@ -206,7 +206,19 @@ def preview(ctx: click.Context, campaign: Path, out: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["strip", "card", "story", "square", "banner", "poster-a4", "poster-a3"]),
+    type=click.Choice(
+        [
+            "strip",
+            "card",
+            "story",
+            "square",
+            "banner",
+            "poster-a4",
+            "poster-a3",
+            "poster-a2",
+            "rollup",
+        ]
+    ),
     default="card",
     show_default=True,
 )
@@ -217,6 +229,8 @@ def preview(ctx: click.Context, campaign: Path, out: Path) -> None:
     "--layout", type=click.Choice(["four-panel", "grid"]), default="four-panel", show_default=True
 )
 @click.option("--large-text", is_flag=True, help="Elder-friendly large text mode.")
+@click.option("--qr", default=None, help="Posters: the bank's public https address for a QR code.")
+@click.option("--press", is_flag=True, help="Posters: CMYK press PDF.")
 @click.option(
     "--out", type=FILE, required=True, help="Image file (.webp/.png/.jpg, or .pdf for posters)."
 )
@@ -231,6 +245,8 @@ def render(
     variant: str,
     layout: str,
     large_text: bool,
+    qr: str | None,
+    press: bool,
     out: Path,
 ) -> None:
     """Render one warning in one format, with its JSON manifest beside it.
@@ -241,23 +257,48 @@ def render(
     """
     from fanzha.campaigns.posters import RenderRequest
 
-    request = RenderRequest(warning, fmt, segment, locale, variant, layout, large_text)
+    request = RenderRequest(
+        warning, fmt, segment, locale, variant, layout, large_text, qr=qr, press=press
+    )
     click.echo(ops.render_one(request, out, settings_from(ctx)))
 
 
 @cli.command()
-@click.argument("campaign", type=EXISTING)
-@click.option("--out", type=FILE, required=True, help="Directory for the PDFs.")
+@click.argument("campaign", type=EXISTING, required=False)
+@click.option("--out", type=FILE, default=None, help="Directory for the PDFs.")
+@click.option(
+    "--press", is_flag=True, help="CMYK press PDFs with a FOGRA39 output intent (offset shops)."
+)
+@click.option(
+    "--check",
+    "check",
+    type=EXISTING,
+    multiple=True,
+    help="Preflight a PDF (any PDF; repeatable): one line per failure, exit 1 on any.",
+)
 @click.pass_context
 @handle_errors
-def posters(ctx: click.Context, campaign: Path, out: Path) -> None:
-    """Write print-ready poster PDFs, one per poster entry of the campaign.
+def posters(
+    ctx: click.Context,
+    campaign: Path | None,
+    out: Path | None,
+    press: bool,
+    check: tuple[Path, ...],
+) -> None:
+    """Write print-ready poster PDFs, one per poster entry, and preflight them.
 
     \b
     Example:
       fanzha posters spring.yaml --out posters/
+      fanzha posters spring.yaml --out press/ --press
+      fanzha posters --check press/01-zhangjiang-a3-press.pdf --press
     """
-    click.echo(ops.posters(campaign, out, settings_from(ctx)))
+    if not check and (campaign is None or out is None):
+        raise click.UsageError("give a CAMPAIGN and --out DIR, or --check FILE")
+    text, ok = ops.posters(campaign, out, settings_from(ctx), press=press, check=list(check))
+    click.echo(text)
+    if not ok:
+        sys.exit(1)
 
 
 @cli.command()

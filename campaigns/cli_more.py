@@ -184,18 +184,26 @@ def content_list(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 @content.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--due",
+    metavar="DURATION",
+    help="Also list files whose review expires within DURATION (e.g. 30d).",
+)
 @click.pass_context
 @handle_errors
-def content_lint(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def content_lint(ctx: click.Context, paths: tuple[Path, ...], due: str | None) -> None:
     """Refuse unsafe or incomplete warnings: one FILE:LINE:COL line per problem.
 
     \b
     Example:
       fanzha content lint content/library
+      fanzha content lint --due 30d
     """
     problems = ops.content_lint(settings_from(ctx), list(paths))
     for problem in problems:
         click.echo(str(problem), err=True)
+    if due is not None:
+        click.echo(ops.content_due(settings_from(ctx), list(paths), due))
     if problems:
         sys.exit(1)
     click.echo("content OK")

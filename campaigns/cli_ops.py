@@ -6,6 +6,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import click
 from fanzha.campaigns.cliutil import resolve_now, table
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.settings import Settings
@@ -175,12 +176,31 @@ def render_one(request, out: Path, settings: Settings) -> str:  # type: ignore[n
     return f"wrote {out} ({width}x{height} px) and {out}.json"
 
 
-def posters(campaign: Path, out: Path, settings: Settings) -> str:
-    """Poster PDFs of a campaign."""
-    from fanzha.campaigns.posters import campaign_posters
+def posters(
+    campaign: Path | None,
+    out: Path | None,
+    settings: Settings,
+    *,
+    press: bool = False,
+    check: list[Path] | None = None,
+) -> tuple[str, bool]:
+    """Poster PDFs of a campaign (then their preflight), or the preflight of given files."""
+    from fanzha.campaigns.posters import campaign_posters, check_posters
 
-    paths = campaign_posters(Workspace(settings), campaign, out)
-    return "\n".join(f"wrote {p}" for p in paths) or "the campaign has no posters"
+    paths = list(check or [])
+    lines = []
+    if not paths:
+        assert campaign is not None and out is not None
+        paths = campaign_posters(Workspace(settings), campaign, out, press=press)
+        if not paths:
+            return "the campaign has no posters", True
+        lines = [f"wrote {p}" for p in paths]
+    failures = check_posters(paths, press)
+    if failures:
+        return "\n".join([*lines, *failures]), False
+    mode = "press" if press else "screen/office"
+    lines += [f"{p}: passes the {mode} preflight" for p in paths]
+    return "\n".join(lines), True
 
 
 def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
@@ -235,6 +255,27 @@ def content_lint(settings: Settings, paths: list[Path]) -> list[Problem]:
     return [
         Problem(p.file, p.line, p.column, p.message) for p in lint_paths(targets, ws.content_config)
     ]
+
+
+def content_due(settings: Settings, paths: list[Path], within: str) -> str:
+    """Files whose review expires within `within` (a duration such as 30d), soonest first."""
+    from fanzha.content import BUNDLED
+    from fanzha.content.lint import due_for_review
+    from fanzha.delivery.syntax import parse_duration
+
+    try:
+        window = parse_duration(within, units="dw", maximum=timedelta(days=3660))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--due") from None
+    targets = paths or list(settings.content_paths) or [BUNDLED]
+    today = date.today()
+    due = [d.line(today) for d in due_for_review(targets, window, today)]
+    head = (
+        f"{len(due)} files due for review within {window.days} days"
+        if due
+        else (f"no review expires within {window.days} days")
+    )
+    return "\n".join([head, *due])
 
 
 def _with_content(settings: Settings, paths: list[Path]) -> Settings:

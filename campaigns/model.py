@@ -137,9 +137,9 @@ class Poster(_Strict):
     """A printable poster for one community."""
 
     community: str
-    size: Literal["A4", "A3"] = "A4"
+    size: Literal["A4", "A3", "A2", "rollup"] = "A4"
     segments: list[SegmentRef] = Field(min_length=1)
-    qr: WebAddress
+    qr: WebAddress | None = None  # the bank's public https address; no QR code without one
 
 
 class CampaignModel(_Strict):

@@ -45,7 +45,7 @@ class PosterSpecC:
     community: str
     size: str
     segments: tuple[str, ...]
-    qr: str
+    qr: str | None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from fanzha.renderer.card import render_card_image
 from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.formats import get_format
 from fanzha.renderer.manifest import Manifest, check_accessibility
-from fanzha.renderer.poster import PosterSpec, crop_marks, render_poster_image
+from fanzha.renderer.poster import PosterSpec, render_poster
 from fanzha.renderer.strip import render_strip_image
 from fanzha.renderer.style import Style
 from PIL import Image
@@ -108,8 +108,8 @@ def render_card(
     story) or, for poster formats, a one-warning poster."""
     fmt, style = get_format(format), style or Style()
     out = Path(out) if out is not None else None
-    if fmt.kind == "poster":
-        spec = PosterSpec(community="", size=fmt.name.split("-")[1].upper(), locale=copy.locale)
+    if fmt.kind == "poster":  # posters need the bank's name: call render_poster with a PosterSpec
+        spec = PosterSpec(community="", size=fmt.name, locale=copy.locale)
         return render_poster(spec, [copy], out=out, cache=cache, fonts=fonts)
     ext = output.extension(out, "webp")
     key = cache_key(copy, fmt.name, style.key(), ext)
@@ -163,92 +163,5 @@ def render_card(
         style.large_text,
         None,
         extra,
-    )
-    return _store(manifest, target, cache, out)
-
-
-def poster_key(spec: PosterSpec, copies: list[WarningCopy], ext: str) -> str:
-    """Cache key of a poster: its spec plus every warning's fingerprint."""
-    from fanzha.content.copy import WarningCopy as _W
-
-    combined = _W(
-        "poster",
-        "",
-        spec.locale,
-        "",
-        spec.community,
-        "|".join(c.fingerprint() for c in copies),
-        (spec.qr, spec.bank_name, spec.qr_caption, *spec.segments),
-        "",
-        "",
-        "",
-        "",
-        "",
-    )
-    return cache_key(combined, spec.format_name, "poster", ext)
-
-
-def render_poster(
-    spec: PosterSpec,
-    copies: list[WarningCopy],
-    out: Path | str | None = None,
-    cache: RenderCache | None = None,
-    fonts: FontSet | None = None,
-) -> Manifest:
-    """Render a print-ready poster: PDF with bleed, crop marks and boxes (or a PNG/JPEG proof)."""
-    fmt = get_format(spec.format_name)
-    out = Path(out) if out is not None else None
-    ext = output.extension(out, "pdf")
-    key = poster_key(spec, copies, ext)
-    hit = _from_cache(cache, key, ext, out)
-    if hit is not None:
-        return hit
-    if out is None and cache is None:
-        raise ValueError("render_poster needs an output path or a cache")
-    result = render_poster_image(spec, copies, fmt, fonts or default_fonts())
-    lowest = check_accessibility(result.records, fmt, Style())
-    target = out if out is not None else cache.path(key, ext)  # type: ignore[union-attr]
-    if ext == "pdf":
-        marks = crop_marks(result.image.size, result.bleed_px, fmt.dpi)
-        output.save_pdf(
-            result.image,
-            target,
-            result.bleed_px,
-            fmt.dpi,
-            marks,
-            f"{spec.community} 反诈提醒".strip(),
-        )
-    else:
-        output.save_image(result.image, target, ext)
-    qr = None
-    if result.qr is not None:
-        qr = {**result.qr.to_dict(), "box": list(result.qr_box or ())}
-    page = result.image.size
-    manifest = Manifest(
-        fmt.name,
-        (fmt.width, fmt.height),
-        fmt.size_mm(),
-        fmt.dpi,
-        result.records,
-        lowest,
-        alt.poster_alt(spec.community, copies, spec.qr),
-        key,
-        None,
-        "poster",
-        False,
-        qr,
-        {
-            "page_px": list(page),
-            "bleed_mm": 3.0,
-            "bleed_px": result.bleed_px,
-            "trim_box_px": [
-                result.bleed_px,
-                result.bleed_px,
-                page[0] - result.bleed_px,
-                page[1] - result.bleed_px,
-            ],
-            "community": spec.community,
-            "warnings": [c.warning_id for c in copies],
-        },
     )
     return _store(manifest, target, cache, out)

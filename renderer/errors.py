@@ -5,7 +5,8 @@ RenderError (Exception)
 ├── UnknownFormat (LookupError)       a format name outside card/story/square/banner/poster-a4/poster-a3
 ├── FontNotFound (LookupError)        no usable CJK font
 ├── AccessibilityError (ValueError)   contrast or text size below the mode's minimum
-└── UnknownArtName (ValueError)       a role, expression, scene or facing the cast lacks
+├── UnknownArtName (ValueError)       a role, expression, scene or facing the cast lacks
+└── PosterError (ValueError)          a poster that cannot be made as asked (bank name, QR address)
 """
 
 from __future__ import annotations
@@ -33,3 +34,7 @@ class AccessibilityError(RenderError, ValueError):
 
 class UnknownArtName(RenderError, ValueError):
     """A role, expression, scene or facing the cast does not have; names the closest one."""
+
+
+class PosterError(RenderError, ValueError):
+    """A poster that cannot be made as asked: no bank name, a QR address no phone can reach."""

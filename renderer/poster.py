@@ -1,268 +1,332 @@
-"""Print-ready posters: A4/A3 at 300 dpi with 3 mm bleed, crop marks, safe margins and a QR code."""
+"""Print posters: vector text set by Typst, the warnings' own comic art, and press-ready PDF.
+
+`render_poster(spec, copies, out)` lays out 1–4 warning blocks under the slogans, measures the
+art slots Typst leaves, draws each warning's panels to fit its slot at the format's art
+resolution, compiles the PDF, then sets the print boxes and marks (see poster_pdf).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from fanzha.content.copy import WarningCopy
-from fanzha.renderer import card, comic
-from fanzha.renderer import poster_blocks as blocks_mod
-from fanzha.renderer import text as typeset
-from fanzha.renderer.canvas import Canvas
+from fanzha.renderer import alt
+from fanzha.renderer.cache import RenderCache
+from fanzha.renderer.canvas import TextRecord
+from fanzha.renderer.contrast import contrast_ratio
+from fanzha.renderer.errors import AccessibilityError, PosterError, TextOverflowError
 from fanzha.renderer.fonts import FontSet
-from fanzha.renderer.formats import SAFE_MM, Format, mm_to_px
-from fanzha.renderer.qr import QRImage, make_qr
-from PIL import Image
+from fanzha.renderer.manifest import RENDERER_VERSION, Manifest
+from fanzha.renderer.poster_art import draw_art
+from fanzha.renderer.poster_colors import colors, rgb_of, to_cmyk
+from fanzha.renderer.poster_copy import PosterCopy, labels
+from fanzha.renderer.poster_formats import PosterFormat, poster_format
+from fanzha.renderer.poster_pdf import finish
+from fanzha.renderer.poster_qr import qr_data
+from fanzha.renderer.poster_typeset import TEMPLATE, Measured, compile_pdf, family, measure
+from fanzha.renderer.poster_words import plain
 
-SLOGAN_MIN_PX = 340  # >= 72 pt: CJK ideographs at 340 px stand ~300 px tall at 300 dpi
+__all__ = ["MAX_WARNINGS", "PosterSpec", "render_poster"]
+
+MAX_WARNINGS = 4
+# Type sizes in mm on A3 at full density (other formats scale with their width).
+_BASE = {
+    "kicker": 8.5,
+    "community": 17.0,
+    "title": 15.0,
+    "flags": 8.5,
+    "action": 9.5,
+    "paid": 7.5,
+    "label": 8.0,
+    "hotline": 17.0,
+    "note": 5.5,
+}
+_FLOOR = {"flags": 5.5, "action": 6.0, "paid": 5.0, "title": 9.0}
+_DENSITY = {1: 1.0, 2: 0.85, 3: 0.62, 4: 0.62}
+_FLAGS = {1: 3, 2: 2, 3: 2, 4: 1}
+_SQUEEZE = (1.0, 0.9, 0.8, 0.7, 0.62)
 
 
 @dataclass(frozen=True)
 class PosterSpec:
-    """One community poster: where it hangs, its size, and the address its QR code opens."""
+    """One poster: where it hangs, its size, the bank, and the QR address if one is configured."""
 
     community: str
     size: str = "A3"
-    qr: str = ""
+    qr: str | None = None
     bank_name: str = ""
     segments: tuple[str, ...] = ()
-    qr_caption: str = "扫码了解更多防骗知识"
     locale: str = "zh-CN"
+    bank_phone: str = ""
+    press: bool = False
+
+    @property
+    def format(self) -> PosterFormat:
+        """The poster format of `size` (A4, A3, A2, rollup or a format name)."""
+        return poster_format(self.size)
 
     @property
     def format_name(self) -> str:
-        """The renderer format for the paper size."""
-        return f"poster-{self.size.lower()}"
+        """The render format name: poster-a4, poster-a3, poster-a2 or rollup."""
+        return self.format.name
 
 
-@dataclass(frozen=True)
-class PosterResult:
-    """The drawn page (trim + bleed), its text records and QR facts."""
-
-    image: Image.Image
-    records: tuple
-    qr: QRImage | None
-    qr_box: tuple[int, int, int, int] | None
-    bleed_px: int
+@dataclass
+class _Plan:
+    fmt: PosterFormat
+    copy: PosterCopy
+    sizes: dict[str, float]
+    data: dict[str, Any] = field(default_factory=dict)
 
 
-def _u(fmt: Format) -> float:
-    return fmt.width / 1000
+def _sizes(fmt: PosterFormat, n: int, squeeze: float) -> dict[str, float]:
+    s, dens = fmt.scale, _DENSITY[n] * squeeze
+    out = {k: v * s for k, v in _BASE.items()}
+    for k in ("title", "flags", "action", "paid"):
+        out[k] = max(_BASE[k] * dens, _FLOOR[k]) * s
+    # the headline: the slogans, at least the format's cap-height floor and the largest type
+    out["slogan"] = fmt.headline_px * 1.03
+    out.update(rule=2.0 * s, stroke=0.5 * s, accent=2.5 * s)
+    return {k: round(v, 3) for k, v in out.items()}
 
 
-def render_poster_image(
-    spec: PosterSpec, copies: list[WarningCopy], fmt: Format, fonts: FontSet
-) -> PosterResult:
-    """Draw the whole page, bleed included, in page pixels."""
-    b = fmt.bleed_px()
-    u = _u(fmt)
-    page = (fmt.width + 2 * b, fmt.height + 2 * b)
-    cv = Canvas(Image.new("RGB", page, (251, 244, 230)), fonts)
-    safe = b + mm_to_px(SAFE_MM) + round(20 * u)  # text stays well inside the 5 mm safe line
-    right = page[0] - safe
-    min_body = fmt.body_min_px(False)
-    head_h = _header(cv, spec, fmt, safe, right, min_body)
-    # the slogan, readable at 3 m
-    y = head_h + round(40 * u)
-    slogan = copies[0].slogan if copies else ""
-    lay = typeset.fit(
-        fonts,
-        "slogan",
-        slogan,
-        (safe, y, right, y + round(330 * u)),
-        max_px=max(SLOGAN_MIN_PX, round(130 * u)),
-        min_px=SLOGAN_MIN_PX,
-        spacing=1.15,
-        weight="Black",
-        max_lines=2,
-        balance=True,
+def _data(
+    spec: PosterSpec,
+    fmt: PosterFormat,
+    pc: PosterCopy,
+    fonts: FontSet,
+    n_flags: int,
+    squeeze: float,
+    art: list[str | None],
+) -> dict[str, Any]:
+    from fanzha.renderer.fonts import _face_index
+
+    s = fmt.scale
+    blocks = [{**b, "flags": b["flags"][:n_flags], "art": art[i]} for i, b in enumerate(pc.blocks)]
+    return {
+        "page": {
+            "w": fmt.trim_mm[0],
+            "h": fmt.trim_mm[1],
+            "bleed": 3.0,
+            "safe": 5.0,
+            "pad": round(4.0 * s, 2),
+            "gap": round(7.0 * s, 2),
+        },
+        "colors": colors(spec.press),
+        "font": family(fonts.path, _face_index(fonts.path)),
+        "lang": "zh" if pc.zh else "en",
+        "region": "cn" if pc.zh else "gb",
+        "sizes": _sizes(fmt, len(blocks), squeeze),
+        "header": pc.header,
+        "slogans": [_slogan_lines(t, fmt) for t in pc.slogans],
+        "blocks": blocks,
+        "layout": {1: "single", 2: "rows"}.get(len(blocks), "grid"),
+        "art_share": 0.8,
+        "footer": pc.footer,
+    }
+
+
+def _em(text: str) -> float:
+    """Width of text in ems (quotes are full width in a CJK face)."""
+    from fanzha.renderer.poster_words import plain
+
+    return sum(1.0 if ord(c) > 0x2E7F or c in "“”‘’" else 0.55 for c in plain(text))
+
+
+def _slogan_lines(text: str, fmt: PosterFormat) -> str:
+    """A slogan too wide for one line breaks at the space that balances its two halves
+    (不乱贷 / 不信“修复”, Hang up, / call 110), not mid-phrase; a line-end quote's em box must
+    not reach the trim."""
+    width = fmt.trim_mm[0] - 2 * (5.0 + 4.0 * fmt.scale)
+    words = text.split()
+    if _em(text) * fmt.headline_px * 1.03 <= 0.92 * width or len(words) < 2:
+        return text
+    cut = min(
+        range(1, len(words)),
+        key=lambda i: max(_em(" ".join(words[:i])), _em(" ".join(words[i:]))),
     )
-    sw, sh = typeset.block_size(fonts, lay)
-    cv.text(lay, cv.palette.red, origin=((page[0] - sw) // 2, y), align="center", role="display")
-    y += sh + round(40 * u)
-    foot_top = page[1] - (round(260 * u) + b)
-    _body(cv, copies, fmt, (safe, y, right, foot_top - round(40 * u)), min_body)
-    qr, qr_box = _footer(cv, spec, fmt, safe, right, foot_top, min_body)
-    return PosterResult(cv.img, tuple(cv.records), qr, qr_box, b)
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
 
 
-def _header(cv: Canvas, spec: PosterSpec, fmt: Format, x0: int, x1: int, min_body: int) -> int:
-    """Navy band to the bleed: the bank and 反诈提醒 small, the community's name large."""
-    u, pal, fonts = _u(fmt), cv.palette, cv.fonts
-    y = fmt.bleed_px() + mm_to_px(SAFE_MM) + round(12 * u)
-    kicker = " · ".join(part for part in (spec.bank_name, "反诈提醒") if part)
-    small = typeset.fit(
-        fonts,
-        "bank_name",
-        kicker,
-        (x0, y, x1, y + round(50 * u)),
-        max_px=round(36 * u),
-        min_px=min_body,
-        weight="Bold",
-        max_lines=1,
-    )
-    y += typeset.block_size(fonts, small)[1] + round(10 * u)
-    # the dormitory's own name is what tells a resident the poster is for them
-    big = typeset.fit(
-        fonts,
-        "community",
-        spec.community or "反诈提醒",
-        (x0, y, x1, y + round(120 * u)),
-        max_px=round(96 * u),
-        min_px=min_body,
-        weight="Black",
-        max_lines=1,
-    )
-    head_h = y + typeset.block_size(fonts, big)[1] + round(24 * u)
-    d = cv.draw
-    d.rectangle((0, 0, cv.img.width, head_h), fill=pal.navy)
-    d.rectangle((0, head_h - round(10 * u), cv.img.width, head_h), fill=pal.orange)
-    cv.text(small, pal.gold, role="body")
-    cv.text(big, pal.navy_text, role="title")
-    return head_h
-
-
-def _body(
-    cv: Canvas,
-    copies: list[WarningCopy],
-    fmt: Format,
-    area: tuple[int, int, int, int],
-    min_body: int,
-) -> None:
-    """Warning blocks, then the first warning's comic if it fits, else larger blocks: no empty space."""
-    x0, y, x1, limit = area
-    u = _u(fmt)
-    blocks = blocks_mod.plan(cv.fonts, copies, fmt, x0, x1, limit - y, min_body, 1.0)
-    # the comic tells the story best: give it room, the blocks keeping at least 40 % of it
-    for share in (None, 0.5, 0.4) if len(copies) == 1 else (None,):
-        tighter = blocks if share is None else _tighter(cv, copies, fmt, area, min_body, share)
-        if not tighter:
-            continue
-        used = blocks_mod.height(tighter, u)
-        if _comic(cv, copies[0], (x0, y + used, x1, limit), u, dry_run=True):
-            blocks_mod.draw(cv, tighter, x0, x1, y, round(30 * u))
-            _comic(cv, copies[0], (x0, y + used, x1, limit), u)
-            return
-    for scale in (1.6, 1.45, 1.3, 1.15):  # room to spare: larger type reads from further away
-        bigger = blocks_mod.plan(cv.fonts, copies, fmt, x0, x1, limit - y, min_body, scale)
-        if bigger and blocks_mod.height(bigger, u) <= limit - y:
-            blocks = bigger
-            break
-    spare = limit - y - blocks_mod.height(blocks, u)
-    gap = round(30 * u) + spare // (
-        len(blocks) + 1
-    )  # what is left is spread, not piled at the foot
-    blocks_mod.draw(cv, blocks, x0, x1, y + spare // (len(blocks) + 1), gap)
-
-
-def _tighter(
-    cv: Canvas,
-    copies: list[WarningCopy],
-    fmt: Format,
-    area: tuple[int, int, int, int],
-    min_body: int,
-    share: float,
-) -> list[blocks_mod.Block] | None:
-    """Blocks planned into `share` of the area (fewer quoted lines), or None."""
-    x0, y, x1, limit = area
-    return blocks_mod.plan(cv.fonts, copies, fmt, x0, x1, int((limit - y) * share), min_body, 0.999)
-
-
-def _comic(
-    cv: Canvas, c: WarningCopy, area: tuple[int, int, int, int], u: float, dry_run: bool = False
-) -> bool:
-    """The warning's four panels as a 2x2 grid, if the page has room; False when it has not."""
-    if area[3] - area[1] < 0.22 * (area[2] - area[0]):
+def _fits(m: Measured, fmt: PosterFormat, single: bool) -> bool:
+    if m.pages != 1 or m.overflow() > 0.3:
         return False
-    m = comic.Metrics(u * 1000 / 1080, 1.25)
-    min_px = round(28 * m.scale)
-    plans = card.plan_panels(cv.fonts, c, "grid4", area, m, min_px, round(40 * m.scale))
-    if plans is None:
-        return (
-            False  # the headline blocks already carry the message; a cramped comic would not help
-        )
-    if not dry_run:
-        for pp in plans:
-            comic.draw(cv, pp, m)
-    return True
+    least = (55.0 if single else 38.0) * fmt.scale
+    return all(min(a["w"], a["h"]) >= least for a in m.of("art"))
 
 
-def _footer(
-    cv: Canvas, spec: PosterSpec, fmt: Format, x0: int, x1: int, top: int, min_body: int
-) -> tuple[QRImage | None, tuple[int, int, int, int] | None]:
-    """Red band to the bleed: QR on a white tile with its caption, and the hotlines."""
-    u, pal, fonts = _u(fmt), cv.palette, cv.fonts
-    page_w, page_h = cv.img.size
-    d = cv.draw
-    d.rectangle((0, top, page_w, page_h), fill=pal.red)
-    d.rectangle((0, top, page_w, top + round(10 * u)), fill=pal.gold)
-    inner_bottom = page_h - fmt.bleed_px() - mm_to_px(SAFE_MM) - round(10 * u)
-    qr, qr_box = None, None
-    text_x = x0
-    if spec.qr:
-        qr = make_qr(spec.qr, round(210 * u), fmt.dpi)
-        side = qr.image.width
-        qy = top + round(24 * u)
-        cv.img.paste(qr.image, (x0, qy))
-        qr_box = (x0, qy, x0 + side, qy + side)
-        text_x = x0 + side + round(50 * u)
-        cap = typeset.fit(
-            fonts,
-            "qr_caption",
-            f"← {spec.qr_caption}",
-            (text_x, qy, x1, qy + round(70 * u)),
-            max_px=round(40 * u),
-            min_px=min_body,
-            weight="Medium",
-            max_lines=1,
-        )
-        cv.text(cap, pal.red_text, role="body")
-        top = qy + typeset.block_size(fonts, cap)[1]
-    mid = top + round(30 * u)
-    label = typeset.fit(
-        fonts,
-        "hotline_label",
-        "遇到可疑情况，立即拨打",
-        (text_x, mid, x1, mid + round(80 * u)),
-        max_px=round(48 * u),
-        min_px=min_body,
-        weight="Bold",
-        max_lines=1,
+def _widen(
+    data: dict[str, Any], found: Measured, work: Path, fonts: FontSet, fmt: PosterFormat
+) -> tuple[dict[str, Any], Measured]:
+    """Stacked blocks whose words leave room: the art column grows (never the gap) while all fits."""
+    if data["layout"] != "rows" or max(f["have"] - f["need"] for f in found.of("fit")) < 10:
+        return data, found
+    for share in (1.4, 1.1):
+        wider = {**data, "art_share": share}
+        tried = measure(work, fonts, wider)
+        if _fits(tried, fmt, False):
+            return wider, tried
+    return data, found
+
+
+def _layout(
+    spec: PosterSpec, pc: PosterCopy, fmt: PosterFormat, fonts: FontSet, work: Path
+) -> tuple[dict[str, Any], Measured]:
+    """The largest type and most red flags at which every block fits with room for its art."""
+    n = len(pc.blocks)
+    most = min(_FLAGS[n], *(len(b["flags"]) for b in pc.blocks))
+    none: list[str | None] = [None] * n
+    for squeeze in _SQUEEZE:
+        for count in range(most, 0, -1):
+            data = _data(spec, fmt, pc, fonts, count, squeeze, none)
+            found = measure(work, fonts, data)
+            if _fits(found, fmt, n == 1):
+                return _widen(data, found, work, fonts, fmt)
+    raise TextOverflowError(
+        f"the {fmt.label} poster for {spec.community or 'this community'} cannot hold "
+        f"{n} warning(s) at readable sizes; give it fewer segments or a larger size"
     )
-    cv.text(label, pal.red_text, role="body")
-    y = mid + typeset.block_size(fonts, label)[1] + round(20 * u)
-    hot = typeset.fit(
-        fonts,
-        "hotline",
-        "反诈 96110 · 报警 110",
-        (text_x, y, x1, inner_bottom),
-        max_px=round(110 * u),
-        min_px=min_body,
-        weight="Black",
-        max_lines=1,
+
+
+def _records(m: Measured, fmt: PosterFormat) -> tuple[TextRecord, ...]:
+    px = fmt.art_ppi / 25.4
+    out = []
+    for r in m.of("text"):
+        fg, bg = rgb_of(r["fg"]), rgb_of(r["bg"])
+        box = tuple(round(v * px) for v in (r["x"], r["y"], r["x"] + r["w"], r["y"] + r["h"]))
+        size = round(r["size"] * px)
+        out.append(
+            TextRecord(
+                r["name"],
+                "",
+                (),
+                size,
+                round(size * 1.3),
+                box,  # type: ignore[arg-type]
+                "#{:02x}{:02x}{:02x}".format(*fg),
+                contrast_ratio(fg, bg),
+                r["role"],
+            )
+        )
+    return tuple(out)
+
+
+def poster_key(spec: PosterSpec, copies: list[WarningCopy]) -> str:
+    """Cache key of a poster: spec, every warning's fingerprint, template and renderer version."""
+    raw = "|".join(
+        (
+            repr(spec),
+            *(c.fingerprint() for c in copies),
+            RENDERER_VERSION,
+            hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()[:12],
+        )
     )
-    cv.text(hot, pal.red_text, role="display")
-    return qr, qr_box
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 
-def crop_marks(page_px: tuple[int, int], bleed_px: int, dpi: int) -> str:
-    """PDF operators drawing crop marks in the bleed at each trim corner (white-backed black hairlines)."""
-    k = 72 / dpi
-    w, h = page_px[0] * k, page_px[1] * k
-    b = bleed_px * k
-    gap = 1.0 / 25.4 * 72  # stop 1 mm short of the trim so no mark shows on the finished piece
-    segments = []
-    for tx in (b, w - b):
-        for ty in (b, h - b):
-            out_x = 0.0 if tx < w / 2 else w
-            out_y = 0.0 if ty < h / 2 else h
-            end_x = tx - gap if tx < w / 2 else tx + gap
-            end_y = ty - gap if ty < h / 2 else ty + gap
-            segments.append(((out_x, ty), (end_x, ty)))
-            segments.append(((tx, out_y), (tx, end_y)))
-    ops = []
-    for color, width in (("1 1 1 RG", 1.2), ("0 0 0 RG", 0.4)):
-        ops.append(f"q {color} {width} w")
-        ops.extend(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S" for (x0, y0), (x1, y1) in segments)
-        ops.append("Q")
-    return "\n".join(ops)
+def render_poster(
+    spec: PosterSpec,
+    copies: list[WarningCopy],
+    out: Path | str | None = None,
+    cache: RenderCache | None = None,
+    fonts: FontSet | None = None,
+) -> Manifest:
+    """Render a poster PDF (vector text, art at print resolution, boxes and marks) to out."""
+    from fanzha.renderer.api import default_fonts
+
+    fmt = spec.format
+    out = Path(out) if out is not None else None
+    if out is not None and out.suffix.lower() != ".pdf":
+        raise PosterError(f"posters are PDF files: name the output {out.with_suffix('.pdf')}")
+    if not 1 <= len(copies) <= MAX_WARNINGS:
+        raise PosterError(f"a poster holds 1 to {MAX_WARNINGS} warnings, not {len(copies)}")
+    key = poster_key(spec, copies)
+    if cache is not None:
+        hit = cache.get(key, "pdf")
+        if hit is not None and (out is None or out.resolve() == hit.image_path.resolve()):
+            return hit
+    if out is None and cache is None:
+        raise ValueError("render_poster needs an output path or a cache")
+    target = out if out is not None else cache.path(key, "pdf")  # type: ignore[union-attr]
+    fonts = fonts or default_fonts()
+    pc = labels(spec, copies, qr_data(spec.qr, fmt, spec.locale))
+    with tempfile.TemporaryDirectory(prefix="fanzha-poster-") as tmp:
+        work = Path(tmp)
+        data, found = _layout(spec, pc, fmt, fonts, work)
+        arts = []
+        names: list[str | None] = []
+        for i, slot in enumerate(found.of("art")):
+            art = draw_art(fonts, copies[i], slot["w"], slot["h"], fmt.art_ppi, fmt.scale)
+            if spec.press:
+                name = f"art{i}.jpg"
+                to_cmyk(art.image).save(work / name, "JPEG", quality=92, dpi=(art.ppi,) * 2)
+            else:
+                name = f"art{i}.png"
+                art.image.save(work / name, "PNG", compress_level=1, dpi=(art.ppi,) * 2)
+            arts.append(art)
+            names.append(name)
+        data["blocks"] = [{**b, "art": names[i]} for i, b in enumerate(data["blocks"])]
+        raw = compile_pdf(work, fonts, data)
+    title = f"{spec.community} 反诈提醒".strip() if pc.zh else f"Fraud alert {spec.community}"
+    boxes = finish(raw, target, title, spec.press)
+    records = _records(found, fmt)
+    lowest = min((r.contrast for r in records), default=21.0)
+    if lowest < 4.5:
+        worst = min(records, key=lambda r: r.contrast)
+        raise AccessibilityError(f"{worst.name}: contrast {worst.contrast:.2f}:1 < 4.5:1")
+    px = fmt.art_ppi / 25.4
+    qr_slot = found.of("qr")
+    qr = None
+    if pc.qr is not None and qr_slot:
+        q = qr_slot[0]
+        qr = {
+            **pc.qr_facts,
+            "box_mm": [
+                round(v, 2) for v in (q["x"], q["y"], q["x"] + q["side"], q["y"] + q["side"])
+            ],
+        }
+    manifest = Manifest(
+        fmt.name,
+        (round(fmt.trim_mm[0] * px), round(fmt.trim_mm[1] * px)),
+        fmt.trim_mm,
+        fmt.art_ppi,
+        records,
+        lowest,
+        alt.poster_alt(spec.community, copies, spec.qr or ""),
+        key,
+        target,
+        data["layout"],
+        False,
+        qr,
+        {
+            **fmt.to_dict(),
+            "press": spec.press,
+            "color": "CMYK, FOGRA39 output intent" if spec.press else "sRGB",
+            "boxes_pt": boxes,
+            "community": spec.community,
+            "warnings": [c.warning_id for c in copies],
+            "slogans": [plain(s) for s in pc.slogans],
+            "sizes_mm": data["sizes"],
+            "red_flags_shown": len(data["blocks"][0]["flags"]),
+            "art": [
+                {
+                    "warning": copies[i].warning_id,
+                    "arrangement": a.arrangement,
+                    "panels": list(a.panels),
+                    "size_mm": [round(v, 1) for v in a.size_mm],
+                    "ppi": a.ppi,
+                }
+                for i, a in enumerate(arts)
+            ],
+        },
+    )
+    if cache is not None:
+        stored = cache.put(manifest, target)
+        if out is None:
+            return stored
+    manifest.write(target)
+    return manifest

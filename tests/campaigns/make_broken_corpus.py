@@ -152,7 +152,7 @@ cases = [
         f"  - on: {M}new_payees",
         '"new_payees" is not allowed here',
     ),
-    ("bad-poster-size", "size: A3", f"size: {M}A2", '"A2" is not allowed here'),
+    ("bad-poster-size", "size: A3", f"size: {M}A5", '"A5" is not allowed here'),
     ("bad-locale", "locale: zh-CN", f"locale: {M}zh_CN", 'unknown locale "zh_CN"'),
     ("bad-trigger-delay", "delay: 10m", f"delay: {M}ten minutes", "not a duration"),
     (
