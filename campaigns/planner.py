@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from fanzha.campaigns import runner
-from fanzha.campaigns.cliutil import table
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.customers import CustomerSource, columns_of
+from fanzha.campaigns.results import Result
+from fanzha.campaigns.tables import table
+from fanzha.campaigns.workspace import CampaignSource, Workspace
 
 
 @dataclass
-class Plan:
+class Plan(Result):
     """Counts, content and timing a run would produce."""
 
     campaign_id: str
@@ -69,10 +70,12 @@ class Plan:
         return "\n".join(out)
 
 
-def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now: datetime) -> Plan:
+def plan_campaign(
+    ws: Workspace, source: CampaignSource, customers: CustomerSource, now: datetime
+) -> Plan:
     """Assign, pick and time a campaign without writing anything."""
-    campaign = ws.campaign(campaign_path, customer_columns=_columns(customers_path))
-    aud, people, picks = runner.build(ws, campaign, customers_path, now, use_store=False)
+    campaign = ws.campaign(source, customer_columns=columns_of(customers))
+    aud, people, picks = runner.build(ws, campaign, customers, now, use_store=False)
     from fanzha.campaigns.audience import counts
 
     plan = Plan(campaign.id, campaign.version, counts(aud))
@@ -118,11 +121,3 @@ def _cap_estimate(picks: pd.DataFrame, cap_max: int, per) -> int:  # type: ignor
     )
     window = frame.groupby("customer_id").rolling(per, on="due_at")["due_at"].count()
     return int((window > cap_max).sum())
-
-
-def _columns(path: Path) -> set[str]:
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return set(pq.read_schema(path).names)
-    return set(pd.read_csv(path, nrows=0).columns)

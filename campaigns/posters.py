@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fanzha.campaigns.messages import copy_context
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.results import Result
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import CampaignSource, Workspace
+
+if TYPE_CHECKING:
+    from fanzha.renderer import Manifest
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,43 @@ class RenderRequest:
     large_text: bool = False
 
 
-def render_single(ws: Workspace, req: RenderRequest, out: Path):  # type: ignore[no-untyped-def]
+@dataclass
+class Rendered(Result):
+    """One image (or PDF) and the JSON manifest written beside it."""
+
+    out: Path
+    width_px: int
+    height_px: int
+
+    def render(self) -> str:
+        """One line."""
+        return f"wrote {self.out} ({self.width_px}x{self.height_px} px) and {self.out}.json"
+
+
+@dataclass
+class Posters(Result):
+    """A campaign's poster PDFs."""
+
+    paths: list[Path] = field(default_factory=list)
+
+    def render(self) -> str:
+        """One line per PDF."""
+        return "\n".join(f"wrote {p}" for p in self.paths) or "the campaign has no posters"
+
+
+def render_warning(settings: Settings, req: RenderRequest, out: Path) -> Rendered:
+    """Render one warning in one format to ``out``, with its manifest beside it."""
+    manifest = render_single(Workspace(settings), req, out)
+    width, height = manifest.size_px
+    return Rendered(out, width, height)
+
+
+def write_posters(campaign: CampaignSource, out: Path, settings: Settings) -> Posters:
+    """Print-ready PDFs, one per poster entry of the campaign."""
+    return Posters(campaign_posters(Workspace(settings), campaign, out))
+
+
+def render_single(ws: Workspace, req: RenderRequest, out: Path) -> Manifest:
     """Render one warning in one format to ``out`` (with ``out.json`` beside it)."""
     from fanzha.content import CopyContext
     from fanzha.renderer import PosterSpec, Style, render_card, render_poster
@@ -35,7 +77,7 @@ def render_single(ws: Workspace, req: RenderRequest, out: Path):  # type: ignore
     out.parent.mkdir(parents=True, exist_ok=True)
     if req.fmt.startswith("poster-"):
         spec = PosterSpec(
-            community=req.segment or ws.settings.bank_name,
+            community=req.segment or ws.settings.bank_name or "",
             size=req.fmt.split("-")[1].upper(),
             qr=ws.settings.public_url,
             bank_name=ws.content_config.text("bank_name", req.locale),
@@ -45,11 +87,11 @@ def render_single(ws: Workspace, req: RenderRequest, out: Path):  # type: ignore
     return render_card(copy, format=req.fmt, style=style, out=out)
 
 
-def campaign_posters(ws: Workspace, campaign_path: Path, out: Path) -> list[Path]:
+def campaign_posters(ws: Workspace, source: CampaignSource, out: Path) -> list[Path]:
     """One PDF per poster entry: the warnings of its segments, its community and QR."""
     from fanzha.renderer import PosterSpec, render_poster
 
-    campaign = ws.campaign(campaign_path)
+    campaign = ws.campaign(source)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, poster in enumerate(campaign.posters, start=1):

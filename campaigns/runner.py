@@ -10,14 +10,16 @@ import pandas as pd
 from fanzha.campaigns import audience as A
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
-from fanzha.campaigns.cliutil import table
+from fanzha.campaigns.customers import CustomerSource, rejected_path_for
+from fanzha.campaigns.results import Result
 from fanzha.campaigns.spec import Campaign
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.tables import table
+from fanzha.campaigns.workspace import CampaignSource, Workspace
 from sqlalchemy import text
 
 
 @dataclass
-class RunResult:
+class RunResult(Result):
     """What a run did, with counts a marketer can check."""
 
     campaign_id: str
@@ -42,8 +44,9 @@ class RunResult:
             f"unique card renders {self.renders}",
         ]
         if self.counts.get("rejected_rows"):
+            where = f", reasons in {self.rejected_path}" if self.rejected_path else ""
             lines.append(
-                f"rejected customer rows (not contacted, reasons in {self.rejected_path}): {self.counts['rejected_rows']}"
+                f"rejected customer rows (not contacted{where}): {self.counts['rejected_rows']}"
             )
         if self.first_due:
             lines.append(table(sorted(self.first_due.items()), ("segment", "first send (UTC)")))
@@ -76,17 +79,14 @@ def generic_warnings(ws: Workspace, today) -> list[str]:  # type: ignore[no-unty
 def build(
     ws: Workspace,
     campaign: Campaign,
-    customers_path: Path,
+    customers: CustomerSource,
     now: datetime,
     *,
     use_store: bool = True,
-):  # type: ignore[no-untyped-def]
+) -> tuple[A.Audience, pd.DataFrame, pd.DataFrame]:
     """Everything up to the outbox rows, without writing to the store."""
-    rejected = (
-        customers_path.with_name(customers_path.stem + ".rejected.csv") if use_store else None
-    )
     aud = A.load_audience(
-        campaign, customers_path, ws, as_of=now.date(), use_store=use_store, rejected_path=rejected
+        campaign, customers, ws, as_of=now.date(), use_store=use_store, write_rejected=use_store
     )
     people = A.contacted(aud)
     due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon)
@@ -114,15 +114,15 @@ def build(
 
 
 def run_campaign(
-    ws: Workspace, campaign_path: Path, customers_path: Path, now: datetime
+    ws: Workspace, source: CampaignSource, customers: CustomerSource, now: datetime
 ) -> RunResult:
     """Enqueue a campaign's messages up to the horizon; the same version twice adds nothing."""
     from fanzha.delivery import enqueue, spread_for_rate
 
-    campaign = ws.campaign(campaign_path)
+    campaign = ws.campaign(source)
     ws.require_clean_content(campaign, now.date())
     new_version, superseded = record_version(ws, campaign, now)
-    aud, _people, picks = build(ws, campaign, customers_path, now)
+    aud, _people, picks = build(ws, campaign, customers, now)
     store_assignments(ws, campaign, aud)
     result = RunResult(
         campaign.id,
@@ -130,7 +130,7 @@ def run_campaign(
         new_version,
         A.counts(aud),
         superseded=superseded,
-        rejected_path=customers_path.with_name(customers_path.stem + ".rejected.csv"),
+        rejected_path=rejected_path_for(customers),
     )
     if picks.empty:
         return result

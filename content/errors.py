@@ -1,6 +1,6 @@
 """Errors of the content package.
 
-ContentError (Exception)
+ContentError (fanzha.errors.FanzhaError)
 ├── WarningFileError (ValueError)     a warning file that cannot be loaded; carries file/line/col
 ├── TemplateError (ValueError)        copy that uses a field outside the allowlist or fails to render
 ├── WarningNotFound (LookupError)     no warning with that id (and locale)
@@ -9,8 +9,10 @@ ContentError (Exception)
 
 from __future__ import annotations
 
+from fanzha.errors import FanzhaError
 
-class ContentError(Exception):
+
+class ContentError(FanzhaError):
     """Base error of the content package."""
 
 

@@ -11,6 +11,21 @@ import pytest
 PG_ENV = "FANZHA_TEST_PG"
 
 
+def _test_keys() -> dict[str, str]:
+    """A strong key for each of the three variables, new for every test session."""
+    import secrets
+
+    names = ("FANZHA_SECRET", "FANZHA_BACKEND_KEY", "FANZHA_WEBHOOK_SECRET")
+    return {name: secrets.token_urlsafe(32) for name in names}
+
+
+# The keys every test that needs them uses (in-process settings and child processes alike).
+TEST_KEYS = _test_keys()
+# A bank that does not exist, with a number no network assigns (copy never names a real one).
+TEST_BANK = {"FANZHA_BANK_NAME": "示例银行", "FANZHA_BANK_NAME_EN": "Demo Bank"}
+TEST_BANK["FANZHA_BANK_PHONE"] = "00000"
+
+
 def _pg_base() -> str | None:
     return os.environ.get(PG_ENV) or None
 

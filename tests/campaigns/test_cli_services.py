@@ -12,6 +12,8 @@ from pathlib import Path
 import requests
 from fanzha.campaigns.demo import example_campaign
 
+from tests.conftest import TEST_BANK, TEST_KEYS
+
 FANZHA = [sys.executable, "-m", "fanzha"]
 
 
@@ -43,7 +45,8 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
         "FANZHA_DB": f"sqlite:///{tmp_path / 'store.db'}",
         "FANZHA_MEDIA_DIR": str(tmp_path / "media"),
         "FANZHA_GATEWAY_URL": f"http://127.0.0.1:{gw_port}/",
-        "FANZHA_SECRET": "test-secret",
+        **TEST_KEYS,
+        **TEST_BANK,
     }
     gateway = subprocess.Popen(
         [*FANZHA, "gateway", "fake", "--port", str(gw_port)],
@@ -54,6 +57,8 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
     server = None
     try:
         wait_http(f"http://127.0.0.1:{gw_port}/_ids")
+        store = fanzha(["db", "upgrade"], env)
+        assert store.returncode == 0, store.stderr
         ran = fanzha(
             [
                 "run",
@@ -113,7 +118,8 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
 
 def test_dispatch_without_a_gateway_is_a_clear_error(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "FANZHA_GATEWAY_URL"}
-    env["FANZHA_DB"] = f"sqlite:///{tmp_path / 'x.db'}"
+    env.update(TEST_KEYS, FANZHA_DB=f"sqlite:///{tmp_path / 'x.db'}")
+    assert fanzha(["db", "upgrade"], env).returncode == 0
     result = fanzha(["dispatch", "--once"], env)
     assert result.returncode == 1
     assert "FANZHA_GATEWAY_URL is not set" in result.stderr

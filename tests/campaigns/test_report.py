@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +23,7 @@ def test_report_funnel_and_uplift(
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with FakeGateway() as gateway:
-        adapter = dispatching.push_adapter(Workspace(replace(ws.settings, gateway_url=gateway.url)))
+        adapter = dispatching.push_adapter(Workspace(ws.settings.replace(gateway_url=gateway.url)))
         dispatching.drain(ws, START + timedelta(days=7), adapter)
     with ws.engine.begin() as conn:
         conn.execute(

@@ -1,0 +1,60 @@
+"""Checking campaign and warning files, and listing the warning library."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fanzha.campaigns.customers import CustomerSource, columns_of
+from fanzha.campaigns.errors import CampaignFileError, Problem
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import Workspace
+
+__all__ = ["is_warning_file", "lint_content", "list_content", "validate_files"]
+
+
+def is_warning_file(path: Path) -> bool:
+    """Whether a YAML file is a warning (it names a ``scam:``) rather than a campaign."""
+    head = "\n" + path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return "\nscam:" in head and "\ncampaign:" not in head
+
+
+def validate_files(
+    files: list[Path], settings: Settings, customers: CustomerSource | None = None
+) -> list[Problem]:
+    """Every problem in these campaign and warning files (warning files are linted)."""
+    from fanzha.content import lint_paths
+
+    ws = Workspace(settings)
+    warnings = [f for f in files if is_warning_file(f)]
+    problems = [
+        Problem(p.file, p.line, p.column, p.message)
+        for p in (lint_paths(warnings, ws.content_config) if warnings else [])
+    ]
+    columns = columns_of(customers) if customers is not None else None
+    for path in (f for f in files if f not in warnings):
+        try:
+            campaign = ws.campaign(path, customer_columns=columns)
+            problems += ws.content_problems(campaign, date.today())
+        except CampaignFileError as exc:
+            problems += exc.problems
+    return problems
+
+
+def lint_content(settings: Settings, paths: list[Path]) -> list[Problem]:
+    """Lint problems in the library (FANZHA_CONTENT or the bundled one) or in ``paths``."""
+    from fanzha.content import BUNDLED, lint_paths
+
+    ws = Workspace(settings)
+    targets = paths or list(settings.content_paths) or [BUNDLED]
+    return [
+        Problem(p.file, p.line, p.column, p.message) for p in lint_paths(targets, ws.content_config)
+    ]
+
+
+def list_content(settings: Settings, paths: list[Path]) -> str:
+    """The library (or the warnings in ``paths``) as a table with review status and expiry."""
+    from fanzha.content import format_table
+
+    ws = Workspace(settings.replace(content_paths=tuple(paths)) if paths else settings)
+    return "\n".join(format_table(ws.library.list_rows(today=date.today())))
