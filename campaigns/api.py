@@ -153,7 +153,7 @@ def recall(
     """Withdraw a warning: it leaves every feed and its pending pushes are cancelled."""
     from fanzha.campaigns.parsing import did_you_mean
     from fanzha.content import WarningNotFound
-    from fanzha.delivery import recall_warning
+    from fanzha.delivery.api import recall_warning
 
     ws = _workspace(settings)
     done = recall_warning(ws.engine, warning_id, resolve_now(now, "now"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
@@ -14,13 +15,13 @@ _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def closest(word: str, options: list[str] | tuple[str, ...] | set[str]) -> str | None:
+def closest(word: str, options: Iterable[str]) -> str | None:
     """The option most like ``word``, if any is close enough to suggest."""
     matches = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
-def did_you_mean(word: str, options: list[str] | tuple[str, ...] | set[str]) -> str:
+def did_you_mean(word: str, options: Iterable[str]) -> str:
     """`` (did you mean "x"?)`` or an empty string."""
     best = closest(word, options)
     return f' (did you mean "{best}"?)' if best else ""

@@ -44,8 +44,8 @@ class Plan(Result):
                     ("rejected rows", c["rejected_rows"]),
                     ("eligible", c["eligible"]),
                     ("held out", c["held_out"]),
-                    *((f"excluded: {k}", v) for k, v in c["excluded"].items()),  # type: ignore[union-attr]
-                    *((f"segment {k}", v) for k, v in c["matched"].items()),  # type: ignore[union-attr]
+                    *((f"excluded: {k}", v) for k, v in c["excluded"].items()),  # type: ignore[attr-defined]
+                    *((f"segment {k}", v) for k, v in c["matched"].items()),  # type: ignore[attr-defined]
                     ("unmatched", c["unmatched"]),
                 ],
                 ("", "customers"),

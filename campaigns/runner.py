@@ -58,7 +58,7 @@ def history(ws: Workspace, customer_ids: pd.Series, now: datetime, days: int = 2
     import sqlalchemy as sa
     from fanzha.delivery.models import Message
 
-    m = Message.__table__
+    m = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
     query = sa.select(m.c.customer_id, m.c.warning_id, m.c.due_at.label("sent_at")).where(
         m.c.channel == "push",
         m.c.due_at >= now - timedelta(days=days),
@@ -182,7 +182,7 @@ def record_version(ws: Workspace, campaign: Campaign, now: datetime) -> tuple[bo
             {"c": campaign.id, "v": campaign.version},
         )
         session.commit()
-        return True, int(result.rowcount or 0)
+        return True, int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
 
 
 def store_assignments(ws: Workspace, campaign: Campaign, aud: A.Audience) -> None:

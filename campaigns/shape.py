@@ -16,7 +16,7 @@ def shape_problems(data: dict, smap: SourceMap) -> list[Problem]:
     try:
         CampaignModel.model_validate(data)
     except ValidationError as exc:
-        errors = _fold_typos(exc.errors(), data)
+        errors = _fold_typos([dict(e) for e in exc.errors()], data)
         problems = [_friendly(err, smap, data) for err in errors]
         unique = {(p.line, p.column, p.message): p for p in problems}
         return sorted(unique.values(), key=lambda p: (p.line, p.column))

@@ -1,5 +1,7 @@
 """fanzha delivery: the outbox, send times, caps, the dispatcher, gateway adapters, scheduler."""
 
+from typing import TYPE_CHECKING
+
 from fanzha.delivery import models
 from fanzha.delivery.adapters import (
     MockAdapter,
@@ -41,6 +43,28 @@ from fanzha.delivery.scheduler import (
 )
 from fanzha.delivery.store import init_db, open_engine
 from fanzha.delivery.suppress import apply_preference, lift_suppression, suppress_customer
+
+if TYPE_CHECKING:  # what __getattr__ hands out, as type checkers should see it
+    from fanzha.delivery.api import (
+        CursorError,
+        PendingEvent,
+        PreferenceResult,
+        Preferences,
+        RecallResult,
+        create_app,
+        dismiss_item,
+        get_preferences,
+        list_feed,
+        mark_events_processed,
+        mark_read,
+        mint_token,
+        pending_events,
+        recall_warning,
+        record_event,
+        serve,
+        set_preferences,
+        verify_token,
+    )
 
 # The feed API (delivery.api) loads FastAPI; export its names lazily so the dispatcher,
 # the scheduler and the enqueue path do not pay for it.
