@@ -1,6 +1,6 @@
 """fanzha campaigns: the composition root that wires segments, content, renderer and delivery.
 
-The public API (also exported as ``fanzha.*``)::
+The public API, imported as ``fanzha.*`` (or from ``fanzha.campaigns.api``)::
 
     load_campaign(path, *, customers=None, settings=None) -> Campaign
     plan(campaign, customers, *, now=None, settings=None) -> Plan
@@ -15,16 +15,9 @@ The public API (also exported as ``fanzha.*``)::
 
 from __future__ import annotations
 
-from fanzha.campaigns.api import (
-    Recall,
-    Report,
-    load_campaign,
-    plan,
-    preview,
-    recall,
-    report,
-    run,
-)
+# The API's functions are not re-exported here: ``fanzha.campaigns.report`` and
+# ``.preview`` are modules, and importing them would shadow functions of the same name.
+from fanzha.campaigns.api import Recall, Report
 from fanzha.campaigns.errors import (
     CampaignFileError,
     CampaignNotFound,
@@ -49,10 +42,4 @@ __all__ = [
     "Settings",
     "SettingsError",
     "StoreNotReady",
-    "load_campaign",
-    "plan",
-    "preview",
-    "recall",
-    "report",
-    "run",
 ]

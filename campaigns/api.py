@@ -86,7 +86,9 @@ def run(
     """
     from fanzha.campaigns.runner import run_campaign
 
-    return run_campaign(_workspace(settings), campaign, customers, resolve_now(now, "now"))
+    ws = _workspace(settings)
+    ws.engine  # noqa: B018 - a missing store is said before any work is done
+    return run_campaign(ws, campaign, customers, resolve_now(now, "now"))
 
 
 def preview(

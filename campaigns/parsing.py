@@ -52,6 +52,9 @@ def parse_time(text: object) -> time:
     return time(hour, minute)
 
 
+MAX_DURATION_S = 3650 * 86400  # ten years
+
+
 def parse_duration(text: object, *, allowed: str = "smhdw") -> timedelta:
     """A duration like "10m", "3d", "2w"."""
     value = str(text)
@@ -59,7 +62,10 @@ def parse_duration(text: object, *, allowed: str = "smhdw") -> timedelta:
     if not match or match.group(2) not in allowed:
         units = ", ".join(f"N{u}" for u in allowed)
         raise ValueError(f'"{value}" is not a duration; expected a number and a unit ({units})')
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    seconds = int(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_DURATION_S:  # beyond any campaign, and beyond what timedelta holds
+        raise ValueError(f'"{value}" is too long; at most {MAX_DURATION_S // 86400}d')
+    return timedelta(seconds=seconds)
 
 
 def parse_every(text: object) -> int:

@@ -20,16 +20,9 @@ from typing import TYPE_CHECKING, Any
 from fanzha.errors import FanzhaError
 
 if TYPE_CHECKING:
-    from fanzha.campaigns import (
-        Settings,
-        SettingsError,
-        load_campaign,
-        plan,
-        preview,
-        recall,
-        report,
-        run,
-    )
+    from fanzha.campaigns.api import load_campaign, plan, preview, recall, report, run
+    from fanzha.campaigns.errors import SettingsError
+    from fanzha.campaigns.settings import Settings
 
 __all__ = [
     "FanzhaError",
@@ -43,14 +36,23 @@ __all__ = [
     "run",
 ]
 
-_LAZY = frozenset(__all__) - {"FanzhaError"}
+# Where each lazily loaded name lives (fanzha.campaigns.report is a module, not the function).
+_LAZY = {
+    "Settings": "fanzha.campaigns.settings",
+    "SettingsError": "fanzha.campaigns.errors",
+    **dict.fromkeys(
+        ("load_campaign", "plan", "preview", "recall", "report", "run"), "fanzha.campaigns.api"
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import fanzha.campaigns
+        import importlib
 
-        return getattr(fanzha.campaigns, name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # found once; later lookups skip this hook
+        return value
     raise AttributeError(f"module 'fanzha' has no attribute {name!r}")
 
 
