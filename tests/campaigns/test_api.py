@@ -56,6 +56,7 @@ def test_importing_fanzha_builds_no_settings(monkeypatch: pytest.MonkeyPatch) ->
         fanzha.Settings.from_env()
 
 
+@pytest.mark.slow
 def test_plan_takes_a_dataframe_and_renders_itself(tmp_path: Path, frame: pd.DataFrame) -> None:
     settings = make_settings(db_url=f"sqlite:///{tmp_path / 'untouched.db'}")
     campaign = fanzha.load_campaign(
@@ -70,6 +71,7 @@ def test_plan_takes_a_dataframe_and_renders_itself(tmp_path: Path, frame: pd.Dat
     assert not (tmp_path / "untouched.db").exists()
 
 
+@pytest.mark.slow
 def test_a_frame_and_its_file_give_the_same_plan(tmp_path: Path, frame: pd.DataFrame) -> None:
     path = tmp_path / "customers.parquet"
     frame.to_parquet(path)

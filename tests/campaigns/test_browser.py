@@ -11,7 +11,7 @@ from fanzha.campaigns.api import preview
 from tests.campaigns.conftest import make_settings
 from tests.chromium import launch
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:

@@ -135,6 +135,7 @@ def test_schema_command_writes_json_schema(tmp_path) -> None:  # type: ignore[no
     assert schema["additionalProperties"] is False
 
 
+@pytest.mark.slow
 def test_segment_and_explain_commands(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
     from fanzha.campaigns.demo import example_campaign

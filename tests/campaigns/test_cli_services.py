@@ -9,10 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from fanzha.campaigns.demo import example_campaign
 
 from tests.conftest import TEST_BANK, TEST_KEYS
+
+pytestmark = pytest.mark.slow  # real processes, thousands of customers
 
 FANZHA = [sys.executable, "-m", "fanzha"]
 
@@ -38,12 +41,14 @@ def fanzha(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
     return subprocess.run([*FANZHA, *args], env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Path) -> None:
+def test_run_dispatch_serve_through_processes(
+    tmp_path: Path, customers_file: Path, media_dir: Path
+) -> None:
     gw_port, api_port = free_port(), free_port()
     env = {
         **os.environ,
         "FANZHA_DB": f"sqlite:///{tmp_path / 'store.db'}",
-        "FANZHA_MEDIA_DIR": str(tmp_path / "media"),
+        "FANZHA_MEDIA_DIR": str(media_dir),  # the session's render cache: content-addressed
         "FANZHA_GATEWAY_URL": f"http://127.0.0.1:{gw_port}/",
         **TEST_KEYS,
         **TEST_BANK,

@@ -6,9 +6,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from fanzha.campaigns.cli import cli
 from fanzha.delivery.keys import KeyRing
+
+pytestmark = pytest.mark.slow  # the whole demo
 
 
 def test_demo_runs_and_writes_everything_under_out(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

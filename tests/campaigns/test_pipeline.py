@@ -14,6 +14,8 @@ from sqlalchemy import text
 
 from tests.campaigns.conftest import START
 
+pytestmark = pytest.mark.slow  # whole runs on thousands of customers
+
 
 def message_frame(ws: Workspace) -> pd.DataFrame:
     with ws.engine.connect() as conn:

@@ -15,6 +15,8 @@ from sqlalchemy import text
 
 from tests.campaigns.conftest import START
 
+pytestmark = pytest.mark.slow  # a run, a dispatch and a report
+
 
 def test_report_funnel_and_uplift(
     ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path

@@ -6,11 +6,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from fanzha.campaigns import scheduling
 from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
 from tests.campaigns.conftest import START
+
+pytestmark = pytest.mark.slow  # a live scheduler
 
 
 def _count(ws: Workspace, sql: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fanzha.delivery.api import mint_token
 
-from tests.delivery.test_feed_support import SECRETS, T0, Env, add_feed_item, make_env
+from tests.delivery.feed_fixtures import SECRETS, T0, Env, add_feed_item, make_env
 
 ME = "C000000001"
 

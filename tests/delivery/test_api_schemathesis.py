@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.errors import Unsatisfiable
 
 from tests.conftest import _pg_base, _pg_schema_url
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     BACKEND_KEY,
     T0,
     Env,
@@ -19,6 +19,8 @@ from tests.delivery.test_feed_support import (
     make_env,
     write_image,
 )
+
+pytestmark = pytest.mark.slow  # every operation, generated requests
 
 schemathesis = pytest.importorskip("schemathesis")
 

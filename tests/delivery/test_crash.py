@@ -26,6 +26,8 @@ from fanzha.delivery.models import Message
 
 from tests.delivery.helpers import messages, states, store, table
 
+pytestmark = pytest.mark.slow  # killed and restarted dispatchers
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "crash-test-secret"
 

@@ -8,6 +8,8 @@ import pytest
 from fanzha.content import ContentConfig, CopyContext, WarningCopy, load_library
 from fanzha.renderer import Manifest, Style, render_card
 
+pytestmark = pytest.mark.slow  # renders the whole library
+
 CONFIG = ContentConfig(bank_name={"zh-CN": "新市民银行", "en": "Xinmin Bank"}, bank_phone="95500")
 LABELS = {"zh-CN": "中老年新市民", "en": "older new residents"}
 
