@@ -103,7 +103,7 @@ def run_demo(
         f"  assignments           {out / 'assignments.csv'}\n  card images (cache)   {out / 'media'}\n"
         f"  sample cards (PNG)    {', '.join(str(p) for p in samples)}\n"
         f"  posters (PDF)         {', '.join(str(p) for p in poster_paths)}\n"
-        f"  settings and keys    {env_file}\n"
+        f"  settings and keys     {env_file}\n"
         f"\nServe the feed with the demo's keys:\n  . {env_file} && {fanzha} serve --port 8000\n"
         f"  then open http://127.0.0.1:8000/app?token=$({fanzha} token {token_customer})\n"
         f"\ndemo finished in {time.perf_counter() - started:.1f}s"

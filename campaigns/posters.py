@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fanzha.campaigns.messages import copy_context
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -89,6 +88,7 @@ def render_single(ws: Workspace, req: RenderRequest, out: Path) -> Manifest:
 
 def campaign_posters(ws: Workspace, source: CampaignSource, out: Path) -> list[Path]:
     """One PDF per poster entry: the warnings of its segments, its community and QR."""
+    from fanzha.campaigns.messages import copy_context
     from fanzha.renderer import PosterSpec, render_poster
 
     campaign = ws.campaign(source)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from fanzha.campaigns.audience import opt_outs, segment_specs
 from fanzha.campaigns.customers import columns_of
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.settings import Settings
@@ -67,6 +66,8 @@ class Segmented(Result):
 
 def _stored_opt_outs(ws: Workspace) -> frozenset[str]:
     """Customers who opted out entirely, when there is a store (looking never creates one)."""
+    from fanzha.campaigns.audience import opt_outs
+
     return opt_outs(ws)[0] if ws.has_store() else frozenset()
 
 
@@ -80,6 +81,7 @@ def segment_customers(
     settings: Settings,
 ) -> Segmented:
     """Write a campaign's assignments for a customer file (stored opt-outs are honoured)."""
+    from fanzha.campaigns.audience import segment_specs
     from fanzha.segments import segment_file
 
     ws = Workspace(settings)
@@ -120,6 +122,7 @@ def explain_customer(
     settings: Settings,
 ) -> str:
     """Clause by clause, why one customer got their assignment."""
+    from fanzha.campaigns.audience import segment_specs
     from fanzha.segments import explain_file
 
     ws = Workspace(settings)
