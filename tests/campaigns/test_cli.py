@@ -228,3 +228,17 @@ def test_validate_lints_warning_files_and_passes_the_bundled_ones() -> None:
     result = CliRunner().invoke(cli, ["validate", str(example), *map(str, good)])
     assert result.exit_code == 0, result.output
     assert f"{len(good) + 1} file(s) OK" in result.output
+
+
+def test_the_command_line_loads_no_data_libraries_before_a_command_runs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fanzha.campaigns.cli\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'fastapi', 'PIL') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"  # `fanzha --help` and `fanzha keys` stay quick
