@@ -212,6 +212,18 @@ class Settings(BaseSettings):
         value: SecretStr | None = getattr(self, KEY_FIELDS[variable])
         return KeyRing.parse(variable, value.get_secret_value() if value else None)
 
+    def token_keys(self) -> KeyRing:
+        """``FANZHA_SECRET``: the keys that sign and verify feed tokens."""
+        return self.keyring("FANZHA_SECRET")
+
+    def backend_keys(self) -> KeyRing:
+        """``FANZHA_BACKEND_KEY``: the keys the bank's backend presents to the API."""
+        return self.keyring("FANZHA_BACKEND_KEY")
+
+    def webhook_keys(self) -> KeyRing:
+        """``FANZHA_WEBHOOK_SECRET``: the keys that sign pushes to the gateway."""
+        return self.keyring("FANZHA_WEBHOOK_SECRET")
+
     def keys(self) -> Keys:
         """All three keys, or one ``SettingsError`` line per missing or weak variable."""
         from fanzha.delivery.errors import KeyError_
