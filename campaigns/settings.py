@@ -190,20 +190,21 @@ class Settings(BaseSettings):
             raise ValueError(f"must be between 1 and {longest.days} days")
         return value
 
+    def __init__(self, **values: Any) -> None:
+        """Read the environment; ``values`` (by field or variable name) take precedence."""
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:  # one line per variable instead of pydantic's report
+            raise SettingsError.from_validation(exc, _VARIABLES) from None
+
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """Settings from the process environment, with some values given by field name."""
-        try:
-            return cls(**overrides)
-        except ValidationError as exc:
-            raise SettingsError.from_validation(exc, _VARIABLES) from None
+        return cls(**overrides)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed by field name, checked like the environment's."""
-        try:
-            return type(self)(**{**self.model_dump(), **changes})
-        except ValidationError as exc:
-            raise SettingsError.from_validation(exc, _VARIABLES) from None
+        return type(self)(**{**self.model_dump(), **changes})
 
     def keyring(self, variable: str) -> KeyRing:
         """The keys of one of ``KEY_VARIABLES``; ``KeyError_`` names it when unset or weak."""
