@@ -1,8 +1,11 @@
-"""fanzha segments: customer data, the rule language, three engines, holdout and explain."""
+"""fanzha segments: customer data, the rule language, three engines, holdout, arms, explain."""
 
+from fanzha.segments.arms import Allocation, ArmSplit, arm_scores, assign_arms, moved_share
 from fanzha.segments.assign import AudienceSpec, SegmentSpec, assign
+from fanzha.segments.control import EpochSchedule, GlobalControl, split_population
 from fanzha.segments.engine_pandas import evaluate
 from fanzha.segments.errors import (
+    ArmSplitError,
     CustomerNotFound,
     RuleError,
     RuleSyntaxError,
@@ -33,11 +36,16 @@ from fanzha.segments.schema import (
 from fanzha.segments.typecheck import parse_rule
 
 __all__ = [
+    "Allocation",
+    "ArmSplit",
+    "ArmSplitError",
     "AudienceSpec",
     "ColumnSpec",
     "CustomerNotFound",
     "CustomerSchema",
+    "EpochSchedule",
     "Explanation",
+    "GlobalControl",
     "LoadResult",
     "LoadSummary",
     "Rule",
@@ -49,7 +57,9 @@ __all__ = [
     "SegmentSpec",
     "SegmentsError",
     "UnknownColumnError",
+    "arm_scores",
     "assign",
+    "assign_arms",
     "default_schema",
     "evaluate",
     "explain",
@@ -60,9 +70,11 @@ __all__ = [
     "infer_schema",
     "load_customers",
     "load_schema",
+    "moved_share",
     "needed_columns",
     "parse_rule",
     "segment_file",
+    "split_population",
     "write_assignments",
     "write_customers",
 ]

@@ -6,6 +6,7 @@ SegmentsError (fanzha.errors.FanzhaError)
 │   ├── UnknownColumnError            names the closest known column
 │   └── RuleTypeError                 e.g. ``age > "abc"``, ``lower(age)``
 ├── SchemaError (ValueError)          a schema file or a customer file that does not fit it
+├── ArmSplitError (ValueError)        experiment arms or a global control group that cannot be used
 └── CustomerNotFound (LookupError)    ``explain`` on an id that is not in the file
 """
 
@@ -47,6 +48,10 @@ class RuleTypeError(RuleError):
 
 class SchemaError(SegmentsError, ValueError):
     """A schema file, or a customer file that does not match the schema."""
+
+
+class ArmSplitError(SegmentsError, ValueError):
+    """Experiment arms, weights or a global control group that cannot be used."""
 
 
 class CustomerNotFound(SegmentsError, LookupError):

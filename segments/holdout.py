@@ -12,6 +12,8 @@ The definition, identical on every engine because it never uses a database hash:
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +23,7 @@ _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
-Ids = pd.Series | pa.Array | pa.ChunkedArray | np.ndarray | list[str]
+Ids: TypeAlias = pd.Series | pa.Array | pa.ChunkedArray | np.ndarray | list[str]
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -37,15 +39,18 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def _as_arrow(ids: Ids) -> pa.Array:
     """Customer ids as one Arrow string array (nulls hash like the empty string)."""
-    if isinstance(ids, pd.Series | np.ndarray | list):
-        ids = pa.array(ids, type=pa.string(), from_pandas=True)
-    if isinstance(ids, pa.ChunkedArray):
-        ids = ids.combine_chunks()
-    if pa.types.is_dictionary(ids.type) or not (
-        pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type)
+    array = (
+        pa.array(ids, type=pa.string(), from_pandas=True)
+        if isinstance(ids, pd.Series | np.ndarray | list)
+        else ids
+    )
+    if isinstance(array, pa.ChunkedArray):  # also what an Arrow-backed Series converts to
+        array = array.combine_chunks()
+    if pa.types.is_dictionary(array.type) or not (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
     ):
-        ids = ids.cast(pa.string())
-    return ids.fill_null("") if ids.null_count else ids
+        array = array.cast(pa.string())
+    return array.fill_null("") if array.null_count else array
 
 
 def _buffers(ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -106,11 +111,21 @@ def id_hashes(ids: Ids) -> np.ndarray:
     return _fold_ragged(offsets, data)
 
 
+def keyed_scores(key: str, hashes: np.ndarray, domain: int | None = None) -> np.ndarray:
+    """Scores in [0, 1) of ``mix(hash ^ fold(key))``, mixed once more with ``domain`` if given.
+
+    ``hashes`` are :func:`id_hashes` of the customer ids, so one pass over the ids serves the
+    holdout, experiment arms and the global control group alike.
+    """
+    h = _mix(hashes ^ id_hashes([key])[0])
+    if domain is not None:
+        h = _mix(h ^ np.uint64(domain))
+    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
 def holdout_scores(campaign_id: str, ids: Ids) -> np.ndarray:
     """Each customer's score in [0, 1) for this campaign (the same on every run and engine)."""
-    key = id_hashes([campaign_id])[0]
-    h = _mix(id_hashes(ids) ^ key)
-    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+    return keyed_scores(campaign_id, id_hashes(ids))
 
 
 def in_holdout(campaign_id: str, ids: Ids, pct: float) -> np.ndarray:
