@@ -153,9 +153,10 @@ def recall(
     warning_id: str, *, now: datetime | None = None, settings: Settings | None = None
 ) -> Recall:
     """Withdraw a warning: it leaves every feed and its pending pushes are cancelled."""
-    from fanzha.campaigns.parsing import did_you_mean
     from fanzha.content import WarningNotFound
     from fanzha.delivery.api import recall_warning
+
+    from fanzha._yaml.hints import did_you_mean
 
     ws = _workspace(settings)
     done = recall_warning(ws.engine, warning_id, resolve_now(now, "now"))

@@ -1,253 +1,166 @@
-"""Load a campaign file: every problem of the file at once, each at its line and column."""
+"""Load a campaign file: one validation pass, every problem of the file at its line and column.
+
+The YAML is read by fanzha._yaml (bounded, no aliases) without positions; the data is
+validated once by CampaignModel with a ``Checks`` context; only when something is wrong is
+the text read again for positions, and pydantic's errors worded the campaign file's way.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfoNotFoundError, available_timezones
 
-from fanzha.campaigns import parsing as P
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.model import CampaignModel
-from fanzha.campaigns.shape import shape_problems
 from fanzha.campaigns.spec import Campaign, PosterSpecC, SegmentSpecC, SendSpec, TriggerSpec
-from fanzha.campaigns.yamlsrc import SourceMap, load_yaml, parse_yaml
+from fanzha.campaigns.values import LOCALES, Checks, LoadContext
+from pydantic import ValidationError
 
-LOCALES = ("zh-CN", "en")
-RuleChecker = Callable[[str], list[tuple[int, str]]]
-
-
-@dataclasses.dataclass(frozen=True)
-class LoadContext:
-    """What a campaign is checked against besides itself."""
-
-    known_warnings: frozenset[str] | None = None
-    rule_checker: RuleChecker | None = None
-    customer_columns: frozenset[str] | None = None
-    rule_columns: Callable[[str], set[str]] | None = None
+from fanzha._yaml import (
+    DuplicateKeyError,
+    Positions,
+    YamlError,
+    YamlSyntaxError,
+    load_yaml,
+    read_text,
+)
+from fanzha._yaml.explain import FieldError, explain
 
 
 def load_campaign(path: Path, ctx: LoadContext | None = None) -> Campaign:
     """Parse and check ``path``; raise CampaignFileError listing every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(
             [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
         ) from None
+    except YamlError as exc:
+        raise CampaignFileError(_yaml_problems(exc)) from None
     return load_campaign_text(text, str(path), ctx or LoadContext())
 
 
 def load_campaign_text(text: str, filename: str, ctx: LoadContext) -> Campaign:
     """Parse and check campaign YAML text."""
-    data, smap = parse_yaml(text, filename)
+    try:
+        data = load_yaml(text, filename).data
+    except YamlError as exc:
+        raise CampaignFileError(_yaml_problems(exc)) from None
+    if data is None:
+        raise CampaignFileError([Problem(filename, 1, 1, "the file is empty")])
     if not isinstance(data, dict):
-        raise CampaignFileError([smap.problem((), "a campaign file is a mapping of keys")])
-    problems = shape_problems(data, smap)
-    # Check meaning on a lenient view too, so one run reports every problem of the file.
-    semantic = _semantic_problems(_Lenient(data), smap, ctx)
-    every = {(p.line, p.column, p.message): p for p in [*problems, *semantic]}
-    if every:
-        raise CampaignFileError(sorted(every.values(), key=lambda p: (p.line, p.column)))
-    return _build(CampaignModel.model_validate(data), text, filename)
-
-
-class _Lenient:
-    """Typed reads of the raw mapping that return None for anything of the wrong shape."""
-
-    def __init__(self, data: dict) -> None:
-        self.data = data
-
-    def get(self, path: tuple, kind: type | tuple[type, ...] = str, default: Any = None) -> Any:
-        node: Any = self.data
-        for part in path:
-            if isinstance(part, int) and isinstance(node, list) and part < len(node):
-                node = node[part]
-            elif isinstance(part, str) and isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                return default
-        if (
-            isinstance(node, bool)
-            and kind is not bool
-            and bool not in (kind if isinstance(kind, tuple) else (kind,))
-        ):
-            return None
-        return node if isinstance(node, kind) else None
-
-    def items(self, path: tuple) -> list:
-        return self.get(path, list) or []
-
-
-def _semantic_problems(d: _Lenient, smap: SourceMap, ctx: LoadContext) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def attempt(path: tuple, fn: Callable[[Any], Any], kind: Any = str, default: Any = None) -> Any:
-        raw = d.get(path, kind)
-        if raw is None:
-            return default
-        try:
-            return fn(raw)
-        except (ValueError, ZoneInfoNotFoundError) as exc:
-            problems.append(smap.problem(path, str(exc)))
-            return default
-
-    starts = attempt(("starts",), P.parse_date, (str, int))
-    ends = attempt(("ends",), P.parse_date, (str, int))
-    if starts and ends and ends < starts:
-        problems.append(
-            smap.problem(("ends",), f"the campaign ends ({ends}) before it starts ({starts})")
+        line, column = _positions(text, filename).value(())
+        raise CampaignFileError(
+            [Problem(filename, line, column, "a campaign file is a mapping of keys")]
         )
-    attempt(("timezone",), _check_zone)
-    locale = d.get(("locale",))
-    if locale is not None and locale not in LOCALES:
-        hint = P.did_you_mean(locale, LOCALES)
-        problems.append(
-            smap.problem(
-                ("locale",),
-                f'unknown locale "{locale}"; expected one of {", ".join(LOCALES)}{hint}',
+    try:
+        model = CampaignModel.model_validate(data, context=Checks(ctx))
+    except ValidationError as exc:
+        positions = _positions(text, filename)
+        problems = [p for e in explain(exc, data, CampaignModel) for p in _problems(e, positions)]
+        unique = {(p.line, p.column, p.message): p for p in problems}
+        raise CampaignFileError(sorted(unique.values(), key=lambda p: (p.line, p.column))) from None
+    return campaign_of(model, text, filename)
+
+
+def _positions(text: str, filename: str) -> Positions:
+    positions = load_yaml(text, filename, positions=True).positions
+    assert positions is not None
+    return positions
+
+
+def _yaml_problems(exc: YamlError) -> list[Problem]:
+    """A file that is not (acceptable) YAML, worded as campaign files always were."""
+    if isinstance(exc, DuplicateKeyError):
+        return [
+            Problem(exc.file, d.line, d.column, f"duplicate key {d.key!r}") for d in exc.duplicates
+        ]
+    if isinstance(exc, YamlSyntaxError):
+        # Point at where the broken construct began (an unclosed "[" …) when YAML knows it.
+        line, column = exc.context_at or exc.problem_at or (1, 1)
+        context = f"{exc.context}: " if exc.context else ""
+        return [Problem(exc.file, line, column, f"YAML syntax: {context}{exc.problem}")]
+    return [Problem(exc.file, exc.line, exc.column, exc.message)]
+
+
+def _problems(error: FieldError, positions: Positions) -> list[Problem]:
+    """One validation error as the problems it stands for (a rule may have several)."""
+    file, path = positions.file, error.path
+    if error.kind == "rule":
+        return [
+            Problem(file, *positions.inside(path, offset), message)
+            for offset, message in error.ctx["found"]
+        ]
+    line, column = error.place(positions)
+    return [Problem(file, line, column, _message(error))]
+
+
+def _message(error: FieldError) -> str:
+    kind, path = error.kind, error.path
+    if kind == "extra_forbidden":
+        hint = f' (did you mean "{error.suggestion}"?)' if error.suggestion else ""
+        return f'unknown key "{path[-1]}"{hint}'
+    if kind == "missing":
+        return f'missing required key "{path[-1]}"'
+    if kind == "literal_error":
+        hint = f' (did you mean "{error.suggestion}"?)' if error.suggestion else ""
+        return (
+            f'"{error.input}" is not allowed here; expected {error.ctx.get("expected", "")}{hint}'
+        )
+    if kind == "string_pattern_mismatch":
+        what, allowed = (
+            ("campaign id", "a-z, 0-9 and '-'")
+            if path == ("campaign",)
+            else ("segment id", "a-z, 0-9 and '_'")
+        )
+        return f'"{error.input}" is not a valid {what}: use {allowed}'
+    if kind in ("too_short", "list_too_short"):
+        return f'"{path[-1]}" must not be empty'
+    if kind == "value_error":
+        return error.reason
+    got = error.input
+    shown = f" (got {got!r})" if not isinstance(got, dict | list) else ""
+    return f"{error.reason.lower()}{shown}"
+
+
+def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
+    """The Campaign the pipeline runs, from a validated model (nothing is parsed again)."""
+    segments = []
+    for seg in m.segments:
+        send = SendSpec(at=seg.send.at, weekdays=seg.send.weekdays, every_days=seg.send.every)
+        style = seg.style
+        segments.append(
+            SegmentSpecC(
+                seg.id,
+                seg.label,
+                seg.rule,
+                tuple(seg.warnings),
+                style.layout,
+                style.large_text,
+                send,
             )
         )
-    holdout = attempt(("audience", "holdout"), P.parse_percent, (str, int, float))
-    if holdout is not None and not 0 <= holdout <= 50:
-        problems.append(
-            smap.problem(("audience", "holdout"), f"holdout {holdout:g}% is outside 0–50%")
-        )
-    attempt(("limits", "quiet_hours"), P.parse_quiet_hours)
-    attempt(("limits", "rate"), P.parse_rate)
-    attempt(("limits", "frequency_cap", "per"), lambda v: P.parse_duration(v, allowed="hdw"))
-    where = d.get(("audience", "where"))
-    if where:
-        problems += _rule_problems(where, ("audience", "where"), smap, ctx)
-
-    seen: dict[str, int] = {}
-    for i, _ in enumerate(d.items(("segments",))):
-        base = ("segments", i)
-        sid = d.get((*base, "id"))
-        if sid is not None and sid in seen:
-            problems.append(
-                smap.problem(
-                    (*base, "id"),
-                    f'duplicate segment id "{sid}" (first used by segment {seen[sid] + 1})',
-                )
-            )
-        if sid is not None:
-            seen.setdefault(sid, i)
-        rule = d.get((*base, "rule"))
-        if rule is not None:
-            problems += _rule_problems(rule, (*base, "rule"), smap, ctx)
-        for j, wid in enumerate(d.items((*base, "warnings"))):
-            if isinstance(wid, str):
-                problems += _warning_problems(wid, (*base, "warnings", j), smap, ctx)
-        problems += _send_problems(d, (*base, "send"), smap)
-    for i, _ in enumerate(d.items(("triggers",))):
-        attempt(("triggers", i, "delay"), P.parse_duration)
-        wid = d.get(("triggers", i, "warning"))
-        if wid:
-            problems += _warning_problems(wid, ("triggers", i, "warning"), smap, ctx)
-    for i, _ in enumerate(d.items(("posters",))):
-        for j, sid in enumerate(d.items(("posters", i, "segments"))):
-            if isinstance(sid, str) and sid not in seen:
-                problems.append(
-                    smap.problem(
-                        ("posters", i, "segments", j),
-                        f'the poster names unknown segment "{sid}"{P.did_you_mean(sid, seen)}',
-                    )
-                )
-        qr = d.get(("posters", i, "qr"))
-        if qr is not None and not qr.startswith(("https://", "http://")):
-            problems.append(
-                smap.problem(
-                    ("posters", i, "qr"),
-                    f'"{qr}" is not a web address; the QR code needs https://…',
-                )
-            )
-    return problems
-
-
-def _send_problems(d: _Lenient, path: tuple, smap: SourceMap) -> list[Problem]:
-    if d.get(path, dict) is None:
-        return []
-    problems = []
-    for key, parse in (("at", P.parse_time), ("every", P.parse_every)):
-        raw = d.get((*path, key), (str, int))
-        if raw is not None:
-            try:
-                parse(raw)
-            except ValueError as exc:
-                problems.append(smap.problem((*path, key), str(exc)))
-    has_days = bool(d.get((*path, "days"), list))
-    has_every = d.get((*path, "every"), (str, int)) is not None
-    if has_days == has_every:
-        problems.append(smap.problem(path, 'give either "days" or "every" (not both, not neither)'))
-    return problems
-
-
-def _build(m: CampaignModel, text: str, filename: str) -> Campaign:
-    """The Campaign of a file that passed every check."""
-    segments = tuple(
-        SegmentSpecC(
-            seg.id,
-            seg.label,
-            seg.rule,
-            tuple(seg.warnings),
-            seg.style.layout,
-            seg.style.large_text,
-            SendSpec(
-                at=P.parse_time(seg.send.at),
-                weekdays=tuple(sorted({P.WEEKDAYS.index(x) for x in seg.send.days or ()})),
-                every_days=P.parse_every(seg.send.every) if seg.send.every else None,
-            ),
-        )
-        for seg in m.segments
-    )
+    limits = m.limits
     return Campaign(
         id=m.campaign,
         name=m.name,
         locale=m.locale,
         timezone=m.timezone,
-        starts=P.parse_date(m.starts),
-        ends=P.parse_date(m.ends),
+        starts=m.starts,
+        ends=m.ends,
         where=m.audience.where,
-        holdout_pct=P.parse_percent(m.audience.holdout),
+        holdout_pct=m.audience.holdout,
         match=m.match,
-        segments=segments,
+        segments=tuple(segments),
         channels=tuple(m.channels),
-        quiet_hours=P.parse_quiet_hours(m.limits.quiet_hours),
-        cap_max=m.limits.frequency_cap.max,
-        cap_per=P.parse_duration(m.limits.frequency_cap.per, allowed="hdw"),
-        rate_per_s=P.parse_rate(m.limits.rate),
-        triggers=tuple(TriggerSpec(t.on, t.warning, P.parse_duration(t.delay)) for t in m.triggers),
+        quiet_hours=limits.quiet_hours,
+        cap_max=limits.frequency_cap.max,
+        cap_per=limits.frequency_cap.per,
+        rate_per_s=limits.rate,
+        triggers=tuple(TriggerSpec(t.on, t.warning, t.delay) for t in m.triggers),
         posters=tuple(PosterSpecC(p.community, p.size, tuple(p.segments), p.qr) for p in m.posters),
         source=text,
         path=filename,
     )
 
 
-def _check_zone(name: str) -> None:
-    if name not in available_timezones():
-        raise ValueError(f'unknown time zone "{name}"{P.did_you_mean(name, available_timezones())}')
-
-
-def _rule_problems(rule: str, path: tuple, smap: SourceMap, ctx: LoadContext) -> list[Problem]:
-    out = []
-    if ctx.rule_checker is not None:
-        for column, message in ctx.rule_checker(rule):
-            out.append(smap.problem(path, message, offset=column - 1))
-    if not out and ctx.customer_columns is not None and ctx.rule_columns is not None:
-        missing = sorted(ctx.rule_columns(rule) - ctx.customer_columns)
-        for name in missing:
-            hint = P.did_you_mean(name, ctx.customer_columns)
-            out.append(smap.problem(path, f'the customer file has no column "{name}"{hint}'))
-    return out
-
-
-def _warning_problems(wid: str, path: tuple, smap: SourceMap, ctx: LoadContext) -> list[Problem]:
-    if ctx.known_warnings is None or wid in ctx.known_warnings:
-        return []
-    return [smap.problem(path, f'unknown warning "{wid}"{P.did_you_mean(wid, ctx.known_warnings)}')]
-
-
-__all__ = ["LoadContext", "load_campaign", "load_campaign_text", "load_yaml"]
+__all__ = ["LOCALES", "LoadContext", "campaign_of", "load_campaign", "load_campaign_text"]

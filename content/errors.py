@@ -9,6 +9,7 @@ ContentError (fanzha.errors.FanzhaError)
 
 from __future__ import annotations
 
+from fanzha._yaml.errors import PositionedError
 from fanzha.errors import FanzhaError
 
 
@@ -16,18 +17,8 @@ class ContentError(FanzhaError):
     """Base error of the content package."""
 
 
-class WarningFileError(ContentError, ValueError):
-    """A warning file that cannot be loaded."""
-
-    def __init__(self, message: str, *, file: str = "", line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+class WarningFileError(ContentError, PositionedError):
+    """A warning file that cannot be loaded; ``file``, ``line``, ``column`` say where."""
 
 
 class TemplateError(ContentError, ValueError):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
-import re
-import typing
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from fanzha.content.copy import (
     EXPRESSIONS,
@@ -19,8 +16,10 @@ from fanzha.content.copy import (
     SIDES,
 )
 from fanzha.content.errors import WarningFileError
-from fanzha.content.source import Loc, Source, loc_text
+from fanzha.content.source import Source
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fanzha._yaml.explain import FieldError, explain
 
 
 class _Strict(BaseModel):
@@ -123,61 +122,28 @@ class WarningModel(_Strict):
     review: ReviewModel
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside an annotation such as `list[X] | None`."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _model_at(loc: Loc) -> type[BaseModel] | None:
-    """The model whose fields are valid keys at `loc` (the mapping holding the last key)."""
-    model: type[BaseModel] | None = WarningModel
-    for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
-            continue
-        info = model.model_fields.get(part)
-        model = _model_in(info.annotation) if info else None
-    return model
-
-
-def _expected_values(ctx: dict[str, Any]) -> list[str]:
-    """The allowed values of a literal error, parsed from pydantic's context."""
-    return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-
-
-def _problem(source: Source, error: Any) -> WarningFileError:
-    """One pydantic error as a WarningFileError at the offending key or value."""
-    loc: Loc = tuple(p for p in error["loc"] if isinstance(p, int | str))
-    kind = error["type"]
-    where = loc_text(loc)
+def _problem(source: Source, error: FieldError) -> WarningFileError:
+    """One validation error as a WarningFileError at the offending key or value."""
+    kind, where = error.kind, error.where
     if kind == "extra_forbidden":
-        line, col = source.key_position(loc)
-        model = _model_at(loc)
-        known = list(model.model_fields) if model else []
-        message = f"unknown key {loc[-1]!r}"
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        message = f"unknown key {error.path[-1]!r}"
         message += (
-            f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(known)}"
+            f"; did you mean {error.suggestion!r}?"
+            if error.suggestion
+            else f"; expected one of {', '.join(error.options)}"
         )
     elif kind == "missing":
-        line, col = source.value_position(loc[:-1])
         message = f"missing field {where!r}"
     elif kind == "literal_error":
-        line, col = source.value_position(loc)
-        options = _expected_values(error.get("ctx", {}))
-        message = f"{where}: unknown value {error['input']!r}"
-        close = difflib.get_close_matches(str(error["input"]), options, n=1)
+        message = f"{where}: unknown value {error.input!r}"
         message += (
-            f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(options)}"
+            f"; did you mean {error.suggestion!r}?"
+            if error.suggestion
+            else f"; expected one of {', '.join(error.options)}"
         )
     else:
-        line, col = source.value_position(loc)
-        message = f"{where}: {error['msg']}" if where else error["msg"]
+        message = f"{where}: {error.reason}" if where else error.reason
+    line, col = error.place(source.positions)
     return WarningFileError(message, file=str(source.path), line=line, column=col)
 
 
@@ -186,4 +152,4 @@ def parse_warning(source: Source) -> tuple[WarningModel | None, list[WarningFile
     try:
         return WarningModel.model_validate(source.data), []
     except ValidationError as exc:
-        return None, [_problem(source, err) for err in exc.errors()]
+        return None, [_problem(source, e) for e in explain(exc, source.data, WarningModel)]

@@ -7,7 +7,6 @@ are computed once per zone and joined to the customers of that zone.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,43 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 from fanzha.delivery.errors import ScheduleError
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_EVERY = re.compile(r"^\s*(\d+)\s*d\s*$")
-_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute|h|hour)\s*$")
-_PER_SECOND = {
-    "s": 1,
-    "sec": 1,
-    "second": 1,
-    "m": 60,
-    "min": 60,
-    "minute": 60,
-    "h": 3600,
-    "hour": 3600,
-}
-
-
-def parse_hhmm(text: str) -> time:
-    """``"09:30"`` as a time; ScheduleError otherwise."""
-    match = _HHMM.match(str(text).strip())
-    if not match:
-        raise ScheduleError(f"expected a local time like '09:30', got {text!r}")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_rate(text: str | float | int) -> float:
-    """``"500/s"``, ``"100/min"``, ``"2000/h"`` (or a number) as messages per second."""
-    if isinstance(text, int | float):
-        rate = float(text)
-    else:
-        match = _RATE.match(text)
-        if not match:
-            raise ScheduleError(f"expected a rate like '500/s' or '100/min', got {text!r}")
-        rate = float(match.group(1)) / _PER_SECOND[match.group(2)]
-    if rate <= 0:
-        raise ScheduleError(f"a rate must be positive, got {text!r}")
-    return rate
+from fanzha.delivery.syntax import (
+    check_cadence,
+    parse_every,
+    parse_hhmm,
+    parse_quiet_hours,
+    parse_weekday,
+)
 
 
 @dataclass(frozen=True)
@@ -64,12 +33,7 @@ class Cadence:
     every_days: int | None = None
 
     def __post_init__(self) -> None:
-        if bool(self.days) == (self.every_days is not None):
-            raise ScheduleError("a cadence needs either 'days' or 'every', not both or neither")
-        if self.every_days is not None and self.every_days < 1:
-            raise ScheduleError(f"'every' must be at least 1d, got {self.every_days}d")
-        if any(d not in range(7) for d in self.days):
-            raise ScheduleError(f"weekdays are 0 (mon) to 6 (sun), got {self.days}")
+        check_cadence(self.days, self.every_days)
 
     @classmethod
     def parse(cls, spec: Mapping[str, object]) -> Cadence:
@@ -79,22 +43,15 @@ class Cadence:
             raise ScheduleError(f"unknown cadence keys: {', '.join(sorted(unknown))}")
         if "at" not in spec:
             raise ScheduleError("a cadence needs 'at' (local time, e.g. '09:30')")
-        at = parse_hhmm(str(spec["at"]))
+        at = parse_hhmm(spec["at"])
         if "every" in spec and "days" in spec:
-            raise ScheduleError("a cadence takes either 'days' or 'every', not both")
+            raise ScheduleError('give either "days" or "every" (not both, not neither)')
         if "every" in spec:
-            match = _EVERY.match(str(spec["every"]))
-            if not match:
-                raise ScheduleError(f"'every' must look like '3d', got {spec['every']!r}")
-            return cls(at=at, every_days=int(match.group(1)))
+            return cls(at=at, every_days=parse_every(spec["every"]))
         names = spec.get("days") or []
         if isinstance(names, str) or not isinstance(names, list | tuple):
             raise ScheduleError("'days' must be a list such as [tue, fri]")
-        bad = [n for n in names if str(n).lower()[:3] not in WEEKDAYS]
-        if bad:
-            raise ScheduleError(f"unknown weekday(s) {bad}; use {', '.join(WEEKDAYS)}")
-        days = tuple(sorted({WEEKDAYS.index(str(n).lower()[:3]) for n in names}))
-        return cls(at=at, days=days)
+        return cls(at=at, days=tuple(sorted({parse_weekday(n) for n in names})))
 
     def matches(self, dates: pd.DatetimeIndex, starts: date) -> np.ndarray:
         """Which of ``dates`` (local midnights) are occurrences."""
@@ -113,15 +70,12 @@ class QuietHours:
 
     def __post_init__(self) -> None:
         if self.start == self.end:
-            raise ScheduleError("quiet hours must not start and end at the same time")
+            raise ScheduleError(f'"{self}" is empty: start and end are the same time')
 
     @classmethod
     def parse(cls, text: str) -> QuietHours:
         """``"21:30-08:00"`` as quiet hours."""
-        parts = str(text).split("-")
-        if len(parts) != 2:
-            raise ScheduleError(f"expected quiet hours like '21:30-08:00', got {text!r}")
-        return cls(parse_hhmm(parts[0]), parse_hhmm(parts[1]))
+        return cls(*parse_quiet_hours(text))
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"

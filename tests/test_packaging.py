@@ -19,7 +19,10 @@ def declared() -> tuple[list[str], dict[str, str]]:
 
 def test_every_folder_with_an_init_is_installed_under_fanzha() -> None:
     packages, mapping = declared()
-    found = {"fanzha"}
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "fanzha").rglob("__init__.py")
+    }
     for folder in FOLDERS:
         assert mapping[f"fanzha.{folder}"] == folder
         for init in (ROOT / folder).rglob("__init__.py"):

@@ -44,16 +44,21 @@ def validate(ctx: click.Context, files: tuple[Path, ...], customers: Path | None
 
 @cli.command()
 @click.option("--out", type=FILE, default=None, help="Write here instead of stdout.")
-def schema(out: Path | None) -> None:
-    """Write the JSON Schema of campaign files (for editor completion).
+@reads("FANZHA_CONTENT")
+@click.pass_context
+def schema(ctx: click.Context, out: Path | None) -> None:
+    """Write the JSON Schema of campaign files (for editor completion and checks).
+
+    Warning ids come from the library (bundled, or FANZHA_CONTENT).
 
     \b
     Example:
       fanzha schema --out campaign.schema.json
     """
-    from fanzha.campaigns.model import json_schema
+    from fanzha.campaigns.model import library_json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    schema = library_json_schema(settings_from(ctx).content_paths)
+    text = json.dumps(schema, ensure_ascii=False, indent=2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {out}")

@@ -12,6 +12,7 @@ from typing import Any
 import click
 from fanzha.campaigns.errors import CampaignFileError
 from fanzha.campaigns.settings import Settings
+
 from fanzha.errors import FanzhaError
 
 __all__ = ["FanzhaGroup", "cli", "main"]

@@ -163,6 +163,38 @@ cases = [
     ),
     ("yaml-syntax", "  holdout: 5%", f"  holdout: {M}[5%", "YAML syntax"),
     ("duplicate-key", "locale: zh-CN", f"locale: zh-CN\n{M}locale: en", "duplicate key 'locale'"),
+    (
+        "duration-out-of-range",
+        "frequency_cap: {max: 2, per: 7d}",
+        f"frequency_cap: {{max: 2, per: {M}99999999999d}}",
+        '"99999999999d" is out of range; allowed 1h to 365d',
+    ),
+    # YAML bombs: each is refused at once, where it starts, before it can expand.
+    (
+        "yaml-billion-laughs",
+        "name: 2027 春季新市民反诈宣传\n",
+        "name: 2027 春季新市民反诈宣传\n"
+        + 'lol0: &lol0 ["'
+        + '", "'.join(["lol"] * 10)
+        + '"]\n'
+        + "".join(
+            f"lol{i}: &lol{i} [{M if i == 1 else ''}" + ", ".join([f"*lol{i - 1}"] * 10) + "]\n"
+            for i in range(1, 10)
+        ),
+        "YAML aliases (*lol0) are not allowed",
+    ),
+    (
+        "yaml-recursive-alias",
+        "  where: months_in_city < 36 and consent_education",
+        f"  where: &where [{M}*where]",
+        "YAML aliases (*where) are not allowed",
+    ),
+    (
+        "yaml-deep-nesting",
+        "  holdout: 5%",
+        "  holdout: " + "[" * 48 + M + "[" * (10_000 - 48),
+        "nested more than 50 levels deep",
+    ),
 ]
 out = Path("tests/campaigns/broken")
 for f in out.glob("*.yaml"):

@@ -8,11 +8,11 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import fanzha
 import pandas as pd
 import pytest
 from fanzha.segments import generate_customers
 
+import fanzha
 from tests.campaigns.conftest import START, make_settings
 
 

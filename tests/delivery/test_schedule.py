@@ -170,7 +170,7 @@ def test_rates_and_quiet_hours_parse() -> None:
     assert parse_rate("500/s") == 500
     assert parse_rate("120/min") == 2
     assert str(QuietHours.parse("21:30-08:00")) == "21:30-08:00"
-    assert Cadence.parse({"days": ["Tue", "fri"], "at": "9:30"}) == Cadence(time(9, 30), (1, 4))
+    assert Cadence.parse({"days": ["tue", "fri"], "at": "9:30"}) == Cadence(time(9, 30), (1, 4))
     for bad in ("fast", "0/s", "-3/s"):
         with pytest.raises(ScheduleError):
             parse_rate(bad)
