@@ -20,6 +20,7 @@ class Audience:
     assignments: pd.DataFrame
     rejected: pd.DataFrame
     personalization_opt_out: frozenset[str]
+    load_note: str = ""  # the customer file's encoding and first rejected rows, for the screen
 
 
 def segment_specs(campaign: Campaign):  # type: ignore[no-untyped-def]
@@ -79,7 +80,9 @@ def load_audience(
         engine=engine,
         all_matches=campaign.match == "all",
     )
-    return Audience(loaded.frame, assignments, loaded.rejected, no_personal)
+    written = C.rejected_path_for(customers) if write_rejected else None
+    note = loaded.describe(written if not loaded.rejected.empty else None)
+    return Audience(loaded.frame, assignments, loaded.rejected, no_personal, note)
 
 
 def contacted(aud: Audience) -> pd.DataFrame:

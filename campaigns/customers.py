@@ -36,14 +36,9 @@ def columns_of(source: CustomerSource) -> set[str]:
     """The columns the customers have, read from the file's header only."""
     if _is_frame(source):
         return {str(c) for c in source.columns}
-    path = Path(source)
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
+    from fanzha.segments import customer_columns  # the header in the file's own encoding
 
-        return set(pq.read_schema(path).names)
-    import pandas as pd
-
-    return {str(c) for c in pd.read_csv(path, nrows=0).columns}
+    return customer_columns(Path(source))
 
 
 def rejected_path_for(source: CustomerSource) -> Path | None:
@@ -68,4 +63,4 @@ def load(source: CustomerSource, schema: CustomerSchema, *, write_rejected: bool
     from fanzha.segments.loader import check_rows
 
     rows = np.arange(1, len(source) + 1)
-    return check_rows(source, schema, list(schema.names), rows, describe(source))
+    return check_rows(source, schema, rows, describe(source))

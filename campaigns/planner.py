@@ -27,6 +27,7 @@ class Plan(Result):
     cap_suppressed: int = 0
     locale_fallbacks: int = 0
     pushes: int = 0
+    load_note: str = ""  # the customer file's encoding and first rejected rows
 
     def to_dict(self) -> dict[str, object]:
         """For ``--json``."""
@@ -52,6 +53,8 @@ class Plan(Result):
             ),
             "",
         ]
+        if self.load_note:
+            out += [self.load_note, ""]
         rows = [
             (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
             for seg, items in self.content.items()
@@ -78,7 +81,7 @@ def plan_campaign(
     aud, people, picks = runner.build(ws, campaign, customers, now, use_store=False)
     from fanzha.campaigns.audience import counts
 
-    plan = Plan(campaign.id, campaign.version, counts(aud))
+    plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
     if picks.empty:
         return plan
     grouped = picks.groupby(["segment", "warning_id", "variant"]).size()

@@ -33,6 +33,7 @@ class RunResult(Result):
     renders: int = 0
     first_due: dict[str, str] = field(default_factory=dict)
     rejected_path: Path | None = None
+    load_note: str = ""  # the customer file's encoding and first rejected rows
 
     def render(self) -> str:
         """A human summary."""
@@ -43,7 +44,9 @@ class RunResult(Result):
             f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}, superseded {self.superseded}",
             f"unique card renders {self.renders}",
         ]
-        if self.counts.get("rejected_rows"):
+        if self.load_note:
+            lines.append(self.load_note)
+        elif self.counts.get("rejected_rows"):
             where = f", reasons in {self.rejected_path}" if self.rejected_path else ""
             lines.append(
                 f"rejected customer rows (not contacted{where}): {self.counts['rejected_rows']}"
@@ -131,6 +134,7 @@ def run_campaign(
         A.counts(aud),
         superseded=superseded,
         rejected_path=rejected_path_for(customers),
+        load_note=aud.load_note,
     )
     if picks.empty:
         return result

@@ -48,6 +48,7 @@ class Segmented(Result):
     by_reason: dict[str, int] = field(default_factory=dict)
     rejected_rows: int = 0
     rejected_path: Path | None = None
+    load_note: str = ""  # the file's encoding and its first rejected rows
 
     def render(self) -> str:
         """Counts as a table, and where rejected rows went."""
@@ -59,7 +60,7 @@ class Segmented(Result):
         rows += [(f"reason {k}", v) for k, v in sorted(self.by_reason.items()) if v]
         if self.rejected_rows:
             rows.append(("rejected rows", self.rejected_rows))
-        note = f"\nrejected rows with reasons: {self.rejected_path}" if self.rejected_rows else ""
+        note = f"\n{self.load_note}" if self.load_note else ""
         head = f"wrote {self.out} ({self.customers} customers)\n"
         return head + table(rows, ("", "customers")) + note
 
@@ -110,6 +111,7 @@ def segment_customers(
         dict(run.by_reason),
         rejected,
         rejected_path if rejected else None,
+        run.describe_load(rejected_path if rejected else None),
     )
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fanzha.campaigns.customers import CustomerSource, columns_of
+from fanzha.campaigns.customers import CustomerSource, columns_of, describe, load
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["is_warning_file", "lint_content", "list_content", "validate_files"]
 
@@ -22,8 +26,10 @@ def is_warning_file(path: Path) -> bool:
 def validate_files(
     files: list[Path], settings: Settings, customers: CustomerSource | None = None
 ) -> list[Problem]:
-    """Every problem in these campaign and warning files (warning files are linted)."""
+    """Every problem in these campaign and warning files (warning files are linted), and in
+    the customers' rows; rules are checked against the customers' columns and values."""
     from fanzha.content import lint_paths
+    from fanzha.segments import SegmentsError
 
     ws = Workspace(settings)
     warnings = [f for f in files if is_warning_file(f)]
@@ -31,14 +37,37 @@ def validate_files(
         Problem(p.file, p.line, p.column, p.message)
         for p in (lint_paths(warnings, ws.content_config) if warnings else [])
     ]
-    columns = columns_of(customers) if customers is not None else None
+    columns, frame = None, None
+    if customers is not None:
+        try:
+            columns = columns_of(customers)
+            frame, found = _checked_customers(customers, ws)
+            problems += found
+        except SegmentsError as exc:
+            where = describe(customers)
+            problems.append(Problem(where, 1, 1, str(exc).removeprefix(f"{where}: ")))
     for path in (f for f in files if f not in warnings):
         try:
-            campaign = ws.campaign(path, customer_columns=columns)
+            campaign = ws.campaign(path, customer_columns=columns, customers=frame)
             problems += ws.content_problems(campaign, date.today())
         except CampaignFileError as exc:
             problems += exc.problems
     return problems
+
+
+def _checked_customers(
+    customers: CustomerSource, ws: Workspace
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The usable customers, and one problem per rejected row (line = the file's line)."""
+    loaded = load(customers, ws.schema, write_rejected=False)
+    rejected = loaded.rejected
+    ids = rejected.get(ws.schema.id_column, [""] * len(rejected))
+    where = describe(customers)
+    problems = [
+        Problem(where, int(row), 1, f"{cid}: {reason}" if isinstance(cid, str) and cid else reason)
+        for row, cid, reason in zip(rejected["row"], ids, rejected["reason"], strict=True)
+    ]
+    return loaded.frame, problems
 
 
 def lint_content(settings: Settings, paths: list[Path]) -> list[Problem]:

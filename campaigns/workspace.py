@@ -16,6 +16,7 @@ from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.spec import Campaign
 
 if TYPE_CHECKING:
+    import pandas as pd
     from fanzha.campaigns.settings import Keys
     from fanzha.content import ContentConfig, Library
     from fanzha.segments import CustomerSchema
@@ -79,17 +80,19 @@ class Workspace:
         """The three keys the services need; ``SettingsError`` names each missing or weak one."""
         return self.settings.keys()
 
-    def rule_problems(self, rule: str) -> list[tuple[int, str]]:
-        """Problems of one rule against the schema, as (column, message)."""
-        from fanzha.segments import parse_rule
+    def rule_problems(
+        self, rule: str, customers: pd.DataFrame | None = None
+    ) -> list[tuple[int, str]]:
+        """Problems of one rule against the schema (and ``customers``), as (column, message)."""
+        from fanzha.segments import literal_problems, parse_rule
         from fanzha.segments.errors import RuleError
 
         try:
-            parse_rule(rule, self.schema)
+            parsed = parse_rule(rule, self.schema)
         except RuleError as exc:
             message = exc.message + (f"; {exc.hint}" if exc.hint else "")
             return [(exc.column, message)]
-        return []
+        return [(p.column, p.message) for p in literal_problems(parsed, self.schema, customers)]
 
     def rule_columns(self, rule: str) -> set[str]:
         """The customer columns a (valid) rule reads."""
@@ -98,17 +101,23 @@ class Workspace:
         return set(parse_rule(rule, self.schema).columns)
 
     def campaign(
-        self, source: CampaignSource, customer_columns: set[str] | None = None
+        self,
+        source: CampaignSource,
+        customer_columns: set[str] | None = None,
+        customers: pd.DataFrame | None = None,
     ) -> Campaign:
         """Load and check a campaign file against the library, schema and customer columns.
 
-        A ``Campaign`` already loaded is returned as it is.
+        ``customers`` (a loaded customer frame) also flags rule values no customer has. A
+        ``Campaign`` already loaded is returned as it is.
         """
+        from functools import partial
+
         if isinstance(source, Campaign):
             return source
         ctx = LoadContext(
             known_warnings=frozenset(self.library.ids()),
-            rule_checker=self.rule_problems,
+            rule_checker=partial(self.rule_problems, customers=customers),
             customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
             rule_columns=self.rule_columns,
         )

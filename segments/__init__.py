@@ -17,8 +17,10 @@ from fanzha.segments.errors import (
 from fanzha.segments.explain import Explanation, explain
 from fanzha.segments.generate import generate_customers, write_customers
 from fanzha.segments.holdout import holdout_scores, in_holdout
-from fanzha.segments.loader import LoadResult, LoadSummary, load_customers
+from fanzha.segments.literals import LiteralProblem, literal_problems
+from fanzha.segments.loader import LoadResult, LoadSummary, describe_load, load_customers
 from fanzha.segments.nodes import Rule
+from fanzha.segments.reading import customer_columns
 from fanzha.segments.run import (
     SegmentRun,
     explain_file,
@@ -46,6 +48,7 @@ __all__ = [
     "EpochSchedule",
     "Explanation",
     "GlobalControl",
+    "LiteralProblem",
     "LoadResult",
     "LoadSummary",
     "Rule",
@@ -60,7 +63,9 @@ __all__ = [
     "arm_scores",
     "assign",
     "assign_arms",
+    "customer_columns",
     "default_schema",
+    "describe_load",
     "evaluate",
     "explain",
     "explain_file",
@@ -68,6 +73,7 @@ __all__ = [
     "holdout_scores",
     "in_holdout",
     "infer_schema",
+    "literal_problems",
     "load_customers",
     "load_schema",
     "moved_share",

@@ -30,11 +30,14 @@ def checked_partition(
 ) -> pd.DataFrame:
     """Type and check one partition's rows; refuse (never drop) a partition with bad rows.
 
+    ``part`` holds every declared column of the data (all are checked); the result keeps
+    ``columns``.
+
     The rejected-rows file needs the whole file in one place, so unusable rows on a
     cluster stop the run with their reasons; ``fanzha segment --engine pandas`` writes them.
     """
     rows = np.arange(1, len(part) + 1)
-    loaded = check_rows(part.reset_index(drop=True), schema, columns, rows, "partition")
+    loaded = check_rows(part.reset_index(drop=True), schema, rows, "partition", keep=columns)
     if loaded.summary.rows_rejected:
         reasons = "; ".join(f"{k}: {v}" for k, v in sorted(loaded.summary.by_reason.items()))
         raise SchemaError(

@@ -8,23 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from fanzha.segments.errors import SchemaError
+from fanzha.segments.vocabulary import COMMUNITIES, LOCALES, OCCUPATIONS, TIMEZONES
 
-OCCUPATIONS: dict[str, float] = {
-    "factory_worker": 0.16,
-    "courier": 0.07,
-    "driver": 0.06,
-    "construction": 0.08,
-    "shop_owner": 0.07,
-    "self_employed": 0.07,
-    "office": 0.11,
-    "graduate_trainee": 0.07,
-    "retired": 0.08,
-    "domestic_worker": 0.05,
-    "food_delivery": 0.07,
-    "student": 0.03,
-    "caregiver": 0.04,
-    "unemployed": 0.04,
-}
 # (low, high) working-age bands per occupation; retired/students/graduates set apart below.
 _AGE_BANDS: dict[str, tuple[int, int]] = {
     "factory_worker": (18, 58),
@@ -41,36 +26,6 @@ _AGE_BANDS: dict[str, tuple[int, int]] = {
     "student": (17, 24),
     "caregiver": (35, 68),
     "unemployed": (18, 62),
-}
-COMMUNITIES = (
-    "张江新市民公寓",
-    "龙华富士康宿舍区",
-    "花桥产业园人才公寓",
-    "松山湖员工宿舍",
-    "光谷青年人才驿站",
-    "滨海新区蓝领公寓",
-    "昆山综合保税区宿舍",
-    "前海深港青年梦工场公寓",
-    "望京新市民社区",
-    "天河棠下城中村",
-    "白云太和镇外来务工人员社区",
-    "宝安福永新市民小区",
-    "萧山经济开发区人才公寓",
-    "郑州航空港富士康园区",
-    "成都高新西区员工宿舍",
-    "西咸新区蓝领公寓",
-    "苏州工业园区青年公寓",
-    "武清开发区职工之家",
-    "长沙星沙产业工人社区",
-    "合肥经开区新市民家园",
-)
-TIMEZONES: dict[str, float] = {
-    "Asia/Shanghai": 0.91,
-    "Asia/Urumqi": 0.06,
-    "Asia/Hong_Kong": 0.012,
-    "Europe/London": 0.006,
-    "America/New_York": 0.006,
-    "Australia/Sydney": 0.006,
 }
 _NO_JOB = ("retired", "unemployed", "student")
 _FOUNDERS = ("shop_owner", "self_employed")
@@ -160,7 +115,7 @@ def generate_customers(n: int, seed: int) -> pd.DataFrame:
             "months_employed": _months_employed(rng, occ, age, names),
             "app_user": rng.random(n) < app_p,
             "consent_education": rng.random(n) < 0.8,
-            "locale": _strings(locale, ("zh-CN", "en")),
+            "locale": _strings(locale, LOCALES),
             "timezone": _strings(_choice(rng, TIMEZONES, n), tuple(TIMEZONES)),
             "community": _strings(
                 rng.integers(0, len(COMMUNITIES), n), COMMUNITIES, community_null

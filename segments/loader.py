@@ -1,18 +1,24 @@
-"""Loading customers from CSV, Parquet or a SQL table; unusable rows set aside with a reason."""
+"""The one customer loader: every row checked the same way, unusable rows set aside with why.
+
+``load_customers`` reads a whole file or table; ``check_rows`` is the core it shares with
+the Parquet streaming path (per row group), the Dask engine (per partition) and
+``explain`` (one customer's rows). Every column the schema declares and the data holds is
+checked, whatever the command uses, so a row is usable or rejected the same way everywhere.
+"""
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from fanzha.segments.coerce import Problem, coerce_column, duplicates
 from fanzha.segments.errors import SchemaError
+from fanzha.segments.reading import read_customers
 from fanzha.segments.schema import CustomerSchema, default_schema
 
 
@@ -27,11 +33,15 @@ class LoadSummary:
     by_reason: dict[str, int] = field(default_factory=dict)
     missing_columns: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = ()
+    encoding: str = ""  # how a CSV file was read ("UTF-8", "GB18030", …); "" otherwise
+    unit: str = "row"  # what ``row`` numbers in the rejected rows: "line" for CSV
+    id_column: str = "customer_id"
 
     def __str__(self) -> str:
         lines = [
             f"{self.source}: {self.rows_read} rows read, {self.rows_loaded} loaded, "
             f"{self.rows_rejected} rejected"
+            + (f" (read as {self.encoding})" if self.encoding else "")
         ]
         lines += [f"  {count:>8}  {reason}" for reason, count in sorted(self.by_reason.items())]
         if self.missing_columns:
@@ -47,94 +57,61 @@ class LoadResult:
     rejected: pd.DataFrame
     summary: LoadSummary
 
+    def describe(self, rejected_path: str | Path | None = None, limit: int = 5) -> str:
+        """What a command prints about the load: the encoding and the first rejected rows."""
+        return describe_load(self.summary, self.rejected, rejected_path, limit)
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]]]:
-    """Every field as text; lines with the wrong number of fields are collected, not dropped."""
-    import pyarrow.csv as pacsv
 
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    if not header:
-        raise SchemaError(f"{path}: the file is empty (no header line)")
-    bad_lines: list[dict[str, Any]] = []
+def load_customers(
+    source: str | Path | Any,
+    schema: CustomerSchema | None = None,
+    rejected_path: str | Path | None = None,
+    *,
+    table: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> LoadResult:
+    """Load customers from a .csv/.parquet path, or a SQL table (``source`` = URL or Engine).
 
-    def on_invalid(row: Any) -> str:
-        bad_lines.append(
-            {
-                "row": row.number,
-                "reason": f"malformed line: {row.actual_columns} fields, "
-                f"expected {row.expected_columns}",
-                "text": row.text,
-            }
-        )
-        return "skip"
-
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(use_threads=False),  # so malformed lines carry numbers
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()),
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
+    Every declared column present is checked: rows with a missing or duplicate id, a
+    value of the wrong type, out of range or outside the declared values, an unknown time
+    zone, or an unreadable line go to ``rejected`` (and ``rejected_path``, when given)
+    with their reasons. ``columns`` limits the frame returned to those schema columns
+    (the id is always included); it never limits the checks.
+    """
+    schema = schema or default_schema()
+    keep = kept_columns(schema, columns)
+    where = f"{source}#{table}" if table else str(source)
+    raw = read_customers(source, schema, table=table)
+    result = check_rows(
+        raw.frame,
+        schema,
+        raw.rows,
+        where,
+        raw.bad_lines,
+        keep=keep,
+        encoding=raw.encoding,
+        extra=raw.extra,
+        unit=raw.unit,
     )
-    frame = table.to_pandas()
-    lines = np.arange(2, len(frame) + 2 + len(bad_lines))
-    if bad_lines:  # data rows after a skipped line sit one line further down
-        skipped = np.array(sorted(b["row"] for b in bad_lines if b["row"] is not None))
-        lines = np.setdiff1d(lines, skipped)[: len(frame)]
-    return frame, lines[: len(frame)], bad_lines
+    if rejected_path is not None:
+        write_rejected(result.rejected, Path(rejected_path))
+    return result
 
 
-def _read(
-    source: Any, table: str | None, columns: list[str] | None, id_column: str
-) -> tuple[pd.DataFrame, np.ndarray, list]:
-    """Raw frame, 1-based row numbers (file lines for CSV) and malformed lines."""
-    if table is not None:
-        import sqlalchemy as sa
-
-        engine = sa.create_engine(source) if isinstance(source, str) else source
-        try:
-            frame = pd.read_sql_table(table, engine, columns=columns)
-        finally:
-            if isinstance(source, str):
-                engine.dispose()
-        return frame, np.arange(1, len(frame) + 1), []
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise SchemaError(f"{path}: customers are read from .csv or .parquet, not {suffix!r}")
-    if not path.exists():
-        raise SchemaError(f"{path}: no such customer file")
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        file_schema = pq.read_schema(path)
-        wanted = [c for c in columns if c in file_schema.names] if columns else None
-        # low-cardinality text (occupation, locale, …) stays dictionary-coded: far less
-        # memory and time than one string per row; the id stays plain text
-        text = [
-            f.name
-            for f in file_schema
-            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-        ]
-        coded = [c for c in text if c != id_column and (wanted is None or c in wanted)]
-        table = pq.read_table(path, columns=wanted, read_dictionary=coded)
-        frame = table.to_pandas(split_blocks=True, self_destruct=True)  # no consolidation copy
-        del table
-        return frame, np.arange(1, len(frame) + 1), []
-    if suffix == ".csv":
-        frame, lines, bad = _read_csv(path)
-        return (frame[[c for c in columns if c in frame.columns]] if columns else frame), lines, bad
-    raise SchemaError(f"{path}: customers are read from .csv or .parquet, not {suffix!r}")
+def kept_columns(schema: CustomerSchema, columns: Sequence[str] | None) -> list[str]:
+    """The frame's columns: ``columns`` (with the id first), or every schema column."""
+    if columns is None:
+        return list(schema.names)
+    keep = list(dict.fromkeys([schema.id_column, *columns]))
+    unknown = [c for c in keep if c not in schema]
+    if unknown:
+        raise SchemaError(f"columns not in the schema: {', '.join(unknown)}")
+    return keep
 
 
-def _check_columns(
-    frame: pd.DataFrame, schema: CustomerSchema, wanted: list[str], where: str
-) -> list[str]:
+def _absent(frame: pd.DataFrame, schema: CustomerSchema, where: str) -> list[str]:
     """Raise on absent required columns; return absent optional ones."""
-    absent = [c for c in wanted if c not in frame.columns]
+    absent = [c for c in schema.names if c not in frame.columns]
     required = [c for c in absent if schema[c].required]
     if required:
         hints = []
@@ -145,59 +122,56 @@ def _check_columns(
     return absent
 
 
-def load_customers(
-    source: str | Path | Any,
-    schema: CustomerSchema | None = None,
-    rejected_path: str | Path | None = None,
-    *,
-    table: str | None = None,
-    columns: list[str] | None = None,
-) -> LoadResult:
-    """Load customers from a .csv/.parquet path, or a SQL table (``source`` = URL or Engine).
-
-    Rows with a missing or duplicate id, impossible values, unparseable dates or wrong
-    types go to ``rejected`` (and ``rejected_path``, when given) with their reason.
-    ``columns`` limits the load to those schema columns (the id is always included).
-    """
-    schema = schema or default_schema()
-    wanted = (
-        list(schema.names) if columns is None else list(dict.fromkeys([schema.id_column, *columns]))
-    )
-    unknown = [c for c in wanted if c not in schema]
-    if unknown:
-        raise SchemaError(f"columns not in the schema: {', '.join(unknown)}")
-    where = f"{source}#{table}" if table else str(source)
-    raw, rows, bad_lines = _read(
-        source, table, wanted if columns is not None else None, schema.id_column
-    )
-    result = check_rows(raw, schema, wanted, rows, where, bad_lines)
-    if rejected_path is not None:
-        write_rejected(result.rejected, Path(rejected_path))
-    return result
-
-
 def check_rows(
     raw: pd.DataFrame,
     schema: CustomerSchema,
-    wanted: list[str],
     rows: np.ndarray,
     where: str,
     bad_lines: list[dict[str, Any]] | None = None,
+    *,
+    keep: Sequence[str] | None = None,
+    encoding: str = "",
+    extra: tuple[str, ...] = (),
+    unit: str = "row",
 ) -> LoadResult:
-    """Type and check raw rows (``rows``: their 1-based numbers); split usable from rejected."""
-    absent = _check_columns(raw, schema, wanted, where)
-    extra = tuple(str(c) for c in raw.columns if c not in schema)
+    """Type and check raw rows (``rows``: their numbers); split usable from rejected rows.
+
+    Every schema column in ``raw`` is checked; the frame holds the ``keep`` columns
+    (default: all), absent optional ones as nulls.
+    """
+    absent = _absent(raw, schema, where)
+    keep = list(schema.names) if keep is None else list(keep)
     typed: dict[str, pd.Series] = {}
     problems: list[Problem] = []
-    for name in wanted:
+    for name in schema.names:
         if name in absent:
             continue
         typed[name], found = coerce_column(raw[name], schema[name])
         problems += found
-    dup = duplicates(typed[schema.id_column], schema.id_column)
-    problems += [dup] if dup is not None else []
+    for spec in schema.columns:
+        if (spec.unique or spec.name == schema.id_column) and spec.name in typed:
+            dup = duplicates(typed[spec.name], spec.name)
+            problems += [dup] if dup is not None else []
+    extra = extra or tuple(str(c) for c in raw.columns if c not in schema)
     return _assemble(
-        raw, typed, rows, problems, bad_lines or [], schema, wanted, absent, extra, where
+        raw,
+        typed,
+        rows,
+        problems,
+        bad_lines or [],
+        schema,
+        keep,
+        [c for c in absent if c in keep],
+        LoadSummary(
+            where,
+            0,
+            0,
+            0,
+            extra_columns=extra,
+            encoding=encoding,
+            unit=unit,
+            id_column=schema.id_column,
+        ),
     )
 
 
@@ -224,14 +198,14 @@ def _null_column(type_: str, index: pd.Index) -> pd.Series:
     return pd.Series(None, index=index, dtype=dtype)
 
 
-def _reasons(problems: list[Problem], bad: np.ndarray, index: pd.Index) -> pd.Series:
+def _reasons(problems: list[Problem], bad: np.ndarray) -> np.ndarray:
     """'; '-joined reasons of each rejected row (vectorized over the rejected rows only)."""
-    reason = pd.Series("", index=index[bad], dtype="str")
+    positions = np.flatnonzero(bad)
+    reason = np.full(len(positions), "", dtype=object)
     for problem in problems:
-        hit = problem.mask[bad]
-        detail = problem.detail[bad]
-        joined = reason.where(reason == "", reason + "; ") + detail
-        reason = reason.where(~hit, joined)
+        at = np.searchsorted(positions, np.flatnonzero(problem.mask))
+        current = reason[at]
+        reason[at] = np.where(current == "", problem.detail, current + "; " + problem.detail)
     return reason
 
 
@@ -242,16 +216,18 @@ def _assemble(
     problems: list[Problem],
     bad_lines: list[dict[str, Any]],
     schema: CustomerSchema,
-    wanted: list[str],
+    keep: list[str],
     absent: list[str],
-    extra: tuple[str, ...],
-    where: str,
+    summary: LoadSummary,
 ) -> LoadResult:
     """Split rows into the typed frame and the rejected rows, and count the reasons."""
+    from dataclasses import replace
+
     n = len(raw)
     bad = np.zeros(n, dtype=bool)
     for problem in problems:
         bad |= problem.mask
+    any_bad = bool(bad.any())
     good = ~bad
     kept = raw.index[good]
     frame = pd.DataFrame(  # copy=False: no block consolidation copy of millions of rows
@@ -260,29 +236,35 @@ def _assemble(
                 _null_column(schema[name].type, kept)
                 if name in absent
                 else _final_dtype(
-                    typed[name][good] if bad.any() else typed[name],
+                    typed[name][good] if any_bad else typed[name],
                     schema[name].type,
                     schema[name].nullable,
                 )
             )
-            for name in wanted
+            for name in keep
         },
         copy=False,
     )
-    if bad.any():
+    if any_bad:
         frame = frame.reset_index(drop=True)
-    rejected = raw[bad].astype("str").copy() if bad.any() else raw.iloc[:0].astype("str")
+    rejected = raw[bad].astype("str") if any_bad else raw.iloc[:0].astype("str")
+    # a file's own "row", "reason" or "line" column must not collide with ours
+    rejected = rejected.rename(columns={c: f"{c} (file)" for c in ("row", "reason", "line")})
     rejected.insert(0, "row", rows[bad])
-    rejected["reason"] = _reasons(problems, bad, raw.index).to_numpy()
+    rejected["reason"] = _reasons(problems, bad)
     if bad_lines:
-        lines = pd.DataFrame(bad_lines).rename(columns={"text": "line"})
+        lines = pd.DataFrame(bad_lines).drop(columns="kind")
         rejected = pd.concat([rejected, lines], ignore_index=True).sort_values("row", kind="stable")
     rejected = rejected.reset_index(drop=True)
     counts = Counter({p.kind: int(p.mask.sum()) for p in problems})
-    if bad_lines:
-        counts["malformed line"] = len(bad_lines)
-    summary = LoadSummary(
-        where, n + len(bad_lines), len(frame), len(rejected), dict(counts), tuple(absent), extra
+    counts.update(item["kind"] for item in bad_lines)
+    summary = replace(
+        summary,
+        rows_read=n + len(bad_lines),
+        rows_loaded=len(frame),
+        rows_rejected=len(rejected),
+        by_reason=dict(counts),
+        missing_columns=tuple(absent),
     )
     return LoadResult(frame, rejected, summary)
 
@@ -294,3 +276,28 @@ def write_rejected(rejected: pd.DataFrame, path: Path) -> None:
         rejected.to_parquet(path, index=False)
     else:
         rejected.to_csv(path, index=False)
+
+
+def describe_load(
+    summary: LoadSummary,
+    rejected: pd.DataFrame,
+    rejected_path: str | Path | None = None,
+    limit: int = 5,
+) -> str:
+    """The encoding a CSV file was read in, and the first ``limit`` rejected rows with why."""
+    lines = []
+    if summary.encoding and summary.encoding != "UTF-8":
+        lines.append(f"read {summary.source} as {summary.encoding}")
+    if len(rejected):
+        where = f" (all of them, with reasons, in {rejected_path})" if rejected_path else ""
+        lines.append(
+            f"{len(rejected)} customer row(s) rejected, not used{where}"
+            + (f"; the first {limit}:" if len(rejected) > limit else ":")
+        )
+        ids = rejected.get(summary.id_column, pd.Series("", index=rejected.index))
+        for row, cid, reason in zip(
+            rejected["row"][:limit], ids[:limit], rejected["reason"][:limit], strict=True
+        ):
+            shown = cid if isinstance(cid, str) and cid not in ("", "nan") else "(no id)"
+            lines.append(f"  {summary.unit} {row}: {shown}: {reason}")
+    return "\n".join(lines)

@@ -14,7 +14,7 @@ from fanzha.segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, as
 from fanzha.segments.engine_dask import validated
 from fanzha.segments.errors import SchemaError
 from fanzha.segments.explain import Explanation, explain
-from fanzha.segments.loader import LoadSummary, check_rows, load_customers
+from fanzha.segments.loader import LoadSummary, check_rows, describe_load, load_customers
 from fanzha.segments.schema import CustomerSchema, default_schema
 from fanzha.segments.stream import segment_parquet_chunks
 
@@ -30,6 +30,13 @@ class SegmentRun:
     by_reason: dict[str, int] = field(default_factory=dict)
     by_segment: dict[str, int] = field(default_factory=dict)
     out: Path | None = None
+    rejected: pd.DataFrame | None = None
+
+    def describe_load(self, rejected_path: str | Path | None = None, limit: int = 5) -> str:
+        """The encoding a CSV file was read in, and the first rejected rows with why."""
+        if self.load is None or self.rejected is None:
+            return ""
+        return describe_load(self.load, self.rejected, rejected_path, limit)
 
 
 def write_assignments(assignments: Any, path: str | Path) -> Path:
@@ -98,7 +105,9 @@ def segment_file(
     if engine == "dask":
         import dask.dataframe as dd
 
-        frame = validated(dd.read_parquet(str(customers), columns=columns), schema, columns)
+        lazy = dd.read_parquet(str(customers))
+        lazy = lazy[[c for c in schema.names if c in lazy.columns]]  # all checked, as in pandas
+        frame = validated(lazy, schema, columns)
         result = assign(
             frame, audience, segments, opted_out, as_of, "dask", all_matches, schema=schema
         )
@@ -120,8 +129,9 @@ def segment_file(
             rejected_path=Path(rejected_path) if rejected_path else None,
         )
         if done is not None:
-            summary, reasons, by_segment = done
-            return SegmentRun(summary, sum(reasons.values()), dict(reasons), dict(by_segment), out)
+            summary, rejected, reasons, by_segment = done
+            rows = sum(reasons.values())
+            return SegmentRun(summary, rows, dict(reasons), dict(by_segment), out, rejected)
     loaded = load_customers(customers, schema, rejected_path, columns=columns)
     result = assign(
         loaded.frame,
@@ -136,7 +146,9 @@ def segment_file(
     )
     write_assignments(result, out)
     by_reason, by_segment = _counts(result)
-    return SegmentRun(loaded.summary, len(result), by_reason, by_segment, Path(out))
+    return SegmentRun(
+        loaded.summary, len(result), by_reason, by_segment, Path(out), loaded.rejected
+    )
 
 
 def explain_file(
@@ -158,12 +170,13 @@ def explain_file(
         # read only that customer's rows: instant even on a file of millions
         import pyarrow.parquet as pq
 
-        present = [c for c in columns if c in pq.read_schema(path).names]
+        present = [c for c in schema.names if c in pq.read_schema(path).names]
         table = pq.read_table(
             path, columns=present, filters=[(schema.id_column, "==", customer_id)]
         )
         raw = table.to_pandas()
-        loaded = check_rows(raw, schema, columns, np.arange(1, len(raw) + 1), str(path))
+        rows = np.arange(1, len(raw) + 1)
+        loaded = check_rows(raw, schema, rows, str(path), keep=columns)
     else:
         loaded = load_customers(customers, schema, columns=columns)
     if loaded.rejected.shape[0] and not (loaded.frame[schema.id_column] == customer_id).any():

@@ -11,7 +11,8 @@ from typing import Any
 from fanzha.segments.errors import SchemaError
 
 TYPES = ("string", "integer", "number", "boolean", "date", "datetime")
-_KEYS = ("type", "required", "unique", "nullable", "min", "max")
+FORMATS = ("timezone",)  # string formats checked on load: "timezone" = an IANA zone name
+_KEYS = ("type", "required", "unique", "nullable", "min", "max", "values", "format")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ColumnSpec:
     nullable: bool = True
     min: float | None = None
     max: float | None = None
+    values: tuple[str | int, ...] | None = None  # the allowed values, when declared
+    format: str | None = None  # one of FORMATS
 
     @property
     def numeric(self) -> bool:
@@ -79,21 +82,29 @@ def _col(name: str, type_: str, **kw: Any) -> ColumnSpec:
     return ColumnSpec(name=name, type=type_, **kw)
 
 
+def closest(word: str, options: Any) -> str | None:
+    """The option most like ``word``, if one is close enough to suggest ("did you mean")."""
+    found = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def default_schema() -> CustomerSchema:
     """The schema of ``fanzha customers generate`` (docs/CONTRACTS.md, "Customer schema")."""
+    from fanzha.segments.vocabulary import LOCALES, OCCUPATIONS
+
     return CustomerSchema(
         (
             _col("customer_id", "string", required=True, unique=True, nullable=False),
             _col("age", "integer", required=True, nullable=False, min=16, max=120),
             _col("months_in_city", "integer", required=True, nullable=False, min=0, max=1200),
             _col("hukou_local", "boolean", nullable=False),
-            _col("occupation", "string", nullable=False),
+            _col("occupation", "string", nullable=False, values=tuple(OCCUPATIONS)),
             _col("has_business_license", "boolean", nullable=False),
             _col("months_employed", "integer", min=0, max=1200),
             _col("app_user", "boolean", nullable=False),
             _col("consent_education", "boolean", required=True, nullable=False),
-            _col("locale", "string", nullable=False),
-            _col("timezone", "string", nullable=False),
+            _col("locale", "string", nullable=False, values=LOCALES),
+            _col("timezone", "string", nullable=False, format="timezone"),
             _col("community", "string"),
             _col("large_text", "boolean", nullable=False),
             _col("first_loan_at", "datetime"),
@@ -126,6 +137,13 @@ def _column_from_mapping(name: str, spec: Any, where: str) -> ColumnSpec:
             raise SchemaError(f"{where}: column {name!r}: {key} must be a number")
         if value is not None and type_ not in ("integer", "number"):
             raise SchemaError(f"{where}: column {name!r}: {key} applies only to numbers")
+    values = _values(name, spec.get("values"), type_, where)
+    format_ = spec.get("format")
+    if format_ is not None and (format_ not in FORMATS or type_ != "string"):
+        raise SchemaError(
+            f"{where}: column {name!r}: format applies to strings and must be one of "
+            f"{', '.join(FORMATS)}, not {format_!r}"
+        )
     nullable = spec.get("nullable", not spec.get("required", False))
     return ColumnSpec(
         name=name,
@@ -135,7 +153,28 @@ def _column_from_mapping(name: str, spec: Any, where: str) -> ColumnSpec:
         nullable=bool(nullable),
         min=spec.get("min"),
         max=spec.get("max"),
+        values=values,
+        format=format_,
     )
+
+
+def _values(name: str, values: Any, type_: str, where: str) -> tuple[str | int, ...] | None:
+    """The declared ``values:`` list: strings for a string column, whole numbers for integers."""
+    if values is None:
+        return None
+    kind = {"string": str, "integer": int}.get(type_)
+    if kind is None:
+        raise SchemaError(f"{where}: column {name!r}: values applies to strings and integers")
+    if (
+        not isinstance(values, list)
+        or not values
+        or any(isinstance(v, bool) or not isinstance(v, kind) for v in values)
+    ):
+        word = "strings" if kind is str else "whole numbers"
+        raise SchemaError(f"{where}: column {name!r}: values must be a list of {word}")
+    if len(set(values)) != len(values):
+        raise SchemaError(f"{where}: column {name!r}: values lists a value twice")
+    return tuple(values)
 
 
 def schema_from_mapping(data: Any, where: str = "schema") -> CustomerSchema:

@@ -12,7 +12,7 @@ import itertools
 from collections import Counter, deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,9 @@ def _one_chunk(path: Path, index: int, first_row: int, job: dict[str, Any]) -> _
     raw = table.to_pandas(split_blocks=True, self_destruct=True)
     del table
     rows = np.arange(first_row + 1, first_row + len(raw) + 1)
-    loaded = check_rows(raw, job["schema"], job["wanted"], rows, job["where"])
+    loaded = check_rows(
+        raw, job["schema"], rows, job["where"], keep=job["keep"], extra=job["extra"]
+    )
     out = assign_pandas(
         loaded.frame, job["plan"], job["schema"], job["opted"], job["as_of"], job["all_matches"]
     )
@@ -65,20 +67,18 @@ def _one_chunk(path: Path, index: int, first_row: int, job: dict[str, Any]) -> _
     return _Chunk(table, loaded.summary, loaded.rejected, first, last, increasing)
 
 
-def _summary(where: str, chunks: list[_Chunk]) -> LoadSummary:
+def _summary(chunks: list[_Chunk]) -> LoadSummary:
     """One summary for the whole file."""
     counts: Counter[str] = Counter()
     for chunk in chunks:
         counts.update(chunk.summary.by_reason)
     first = chunks[0].summary
-    return LoadSummary(
-        where,
-        sum(c.summary.rows_read for c in chunks),
-        sum(c.summary.rows_loaded for c in chunks),
-        sum(c.summary.rows_rejected for c in chunks),
-        dict(counts),
-        first.missing_columns,
-        first.extra_columns,
+    return replace(
+        first,
+        rows_read=sum(c.summary.rows_read for c in chunks),
+        rows_loaded=sum(c.summary.rows_loaded for c in chunks),
+        rows_rejected=sum(c.summary.rows_rejected for c in chunks),
+        by_reason=dict(counts),
     )
 
 
@@ -102,16 +102,23 @@ def segment_parquet_chunks(
     all_matches: bool,
     rejected_path: Path | None,
     threads: int = 2,
-) -> tuple[LoadSummary, Counter[str], Counter[str]] | None:
-    """Stream a Parquet file to a Parquet assignments file; None when ids are out of order."""
-    coded = _coded(path, columns, schema)
+) -> tuple[LoadSummary, pd.DataFrame, Counter[str], Counter[str]] | None:
+    """Stream a Parquet file to a Parquet assignments file; None when ids are out of order.
+
+    Returns the load summary, the rejected rows, and counts by reason and by segment.
+
+    ``columns`` are the columns the rules read; every declared column is checked.
+    """
     parquet = pq.ParquetFile(path)
-    present = [c for c in columns if c in parquet.schema_arrow.names]
+    # every declared column is read and checked (not only those the rules use), so a
+    # row is rejected here exactly when ``load_customers`` rejects it
+    present = [c for c in schema.names if c in parquet.schema_arrow.names]
     job = {
         "columns": present,
-        "coded": coded,
+        "coded": _coded(path, present, schema),
         "schema": schema,
-        "wanted": columns,
+        "keep": columns,
+        "extra": tuple(c for c in parquet.schema_arrow.names if c not in schema),
         "where": str(path),
         "plan": plan,
         "opted": opted_out,
@@ -143,9 +150,10 @@ def segment_parquet_chunks(
     if not chunks or not _globally_unique(chunks):
         out.unlink(missing_ok=True)
         return None
+    rejected = pd.concat([c.rejected for c in chunks], ignore_index=True)
     if rejected_path is not None:
-        write_rejected(pd.concat([c.rejected for c in chunks], ignore_index=True), rejected_path)
-    return _summary(str(path), chunks), reasons, segments
+        write_rejected(rejected, rejected_path)
+    return _summary(chunks), rejected, reasons, segments
 
 
 def _write(

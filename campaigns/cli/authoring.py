@@ -27,7 +27,8 @@ def _report(problems: list[Problem], ok: str) -> None:
     "--customers",
     type=EXISTING,
     default=None,
-    help="Also check the rules' columns against this customer file (.csv/.parquet).",
+    help="Also check every row of this customer file (exit 1 if any is rejected), and the "
+    "rules' columns and values against it.",
 )
 @reads(*LIBRARY, *BANK)
 @click.pass_context
@@ -39,7 +40,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], customers: Path | None
       fanzha validate campaigns/examples/spring-2027.yaml content/library/zh-CN/*.yaml
     """
     problems = validation.validate_files(list(files), settings_from(ctx), customers)
-    _report(problems, f"{len(files)} file(s) OK")
+    usable = f"; every row of {customers} is usable" if customers else ""
+    _report(problems, f"{len(files)} file(s) OK{usable}")
 
 
 @cli.command()

@@ -96,3 +96,28 @@ def test_missing_required_column_is_a_file_error(tmp_path: Path) -> None:
         load_customers(tmp_path / "absent.csv")
     with pytest.raises(SchemaError, match=r"\.csv or \.parquet"):
         load_customers(tmp_path / "c.xlsx")
+
+
+def test_line_numbers_survive_blank_lines_and_line_breaks_in_cells(tmp_path: Path) -> None:
+    """Excel lets a cell hold a line break; blank lines are no customers. Lines stay exact."""
+    path = _csv(
+        tmp_path,
+        GOOD,
+        "",
+        GOOD.replace("C000000001", "C000000002").replace("张江新市民公寓", '"张江\n新市民公寓"'),
+        ",,,,,,,,,,,,,",
+        GOOD.replace("C000000001", "C000000003").replace(",27,", ",abc,"),
+        "C000000004,27",
+        GOOD.replace("C000000001", "C000000005").replace(",27,", ",300,"),
+    )
+    result = load_customers(path)
+    assert result.frame["customer_id"].tolist() == ["C000000001", "C000000002"]
+    assert result.frame["community"].tolist()[1] == "张江\n新市民公寓"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[6].startswith("C000000003") and lines[7].startswith("C000000004")
+    assert result.rejected["row"].tolist() == [7, 8, 9]
+    assert result.rejected["reason"].tolist() == [
+        "age: not a whole number (abc)",
+        "malformed line: 2 fields, expected 14",
+        "age: outside 16–120 (300)",
+    ]

@@ -106,12 +106,23 @@ def test_holdout_hash_does_not_depend_on_id_lengths_in_the_batch() -> None:
     assert 0 <= together.min() and together.max() < 1
 
 
-def test_dask_refuses_partitions_with_unusable_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("column", "value", "kind"),
+    [
+        ("age", 900, "age: out of range"),
+        ("timezone", "Asia/Shangai", "timezone: unknown time zone"),
+    ],
+    ids=["a-column-the-rules-read", "a-column-they-do-not"],
+)
+def test_dask_refuses_partitions_with_unusable_rows(
+    tmp_path: Path, column: str, value: object, kind: str
+) -> None:
     customers = generate_customers(500, seed=17)
     customers["age"] = customers["age"].astype("Int64")
-    customers.loc[42, "age"] = 900
+    customers[column] = customers[column].astype(object)
+    customers.loc[42, column] = value
     src = _parquet(customers, tmp_path / "c.parquet")
-    with pytest.raises(SchemaError, match=r"1 unusable customer rows.*age: out of range: 1"):
+    with pytest.raises(SchemaError, match=rf"1 unusable customer rows.*{kind}: 1"):
         segment_file(src, tmp_path / "a.parquet", AUDIENCE, SEGMENTS, engine="dask")
 
 
@@ -128,3 +139,9 @@ def test_explain_file_reads_one_customer_from_parquet(tmp_path: Path) -> None:
         SchemaError, match=r"C000000008\" was rejected: age: outside 16–120 \(300\)"
     ):
         explain_file(src, "C000000008", AUDIENCE, SEGMENTS)
+    # a column the rules do not read is checked too: the customer is rejected, not explained
+    customers["first_loan_at"] = customers["first_loan_at"].astype(str).replace("NaT", None)
+    customers.loc[9, "first_loan_at"] = "not-a-date"
+    src = _parquet(customers, tmp_path / "c2.parquet")
+    with pytest.raises(SchemaError, match=r"C000000010\" was rejected: first_loan_at: not a"):
+        explain_file(src, "C000000010", AUDIENCE, SEGMENTS)
