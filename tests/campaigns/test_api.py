@@ -105,7 +105,7 @@ def test_run_report_and_recall_from_python(
     upgrade_store(settings)
     first = fanzha.run(example, frame, now=START, settings=settings)
     assert first.inserted > 0 and first.rejected_path is None  # a frame has no file beside it
-    assert "rejected customer rows (not contacted): 1" in first.render()
+    assert "1 customer row(s) rejected, not used:\n  row 8: C000000008: age" in first.render()
     again = fanzha.run(example, frame, now=START + timedelta(minutes=1), settings=settings)
     assert again.inserted == 0 and not again.new_version
     assert json.loads(json.dumps(first.to_dict()))["inserted"] == first.inserted
