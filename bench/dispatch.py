@@ -44,11 +44,12 @@ from fanzha.delivery import (  # noqa: E402
 )
 from fanzha.delivery.adapters import pooled_session  # noqa: E402
 from fanzha.delivery.gateway_fake import gateway_stats  # noqa: E402
+from fanzha.delivery.keys import KeyRing  # noqa: E402
 from fanzha.delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
 
 from bench.results_md import write_section  # noqa: E402
 
-SECRET = "bench-secret"
+SECRET = "bench-webhook-key-Qx7Lr2mW9vTn4pZk8sYc3hJd6fBg1aVe5uNo0iRt"  # FANZHA_WEBHOOK_SECRET
 BATCH = 500
 NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
 
@@ -125,7 +126,8 @@ def bench_dispatch(url: str, n: int, latency_ms: float, workers: int) -> dict[st
             poll_s=0.05,
             media_base_url="https://bank.example.com/v1/media/",
         )
-        adapter = WebhookAdapter(gw.url, SECRET, max_batch=BATCH)
+        keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)
+        adapter = WebhookAdapter(gw.url, keys, max_batch=BATCH)
         dispatcher = Dispatcher(engine, {"push": adapter}, config, clock=lambda: NOW)
         start = time.perf_counter()
         stats = dispatcher.run(until_idle=True)

@@ -37,8 +37,10 @@ from bench.feed_server import start_server, stop_server  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
 SCHEMA = "bench_feed"
-SECRET = "bench-secret-0123456789abcdef"
-BACKEND_KEY = "bench-backend-key-0123456789"
+# Bench-only keys, the three separate rings create_app requires (never use them elsewhere).
+TOKEN_KEYS = "bench:Zk3hQ9vLx2NcR7tWp4YmB8sJd1fGa6uKe0oTiVqXyHn"
+BACKEND_KEYS = "bench:Lr5nW2xQk8ZpT1vMc7YbH4sJg9dFa3uNe6oRiKqXyUw"
+WEBHOOK_KEYS = "bench:Pm8tX1zRk4WqN7vLc2YbJ5sHg0dFa9uMe3oTiKrXyQe"
 TTL = timedelta(days=30)
 APP_NAME = "fanzha_bench_feed"  # how the server's database backends are found
 FEED_PATH, CEILING_PATH = "/v1/feed?limit=20", "/v1/_ceiling"
@@ -54,12 +56,15 @@ def db_url() -> str:
 def make_app():  # type: ignore[no-untyped-def]
     """The app factory uvicorn's workers call (``--factory``)."""
     from fanzha.delivery.api import create_app
+    from fanzha.delivery.keys import KeyRing
     from fanzha.delivery.store import open_engine
 
     return create_app(
         open_engine(db_url()),
-        secrets={"bench": SECRET},
-        backend_key=BACKEND_KEY,
+        token_keys=KeyRing.parse("FANZHA_SECRET", TOKEN_KEYS),
+        backend_keys=KeyRing.parse("FANZHA_BACKEND_KEY", BACKEND_KEYS),
+        webhook_keys=KeyRing.parse("FANZHA_WEBHOOK_SECRET", WEBHOOK_KEYS),
+        fast_path=os.environ.get("FANZHA_BENCH_FAST_PATH", "1") == "1",
         media_dir=Path(os.environ.get("FANZHA_BENCH_MEDIA", "/tmp")),
         feed_ttl=TTL,
         bench_ceiling=True,
@@ -110,7 +115,6 @@ def items_frame(n: int, customers: int, now: datetime, seed: int = 7) -> pd.Data
 def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignore[no-untyped-def]
     """Fill the schema with ``n`` items by COPY; returns seconds taken."""
     import sqlalchemy as sa
-    from fanzha.delivery.api.feed import ensure_feed_indexes
     from fanzha.delivery.store import init_db
 
     start = time.perf_counter()
@@ -135,7 +139,6 @@ def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignor
         raw.commit()
     finally:
         raw.close()
-    ensure_feed_indexes(engine)
     # What autovacuum does to a settled table: statistics, and the visibility map that lets
     # the unread count be answered from the index alone.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -167,10 +170,12 @@ def free_port() -> int:
 def bench_requests(engine, customers: int, now: datetime) -> list[Request]:  # type: ignore[no-untyped-def]
     """The feed requests both generators send: 2,000 customers, a quarter asking for page 2."""
     from fanzha.delivery.api import list_feed, mint_token
+    from fanzha.delivery.keys import KeyRing
 
     rng = random.Random(3)
     chosen = [f"C{c:09d}" for c in rng.sample(range(customers), min(2000, customers))]
-    tokens = {c: mint_token(c, SECRET, "bench", timedelta(hours=2), now=now) for c in chosen}
+    keys = KeyRing.parse("FANZHA_SECRET", TOKEN_KEYS)
+    tokens = {c: mint_token(c, keys, timedelta(hours=2), now=now) for c in chosen}
     # The app scrolling on: the cursor its first page handed out.
     second = {c: list_feed(engine, c, now=now, ttl=TTL, limit=20).next_cursor for c in chosen}
     requests: list[Request] = []
@@ -204,10 +209,13 @@ def measure(generator: str, server: list[int], port: int, requests: list[Request
     return result | before.per_request(after, result["requests"], result["seconds"])
 
 
-def run_config(generator: str, workers: int, feed: list[Request], args) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+def run_config(
+    generator: str, workers: int, fast_path: str, feed: list[Request], args
+) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
     """Serve with ``workers`` processes and measure ceiling then feed, ``args.rounds`` times."""
     ceiling = [(CEILING_PATH, token) for _, token in feed]
     os.environ["FANZHA_BENCH_CONNECTIONS"] = str(args.db_connections)
+    os.environ["FANZHA_BENCH_FAST_PATH"] = "1" if fast_path == "on" else "0"
     port = free_port()
     procs = start_server(port, workers, args.loop)
     runs: dict[str, list[dict]] = {"feed": [], "ceiling": []}
@@ -216,7 +224,7 @@ def run_config(generator: str, workers: int, feed: list[Request], args) -> dict[
             for name, requests in (("ceiling", ceiling), ("feed", feed)):
                 result = measure(generator, [p.pid for p in procs], port, requests, args)
                 runs[name].append(result)
-                print(workers, name, json.dumps(result), file=sys.stderr)
+                print(workers, fast_path, name, json.dumps(result), file=sys.stderr)
     finally:
         stop_server(procs)
     return runs
@@ -232,6 +240,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", default="2,1", help="worker counts to measure, e.g. 2,1")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--fast-path", default="on,off", help="measure with the feed's fast path on, off or both"
+    )
     parser.add_argument("--db-connections", type=int, default=8, help="feed connections per worker")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--driver", choices=("auto", "asyncpg", "psycopg"), default="auto")
@@ -261,8 +272,10 @@ def main() -> None:
     feed_requests = bench_requests(engine, args.customers, now)
     engine.dispose()
 
-    configs = [int(w) for w in args.workers.split(",")]
-    runs = {w: run_config(generator, w, feed_requests, args) for w in configs}
+    configs = [
+        (int(w), mode) for mode in args.fast_path.split(",") for w in args.workers.split(",")
+    ]
+    runs = {(w, mode): run_config(generator, w, mode, feed_requests, args) for w, mode in configs}
     text = report(args, Setup(generator, driver, load_s), runs)
     print(text)
     if not args.no_write:

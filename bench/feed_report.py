@@ -20,6 +20,8 @@ Runs = dict[str, list[dict]]  # "feed"/"ceiling" -> one result per round
 
 # Measured once each (2026-11-28) with this bench; they explain the figures above.
 NOTES = """Notes, from one-off measurements with this bench:
+- The honest fast path (2026-11-30: an ordinary innermost middleware, behind the bank's middleware and the app's headers and limits, parsing the query with the route's own model) against the declarative route alone, measured in-process (ASGI calls on one event loop, no HTTP, PostgreSQL over asyncpg, 3,000 requests each, same run): feed by the fast path 161 µs of server CPU per request, by the route 297 µs, the constant 65 µs. Keeping the fast path saves about 135 µs per feed read (45%); the route's cost is dependency solving, validation and the endpoint wrapper.
+- The run above shared the 2 cores with other sessions' work (load average 11–17 throughout; "other" CPU 50–1,100 µs per request), so req/s and the feed/ceiling ratio moved between rounds of one configuration by a factor of up to 5; its per-request server CPU is the steadier figure (fast path 151–157 µs, route alone 312 µs, ceiling 95–111 µs). `fanzha serve` runs one worker: there the fast path met both targets in this run (55%, p99 48 ms) and the route alone did not (27%, p99 73 ms). With 2 workers the feed p99 missed 50 ms, as it did on the quiet machine before (below). The last run on a quiet machine (2026-11-28, the earlier fast path that skipped every middleware) gave 41% with 2 workers and 67% with 1; re-run `python bench/feed.py --reuse` on a quiet machine to check the figures.
 - Before this work (commit e9e025a: FastAPI route, psycopg, pydantic JSON, HMAC per request) the same bench gave, with 2 workers, feed 4,627 vs ceiling 16,313 req/s, **28%**, feed server CPU 269 µs and database 125 µs per request; with 1 worker 40%.
 - Where a feed request's server CPU goes now (in-process, no HTTP): about 80–95 µs for the app and the driver, of which asyncpg's round trip is the larger half and the page JSON (orjson) about 10 µs; uvicorn/httptools and the socket calls add the rest, as for the ceiling. psycopg instead of asyncpg costs about 20 µs more (39% instead of 44%).
 - PostgreSQL's part is the one statement: an index-only count on the partial unread index and 21 rows fetched from 21 scattered heap pages (generic prepared plan, 0.1 ms). With `shared_buffers` at 128 MB and a 417 MB table, about a third of it is copying pages from the OS cache (perf: `_copy_to_iter`, `filemap_read`); for a working set that fits in shared_buffers (50 customers instead of 2,000) it fell from about 98 to 60 µs per statement in a sequential test. A Unix socket instead of TCP changed nothing measurable.
@@ -40,6 +42,7 @@ class Summary:
     """One worker count: its median round and the medians over rounds."""
 
     workers: int
+    fast_path: str
     feed: dict
     ceiling: dict
     share: float
@@ -48,13 +51,15 @@ class Summary:
     cpu: dict[str, dict[str, float]]
 
     @classmethod
-    def of(cls, workers: int, runs: Runs) -> Summary:
-        """Summarise one worker count's rounds."""
+    def of(cls, config: tuple[int, str], runs: Runs) -> Summary:
+        """Summarise one configuration's rounds (worker count, fast path on or off)."""
+        workers, fast_path = config
         # Rounds pair a ceiling run with the feed run right after it, under the same load.
         pairs = list(zip(runs["ceiling"], runs["feed"], strict=True))
         ceiling, feed = sorted(pairs, key=lambda p: p[1]["rps"] / p[0]["rps"])[len(pairs) // 2]
         return cls(
             workers=workers,
+            fast_path=fast_path,
             feed=feed,
             ceiling=ceiling,
             share=feed["rps"] / ceiling["rps"],
@@ -70,7 +75,7 @@ class Summary:
         """The summary table's row."""
         f, c = self.feed, self.ceiling
         return (
-            f"| {self.workers} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} |"
+            f"| {self.workers} | {self.fast_path} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} |"
             f" {c['rps']:,.0f} | {c['p50_ms']:.1f} | {c['p99_ms']:.1f} |"
             f" **{self.share:.0%}** ({min(self.shares):.0%}–{max(self.shares):.0%}) |"
             f" {self.feed_p99:.1f} | {f['errors'] + c['errors']} |"
@@ -79,16 +84,17 @@ class Summary:
     def cpu_rows(self) -> str:
         """The CPU table's rows for this worker count."""
         return "\n".join(
-            f"| {self.workers} | {name} | {c['server_cpu_us']:.0f} | {c['db_cpu_us']:.0f} |"
+            f"| {self.workers} | {self.fast_path} | {name} | {c['server_cpu_us']:.0f} | {c['db_cpu_us']:.0f} |"
             f" {c['gen_cpu_us']:.0f} | {c['other_cpu_us']:.0f} | {c['machine_cpu_us']:.0f} |"
             f" {c['idle_pct']:.0f}% |"
             for name, c in (("feed", self.cpu["feed"]), ("ceiling", self.cpu["ceiling"]))
         )
 
 
-def _rounds(workers: int, runs: Runs) -> str:
+def _rounds(config: tuple[int, str], runs: Runs) -> str:
+    workers, fast_path = config
     return "\n".join(
-        f"| {workers} | {n + 1} | {c['rps']:,.0f} | {c['p99_ms']:.1f} | {f['rps']:,.0f} |"
+        f"| {workers} | {fast_path} | {n + 1} | {c['rps']:,.0f} | {c['p99_ms']:.1f} | {f['rps']:,.0f} |"
         f" {f['p99_ms']:.1f} | {f['rps'] / c['rps']:.0%} |"
         for n, (c, f) in enumerate(zip(runs["ceiling"], runs["feed"], strict=True))
     )
@@ -99,7 +105,7 @@ def _verdict(s: Summary) -> str:
     p99 = "met" if s.feed_p99 < 50 else "missed"
     f, c = s.cpu["feed"], s.cpu["ceiling"]
     return (
-        f"- **{s.workers} worker(s)**: feed **{s.share:.0%} of the ceiling** (≥ 40%: {met}),"
+        f"- **{s.workers} worker(s), fast path {s.fast_path}**: feed **{s.share:.0%} of the ceiling** (≥ 40%: {met}),"
         f" feed p99 {s.feed_p99:.1f} ms (< 50 ms: {p99}). A feed request costs the machine"
         f" {f['machine_cpu_us']:.0f} µs of CPU against {c['machine_cpu_us']:.0f} µs for the"
         f" constant: server {f['server_cpu_us']:.0f} vs {c['server_cpu_us']:.0f} µs, PostgreSQL"
@@ -109,8 +115,8 @@ def _verdict(s: Summary) -> str:
 
 
 def _workers_note(summaries: list[Summary]) -> str:
-    one = next((s for s in summaries if s.workers == 1), None)
-    more = [s for s in summaries if s.workers > 1]
+    one = next((s for s in summaries if s.workers == 1 and s.fast_path == "on"), None)
+    more = [s for s in summaries if s.workers > 1 and s.fast_path == "on"]
     if one is None or not more:
         return ""
     two = more[0]
@@ -123,9 +129,29 @@ def _workers_note(summaries: list[Summary]) -> str:
     )
 
 
-def report(args: argparse.Namespace, setup: Setup, runs: dict[int, Runs]) -> str:
+def _fast_path_note(summaries: list[Summary]) -> str:
+    lines = []
+    for on in (s for s in summaries if s.fast_path == "on"):
+        off = next((s for s in summaries if s.fast_path == "off" and s.workers == on.workers), None)
+        if off is not None:
+            lines.append(
+                f"- {on.workers} worker(s): the route alone serves {off.feed['rps']:,.0f} req/s"
+                f" ({off.share:.0%} of its ceiling, server CPU {off.cpu['feed']['server_cpu_us']:.0f} µs"
+                f" per request); with the fast path {on.feed['rps']:,.0f} req/s ({on.share:.0%},"
+                f" {on.cpu['feed']['server_cpu_us']:.0f} µs)."
+            )
+    if not lines:
+        return ""
+    return (
+        "\nThe fast path against the declarative route alone (`create_app(fast_path=False)`):\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
+def report(args: argparse.Namespace, setup: Setup, runs: dict[tuple[int, str], Runs]) -> str:
     """The markdown of the feed section."""
-    summaries = [Summary.of(w, r) for w, r in runs.items()]
+    summaries = [Summary.of(config, r) for config, r in runs.items()]
     tool = (
         "`wrk` 4.1 (C; 2 threads, a Lua script rotating the requests)"
         if setup.generator == "wrk"
@@ -138,27 +164,27 @@ def report(args: argparse.Namespace, setup: Setup, runs: dict[int, Runs]) -> str
     )
     rows = "\n".join(s.row() for s in summaries)
     cpu_rows = "\n".join(s.cpu_rows() for s in summaries)
-    rounds = "\n".join(_rounds(w, r) for w, r in runs.items())
+    rounds = "\n".join(_rounds(config, r) for config, r in runs.items())
     verdicts = "\n".join(_verdict(s) for s in summaries)
     return f"""## feed: the in-app feed API
 
-`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL ({loaded}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn worker processes sharing the port by SO_REUSEPORT ({args.loop}, httptools); a successful feed read is answered ahead of FastAPI's stack (`delivery/api/feed_fast.py`) over {setup.driver} (binary, prepared, one round trip; {args.db_connections} database connections per worker). Load generator: {tool}, {args.clients} keep-alive connections sending back-to-back requests from one list of 4,000 (2,000 customers' tokens; 25% ask for page 2 with the cursor page 1 handed out), {args.seconds:g} s measured after {args.warmup:g} s of warm-up; {args.rounds} rounds per worker count, each the ceiling (`GET /v1/_ceiling`, a constant from a plain FastAPI route of the same server) then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the generator and other work (load average {os.getloadavg()[0]:.1f} at the end). Latency is the generator's.
+`bench/feed.py`: {args.items:,} feed items for {args.customers:,} customers in PostgreSQL ({loaded}; 35% read, 5% dismissed, 1% recalled). Server: uvicorn worker processes sharing the port by SO_REUSEPORT ({args.loop}, httptools); every request passes the app's middleware (security headers, request limits); with the fast path on, a successful feed read is answered by `delivery/api/feed_fast.py`, the innermost middleware (below any middleware a bank registers, above routing and dependency solving); off, by the declarative FastAPI route; either reads over {setup.driver} (binary, prepared, one round trip; {args.db_connections} database connections per worker). Load generator: {tool}, {args.clients} keep-alive connections sending back-to-back requests from one list of 4,000 (2,000 customers' tokens; 25% ask for page 2 with the cursor page 1 handed out), {args.seconds:g} s measured after {args.warmup:g} s of warm-up; {args.rounds} rounds per configuration, each the ceiling (`GET /v1/_ceiling`, a constant from a plain FastAPI route of the same server) then the feed; the round with the median feed/ceiling ratio is shown. Python {platform.python_version()}, {platform.machine()}, 2 cores shared by the server, PostgreSQL, the generator and other work (load average {os.getloadavg()[0]:.1f} at the end). Latency is the generator's.
 
-| workers | feed req/s | feed p50 ms | feed p99 ms | ceiling req/s | ceiling p50 ms | ceiling p99 ms | feed / ceiling (rounds) | feed p99, median of rounds | non-200 |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| workers | fast path | feed req/s | feed p50 ms | feed p99 ms | ceiling req/s | ceiling p50 ms | ceiling p99 ms | feed / ceiling (rounds) | feed p99, median of rounds | non-200 |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 {rows}
 
 CPU per request, µs (median of rounds; from /proc: the uvicorn processes, the PostgreSQL backends serving them, the generator, and the rest of the machine's busy time: kernel interrupts, PostgreSQL's background processes, other work):
 
-| workers | endpoint | server | database | generator | other | machine | idle |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| workers | fast path | endpoint | server | database | generator | other | machine | idle |
+| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 {cpu_rows}
 
-| workers | round | ceiling req/s | ceiling p99 ms | feed req/s | feed p99 ms | feed / ceiling |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| workers | fast path | round | ceiling req/s | ceiling p99 ms | feed req/s | feed p99 ms | feed / ceiling |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 {rounds}
 
 {verdicts}
-{_workers_note(summaries)}
+{_fast_path_note(summaries)}{_workers_note(summaries)}
 {NOTES}
 """

@@ -88,7 +88,7 @@ def run_demo(
     echo("5/6 sending the first week through a local push gateway (simulated clock) …")
     first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
     # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
-    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7)) as gateway:
+    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7), keys=settings.webhook_keys()) as gateway:
         adapter = dispatching.push_adapter(Workspace(settings.replace(gateway_url=gateway.url)))
         ticks = _simulate_week(ws, adapter, DEMO_START, DEMO_START + timedelta(days=DEMO_DAYS))
         accepted = len(gateway.accepted_ids())

@@ -26,7 +26,7 @@ def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
             url=s.gateway_url,
         )
     webhook = ws.keys().webhook  # FANZHA_WEBHOOK_SECRET signs; never the feed-token key
-    return WebhookAdapter(s.gateway_url, webhook.current, max_batch=s.gateway_batch)
+    return WebhookAdapter(s.gateway_url, webhook, max_batch=s.gateway_batch)
 
 
 def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]

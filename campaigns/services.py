@@ -16,9 +16,10 @@ from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
 
 if TYPE_CHECKING:
+    from fanzha.delivery import FaultSpec
     from fastapi import FastAPI
 
-__all__ = ["dispatch", "feed_app", "mint_token", "run_scheduler", "serve"]
+__all__ = ["dispatch", "fake_gateway", "feed_app", "mint_token", "run_scheduler", "serve"]
 
 
 def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
@@ -47,31 +48,40 @@ def run_scheduler(
 
 def feed_app(ws: Workspace) -> FastAPI:
     """The feed API over the store and the media cache, with the configured keys."""
-    from fanzha.delivery import create_app
+    from fanzha.delivery.api import create_app
 
     s, keys = ws.settings, ws.keys()
     return create_app(
         ws.engine,
-        secrets=keys.token.by_id(),
-        backend_key=keys.backend.keys[0][1],
+        token_keys=keys.token,
+        backend_keys=keys.backend,
+        webhook_keys=keys.webhook,
         media_dir=s.media_dir,
         feed_ttl=s.feed_ttl,
     )
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve the feed API until interrupted."""
-    import uvicorn
+    """Serve the feed API until interrupted (headers limited, no server banner)."""
+    from fanzha.delivery.api import serve as serve_app
 
-    uvicorn.run(feed_app(Workspace(settings)), host=host, port=port, log_level="info")
+    serve_app(feed_app(Workspace(settings)), host=host, port=port)
 
 
 def mint_token(settings: Settings, customer_id: str, ttl: timedelta) -> str:
     """A feed token for ``customer_id``, signed with the current ``FANZHA_SECRET`` key."""
-    from fanzha.delivery import mint_token as mint
+    from fanzha.delivery.api import mint_token as mint
 
     keys = settings.keys()
     try:
-        return str(mint(customer_id, keys.token.current, keys.token.current_id, ttl))
+        return str(mint(customer_id, keys.token, ttl))
     except ValueError as exc:  # an id the token format cannot carry, said in one line
         raise InputError(str(exc)) from None
+
+
+def fake_gateway(settings: Settings, host: str, port: int, faults: FaultSpec) -> None:
+    """Run the fake push gateway; with FANZHA_WEBHOOK_SECRET set, unsigned batches get 401."""
+    from fanzha.delivery import run_fake_gateway
+
+    keys = settings.webhook_keys() if settings.webhook_secret else None
+    run_fake_gateway(host, port, faults, keys)

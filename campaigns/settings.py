@@ -236,6 +236,11 @@ class Settings(BaseSettings):
                 rings[variable] = self.keyring(variable)
             except KeyError_ as exc:
                 problems.append(str(exc))  # names the variable and `fanzha keys generate`
+        names = list(rings)
+        for i, name in enumerate(names):  # one job per key: a gateway must not mint tokens
+            for other in names[i + 1 :]:
+                if {k for _, k in rings[name].keys} & {k for _, k in rings[other].keys}:
+                    problems.append(f"{name} shares a key with {other}; each needs its own")
         if problems:
             raise SettingsError(problems)
         return Keys(

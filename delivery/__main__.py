@@ -17,6 +17,7 @@ from fanzha.delivery.adapters import WebhookAdapter
 from fanzha.delivery.clock import offset_clock, parse_now
 from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher
 from fanzha.delivery.gateway_fake import FaultSpec, make_server
+from fanzha.delivery.keys import KeyRing
 from fanzha.delivery.ratelimit import Backoff
 from fanzha.delivery.store import open_engine
 
@@ -32,7 +33,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         workers=args.workers,
         poll_s=args.poll,
     )
-    adapter = WebhookAdapter(args.gateway_url, args.secret, max_batch=args.batch)
+    keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", args.secret)
+    adapter = WebhookAdapter(args.gateway_url, keys, max_batch=args.batch)
     now = parse_now(args.now)
     dispatcher = Dispatcher(engine, {"push": adapter}, config, clock=offset_clock(now))
     stats = dispatcher.run_once(now) if args.once else dispatcher.run(until_idle=args.until_idle)
@@ -50,7 +52,8 @@ def _gateway(args: argparse.Namespace) -> int:
         reject_rate=args.reject_rate,
         seed=args.seed,
     )
-    server = make_server(args.host, args.port, faults, args.secret)
+    keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", args.secret) if args.secret else None
+    server = make_server(args.host, args.port, faults, keys)
     print(f"http://{args.host}:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()

@@ -14,6 +14,7 @@ from typing import Protocol
 import requests
 from fanzha.delivery.clock import utcnow
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
+from fanzha.delivery.keys import KeyRing
 from requests.adapters import HTTPAdapter
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,17 @@ def batch_key(ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:40]
 
 
-def sign(secret: bytes, body: bytes) -> str:
-    """The ``X-Fanzha-Signature`` header value for ``body``."""
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+def sign(key: bytes, body: bytes) -> str:
+    """The ``X-Fanzha-Signature`` header value for ``body`` under one key."""
+    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def signature_valid(keys: KeyRing, body: bytes, signature: str | None) -> bool:
+    """Whether ``signature`` is ``body``'s under any key of the ring (a gateway's check)."""
+    found = False
+    for key in keys.by_id().values():  # every key, so the time says nothing about which
+        found |= hmac.compare_digest(sign(key, body), signature or "")
+    return found
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -124,19 +133,27 @@ def post(
 
 
 class WebhookAdapter:
-    """The bank's push gateway: JSON batches, Idempotency-Key and an HMAC signature."""
+    """The bank's push gateway: JSON batches, Idempotency-Key and an HMAC signature.
+
+    Bodies are signed with the current key of ``keys`` (FANZHA_WEBHOOK_SECRET), never with a
+    feed-token key; during a rotation the gateway accepts any key of its own ring.
+    """
 
     def __init__(
         self,
         url: str,
-        secret: str | bytes,
+        keys: KeyRing,
         *,
         max_batch: int = 500,
         timeout: Timeout = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
     ) -> None:
+        if not isinstance(keys, KeyRing):
+            raise TypeError(
+                "webhooks are signed with a KeyRing (FANZHA_WEBHOOK_SECRET), not a bare key"
+            )
         self.url = url
-        self.secret = secret.encode() if isinstance(secret, str) else secret
+        self.keys = keys
         self.max_batch = max_batch
         self.timeout = timeout
         self.session = session or pooled_session()
@@ -149,7 +166,7 @@ class WebhookAdapter:
         headers = {
             "Content-Type": "application/json",
             "Idempotency-Key": idempotency_key,
-            "X-Fanzha-Signature": sign(self.secret, body),
+            "X-Fanzha-Signature": sign(self.keys.current, body),
         }
         response = post(self.session, self.url, self.timeout, data=body, headers=headers)
         if response.status_code >= 400:

@@ -8,8 +8,6 @@ and per-message rejections. ``GET /_ids`` and ``GET /_stats`` let another proces
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import random
 import threading
@@ -19,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
+from fanzha.delivery.adapters import signature_valid
+from fanzha.delivery.keys import KeyRing
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class FaultSpec:
 class GatewayState:
     """What the gateway has seen; shared by the handler threads under one lock."""
 
-    def __init__(self, faults: FaultSpec, secret: bytes | None) -> None:
+    def __init__(self, faults: FaultSpec, keys: KeyRing | None) -> None:
         self.faults = faults
-        self.secret = secret
+        self.keys = keys
         self.lock = threading.Lock()
         self.rng = random.Random(faults.seed)
         self.accepted: list[str] = []
@@ -137,9 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         """A webhook batch (``/``) or a JPush v3 push (``/v3/push``)."""
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if state.secret is not None and self.path != "/v3/push":
-            expected = "sha256=" + hmac.new(state.secret, body, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, self.headers.get("X-Fanzha-Signature", "")):
+        if state.keys is not None and self.path != "/v3/push":
+            if not signature_valid(state.keys, body, self.headers.get("X-Fanzha-Signature")):
                 self._answer(401, {"error": "bad signature"})
                 return
         fault, late = state.roll()
@@ -187,10 +186,14 @@ def make_server(
     host: str = "127.0.0.1",
     port: int = 0,
     faults: FaultSpec | None = None,
-    secret: str | None = None,
+    keys: KeyRing | None = None,
 ) -> _Server:
-    """A bound, not yet serving, fake gateway (port 0 picks a free port)."""
-    state = GatewayState(faults or FaultSpec(), secret.encode() if secret else None)
+    """A bound, not yet serving, fake gateway (port 0 picks a free port).
+
+    With ``keys`` (FANZHA_WEBHOOK_SECRET) it refuses, 401, a webhook batch whose signature no
+    key of the ring made; without, it checks none.
+    """
+    state = GatewayState(faults or FaultSpec(), keys)
     return _Server((host, port), state)
 
 
@@ -198,10 +201,10 @@ def run_fake_gateway(
     host: str = "127.0.0.1",
     port: int = 8088,
     faults: FaultSpec | None = None,
-    secret: str | None = None,
+    keys: KeyRing | None = None,
 ) -> None:
     """Serve the fake gateway until interrupted (``fanzha gateway fake``)."""
-    server = make_server(host, port, faults, secret)
+    server = make_server(host, port, faults, keys)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -224,9 +227,13 @@ class FakeGateway:
     """The fake gateway on a free port in a background thread: ``with FakeGateway() as gw:``."""
 
     def __init__(
-        self, faults: FaultSpec | None = None, *, secret: str | None = None, host: str = "127.0.0.1"
+        self,
+        faults: FaultSpec | None = None,
+        *,
+        keys: KeyRing | None = None,
+        host: str = "127.0.0.1",
     ) -> None:
-        self._server = make_server(host, 0, faults, secret)
+        self._server = make_server(host, 0, faults, keys)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.url = f"http://{host}:{self._server.server_address[1]}/"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Message states. A message moves pending → claimed → sent/delivered, or ends in one of
@@ -94,11 +94,25 @@ class MessagePublic(MessageBase):
     reason: str | None
 
 
+_UNREAD = "read_at IS NULL AND dismissed_at IS NULL AND recalled_at IS NULL"
+
+
 class FeedItem(SQLModel, table=True):
     """One card in a customer's in-app feed."""
 
     __tablename__ = "feed_items"
-    __table_args__ = (Index("ix_feed_customer_created", "customer_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_feed_customer_created", "customer_id", "created_at", "id"),
+        # The unread count alone (migration 0002_b_feed_indexes).
+        Index(
+            "ix_feed_unread_cover",
+            "customer_id",
+            "created_at",
+            "expires_at",
+            postgresql_where=text(_UNREAD),
+            sqlite_where=text(_UNREAD),
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=40)
     message_id: str = Field(unique=True, max_length=40)

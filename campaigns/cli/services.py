@@ -156,7 +156,10 @@ def gateway() -> None:
     "--reject-rate", type=click.FloatRange(0, 1), default=0, help="Share of messages rejected."
 )
 @click.option("--seed", type=int, default=0, help="Same seed, same faults.")
+@reads("FANZHA_WEBHOOK_SECRET")
+@click.pass_context
 def gateway_fake(
+    ctx: click.Context,
     host: str,
     port: int,
     latency_ms: float,
@@ -168,11 +171,13 @@ def gateway_fake(
 ) -> None:
     """Run a local push gateway that records every accepted id, with fault injection.
 
+    With FANZHA_WEBHOOK_SECRET set it refuses (401) batches no key of it signed.
+
     \b
     Example:
       fanzha gateway fake --port 9099 --error-rate 0.2 --rate-429 0.1
     """
-    from fanzha.delivery import FaultSpec, run_fake_gateway
+    from fanzha.delivery import FaultSpec
 
     faults = FaultSpec(
         latency_ms=latency_ms,
@@ -182,4 +187,4 @@ def gateway_fake(
         reject_rate=reject_rate,
         seed=seed,
     )
-    run_fake_gateway(host, port, faults)
+    services.fake_gateway(settings_from(ctx), host, port, faults)

@@ -1,6 +1,7 @@
 """The in-app feed API: app, tokens, feed reads, app events, preferences and recall."""
 
 from fanzha.delivery.api.app import create_app
+from fanzha.delivery.api.customers import customer_known
 from fanzha.delivery.api.errors import CursorError
 from fanzha.delivery.api.events import (
     EVENT_KINDS,
@@ -18,7 +19,7 @@ from fanzha.delivery.api.preferences import (
     set_preferences,
 )
 from fanzha.delivery.api.recall import RecallResult, recall_warning
-from fanzha.delivery.api.serve import serve
+from fanzha.delivery.api.serve import serve, server_config
 from fanzha.delivery.api.tokens import mint_token, verify_token
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Preferences",
     "RecallResult",
     "create_app",
+    "customer_known",
     "dismiss_item",
     "get_preferences",
     "list_feed",
@@ -41,6 +43,7 @@ __all__ = [
     "recall_warning",
     "record_event",
     "serve",
+    "server_config",
     "set_preferences",
     "verify_token",
 ]

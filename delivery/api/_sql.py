@@ -13,6 +13,7 @@ def insert_ignore(conn: Connection, table: sa.Table, values: dict[str, Any]) -> 
     """Insert ``values`` unless the primary key exists; True when a row was added."""
     # ON CONFLICT DO NOTHING is atomic under concurrency, unlike select-then-insert.
     dialect = conn.dialect.name
+    stmt: sa.Insert
     if dialect == "postgresql":
         stmt = postgresql.insert(table).values(values).on_conflict_do_nothing()
     elif dialect == "sqlite":

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Callable, Mapping
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -13,20 +14,32 @@ from typing import TYPE_CHECKING, Literal
 import anyio.to_thread
 import sqlalchemy as sa
 from fanzha.delivery.api import feed_route, routes_backend, routes_customer, view
-from fanzha.delivery.api.errors import CursorError, MessageNotFound
-from fanzha.delivery.api.feed import ensure_feed_indexes
-from fanzha.delivery.api.feed_fast import FeedFastApp
-from fanzha.delivery.api.schemas import HealthOut
-from fanzha.delivery.api.security import BodyLimitMiddleware
-from fanzha.delivery.api.tokens import Secret, TokenCache
+from fanzha.delivery.api.errors import MessageNotFound
+from fanzha.delivery.api.feed_fast import FastPathStats, FeedFastPath
+from fanzha.delivery.api.methods import method_not_allowed
+from fanzha.delivery.api.middleware import RequestLimits, SecurityHeaders
+from fanzha.delivery.api.schemas import ErrorOut, HealthOut
+from fanzha.delivery.api.tokens import TokenCache
 from fanzha.delivery.clock import utcnow
-from fanzha.delivery.errors import StoreError
+from fanzha.delivery.errors import KeyError_, StoreError
+from fanzha.delivery.keys import KeyRing
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
+from starlette.middleware import Middleware
 
 if TYPE_CHECKING:
     from fanzha.delivery.api.pgasync import AsyncPageReader
+
+log = logging.getLogger("fanzha.delivery.api")
+
+# What any operation may answer: before its own code runs (RequestLimits), or when the store
+# is down (StoreError, or the driver's OperationalError).
+COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
+    413: {"model": ErrorOut, "description": "request body too large"},
+    431: {"model": ErrorOut, "description": "request header fields too large"},
+    503: {"model": ErrorOut, "description": "the store cannot be reached"},
+}
 
 
 @dataclass(frozen=True)
@@ -34,82 +47,112 @@ class ApiState:
     """Everything a request handler needs, fixed when the app is built."""
 
     engine: Engine
-    secrets: Mapping[str, Secret]
-    backend_key: str
+    token_keys: KeyRing
+    backend_keys: KeyRing
     media_dir: Path
     feed_ttl: timedelta
     clock: Callable[[], datetime]
     tokens: TokenCache
     reader: AsyncPageReader | None = None
-
-    @property
-    def current_key(self) -> tuple[str, Secret]:
-        """The key id and secret new tokens are signed with (the first one given)."""
-        return next(iter(self.secrets.items()))
+    fast_path: FastPathStats = field(default_factory=FastPathStats)
 
 
 def create_app(
     engine: Engine,
     *,
-    secrets: Mapping[str, Secret],
-    backend_key: str,
+    token_keys: KeyRing,
+    backend_keys: KeyRing,
+    webhook_keys: KeyRing,
     media_dir: Path,
     feed_ttl: timedelta,
+    middleware: Sequence[Middleware] = (),
+    docs: bool = False,
+    fast_path: bool = True,
     max_body_bytes: int = 16_384,
+    max_header_bytes: int = 16_384,
     clock: Callable[[], datetime] | None = None,
     bench_ceiling: bool = False,
     threads: int = 8,
     feed_driver: Literal["auto", "asyncpg", "psycopg"] = "auto",
     feed_connections: int = 8,
 ) -> FastAPI:
-    """The feed API over ``engine``; ``secrets`` maps key id to secret, the first is current.
+    """The feed API over ``engine``.
 
-    On PostgreSQL each server process reads feed pages over ``feed_connections`` async
-    connections of ``feed_driver`` ("auto": asyncpg when installed, else psycopg).
+    ``token_keys`` (FANZHA_SECRET) sign and verify feed tokens, ``backend_keys``
+    (FANZHA_BACKEND_KEY) admit the bank's backend; ``webhook_keys`` (FANZHA_WEBHOOK_SECRET)
+    are not used here but must share no key with the other two, so whoever verifies webhook
+    signatures can neither mint nor verify a feed token. ``middleware`` wraps every request,
+    the feed's fast path included. ``docs`` serves Swagger UI at /docs (development only: it
+    loads its script from a CDN); /openapi.json is always served. On PostgreSQL each server
+    process reads feed pages over ``feed_connections`` async connections of ``feed_driver``.
     """
-    if not secrets:
-        raise ValueError("at least one token secret is required")
-    if len(backend_key) < 16:
-        raise ValueError("the backend key must be at least 16 characters")
+    _check_keys(token_keys, backend_keys, webhook_keys)
     if feed_ttl <= timedelta(0):
         raise ValueError("feed_ttl must be positive")
-    ensure_feed_indexes(engine)
-    # FeedFastApp: the plain successful feed read skips every layer of FastAPI's stack.
-    app = FeedFastApp(
+    state = ApiState(
+        engine=engine,
+        token_keys=token_keys,
+        backend_keys=backend_keys,
+        media_dir=Path(media_dir),
+        feed_ttl=feed_ttl,
+        clock=clock or utcnow,
+        tokens=TokenCache(token_keys),
+        reader=_page_reader(engine, feed_driver, feed_connections),
+    )
+    # Outermost first: the bank's middleware sees every request, then the headers, the limits
+    # and, innermost, the feed's fast path (see feed_fast.py).
+    stack = [
+        *middleware,
+        Middleware(SecurityHeaders, skip_csp=frozenset({"/docs"} if docs else ())),
+        Middleware(RequestLimits, max_header_bytes=max_header_bytes, max_body_bytes=max_body_bytes),
+    ]
+    if fast_path:
+        stack.append(Middleware(FeedFastPath, state=state))
+    app = FastAPI(
         lifespan=_lifespan(threads),
         title="fanzha feed API",
         version="1",
         description="In-app anti-fraud warnings: the customer feed, media, preferences, events.",
+        middleware=stack,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
-    app.state.fanzha = ApiState(
-        engine=engine,
-        secrets=dict(secrets),
-        backend_key=backend_key,
-        media_dir=Path(media_dir),
-        feed_ttl=feed_ttl,
-        clock=clock or utcnow,
-        tokens=TokenCache(secrets),
-        reader=_page_reader(engine, feed_driver, feed_connections),
-    )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.state.fanzha = state
     app.add_exception_handler(MessageNotFound, _not_found)
-    app.add_exception_handler(CursorError, _bad_cursor)
     app.add_exception_handler(StoreError, _store_down)
-    app.include_router(feed_route.router)
-    app.include_router(routes_customer.router)
-    app.include_router(routes_backend.router)
+    app.add_exception_handler(sa.exc.OperationalError, _store_down)
+    app.add_exception_handler(405, method_not_allowed)
+    for router in (feed_route.router, routes_customer.router, routes_backend.router):
+        app.include_router(router, responses=COMMON_RESPONSES)
     app.include_router(view.router)
     app.add_api_route(
         "/healthz",
         _healthz,
         methods=["GET"],
         response_model=HealthOut,
-        responses={503: {"description": "the store cannot be reached"}},
+        responses=COMMON_RESPONSES,
         tags=["ops"],
     )
     if bench_ceiling:
         app.add_api_route("/v1/_ceiling", _ceiling, methods=["GET"], include_in_schema=False)
     return app
+
+
+def _check_keys(token_keys: KeyRing, backend_keys: KeyRing, webhook_keys: KeyRing) -> None:
+    """Refuse anything but three rings that share no key: each secret does one job."""
+    rings = {"token_keys": token_keys, "backend_keys": backend_keys, "webhook_keys": webhook_keys}
+    for name, ring in rings.items():
+        if not isinstance(ring, KeyRing):
+            raise TypeError(
+                f"{name} must be a KeyRing (see fanzha.delivery.keys), not {type(ring).__name__}"
+            )
+    seen: dict[bytes, str] = {}
+    for ring in rings.values():
+        for key in ring.by_id().values():
+            other = seen.setdefault(key, ring.variable)
+            if other != ring.variable:
+                raise KeyError_(ring.variable, f"shares a key with {other}; each needs its own")
 
 
 def _page_reader(engine: Engine, driver: str, connections: int) -> AsyncPageReader | None:
@@ -121,11 +164,30 @@ def _page_reader(engine: Engine, driver: str, connections: int) -> AsyncPageRead
     return AsyncPageReader(engine, size=connections, driver=driver)
 
 
+def media_problem(media_dir: Path) -> str | None:
+    """Why no image could be served from ``media_dir`` (missing, not a folder, empty), or None."""
+    if not media_dir.exists():
+        return f"media folder {media_dir} does not exist"
+    if not media_dir.is_dir():
+        return f"media folder {media_dir} is not a folder"
+    if next(media_dir.iterdir(), None) is None:
+        return f"media folder {media_dir} is empty"
+    return None
+
+
 def _lifespan(threads: int):  # type: ignore[no-untyped-def]
-    """Cap the threads of the blocking handlers; close the async feed connections at the end."""
+    """Warn about a media folder with nothing in it; cap the blocking handlers' threads."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state: ApiState = app.state.fanzha
+        problem = media_problem(state.media_dir)
+        if problem:
+            log.warning(
+                "%s: every card image will answer 404 (point FANZHA_MEDIA_DIR at the folder "
+                "`fanzha run` renders into)",
+                problem,
+            )
         # Each handler holds the GIL for most of its time; many threads only make them take
         # turns more often and starve the event loop, which shows up as a long latency tail.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
@@ -134,8 +196,8 @@ def _lifespan(threads: int):  # type: ignore[no-untyped-def]
         # the latency tail.
         gc.freeze()
         yield
-        if app.state.fanzha.reader is not None:
-            await app.state.fanzha.reader.close()
+        if state.reader is not None:
+            await state.reader.close()
 
     return lifespan
 
@@ -161,7 +223,3 @@ async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _store_down(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=503, content={"detail": "store unavailable"})
-
-
-async def _bad_cursor(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(status_code=400, content={"detail": str(exc)})

@@ -3,7 +3,7 @@
 DeliveryError (delivery.errors)
 ├── TokenError (PermissionError)      re-exported: missing, tampered, expired, wrong-key token
 ├── MessageNotFound (LookupError)     re-exported: no such feed item for this customer
-└── CursorError (ValueError)          a feed cursor that was not issued by this API
+└── CursorError (ValueError)          a feed cursor not of the documented form
 """
 
 from __future__ import annotations
@@ -14,4 +14,4 @@ __all__ = ["CursorError", "MessageNotFound", "TokenError"]
 
 
 class CursorError(DeliveryError, ValueError):
-    """A feed cursor that cannot be decoded."""
+    """A feed cursor not of the documented form (``<microseconds>.<item id>``)."""

@@ -66,21 +66,3 @@ def mark_read(engine: Engine, customer_id: str, item_id: str, now: datetime) -> 
 def dismiss_item(engine: Engine, customer_id: str, item_id: str, now: datetime) -> FeedEntry:
     """Dismiss the customer's item: it leaves the feed (idempotent)."""
     return _mark(engine, customer_id, item_id, "dismissed_at", now)
-
-
-def ensure_feed_indexes(engine: Engine) -> None:
-    """Add the partial index that answers the unread count alone (no-op when present)."""
-    # The store's models own the table; this index serves only the API's unread count, so it
-    # is created here with plain DDL rather than added to the shared metadata. expires_at is
-    # a key column so the count never visits the table (an index-only scan on PostgreSQL).
-    ddl = sa.text(
-        "CREATE INDEX IF NOT EXISTS ix_feed_unread_cover"
-        " ON feed_items (customer_id, created_at, expires_at)"
-        " WHERE read_at IS NULL AND dismissed_at IS NULL AND recalled_at IS NULL"
-    )
-    try:
-        with engine.begin() as conn:
-            conn.execute(ddl)
-    except sa.exc.DBAPIError:
-        # Another worker created it at the same moment; its existence is all we need.
-        pass

@@ -10,10 +10,9 @@ from fanzha.delivery.api.security import require_backend
 from fanzha.delivery.api.tokens import mint_token
 from fastapi import APIRouter, Depends, Request
 
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
     401: {"model": ErrorOut, "description": "missing or wrong backend key"},
-    413: {"model": ErrorOut, "description": "request body too large"},
 }
 
 router = APIRouter(tags=["backend"], dependencies=[Depends(require_backend)], responses=_RESPONSES)
@@ -23,10 +22,9 @@ router = APIRouter(tags=["backend"], dependencies=[Depends(require_backend)], re
 def post_token(request: Request, body: TokenIn) -> TokenOut:
     """Mint a feed token for one customer, signed with the current key."""
     state = request.app.state.fanzha
-    key_id, secret = state.current_key
     now = state.clock()
     ttl = timedelta(seconds=body.ttl_seconds)
-    token = mint_token(body.customer_id, secret, key_id, ttl, now=now)
+    token = mint_token(body.customer_id, state.token_keys, ttl, now=now)
     # The token carries whole seconds; report the same instant it will expire at.
     expires = now.replace(microsecond=0) + ttl
     return TokenOut(token=token, customer_id=body.customer_id, expires_at=expires)

@@ -1,12 +1,13 @@
-"""Routes a customer's app calls with its bearer token: feed, read, dismiss, preferences, media."""
+"""Routes a customer's app calls with its bearer token: read, dismiss, preferences, media."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fanzha.delivery.api import feed, preferences
+from fanzha.delivery.api.feed_json import item_body
 from fanzha.delivery.api.media import media_response
-from fanzha.delivery.api.page import ITEM_ID_PATTERN, FeedEntry
+from fanzha.delivery.api.page import ITEM_ID_PATTERN
 from fanzha.delivery.api.schemas import (
     ErrorOut,
     FeedItemOut,
@@ -14,47 +15,48 @@ from fanzha.delivery.api.schemas import (
     PreferencesOut,
 )
 from fanzha.delivery.api.security import current_customer
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 Customer = Annotated[str, Depends(current_customer)]
 ItemId = Annotated[str, Path(pattern=ITEM_ID_PATTERN)]
 
-_AUTH = {401: {"model": ErrorOut, "description": "missing, tampered or expired token"}}
-_ITEM = {**_AUTH, 404: {"model": ErrorOut, "description": "no such item for this customer"}}
-_BODY = {
+Responses = dict[int | str, dict[str, Any]]
+_AUTH: Responses = {401: {"model": ErrorOut, "description": "missing, tampered or expired token"}}
+ITEM_RESPONSES: Responses = {
+    **_AUTH,
+    404: {"model": ErrorOut, "description": "no such item for this customer"},
+}
+_BODY: Responses = {
     400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
-    413: {"model": ErrorOut, "description": "request body too large"},
 }
 
 router = APIRouter(tags=["feed"])
 
 
-def item_out(entry: FeedEntry) -> FeedItemOut:
-    """The JSON shape of one feed item."""
-    return FeedItemOut(
-        id=entry.id,
-        title=entry.title,
-        body=entry.body,
-        image_url=f"/v1/media/{entry.image_key}" if entry.image_key else None,
-        alt_text=entry.alt_text,
-        warning_id=entry.warning_id,
-        created_at=entry.created_at,
-        read_at=entry.read_at,
-    )
+def read_response(request: Request, customer: str, item_id: str) -> Response:
+    """Mark the customer's item read; its JSON."""
+    state = request.app.state.fanzha
+    entry = feed.mark_read(state.engine, customer, item_id, state.clock())
+    return Response(item_body(entry), media_type="application/json")
 
 
-@router.post("/v1/feed/{item_id}/read", response_model=FeedItemOut, responses=_ITEM)
-def read_item(request: Request, customer: Customer, item_id: ItemId) -> FeedItemOut:
+def dismiss_response(request: Request, customer: str, item_id: str) -> Response:
+    """Dismiss the customer's item; its JSON."""
+    state = request.app.state.fanzha
+    entry = feed.dismiss_item(state.engine, customer, item_id, state.clock())
+    return Response(item_body(entry), media_type="application/json")
+
+
+@router.post("/v1/feed/{item_id}/read", response_model=FeedItemOut, responses=ITEM_RESPONSES)
+def read_item(request: Request, customer: Customer, item_id: ItemId) -> Response:
     """Mark an item read (idempotent: the first read time stays)."""
-    state = request.app.state.fanzha
-    return item_out(feed.mark_read(state.engine, customer, item_id, state.clock()))
+    return read_response(request, customer, item_id)
 
 
-@router.post("/v1/feed/{item_id}/dismiss", response_model=FeedItemOut, responses=_ITEM)
-def dismiss_item(request: Request, customer: Customer, item_id: ItemId) -> FeedItemOut:
+@router.post("/v1/feed/{item_id}/dismiss", response_model=FeedItemOut, responses=ITEM_RESPONSES)
+def dismiss_item(request: Request, customer: Customer, item_id: ItemId) -> Response:
     """Take an item out of the feed (idempotent)."""
-    state = request.app.state.fanzha
-    return item_out(feed.dismiss_item(state.engine, customer, item_id, state.clock()))
+    return dismiss_response(request, customer, item_id)
 
 
 @router.get("/v1/preferences", response_model=PreferencesOut, responses=_AUTH)

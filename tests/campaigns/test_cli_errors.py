@@ -82,6 +82,10 @@ def test_services_refuse_to_start_without_their_keys(command: list[str], tmp_pat
     (line,) = error_lines(weak)
     assert line.startswith("error: FANZHA_BACKEND_KEY") and "too weak" in line
 
+    shared = invoke(command, {**db, **TEST_KEYS, "FANZHA_SECRET": TEST_KEYS["FANZHA_BACKEND_KEY"]})
+    (line,) = error_lines(shared)
+    assert line == "error: FANZHA_SECRET shares a key with FANZHA_BACKEND_KEY; each needs its own"
+
     published = invoke(command, {**db, **TEST_KEYS, "FANZHA_SECRET": "fanzha-dev-secret-change-me"})
     (line,) = error_lines(published)
     assert line.startswith("error: FANZHA_SECRET") and "published" in line

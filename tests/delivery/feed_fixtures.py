@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from fanzha.delivery.api import create_app, mint_token
 from fanzha.delivery.clock import to_db
+from fanzha.delivery.keys import KeyRing, generate_key
 from fanzha.delivery.models import PENDING, FeedItem, Message
 from fanzha.delivery.store import init_db, open_engine
 from fastapi import FastAPI
@@ -20,8 +21,20 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 from sqlalchemy.engine import Engine
 
-SECRETS = {"k2": "current-secret-0123456789abcdef", "k1": "older-secret-0123456789abcdef"}
-BACKEND_KEY = "backend-key-0123456789"
+# The three rings, as FANZHA_SECRET, FANZHA_BACKEND_KEY and FANZHA_WEBHOOK_SECRET would give
+# them: token keys k2 (current) and k1 (older, still verifying).
+SECRETS = {"k2": generate_key(), "k1": generate_key()}
+TOKEN_KEYS = KeyRing("FANZHA_SECRET", tuple(SECRETS.items()))
+BACKEND_KEY = generate_key()
+BACKEND_KEYS = KeyRing("FANZHA_BACKEND_KEY", (("b1", BACKEND_KEY),))
+WEBHOOK_KEYS = KeyRing("FANZHA_WEBHOOK_SECRET", (("w1", generate_key()),))
+
+
+def ring(key_id: str, variable: str = "FANZHA_SECRET") -> KeyRing:
+    """A ring holding just one of the token keys (``k1``, ``k2``), current."""
+    return KeyRing(variable, ((key_id, SECRETS[key_id]),))
+
+
 T0 = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 TTL = timedelta(days=30)
 
@@ -55,7 +68,7 @@ class Env:
         """Authorization header of a valid token for the customer."""
         if customer_id not in self.tokens:
             self.tokens[customer_id] = mint_token(
-                customer_id, SECRETS["k2"], "k2", timedelta(days=1), now=self.clock()
+                customer_id, TOKEN_KEYS, timedelta(days=1), now=self.clock()
             )
         return {"Authorization": f"Bearer {self.tokens[customer_id]}"}
 
@@ -69,8 +82,9 @@ def make_env(db_url: str, tmp_path: Path, **app_kwargs: object) -> Iterator[Env]
     media_dir.mkdir(exist_ok=True)
     app = create_app(
         engine,
-        secrets=SECRETS,
-        backend_key=BACKEND_KEY,
+        token_keys=TOKEN_KEYS,
+        backend_keys=BACKEND_KEYS,
+        webhook_keys=WEBHOOK_KEYS,
         media_dir=media_dir,
         feed_ttl=TTL,
         clock=clock,

@@ -19,11 +19,13 @@ from fanzha.delivery import (
     WebhookAdapter,
     batch_key,
     sign,
+    signature_valid,
 )
 from fanzha.delivery.adapters import parse_retry_after
 from fanzha.delivery.clock import utcnow
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from fanzha.delivery.gateway_fake import gateway_ids, gateway_stats
+from fanzha.delivery.keys import KeyRing, generate_key
 from requests.adapters import BaseAdapter
 
 
@@ -31,9 +33,20 @@ def payloads(n: int, title: str = "t", body: str = "b") -> list[PushPayload]:
     return [PushPayload(f"m{i}", f"C{i:09d}", title, body, "", "app://feed") for i in range(n)]
 
 
+NEW, OLD, RETIRED = generate_key(), generate_key(), generate_key()
+
+
+def _ring(*pairs: tuple[str, str]) -> KeyRing:
+    return KeyRing("FANZHA_WEBHOOK_SECRET", pairs)
+
+
+ANY = _ring(("w1", generate_key()))  # a gateway that checks nothing needs no key; adapters do
+
+
 def test_webhook_batches_are_signed_and_accepted_once() -> None:
-    with FakeGateway(secret="s3cret") as gw:
-        adapter = WebhookAdapter(gw.url, "s3cret")
+    keys = _ring(("w1", NEW))
+    with FakeGateway(keys=keys) as gw:
+        adapter = WebhookAdapter(gw.url, keys)
         batch = payloads(5)
         result = adapter.send(batch, batch_key(p.id for p in batch))
         assert result.accepted == tuple(p.id for p in batch) and not result.deferred
@@ -42,7 +55,33 @@ def test_webhook_batches_are_signed_and_accepted_once() -> None:
         assert gateway_ids(gw.url) == gw.accepted_ids()
         assert gateway_stats(gw.url)["duplicates"] == 5
         with pytest.raises(PermanentGatewayError, match="401"):
-            WebhookAdapter(gw.url, "wrong").send(batch, "k")
+            WebhookAdapter(gw.url, _ring(("w1", OLD))).send(batch, "k")
+
+
+def test_a_rotated_gateway_accepts_the_old_key_until_it_is_removed() -> None:
+    batch = payloads(2)
+    # Mid-rotation: the gateway holds the new key and the old; fanzha still signs with the old.
+    with FakeGateway(keys=_ring(("w2", NEW), ("w1", OLD))) as gw:
+        assert WebhookAdapter(gw.url, _ring(("w1", OLD))).send(batch, "k").accepted
+        assert WebhookAdapter(gw.url, _ring(("w2", NEW), ("w1", OLD))).send(batch, "k").accepted
+    # Rotation done: the old key was removed from the gateway's ring.
+    with FakeGateway(keys=_ring(("w2", NEW))) as gw:
+        assert WebhookAdapter(gw.url, _ring(("w2", NEW), ("w1", OLD))).send(batch, "k").accepted
+        with pytest.raises(PermanentGatewayError, match="401"):
+            WebhookAdapter(gw.url, _ring(("w1", OLD))).send(batch, "k")
+        with pytest.raises(PermanentGatewayError, match="401"):
+            WebhookAdapter(gw.url, _ring(("w0", RETIRED))).send(batch, "k")
+        assert gw.accepted_ids() == [p.id for p in batch]
+
+
+def test_the_adapter_signs_with_the_current_key_only() -> None:
+    keys = _ring(("w2", NEW), ("w1", OLD))
+    body = b'{"messages":[]}'
+    assert signature_valid(_ring(("w2", NEW)), body, sign(keys.current, body))
+    assert not signature_valid(_ring(("w1", OLD)), body, sign(keys.current, body))
+    assert not signature_valid(keys, body, None)
+    with pytest.raises(TypeError):
+        WebhookAdapter("http://127.0.0.1:9/", NEW)  # type: ignore[arg-type]
 
 
 def test_signature_is_the_hmac_of_the_exact_body() -> None:
@@ -64,7 +103,7 @@ def test_gateway_faults_become_retryable_errors(
 ) -> None:
     with FakeGateway(faults) as gw:
         with pytest.raises(RetryableGatewayError, match=match) as err:
-            WebhookAdapter(gw.url, "").send(payloads(2), "k")
+            WebhookAdapter(gw.url, ANY).send(payloads(2), "k")
         if after is not None:
             assert err.value.retry_after == after
 
@@ -72,12 +111,12 @@ def test_gateway_faults_become_retryable_errors(
 def test_a_slow_gateway_times_out_as_retryable() -> None:
     with FakeGateway(FaultSpec(latency_ms=400)) as gw:
         with pytest.raises(RetryableGatewayError, match="timeout"):
-            WebhookAdapter(gw.url, "", timeout=(1.0, 0.1)).send(payloads(1), "k")
+            WebhookAdapter(gw.url, ANY, timeout=(1.0, 0.1)).send(payloads(1), "k")
 
 
 def test_rejections_are_per_message_and_stable() -> None:
     with FakeGateway(FaultSpec(reject_rate=1.0)) as gw:
-        adapter = WebhookAdapter(gw.url, "")
+        adapter = WebhookAdapter(gw.url, ANY)
         first = adapter.send(payloads(3), "k")
         again = adapter.send(payloads(3), "k")
         assert first.rejected == again.rejected == {f"m{i}": "unknown_device" for i in range(3)}

@@ -156,9 +156,10 @@ def test_an_unknown_item_is_404(env: Env) -> None:
     assert env.client.post("/v1/feed/abc123/read", headers=env.auth(ME)).status_code == 404
 
 
-def test_a_forged_cursor_is_400_not_a_crash(env: Env) -> None:
+def test_a_cursor_not_of_the_documented_form_is_422_not_a_crash(env: Env) -> None:
     answer = env.client.get("/v1/feed", params={"cursor": "bm9wZQ"}, headers=env.auth(ME))
-    assert answer.status_code == 400
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "cursor"]
 
 
 def test_media_is_served_with_etag_and_immutable_caching(env: Env) -> None:
@@ -224,14 +225,15 @@ def test_an_unreachable_store_is_503_not_500(tmp_path: Path) -> None:
     from fanzha.delivery.store import open_engine
     from fastapi.testclient import TestClient
 
-    from tests.delivery.feed_fixtures import BACKEND_KEY, SECRETS
+    from tests.delivery.feed_fixtures import BACKEND_KEYS, TOKEN_KEYS, WEBHOOK_KEYS
 
     engine = open_engine("postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=2")
     clock = Clock()
     app = create_app(
         engine,
-        secrets=SECRETS,
-        backend_key=BACKEND_KEY,
+        token_keys=TOKEN_KEYS,
+        backend_keys=BACKEND_KEYS,
+        webhook_keys=WEBHOOK_KEYS,
         media_dir=tmp_path,
         feed_ttl=TTL,
         clock=clock,

@@ -12,12 +12,14 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 from fanzha.delivery.api import mint_token
+from fanzha.delivery.keys import KeyRing, generate_key
 from fanzha.delivery.models import AppEvent, FeedItem, Preference
 
 from tests.delivery.feed_fixtures import (
     BACKEND_KEY,
     SECRETS,
     T0,
+    TOKEN_KEYS,
     Env,
     add_feed_item,
     make_env,
@@ -48,7 +50,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 def _tokens(env: Env) -> dict[str, str]:
-    good = mint_token(ME, SECRETS["k2"], "k2", timedelta(hours=1), now=env.clock())
+    good = mint_token(ME, TOKEN_KEYS, timedelta(hours=1), now=env.clock())
     payload, mac = good.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     swapped = base64.urlsafe_b64encode(
@@ -57,12 +59,18 @@ def _tokens(env: Env) -> dict[str, str]:
     return {
         "tampered payload": f"{swapped.decode()}.{mac}",
         "tampered signature": f"{payload}.{mac[:-2]}AA",
-        "expired": mint_token(
-            ME, SECRETS["k2"], "k2", timedelta(minutes=1), now=T0 - timedelta(hours=1)
+        "expired": mint_token(ME, TOKEN_KEYS, timedelta(minutes=1), now=T0 - timedelta(hours=1)),
+        "unknown key id": mint_token(
+            ME,
+            KeyRing("FANZHA_SECRET", (("k9", SECRETS["k2"]),)),
+            timedelta(hours=1),
+            now=env.clock(),
         ),
-        "unknown key id": mint_token(ME, SECRETS["k2"], "k9", timedelta(hours=1), now=env.clock()),
         "wrong secret": mint_token(
-            ME, "guessed-secret-xxxxxxxx", "k2", timedelta(hours=1), now=env.clock()
+            ME,
+            KeyRing("FANZHA_SECRET", (("k2", generate_key()),)),
+            timedelta(hours=1),
+            now=env.clock(),
         ),
         "garbage": "' OR 1=1 --",
         "empty": "",

@@ -1,4 +1,4 @@
-"""Customer tokens: round trip, tampering, expiry, key rotation, garbage."""
+"""Customer tokens: round trip, tampering, expiry, key rotation, garbage, separate key rings."""
 
 from __future__ import annotations
 
@@ -9,15 +9,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fanzha.delivery.api import mint_token, verify_token
 from fanzha.delivery.errors import TokenError
+from fanzha.delivery.keys import KeyRing, generate_key
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
-SECRETS = {"k2": "new-secret-abcdefghijklmnop", "k1": "old-secret-abcdefghijklmnop"}
+K2, K1 = generate_key(), generate_key()
+SECRETS = KeyRing("FANZHA_SECRET", (("k2", K2), ("k1", K1)))  # k2 current, k1 still verifies
+
+
+def _only(kid: str, key: str) -> KeyRing:
+    return KeyRing("FANZHA_SECRET", ((kid, key),))
 
 
 def _mint(customer: str = "C000000001", kid: str = "k2", ttl: timedelta = timedelta(hours=1)):
-    return mint_token(customer, SECRETS[kid], kid, ttl, now=NOW)
+    return mint_token(customer, _only(kid, {"k2": K2, "k1": K1}[kid]), ttl, now=NOW)
 
 
 def _b64(raw: bytes) -> str:
@@ -35,7 +41,7 @@ def test_tokens_signed_with_the_previous_key_stay_valid_during_rotation() -> Non
 def test_a_token_whose_key_was_retired_is_refused() -> None:
     token = _mint(kid="k1")
     with pytest.raises(TokenError, match="unknown key"):
-        verify_token(token, {"k2": SECRETS["k2"]}, now=NOW)
+        verify_token(token, _only("k2", K2), now=NOW)
 
 
 def test_an_expired_token_is_refused() -> None:
@@ -64,14 +70,15 @@ def test_extending_the_expiry_breaks_the_signature() -> None:
 
 
 def test_a_token_signed_with_another_secret_under_a_known_key_id_is_refused() -> None:
-    token = mint_token("C000000001", "attacker-secret-xxxxxxxx", "k2", timedelta(hours=1), now=NOW)
+    token = mint_token("C000000001", _only("k2", generate_key()), timedelta(hours=1), now=NOW)
     with pytest.raises(TokenError, match="signature"):
         verify_token(token, SECRETS, now=NOW)
 
 
 def test_a_flipped_signature_character_is_refused() -> None:
     token = _mint()
-    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    # Not the last character: its two lowest bits are base64 padding, ignored when decoding.
+    flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     with pytest.raises(TokenError):
         verify_token(flipped, SECRETS, now=NOW)
 
@@ -101,4 +108,27 @@ def test_every_valid_customer_id_round_trips(customer: str) -> None:
 @pytest.mark.parametrize("customer", ["", "a b", "C1'; DROP TABLE feed_items;--", "x" * 65])
 def test_minting_refuses_customer_ids_outside_the_pattern(customer: str) -> None:
     with pytest.raises(ValueError):
-        mint_token(customer, SECRETS["k2"], "k2", timedelta(hours=1), now=NOW)
+        mint_token(customer, SECRETS, timedelta(hours=1), now=NOW)
+
+
+def test_new_tokens_are_signed_with_the_current_key() -> None:
+    token = mint_token("C000000001", SECRETS, timedelta(hours=1), now=NOW)
+    assert verify_token(token, _only("k2", K2), now=NOW) == "C000000001"
+    with pytest.raises(TokenError):
+        verify_token(token, _only("k1", K1), now=NOW)
+
+
+def test_a_bare_string_key_is_refused() -> None:
+    # Nothing weaker than a checked ring: a string could be empty, short or a published value.
+    with pytest.raises(TypeError):
+        mint_token("C000000001", "k2-secret", timedelta(hours=1), now=NOW)  # type: ignore[arg-type]
+
+
+def test_a_webhook_key_neither_mints_nor_verifies_a_feed_token() -> None:
+    webhook = KeyRing("FANZHA_WEBHOOK_SECRET", (("k2", generate_key()),))
+    forged = mint_token("C000000001", webhook, timedelta(hours=1), now=NOW)
+    with pytest.raises(TokenError, match="signature"):
+        verify_token(forged, SECRETS, now=NOW)
+    genuine = _mint()
+    with pytest.raises(TokenError, match="signature"):
+        verify_token(genuine, webhook, now=NOW)

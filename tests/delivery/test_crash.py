@@ -22,6 +22,7 @@ from fanzha.delivery import (
     enqueue,
 )
 from fanzha.delivery.clock import utcnow
+from fanzha.delivery.keys import KeyRing, generate_key
 from fanzha.delivery.models import Message
 
 from tests.delivery.helpers import messages, states, store, table
@@ -29,7 +30,8 @@ from tests.delivery.helpers import messages, states, store, table
 pytestmark = pytest.mark.slow  # killed and restarted dispatchers
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "crash-test-secret"
+SECRET = generate_key()  # FANZHA_WEBHOOK_SECRET of the dispatchers and the gateway
+KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)
 
 
 def dispatcher_process(db_url: str, gateway_url: str, *extra: str) -> subprocess.Popen[str]:
@@ -69,7 +71,7 @@ def all_ids(engine) -> set[str]:  # type: ignore[no-untyped-def]
 def test_a_killed_dispatcher_restarts_and_every_message_arrives_exactly_once(db_url: str) -> None:
     engine = store(db_url)
     enqueue(engine, messages(3000, due=utcnow() - timedelta(minutes=1)))
-    with FakeGateway(FaultSpec(latency_ms=40), secret=SECRET) as gw:
+    with FakeGateway(FaultSpec(latency_ms=40), keys=KEYS) as gw:
         proc = dispatcher_process(db_url, gw.url, "--batch", "100", "--lease", "2")
         deadline = time.monotonic() + 60
         while len(gw.accepted_ids()) < 600 and time.monotonic() < deadline:
@@ -93,12 +95,12 @@ def test_with_injected_faults_every_message_ends_delivered_or_dead_lettered(db_u
     engine = store(db_url)
     enqueue(engine, messages(3000, due=utcnow() - timedelta(minutes=1)))
     faults = FaultSpec(error_rate=0.2, rate_429=0.1, retry_after=0.05, drop_rate=0.1, seed=11)
-    with FakeGateway(faults, secret=SECRET) as gw:
+    with FakeGateway(faults, keys=KEYS) as gw:
         config = DispatchConfig(
             batch_size=100, max_attempts=5, backoff=Backoff(0.02, 0.2), poll_s=0.05, workers=2
         )
         stats = Dispatcher(
-            engine, {"push": WebhookAdapter(gw.url, SECRET, max_batch=100)}, config
+            engine, {"push": WebhookAdapter(gw.url, KEYS, max_batch=100)}, config
         ).run(until_idle=True)
         accepted = gw.accepted_ids()
         gateway = gw.stats()
@@ -116,7 +118,7 @@ def test_with_injected_faults_every_message_ends_delivered_or_dead_lettered(db_u
 def test_four_concurrent_dispatchers_send_each_message_once(db_url: str) -> None:
     engine = store(db_url)
     enqueue(engine, messages(6000, due=utcnow() - timedelta(minutes=1)))
-    with FakeGateway(FaultSpec(latency_ms=15), secret=SECRET) as gw:
+    with FakeGateway(FaultSpec(latency_ms=15), keys=KEYS) as gw:
         procs = [dispatcher_process(db_url, gw.url, "--batch", "100") for _ in range(4)]
         results = [finish(p) for p in procs]
         accepted = gw.accepted_ids()

@@ -1,7 +1,7 @@
-// The browser view of the in-app feed: the same calls the bank's app makes.
+// The browser view of the in-app feed: the same calls the bank's app makes, under /app/api/
+// and authenticated by the view's HttpOnly cookie (this script never sees the token).
 "use strict";
 
-const token = document.querySelector('meta[name="fanzha-token"]').content;
 const cards = document.getElementById("cards");
 const more = document.getElementById("more");
 const statusLine = document.getElementById("status");
@@ -9,9 +9,10 @@ const badge = document.getElementById("unread");
 let nextCursor = null;
 
 async function api(path, method = "GET") {
-  const response = await fetch(path, {
+  const response = await fetch("/app/api" + path, {
     method,
-    headers: { Authorization: "Bearer " + token, Accept: "application/json" },
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
   });
   if (!response.ok) throw new Error(method + " " + path + ": " + response.status);
   return response.json();
@@ -60,7 +61,7 @@ function card(item) {
   const actions = document.createElement("div");
   actions.className = "actions";
   const read = button("标为已读", "read-btn", async () => {
-    const updated = await api("/v1/feed/" + encodeURIComponent(item.id) + "/read", "POST");
+    const updated = await api("/feed/" + encodeURIComponent(item.id) + "/read", "POST");
     li.classList.replace("unread", "read");
     read.disabled = true;
     if (!item.read_at && updated.read_at) refreshUnread();
@@ -68,7 +69,7 @@ function card(item) {
   });
   read.disabled = Boolean(item.read_at);
   const dismiss = button("不再显示", "dismiss-btn", async () => {
-    await api("/v1/feed/" + encodeURIComponent(item.id) + "/dismiss", "POST");
+    await api("/feed/" + encodeURIComponent(item.id) + "/dismiss", "POST");
     li.remove();
     refreshUnread();
   });
@@ -78,14 +79,14 @@ function card(item) {
 }
 
 async function refreshUnread() {
-  const page = await api("/v1/feed?limit=1");
+  const page = await api("/feed?limit=1");
   showUnread(page.unread);
 }
 
 async function load() {
   const query = nextCursor ? "?limit=10&cursor=" + encodeURIComponent(nextCursor) : "?limit=10";
   try {
-    const page = await api("/v1/feed" + query);
+    const page = await api("/feed" + query);
     page.items.forEach((item) => cards.append(card(item)));
     nextCursor = page.next_cursor;
     more.hidden = !nextCursor;

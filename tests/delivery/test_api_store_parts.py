@@ -1,0 +1,97 @@
+"""The API's parts of the store: the unread index by migration, known customers, one item shape."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from fanzha.delivery.api import customer_known
+from fanzha.delivery.api.feed_json import item_json
+from fanzha.delivery.api.schemas import FeedItemOut, FeedPageOut
+from fanzha.delivery.migrate import downgrade, schema_drift, upgrade
+from fanzha.delivery.models import Assignment, CampaignVersion
+from fanzha.delivery.store import open_engine
+
+from tests.delivery.feed_fixtures import T0, add_feed_item, add_message, make_env
+
+
+def _indexes(engine: sa.Engine) -> set[str]:
+    return {ix["name"] for ix in sa.inspect(engine).get_indexes("feed_items")}
+
+
+def test_the_unread_index_comes_from_migration_0002(db_url: str) -> None:
+    engine = open_engine(db_url)
+    upgrade(engine, "0001")
+    assert "ix_feed_unread_cover" not in _indexes(engine)
+    upgrade(engine)
+    assert "ix_feed_unread_cover" in _indexes(engine)
+    assert schema_drift(engine) == []
+    downgrade(engine, "0001")
+    assert "ix_feed_unread_cover" not in _indexes(engine)
+
+
+def test_a_store_whose_index_the_old_app_made_upgrades_cleanly(db_url: str) -> None:
+    engine = open_engine(db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:  # what create_app used to run at start-up
+        conn.execute(
+            sa.text(
+                "CREATE INDEX IF NOT EXISTS ix_feed_unread_cover"
+                " ON feed_items (customer_id, created_at, expires_at)"
+                " WHERE read_at IS NULL AND dismissed_at IS NULL AND recalled_at IS NULL"
+            )
+        )
+    upgrade(engine)
+    assert "ix_feed_unread_cover" in _indexes(engine)
+
+
+def test_customer_known_looks_at_assignments_messages_and_feed_items(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for env in make_env(db_url, tmp_path):
+        engine = env.engine
+        assert not customer_known(engine, "C000000001")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(CampaignVersion.__table__).values(
+                    campaign_id="spring-2027",
+                    version="v1",
+                    name="春季",
+                    source="",
+                    created_at=T0,
+                    active=True,
+                )
+            )
+            conn.execute(
+                sa.insert(Assignment.__table__).values(
+                    campaign_id="spring-2027",
+                    customer_id="C000000001",
+                    version="v1",
+                    segment="elderly",
+                    holdout=False,
+                    eligible=True,
+                    reason="",
+                    locale="zh-CN",
+                    timezone="Asia/Shanghai",
+                )
+            )
+        add_message(engine, "C000000002", "w1", "push")
+        add_feed_item(engine, "C000000003", 1, created_at=T0)
+        for known in ("C000000001", "C000000002", "C000000003"):
+            assert customer_known(engine, known), known
+        for unknown in ("C000000004", "C0000/../x", "", "c000000001"):
+            assert not customer_known(engine, unknown), unknown
+
+
+def test_the_item_json_is_the_documented_shape(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for env in make_env(f"sqlite:///{tmp_path / 'f.db'}", tmp_path):
+        add_feed_item(env.engine, "C000000001", 1, created_at=T0, image_key="ab12cd34.png")
+        add_feed_item(env.engine, "C000000001", 2, created_at=T0 - timedelta(hours=1))
+        page = env.client.get("/v1/feed?limit=1", headers=env.auth("C000000001")).json()
+        strict = FeedPageOut.model_validate(page)  # the OpenAPI schema, as pydantic holds it
+        item = page["items"][0]
+        assert list(item) == list(FeedItemOut.model_fields)
+        assert item["image_url"] == "/v1/media/ab12cd34.png"
+        assert strict.next_cursor == page["next_cursor"]
+        read = env.client.post(f"/v1/feed/{item['id']}/read", headers=env.auth("C000000001")).json()
+        assert list(read) == list(item) and read["read_at"] == "2027-03-01T09:30:00Z"
+    entry = ("i", "t", "b", "", "a", "w", T0, None)
+    assert item_json(entry)["image_url"] is None
