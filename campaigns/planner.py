@@ -26,6 +26,8 @@ class Plan(Result):
     per_day: dict[str, int] = field(default_factory=dict)
     cap_suppressed: int = 0
     locale_fallbacks: int = 0
+    # "segment / warning" -> sends whose story was not written for that segment (none was)
+    story_fallbacks: dict[str, int] = field(default_factory=dict)
     pushes: int = 0
     load_note: str = ""  # the customer file's encoding and first rejected rows
 
@@ -70,6 +72,8 @@ class Plan(Result):
             out.append(
                 f"{self.locale_fallbacks} sends fall back to the default locale (no translation)"
             )
+        for key, n in sorted(self.story_fallbacks.items()):
+            out.append(f"{n} sends of {key} carry a story not written for that segment (none is)")
         return "\n".join(out)
 
 
@@ -113,6 +117,11 @@ def plan_campaign(
     plan.locale_fallbacks = int(
         picks.get("locale_fallback", pd.Series(dtype=bool)).fillna(False).sum()
     )
+    off = picks[
+        picks.get("story_fallback", pd.Series(False, index=picks.index)).fillna(False).astype(bool)
+    ]
+    for (seg, wid), n in off.groupby(["segment", "warning_id"]).size().items():
+        plan.story_fallbacks[f"{seg or '(not personalized)'} / {wid}"] = int(n)
     return plan
 
 

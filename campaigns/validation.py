@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from fanzha.campaigns.workspace import Workspace
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["is_warning_file", "lint_content", "list_content", "validate_files"]
+__all__ = ["content_due", "is_warning_file", "lint_content", "list_content", "validate_files"]
 
 
 def is_warning_file(path: Path) -> bool:
@@ -79,6 +79,19 @@ def lint_content(settings: Settings, paths: list[Path]) -> list[Problem]:
     return [
         Problem(p.file, p.line, p.column, p.message) for p in lint_paths(targets, ws.content_config)
     ]
+
+
+def content_due(settings: Settings, paths: list[Path], within: timedelta) -> str:
+    """Warning files whose review expires within ``within``, soonest first."""
+    from fanzha.content import BUNDLED
+    from fanzha.content.lint import due_for_review
+
+    targets = paths or list(settings.content_paths) or [BUNDLED]
+    today = date.today()
+    due = [d.line(today) for d in due_for_review(targets, within, today)]
+    if not due:
+        return f"no review expires within {within.days} days"
+    return "\n".join([f"{len(due)} files due for review within {within.days} days", *due])
 
 
 def list_content(settings: Settings, paths: list[Path]) -> str:

@@ -3,6 +3,7 @@
 from fanzha.content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, CopyContext
 from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
 from fanzha.content.errors import (
+    BankNotConfigured,
     ContentError,
     NoEligibleWarning,
     TemplateError,
@@ -20,6 +21,7 @@ __all__ = [
     "IMAGE_FIELDS",
     "LIMITS",
     "TEMPLATE_FIELDS",
+    "BankNotConfigured",
     "CastMember",
     "ContentConfig",
     "ContentError",

@@ -6,12 +6,12 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from fanzha.content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, sample_context
 from fanzha.content.limits import (
     CAST_PER_PANEL,
+    ELDER_PANELS,
     LIMITS,
     LINES_PER_PANEL,
     MIN_RED_FLAGS,
@@ -48,15 +48,16 @@ class TextField:
     limit: str | None
     image: bool = True
     scammer: bool = False
+    dialogue: bool = False  # someone speaking (balloons, quoted red flags, phone screens)
 
 
 def _copy_fields(fields: dict, base: Loc) -> Iterator[TextField]:
     """Top-level or variant-override copy fields present in `fields`."""
-    for name in ("title", "slogan", "action"):
+    for name in ("title", "slogan", "action", "if_paid"):
         if fields.get(name) is not None:
             yield TextField((*base, name), fields[name], name)
     for i, flag in enumerate(fields.get("red_flags") or []):
-        yield TextField((*base, "red_flags", i), flag, "red_flag", scammer=True)
+        yield TextField((*base, "red_flags", i), flag, "red_flag", scammer=True, dialogue=True)
     if fields.get("push") is not None:
         for name in ("title", "body"):
             text = getattr(fields["push"], name)
@@ -67,21 +68,41 @@ def _copy_fields(fields: dict, base: Loc) -> Iterator[TextField]:
             yield TextField((*base, "poster", name), text, f"poster.{name}")
 
 
+def panel_fields(panel: PanelModel, base: Loc) -> Iterator[TextField]:
+    """A panel's balloons, caption and phone screen, with their locations."""
+    for i, line in enumerate(panel.lines):
+        scammer = line.speaker in SCAMMER_ROLES
+        yield TextField(
+            (*base, "lines", i, "text"), line.text, "comic.line", scammer=scammer, dialogue=True
+        )
+    if panel.caption:
+        yield TextField((*base, "caption"), panel.caption, "comic.caption")
+    if panel.screen is not None:
+        # a screen shows the scam itself (its caller id, chat, payee): the scammer speaking
+        screen: Loc = (*base, "screen")
+        yield TextField(
+            (*screen, "title"), panel.screen.title, "screen.title", scammer=True, dialogue=True
+        )
+        for i, text in enumerate(panel.screen.lines):
+            yield TextField((*screen, "lines", i), text, "screen.line", scammer=True, dialogue=True)
+
+
+def story_panels(model: WarningModel) -> Iterator[tuple[Loc, PanelModel]]:
+    """Every panel of every story (comic and elder cut) with its location."""
+    for v, variant in enumerate(model.variants):
+        for part in ("comic", "elder_cut"):
+            for p, panel in enumerate(getattr(variant, part) or ()):
+                yield ("variants", v, part, p), panel
+
+
 def text_fields(model: WarningModel) -> Iterator[TextField]:
     """Every piece of copy in a warning, with its location."""
     yield TextField(("scam",), model.scam, None)
     yield from _copy_fields(dict(model), ())
     for v, variant in enumerate(model.variants):
         yield from _copy_fields(dict(variant), ("variants", v))
-        for p, panel in enumerate(variant.comic):
-            base: Loc = ("variants", v, "comic", p)
-            for i, line in enumerate(panel.lines):
-                scammer = line.speaker in SCAMMER_ROLES
-                yield TextField(
-                    (*base, "lines", i, "text"), line.text, "comic.line", scammer=scammer
-                )
-            if panel.caption:
-                yield TextField((*base, "caption"), panel.caption, "comic.caption")
+    for base, panel in story_panels(model):
+        yield from panel_fields(panel, base)
 
 
 def check_identity(model: WarningModel, path: Path, config: ContentConfig) -> Iterator[Issue]:
@@ -149,6 +170,25 @@ def check_shape(model: WarningModel) -> Iterator[Issue]:
             )
         for p, panel in enumerate(variant.comic):
             yield from _check_panel(panel, ("variants", v, "comic", p))
+        if variant.elder_cut is not None:
+            yield from _check_elder_cut(variant.elder_cut, ("variants", v, "elder_cut"))
+
+
+def _check_elder_cut(panels: list[PanelModel], base: Loc) -> Iterator[Issue]:
+    """Fewer, fuller panels: 2-3, each with a caption that carries the story."""
+    low, high = ELDER_PANELS
+    if not low <= len(panels) <= high:
+        yield Issue(
+            base,
+            f"an elder cut has {low}-{high} panels (fewer, fuller than the comic), "
+            f"found {len(panels)}",
+        )
+    for p, panel in enumerate(panels):
+        yield from _check_panel(panel, (*base, p))
+        if not panel.caption.strip():
+            yield Issue(
+                (*base, p), "every elder-cut panel has a caption (large text keeps the story whole)"
+            )
 
 
 def check_copy(model: WarningModel, config: ContentConfig) -> Iterator[Issue]:
@@ -180,21 +220,3 @@ def check_copy(model: WarningModel, config: ContentConfig) -> Iterator[Issue]:
             ("push", "body"),
             "the cooling-off notice must state the bank's term with {{ customer.cooling_off_days }}",
         )
-
-
-def check_review(model: WarningModel, today: date) -> Iterator[Issue]:
-    """Approved by someone, on a day that has come, and not expired."""
-    review = model.review
-    if not (review.approved_by or "").strip():
-        yield Issue(("review", "approved_by"), "unapproved: review.approved_by is empty")
-    if review.approved_on is None:
-        yield Issue(("review", "approved_on"), "unapproved: review.approved_on is missing")
-    elif review.approved_on > today:
-        yield Issue(
-            ("review", "approved_on"),
-            f"not yet approved: review.approved_on {review.approved_on} is after {today}",
-        )
-    if review.approved_on is not None and review.expires <= review.approved_on:
-        yield Issue(("review", "expires"), "review.expires must be after review.approved_on")
-    elif review.expires < today:
-        yield Issue(("review", "expires"), f"expired on {review.expires} (today is {today})")

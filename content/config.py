@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+
+from fanzha.content.limits import display_width
 
 LocalizedText = str | Mapping[str, str]
 
 DEFAULT_AUDIENCES = ("all", "elderly", "founders", "young_workers")
+# The cast roles a story may ask a segment's readers to see themselves in (its protagonist).
+# A bank that adds a segment declares its roles here (ContentConfig.protagonists).
+DEFAULT_PROTAGONISTS: Mapping[str, tuple[str, ...]] = {
+    "elderly": ("elderly",),
+    "founders": ("shop_owner",),
+    "young_workers": ("young_worker",),
+    "all": ("elderly", "young_worker", "shop_owner", "family"),
+}
+# Where the bank's own details come from; named in the error when copy needs one unset.
+BANK_SETTINGS = {"bank_name": "FANZHA_BANK_NAME", "bank_phone": "FANZHA_BANK_PHONE"}
+# Worst-case bank details the lint measures copy with (real banks: 10-character names,
+# 400 numbers), so copy that fits the lint fits any bank's details up to these lengths.
+SAMPLE_BANK_NAME = {"zh-CN": "长三角新市民商业银行", "en": "Xinmin Commerce Bank"}
+SAMPLE_BANK_PHONE = "400-888-0000"
 
 # Fields copy may name as {{ customer.<field> }}; image copy may not use salutation
 # so one render serves every customer of a segment.
@@ -26,9 +42,13 @@ _DEFAULT_SALUTATION = {"zh-CN": "您好", "en": "Hello"}
 
 @dataclass(frozen=True)
 class ContentConfig:
-    """The bank's settings that copy may state: name, number, cooling-off terms."""
+    """The bank's settings that copy may state: name, number, cooling-off terms.
 
-    bank_name: LocalizedText = field(default_factory=lambda: {"zh-CN": "本行", "en": "our bank"})
+    The bank's name and phone have no default: copy that names either refuses to render
+    until it is configured (BankNotConfigured names the setting).
+    """
+
+    bank_name: LocalizedText = ""
     bank_phone: str = ""
     cooling_off_days: int = 7
     cooling_off_waived: LocalizedText = field(
@@ -37,6 +57,9 @@ class ContentConfig:
     fallback_locale: str = "zh-CN"
     repeat_window_days: int = 28
     audiences: tuple[str, ...] = DEFAULT_AUDIENCES
+    protagonists: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_PROTAGONISTS)
+    )
 
     def __post_init__(self) -> None:
         if self.cooling_off_days < 1:
@@ -52,9 +75,9 @@ class ContentConfig:
         if isinstance(value, str):
             return value
         for key in (locale, self.fallback_locale):
-            if key in value:
+            if value.get(key):
                 return value[key]
-        return next(iter(value.values()), "")
+        return next((v for v in value.values() if v), "")
 
     def allowed_numbers(self) -> frozenset[str]:
         """Phone numbers copy may contain: police, anti-fraud line, 12381, the bank."""
@@ -101,10 +124,27 @@ class CopyContext:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+def _longer(configured: str, sample: str) -> str:
+    """The longer of a configured value and its sample (display width decides)."""
+    return configured if display_width(configured) > display_width(sample) else sample
+
+
 def sample_context(config: ContentConfig, locale: str) -> CopyContext:
-    """A worst-case-ish context for measuring copy length in the linter."""
-    long_label = "中老年新市民客户" if locale.startswith("zh") else "older new citizens"
-    long_salutation = "尊敬的客户" if locale.startswith("zh") else "Dear customer"
-    return CopyContext.for_locale(
+    """A worst-case context for measuring copy length in the linter.
+
+    Bank details are the configured ones or the samples (a 10-character name, a
+    12-character 400 number), whichever is longer, so the lint passes without a bank
+    configured and copy still fits the banks that use long names and 400 numbers.
+    """
+    zh = locale.startswith("zh")
+    long_label = "中老年新市民客户" if zh else "older new citizens"
+    long_salutation = "尊敬的客户" if zh else "Dear customer"
+    context = CopyContext.for_locale(
         config, locale, segment_label=long_label, salutation=long_salutation
+    )
+    sample_name = SAMPLE_BANK_NAME["zh-CN" if zh else "en"]
+    return replace(
+        context,
+        bank_name=_longer(context.bank_name, sample_name),
+        bank_phone=_longer(context.bank_phone, SAMPLE_BANK_PHONE),
     )

@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from fanzha.content.cast import look_of, story_looks
 from fanzha.content.config import IMAGE_FIELDS, CopyContext
-from fanzha.content.copy import LOOK_GENDER, LOOKS, CastMember, Line, Panel, Screen, WarningCopy
+from fanzha.content.copy import CastMember, Line, Panel, Screen, WarningCopy
 from fanzha.content.errors import ContentError, WarningFileError, WarningNotFound
 from fanzha.content.model import PanelModel, VariantModel, WarningModel, parse_warning
+from fanzha.content.review import review_status
 from fanzha.content.source import read_source
 from fanzha.content.templating import render_template
 
@@ -38,15 +40,8 @@ class WarningDoc:
     path: Path
 
     def status(self, today: date) -> str:
-        """`approved`, `unapproved`, `pending` (approved_on ahead) or `expired`."""
-        review = self.model.review
-        if not (review.approved_by or "").strip() or review.approved_on is None:
-            return "unapproved"
-        if review.approved_on > today:
-            return "pending"
-        if review.expires < today or review.expires <= review.approved_on:
-            return "expired"
-        return "approved"
+        """`approved`, `unapproved`, `pending` (reviewed_on ahead) or `expired`."""
+        return review_status(self.model.review, today)
 
     def variant_ids(self) -> list[str]:
         """Variant ids in file order."""
@@ -63,13 +58,15 @@ class WarningDoc:
         )
 
 
-def _panel(panel: PanelModel, fill: Callable[[str], str]) -> Panel:
-    """A Panel value object with its lines and caption filled."""
+def _panel(panel: PanelModel, fill: Callable[[str], str], looks: dict[str, str]) -> Panel:
+    """A Panel value object with its lines and caption filled, looks kept for the story."""
     screen = panel.screen
     return Panel(
         scene=panel.scene,
         cast=tuple(
-            CastMember(c.role, c.expression, c.side, _look(c.role, c.look, c.gender))
+            CastMember(
+                c.role, c.expression, c.side, look_of(c.role, c.look, c.gender) or looks.get(c.role)
+            )
             for c in panel.cast
         ),
         lines=tuple(Line(ln.speaker, fill(ln.text), ln.kind) for ln in panel.lines),
@@ -79,13 +76,6 @@ def _panel(panel: PanelModel, fill: Callable[[str], str]) -> Panel:
         if screen
         else None,
     )
-
-
-def _look(role: str, look: str | None, gender: str | None) -> str | None:
-    """The look a cast entry names, or the first of its role with the gender asked for."""
-    if look is not None or gender is None:
-        return look
-    return next((lk for lk in LOOKS[role] if LOOK_GENDER[lk] == gender), None)
 
 
 class Library:
@@ -146,6 +136,8 @@ class Library:
         def text(text: str) -> str:
             return render_template(text, context, html=html)
 
+        looks = story_looks([*chosen.comic, *(chosen.elder_cut or ())])
+
         try:
             return WarningCopy(
                 warning_id=model.id,
@@ -160,11 +152,11 @@ class Library:
                 push_body=text(push.body),
                 poster_headline=image(poster.headline),
                 poster_body=image(poster.body),
-                panels=tuple(_panel(p, image) for p in chosen.comic),
-                elder_panels=tuple(_panel(p, image) for p in chosen.elder_cut or ()),
+                panels=tuple(_panel(p, image, looks) for p in chosen.comic),
+                elder_panels=tuple(_panel(p, image, looks) for p in chosen.elder_cut or ()),
                 if_paid=image(chosen.if_paid or model.if_paid or ""),
-                segments=tuple(chosen.segments or model.audiences),
-                protagonist=chosen.protagonist or "",
+                segments=tuple(chosen.segments),
+                protagonist=chosen.protagonist,
             )
         except ValueError as exc:  # Panel/Line refuse a malformed comic (lint says where)
             if isinstance(exc, ContentError):
@@ -172,14 +164,17 @@ class Library:
             raise WarningFileError(str(exc), file=str(doc.path)) from exc
 
     def sendable(self, today: date) -> pd.DataFrame:
-        """(warning_id, locale, variant, position) of every approved, unexpired variant."""
+        """(warning_id, locale, variant, position, segments) of every approved, unexpired
+        variant; `segments` is the tuple of segments the story is written for."""
         rows = [
-            (doc.model.id, doc.model.locale, vid, pos)
+            (doc.model.id, doc.model.locale, v.id, pos, tuple(v.segments))
             for doc in self
             if doc.status(today) == "approved"
-            for pos, vid in enumerate(doc.variant_ids())
+            for pos, v in enumerate(doc.model.variants)
         ]
-        return pd.DataFrame(rows, columns=["warning_id", "locale", "variant", "position"])
+        return pd.DataFrame(
+            rows, columns=["warning_id", "locale", "variant", "position", "segments"]
+        )
 
     def list_rows(
         self, today: date | None = None, primary_locale: str = "zh-CN"

@@ -21,6 +21,9 @@ LIMITS: dict[str, float] = {
     "poster.body": 120,
     "comic.line": 28,
     "comic.caption": 20,
+    "if_paid": 30,  # what to do once money has gone: last panel and posters
+    "screen.title": 12,  # caller id, app, chat group, payee, link label on a drawn phone
+    "screen.line": 16,
 }
 
 PANELS = 4  # lure, pressure, doubt, right action
@@ -28,6 +31,17 @@ CAST_PER_PANEL = (1, 2)
 LINES_PER_PANEL = (0, 2)
 MIN_RED_FLAGS = 3
 MIN_VARIANTS = 2
+ELDER_PANELS = (2, 3)  # an elder cut: fewer, fuller panels than the comic's four
+# Lines a phone screen shows per kind (min, max): a call may show only its caller id.
+SCREEN_LINES: dict[str, tuple[int, int]] = {
+    "call": (0, 1),
+    "share": (1, 2),
+    "chat": (1, 3),
+    "transfer": (1, 2),
+    "video": (0, 2),
+    "link": (1, 2),
+}
+PUSH_ACTION_WIDTH = 40  # notifications cut off after about 40 CJK characters
 
 # Ambiguous-width punctuation that Chinese fonts draw full width.
 _WIDE_PUNCT = frozenset("“”‘’…—·")
@@ -51,6 +65,9 @@ def limits_table() -> list[tuple[str, str]]:
     rows.append(("comic panels", f"exactly {PANELS}"))
     rows.append(("cast per panel", f"{CAST_PER_PANEL[0]}-{CAST_PER_PANEL[1]}"))
     rows.append(("lines per panel", f"{LINES_PER_PANEL[0]}-{LINES_PER_PANEL[1]}"))
+    rows.append(("elder cut panels", f"{ELDER_PANELS[0]}-{ELDER_PANELS[1]}"))
+    rows += [(f"screen lines ({k})", f"{a}-{b}") for k, (a, b) in SCREEN_LINES.items()]
+    rows.append(("push action within", f"the first {PUSH_ACTION_WIDTH} wide"))
     rows.append(("red flags", f">= {MIN_RED_FLAGS}"))
     rows.append(("variants", f">= {MIN_VARIANTS}"))
     return rows

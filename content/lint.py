@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from fanzha.content.checks import Issue, check_copy, check_identity, check_review, check_shape
+from fanzha.content.checks import Issue, check_copy, check_identity, check_shape
 from fanzha.content.config import ContentConfig
 from fanzha.content.errors import WarningFileError
 from fanzha.content.library import warning_files
 from fanzha.content.limits import display_width
 from fanzha.content.model import WarningModel, parse_warning
+from fanzha.content.review import check_review
+from fanzha.content.rules import check_rules
 from fanzha.content.source import Source, read_source
+from fanzha.content.staging import check_story
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +67,8 @@ def lint_file(
         *check_identity(model, path, config),
         *check_shape(model),
         *check_copy(model, config),
+        *check_rules(model, config),
+        *check_story(model, config),
         *check_review(model, today),
     ]
     return model, [_at(source, issue) for issue in issues]
@@ -94,6 +99,49 @@ def lint_paths(
             )
         seen.setdefault(key, path)
     return sorted(set(problems))
+
+
+@dataclass(frozen=True, order=True)
+class DueFile:
+    """A warning file whose review expires within the window asked for (or already has)."""
+
+    expires: date
+    path: str
+    warning_id: str
+    locale: str
+    reviewer: str
+
+    def days_left(self, today: date) -> int:
+        """Days until expiry (negative once expired)."""
+        return (self.expires - today).days
+
+    def line(self, today: date) -> str:
+        """`FILE: expires DATE (in N days; reviewer X)` for the CLI."""
+        days = self.days_left(today)
+        when = f"in {days} days" if days >= 0 else f"{-days} days ago"
+        who = f"; reviewer {self.reviewer}" if self.reviewer else ""
+        return f"{self.path}: expires {self.expires} ({when}{who})"
+
+
+def due_for_review(
+    paths: Iterable[str | Path], within: timedelta, today: date | None = None
+) -> list[DueFile]:
+    """Files under `paths` whose review expires within `within` of `today`, soonest first.
+
+    Files that do not load are left to the lint, which reports them.
+    """
+    today = today or date.today()
+    horizon = today + within
+    due = []
+    for path in warning_files(paths):
+        try:
+            model, _ = parse_warning(read_source(path))
+        except WarningFileError:
+            continue
+        if model is not None and model.review.expires <= horizon:
+            review = model.review
+            due.append(DueFile(review.expires, str(path), model.id, model.locale, review.reviewer))
+    return sorted(due)
 
 
 def lint_lines(problems: Iterable[LintProblem]) -> list[str]:

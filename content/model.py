@@ -79,12 +79,24 @@ class PosterModel(_Strict):
     body: str
 
 
-class ReviewModel(_Strict):
-    """Who approved the warning, when, and until when it may be sent."""
+class SourceModel(_Strict):
+    """An official notice the warning's claims rest on."""
 
-    approved_by: str | None = None
-    approved_on: date | None = None
+    title: str
+    issuer: str
+    date: str  # YYYY-MM-DD, or YYYY-MM / YYYY when only that much is verified
+    ref: str | None = None  # document number, article, or where it was announced
+    url: str | None = None
+
+
+class ReviewModel(_Strict):
+    """Who wrote and who reviewed the warning, when, until when, and on what sources."""
+
+    author: str = ""
+    reviewer: str = ""  # a different person from the author
+    reviewed_on: date | None = None
     expires: date
+    sources: list[SourceModel] = []
 
 
 class VariantModel(_Strict):
@@ -92,8 +104,8 @@ class VariantModel(_Strict):
 
     id: str
     comic: list[PanelModel]
-    segments: list[str] | None = None  # segments the story is written for; [all] = anyone
-    protagonist: str | None = None  # the cast role the reader should see themselves in
+    segments: list[str]  # the segments the story is written for; [all] = anyone
+    protagonist: str  # the cast role the reader should see themselves in
     elder_cut: list[PanelModel] | None = None  # fewer, fuller panels for large text
     title: str | None = None
     slogan: str | None = None

@@ -80,7 +80,7 @@ def _normalize(text: str) -> str:
     return "".join(out)
 
 
-def _quoted(text: str, index: int) -> bool:
+def quoted(text: str, index: int) -> bool:
     """Whether position `index` lies inside a quotation."""
     for opening, closing in _QUOTES:
         start = 0
@@ -149,7 +149,7 @@ def check_text(
     if not speaks_as_scammer:
         for pattern, what in ((_CTA, "call to action"), (_CONTACT, "contact request")):
             for match in pattern.finditer(norm):
-                if _quoted(norm, match.start()) or _negated(norm, match.start()):
+                if quoted(norm, match.start()) or _negated(norm, match.start()):
                     continue
                 if _overlaps(found, match.start(), match.end(), text):
                     continue

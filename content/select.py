@@ -7,16 +7,24 @@ in order, keeping those approved and unexpired in the fallback locale):
   and customers are spread over it;
 * from the start slot, the first warning not sent to the customer within the repeat
   window is taken; when all were, the one sent longest ago;
-* variant = (hash' + prior sends of that warning to the customer) mod n_variants, so a
-  warning shown again tells a different story;
+* the story is chosen among the warning's variants written for the customer's segment
+  (the variant's `segments` names it): variant = the ((hash >> 32) mod 2**16 + prior
+  sends of that warning to the customer)-th of them, so a warning shown again tells a
+  different story for the same reader. Where no variant is written for the segment, the
+  ones marked `all` are used, else every variant, and `story_fallback` = True records it;
 * locale = the customer's, when that translation of the chosen variant is sendable,
   else the fallback locale (`locale_fallback` = True).
 
-Everything is numpy over arrays; the only Python loop is over the k slots.
+hash(customer_id) is the first 8 bytes, read little-endian, of
+blake2b(utf8(customer_id), digest_size=8, person=b"fanzha.select"): specified, so any
+engine can reproduce a pick, and independent of row order and of pandas' internals.
+
+Everything is numpy over arrays; the Python loops are over the k slots and the ids' hash.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +34,8 @@ from fanzha.content.errors import NoEligibleWarning
 from fanzha.content.library import Library
 
 _NEVER = np.iinfo(np.int64).min
+_PERSON = b"fanzha.select"
+ALL = "all"  # a story marked for every reader
 
 
 def _utc_ns(values: pd.Series | datetime) -> np.ndarray | int:
@@ -38,9 +48,16 @@ def _utc_ns(values: pd.Series | datetime) -> np.ndarray | int:
     return stamps.dt.as_unit("ns").astype("int64").to_numpy()
 
 
-def _stable_hash(ids: pd.Series) -> np.ndarray:
-    """A deterministic 64-bit hash per id (fixed key, independent of row order)."""
-    return pd.util.hash_pandas_object(ids.astype(str), index=False).to_numpy(np.uint64)
+def stable_hash(ids: Sequence[str] | pd.Series) -> np.ndarray:
+    """blake2b-64 of each id's UTF-8 (see the module docstring), as uint64."""
+    values = ids.astype(str).tolist() if isinstance(ids, pd.Series) else [str(i) for i in ids]
+    base = hashlib.blake2b(digest_size=8, person=_PERSON)
+    digests = []
+    for value in values:  # copying a keyed state is about twice as fast as building one per id
+        state = base.copy()
+        state.update(value.encode("utf-8"))
+        digests.append(state.digest())
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
 
 
 def _eligible(
@@ -158,8 +175,9 @@ def select_warnings(
 
     `assignments` needs customer_id and segment (locale optional; rows with no segment,
     in the holdout or not eligible are skipped); `history` has customer_id, warning_id,
-    sent_at. Returns customer_id, segment, warning_id, variant, locale (strings) and
-    locale_fallback (bool), one row per contacted customer.
+    sent_at. Returns customer_id, segment, warning_id, variant, locale (strings),
+    locale_fallback and story_fallback (bool), one row per contacted customer;
+    story_fallback marks a story not written for the customer's segment (none was).
     """
     now = now or datetime.now(UTC)
     frame = _contacted(assignments)
@@ -172,7 +190,7 @@ def select_warnings(
     ids = frame["customer_id"]
     if not pd.api.types.is_string_dtype(ids):
         ids = ids.astype(str)
-    digest = _stable_hash(ids)
+    digest = stable_hash(ids)
     k = k_of[seg]
     start = ((digest + np.uint64(wave_index % (1 << 32))) % k.astype(np.uint64)).astype(np.int64)
     hist = _no_history()
@@ -185,7 +203,9 @@ def select_warnings(
     cutoff = _utc_ns(now - timedelta(days=window_days))
     chosen, prior = _pick_slot(start, k, slots[seg], base_key, hist, cutoff)
 
-    variant, variants = _variants(chosen, prior, digest, warnings, sendable, fallback_locale)
+    variant, variants, off_segment = _variants(
+        chosen, prior, digest, seg, segments, warnings, sendable, fallback_locale
+    )
     locale, locales, ok = _locales(
         frame, chosen, variant, warnings, variants, sendable, fallback_locale
     )
@@ -197,6 +217,7 @@ def select_warnings(
             "variant": _strings(variant, variants),
             "locale": _strings(locale, locales),
             "locale_fallback": ~ok,
+            "story_fallback": off_segment,
         }
     )
 
@@ -212,23 +233,46 @@ def _no_history() -> tuple[pd.Index, np.ndarray, np.ndarray]:
     return pd.Index(empty), empty, empty
 
 
+def _story_lists(
+    warnings: pd.Index, segments: pd.Index, primary: pd.DataFrame, variants: pd.Index
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (warning, segment) key: the variant codes to rotate among, their count, and
+    whether they are a fallback (none written for the segment)."""
+    lists, fallback = [], []
+    by_warning = {w: frame for w, frame in primary.groupby("warning_id", sort=False)}
+    for w in warnings:
+        frame = by_warning[w]
+        names, fits = frame["variant"].tolist(), frame["segments"].tolist()
+        marked_all = [n for n, f in zip(names, fits, strict=True) if ALL in f] or names
+        for s in segments:
+            own = [n for n, f in zip(names, fits, strict=True) if s in f]
+            lists.append(list(variants.get_indexer(own or marked_all)))
+            fallback.append(not own)
+    n_fit = np.array([len(v) for v in lists] or [1], dtype=np.int64)
+    width = int(n_fit.max())
+    table = np.array([v + [v[0]] * (width - len(v)) for v in lists] or [[0]], dtype=np.int64)
+    return table, n_fit, np.array(fallback or [False], dtype=bool)
+
+
 def _variants(
     chosen: np.ndarray,
     prior: np.ndarray,
     digest: np.ndarray,
+    seg: np.ndarray,
+    segments: pd.Index,
     warnings: pd.Index,
     sendable: pd.DataFrame,
     fallback_locale: str,
-) -> tuple[np.ndarray, pd.Index]:
-    """Variant code per row, rotating with prior sends of the warning; and the variant names."""
+) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """Variant code per row (rotating with prior sends of the warning among the stories for
+    the row's segment), the variant names, and whether the story is a fallback."""
     primary = sendable[sendable["locale"] == fallback_locale].sort_values("position")
-    per_warning = primary.groupby("warning_id")["variant"].agg(list)
     variants = pd.Index(sorted(set(sendable["variant"])))
-    lists = [list(variants.get_indexer(per_warning[w])) for w in warnings]
-    n_var = np.array([len(v) for v in lists] or [1], dtype=np.int64)
-    table = np.array([v + [v[0]] * (n_var.max() - len(v)) for v in lists] or [[0]], dtype=np.int64)
+    table, n_fit, fallback = _story_lists(warnings, segments, primary, variants)
+    key = chosen * max(len(segments), 1) + seg
     turn = ((digest >> np.uint64(32)) % np.uint64(1 << 16)).astype(np.int64) + prior
-    return table[chosen, turn % n_var[chosen]], variants
+    variant = table[key, turn % n_fit[key]] if len(key) else key.astype(np.int64)
+    return variant, variants, fallback[key] if len(key) else np.zeros(0, dtype=bool)
 
 
 def _locales(

@@ -15,8 +15,8 @@ from functools import cache
 
 import jinja2
 import markupsafe
-from fanzha.content.config import TEMPLATE_FIELDS, CopyContext
-from fanzha.content.errors import TemplateError
+from fanzha.content.config import BANK_SETTINGS, TEMPLATE_FIELDS, CopyContext
+from fanzha.content.errors import BankNotConfigured, TemplateError
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -89,6 +89,26 @@ def check_template(source: str, allowed: Collection[str] = TEMPLATE_FIELDS) -> l
 
 
 @cache
+def fields_used(source: str) -> frozenset[str]:
+    """The customer fields a (checked) template names."""
+    if "{" not in source:
+        return frozenset()
+    tree = _environment().parse(source)
+    return frozenset(
+        node.attr
+        for node in tree.find_all(nodes.Getattr)
+        if isinstance(node.node, nodes.Name) and node.node.name == "customer"
+    )
+
+
+def _require_bank(source: str, context: CopyContext) -> None:
+    """BankNotConfigured when the copy names a bank detail the context leaves empty."""
+    for name, setting in BANK_SETTINGS.items():
+        if name in fields_used(source) and not str(getattr(context, name)).strip():
+            raise BankNotConfigured(name, setting)
+
+
+@cache
 def _compiled(source: str) -> jinja2.Template:
     """A checked, compiled template (cached: copy repeats across customers)."""
     return _environment().from_string(source)
@@ -101,12 +121,17 @@ def render_template(
     html: bool = False,
     allowed: Collection[str] = TEMPLATE_FIELDS,
 ) -> str:
-    """Fill `source` from `context`; TemplateError for anything outside the allowlist."""
+    """Fill `source` from `context`; TemplateError for anything outside the allowlist.
+
+    BankNotConfigured (a TemplateError) when the copy names the bank's name or phone and
+    the context has none: such copy never renders with a blank or a made-up number.
+    """
     issues = check_template(source, allowed)
     if issues:
         raise TemplateError(issues[0].message)
     text = source
     if "{" in source:
+        _require_bank(source, context)
         try:
             text = _compiled(source).render(customer=context)
         except jinja2.TemplateError as exc:  # e.g. an undefined name slipping through

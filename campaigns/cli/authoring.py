@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from fanzha.campaigns import api, posters, validation
 from fanzha.campaigns.cli.main import cli
-from fanzha.campaigns.cli.options import BANK, EXISTING, FILE, LIBRARY, RENDER, reads, settings_from
+from fanzha.campaigns.cli.options import (
+    BANK,
+    DAYS,
+    EXISTING,
+    FILE,
+    LIBRARY,
+    RENDER,
+    reads,
+    settings_from,
+)
 from fanzha.campaigns.errors import Problem
 
 
@@ -175,9 +185,15 @@ def content_list(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 @content.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--due",
+    type=DAYS,
+    default=None,
+    help="Also list files whose review expires within DURATION (e.g. 30d).",
+)
 @reads("FANZHA_CONTENT", *BANK)
 @click.pass_context
-def content_lint(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def content_lint(ctx: click.Context, paths: tuple[Path, ...], due: timedelta | None) -> None:
     """Refuse unsafe or incomplete warnings: one FILE:LINE:COL line per problem.
 
     PATHS are warning folders or files (default: FANZHA_CONTENT, else the bundled library).
@@ -185,5 +201,10 @@ def content_lint(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     \b
     Example:
       fanzha content lint content/library
+      fanzha content lint --due 30d
     """
-    _report(validation.lint_content(settings_from(ctx), list(paths)), "content OK")
+    settings = settings_from(ctx)
+    problems = validation.lint_content(settings, list(paths))
+    if due is not None:
+        click.echo(validation.content_due(settings, list(paths), due))
+    _report(problems, "content OK")

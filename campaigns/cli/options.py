@@ -42,6 +42,27 @@ class NowType(click.ParamType):
 NOW = NowType()
 
 
+class DurationType(click.ParamType):
+    """A duration in days or weeks ("30d", "2w"), in the campaign files' grammar."""
+
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from datetime import timedelta
+
+        from fanzha.delivery.syntax import parse_duration
+
+        if isinstance(value, timedelta):
+            return value
+        try:
+            return parse_duration(str(value), units="dw", maximum=timedelta(days=3660))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DAYS = DurationType()
+
+
 def now_option(fn: F) -> F:
     """``--now``: simulate or replay at a given instant (default: the real clock)."""
     return click.option(

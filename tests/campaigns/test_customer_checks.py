@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from fanzha.campaigns.cli import cli
 from fanzha.campaigns.demo import example_campaign
 
+from tests.conftest import TEST_BANK
 from tests.segments.fixtures.make_bad_customers import EXPECTED
 
 FIXTURE = Path(__file__).parents[1] / "segments" / "fixtures" / "bad-customers.csv"
@@ -25,6 +26,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "FANZHA_DB": f"sqlite:///{tmp_path / 'store.db'}",
         "FANZHA_MEDIA_DIR": str(tmp_path / "media"),
         "FANZHA_RENDER_PROCESSES": "1",
+        **TEST_BANK,  # copy names the bank: no bank, no run
     }
 
 

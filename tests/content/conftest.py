@@ -19,8 +19,10 @@ TODAY = date(2027, 1, 1)
 
 @pytest.fixture
 def config() -> ContentConfig:
-    """The bank of the fixtures: service number 95500."""
-    return ContentConfig(bank_name={"zh-CN": "示例银行", "en": "Example Bank"}, bank_phone="95500")
+    """The bank of the fixtures: a fictional name and a 12-character 400 number."""
+    return ContentConfig(
+        bank_name={"zh-CN": "示例银行", "en": "Example Bank"}, bank_phone="400-888-0000"
+    )
 
 
 LibraryBuilder = Callable[..., Path]
@@ -28,7 +30,8 @@ LibraryBuilder = Callable[..., Path]
 
 @pytest.fixture
 def build_library(tmp_path: Path) -> LibraryBuilder:
-    """Write copies of the good zh-CN fixture under new ids, locales and review dates."""
+    """Write copies of the good zh-CN fixture under new ids, locales, review dates and the
+    segments each story is written for (default: every story for the elderly)."""
     yaml = YAML()
     base = yaml.load((GOOD / "zh-CN" / "impersonating-authorities.yaml").read_text("utf-8"))
     root = tmp_path / "library"
@@ -38,18 +41,21 @@ def build_library(tmp_path: Path) -> LibraryBuilder:
         locales: tuple[str, ...] = ("zh-CN",),
         *,
         expires: str = "2027-11-30",
-        approved_by: str = "王敏（风险管理部）",
+        author: str = "王敏（风险管理部）",
         variants: tuple[str, ...] = ("a", "b"),
+        segments: tuple[list[str], ...] | None = None,
     ) -> Path:
         for locale in locales:
             doc = copy.deepcopy(base)
             doc["id"], doc["locale"] = warning_id, locale
             doc["review"]["expires"] = expires
-            doc["review"]["approved_by"] = approved_by
+            doc["review"]["author"] = author
             stories = [doc["variants"][i % 2] for i in range(len(variants))]
             doc["variants"] = [copy.deepcopy(v) for v in stories]
-            for story, name in zip(doc["variants"], variants, strict=True):
+            for i, (story, name) in enumerate(zip(doc["variants"], variants, strict=True)):
                 story["id"] = name
+                if segments is not None:
+                    story["segments"] = list(segments[i])
             (root / locale).mkdir(parents=True, exist_ok=True)
             with (root / locale / f"{warning_id}.yaml").open("w", encoding="utf-8") as out:
                 yaml.dump(doc, out)

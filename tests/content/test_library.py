@@ -40,7 +40,7 @@ def test_english_copy_uses_english_bank_name(library, config: ContentConfig) -> 
     copy = library.resolve(
         "impersonating-authorities", "a", "en", CopyContext.for_locale(config, "en")
     )
-    assert copy.locale == "en" and copy.push_body.startswith("Hello, police never")
+    assert copy.locale == "en" and copy.push_body.startswith("Hello, hang up and call 110")
 
 
 def test_cooling_off_terms_come_from_config(library) -> None:  # type: ignore[no-untyped-def]

@@ -107,7 +107,7 @@ def test_approval_in_the_future_is_not_approved(config: ContentConfig) -> None:
     from datetime import date
 
     (problem,) = lint_paths([path], config, today=date(2026, 11, 1))
-    assert problem.message == "not yet approved: review.approved_on 2026-11-20 is after 2026-11-01"
+    assert problem.message == "not yet approved: review.reviewed_on 2026-11-20 is after 2026-11-01"
 
 
 def test_locale_must_match_its_folder(tmp_path: Path, config: ContentConfig) -> None:

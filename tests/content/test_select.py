@@ -1,15 +1,21 @@
-"""Selection: rotation, no repeat, variants, locale fallback, determinism, expiry."""
+"""Selection: rotation, no repeat, stories for the reader, locale fallback, determinism, expiry."""
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from fanzha.content import NoEligibleWarning, load_library, select_warnings
+from fanzha.content.select import stable_hash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
-from tests.content.conftest import LibraryBuilder
+from tests.content.conftest import GOOD, LibraryBuilder
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 SEGMENTS = {"elderly": ["w1", "w2", "w3"], "young_workers": ["w3"]}
@@ -150,7 +156,7 @@ def test_deterministic_and_independent_of_row_order(library) -> None:  # type: i
 
 def test_expired_and_unapproved_warnings_are_never_picked(build_library: LibraryBuilder) -> None:
     build_library("w1", expires="2027-02-28")
-    build_library("w2", approved_by="")
+    build_library("w2", author="")
     root = build_library("w3")
     lib = load_library([root])
     picks = select_warnings(customers(300), SEGMENTS, lib, now=NOW)
@@ -183,6 +189,7 @@ def test_only_contacted_customers_get_a_warning(library) -> None:  # type: ignor
         "variant",
         "locale",
         "locale_fallback",
+        "story_fallback",
     ]
 
 
@@ -210,3 +217,109 @@ def test_without_locale_column_and_with_integer_ids(library) -> None:  # type: i
     again = select_warnings(people, SEGMENTS, library, history=history, now=NOW)
     assert (again["warning_id"] != first["warning_id"]).all()
     assert first["warning_id"].dtype == "str"
+
+
+def test_the_customer_hash_is_blake2b_and_pinned() -> None:
+    """hash(id) = blake2b(utf8(id), digest_size=8, person=b"fanzha.select"), little-endian."""
+    ids = ["C000000001", "0", "客户-1"]
+    assert stable_hash(ids).tolist() == [
+        1288296894807077683,
+        4320000514869754192,
+        17219476380822818223,
+    ]
+    # the same ids as a pandas column, in another order, hash the same
+    column = pd.Series(list(reversed(ids)))
+    assert stable_hash(column).tolist()[::-1] == stable_hash(ids).tolist()
+
+
+STORIES = {"elderly": ["w1"], "young_workers": ["w1"], "founders": ["w1"]}
+
+
+def test_stories_are_picked_for_the_readers_segment(build_library: LibraryBuilder) -> None:
+    root = build_library(
+        "w1",
+        variants=("a", "b", "c", "d"),
+        segments=(["elderly"], ["young_workers"], ["elderly"], ["all"]),
+    )
+    library = load_library([root])
+    people = pd.concat(
+        [customers(300, "elderly"), customers(300, "young_workers"), customers(300, "founders")]
+    ).reset_index(drop=True)
+    people["customer_id"] = [f"C{i:09d}" for i in range(len(people))]
+    picks = select_warnings(people, STORIES, library, now=NOW)
+    by = picks.groupby("segment")
+    assert set(by.get_group("elderly")["variant"]) == {"a", "c"}  # rotates among its own two
+    assert set(by.get_group("young_workers")["variant"]) == {"b"}
+    # nothing is written for founders: the story marked `all`, and the plan is told so
+    assert set(by.get_group("founders")["variant"]) == {"d"}
+    assert picks["story_fallback"].tolist() == (picks["segment"] == "founders").tolist()
+
+
+def test_with_no_story_marked_all_any_story_is_sent_and_recorded(
+    build_library: LibraryBuilder,
+) -> None:
+    root = build_library("w1", segments=(["elderly"], ["young_workers"]))
+    picks = select_warnings(customers(200, "founders"), STORIES, load_library([root]), now=NOW)
+    assert set(picks["variant"]) == {"a", "b"} and picks["story_fallback"].all()
+
+
+def test_a_warning_shown_again_tells_another_story_for_the_same_reader(
+    build_library: LibraryBuilder,
+) -> None:
+    root = build_library(
+        "w1",
+        variants=("a", "b", "c", "d"),
+        segments=(["elderly"], ["young_workers"], ["elderly"], ["elderly"]),
+    )
+    library = load_library([root])
+    people = customers(200)
+    shown, history = [], None
+    for wave in range(3):
+        picks = select_warnings(people, STORIES, library, wave_index=wave, history=history, now=NOW)
+        shown.append(picks["variant"])
+        more = sent(picks, 30 - wave)
+        history = more if history is None else pd.concat([history, more])
+    stories = pd.concat(shown, axis=1)
+    assert (stories.nunique(axis=1) == 3).all()  # a, c and d in turn; never b
+    assert set(stories.to_numpy().ravel()) == {"a", "c", "d"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    stories=st.lists(
+        st.sets(st.sampled_from(["elderly", "founders", "young_workers", "all"]), min_size=1),
+        min_size=2,
+        max_size=5,
+    ),
+    segments=st.lists(st.sampled_from(["elderly", "founders", "young_workers"]), min_size=1),
+)
+def test_a_story_written_for_the_segment_is_sent_whenever_one_exists(
+    tmp_path_factory: pytest.TempPathFactory, stories: list[set[str]], segments: list[str]
+) -> None:
+    root = tmp_path_factory.mktemp("lib")
+    _story_library(root, [sorted(s) for s in stories])
+    people = pd.DataFrame(
+        {"customer_id": [f"C{i}" for i in range(len(segments))], "segment": segments}
+    )
+    picks = select_warnings(people, STORIES, load_library([root]), now=NOW)
+    written = {chr(ord("a") + i): s for i, s in enumerate(stories)}
+    for row in picks.itertuples():
+        exists = any(row.segment in s for s in written.values())
+        fits = row.segment in written[row.variant]
+        assert fits == exists and row.story_fallback == (not exists)
+        if not exists and any("all" in s for s in written.values()):
+            assert "all" in written[row.variant]
+
+
+def _story_library(root: Path, stories: list[list[str]]) -> None:
+    """One warning `w1` whose stories are written for the given segments."""
+    yaml = YAML()
+    base = yaml.load((GOOD / "zh-CN" / "impersonating-authorities.yaml").read_text("utf-8"))
+    base["id"] = "w1"
+    base["variants"] = [
+        {**copy.deepcopy(base["variants"][0]), "id": chr(ord("a") + i), "segments": segs}
+        for i, segs in enumerate(stories)
+    ]
+    (root / "zh-CN").mkdir(parents=True, exist_ok=True)
+    with (root / "zh-CN" / "w1.yaml").open("w", encoding="utf-8") as out:
+        yaml.dump(base, out)

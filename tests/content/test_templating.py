@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from fanzha.content import IMAGE_FIELDS, ContentConfig, CopyContext, TemplateError, render_template
+from fanzha.content import (
+    IMAGE_FIELDS,
+    BankNotConfigured,
+    ContentConfig,
+    CopyContext,
+    TemplateError,
+    render_template,
+)
 from fanzha.content.templating import check_template, mask_templates
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +18,7 @@ from hypothesis import strategies as st
 
 @pytest.fixture
 def context() -> CopyContext:
-    config = ContentConfig(bank_name="示例银行", bank_phone="95500", cooling_off_days=10)
+    config = ContentConfig(bank_name="示例银行", bank_phone="400-888-0000", cooling_off_days=10)
     return CopyContext.for_locale(config, "zh-CN", segment_label="新就业青年", salutation="王女士")
 
 
@@ -71,3 +78,24 @@ def test_plain_text_renders_unchanged_and_html_has_no_tags(text: str) -> None:
     assert render_template(text, context) == text
     escaped = render_template(text, context, html=True)
     assert "<" not in escaped and ">" not in escaped
+
+
+@pytest.mark.parametrize(
+    ("source", "setting"),
+    [
+        ("挂断后拨打{{ customer.bank_phone }}核实", "FANZHA_BANK_PHONE"),
+        ("在{{ customer.bank_name }}App里自己办", "FANZHA_BANK_NAME"),
+    ],
+)
+def test_copy_naming_an_unset_bank_detail_refuses_to_render(source: str, setting: str) -> None:
+    unset = CopyContext.for_locale(ContentConfig(), "zh-CN")
+    with pytest.raises(BankNotConfigured, match=f"set {setting}") as info:
+        render_template(source, unset)
+    assert isinstance(info.value, TemplateError)  # callers that catch TemplateError still do
+    # copy that does not name the bank renders without it
+    assert render_template("挂断电话，拨打110核实", unset) == "挂断电话，拨打110核实"
+
+
+def test_the_bank_has_no_default_name_or_phone() -> None:
+    context = CopyContext.for_locale(ContentConfig(), "en")
+    assert context.bank_name == "" and context.bank_phone == ""
