@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from fanzha.campaigns.customers import CustomerSource
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.workspace import Workspace
 
@@ -55,20 +56,19 @@ def stored_opt_outs(ws: Workspace) -> frozenset[str]:
 
 def load_audience(
     campaign: Campaign,
-    customers_path: Path,
+    customers: CustomerSource,
     ws: Workspace,
     *,
     as_of: date,
     engine: str = "pandas",
     use_store: bool = True,
-    rejected_path: Path | None = None,
+    write_rejected: bool = False,
 ) -> Audience:
-    """Load the customer file and assign every row (rejected rows are kept, with reasons)."""
-    from fanzha.segments import assign, load_customers
+    """Load the customers and assign every row (rejected rows are kept, with reasons)."""
+    from fanzha.campaigns import customers as C
+    from fanzha.segments import assign
 
-    loaded = load_customers(customers_path, ws.schema, rejected_path=rejected_path)
-    if rejected_path is not None and loaded.rejected.empty:
-        rejected_path.unlink(missing_ok=True)  # no rejected rows: leave no empty file behind
+    loaded = C.load(customers, ws.schema, write_rejected=write_rejected)
     all_out, no_personal = opt_outs(ws if use_store else None)
     audience, segments = segment_specs(campaign)
     assignments = assign(
@@ -80,7 +80,8 @@ def load_audience(
         engine=engine,
         all_matches=campaign.match == "all",
     )
-    note = loaded.describe(rejected_path if not loaded.rejected.empty else None)
+    written = C.rejected_path_for(customers) if write_rejected else None
+    note = loaded.describe(written if not loaded.rejected.empty else None)
     return Audience(loaded.frame, assignments, loaded.rejected, no_personal, note)
 
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from fanzha.campaigns.cliutil import table
 from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
 DEMO_START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DAYS = 7
+# A bank that does not exist, with a number no phone network assigns: demo copy must never
+# send a reader to a real institution's line.
+DEMO_BANK = {"bank_name": "示例银行", "bank_name_en": "Demo Bank", "bank_phone": "00000"}
 
 
 def example_campaign() -> Path:
@@ -30,9 +32,9 @@ def run_demo(
     out: Path, *, n: int, settings: Settings, echo: Callable[[str], None] = print
 ) -> dict[str, object]:
     """Generate, segment, render, enqueue, send a week through a local gateway, summarise."""
-    from fanzha.campaigns import cli_ops, dispatching, posters, runner
+    from fanzha.campaigns import dispatching, keygen, posters, runner, segmenting
+    from fanzha.campaigns.store import upgrade_store
     from fanzha.delivery import FakeGateway, FaultSpec
-    from fanzha.delivery.keys import generate_key
     from fanzha.segments import generate_customers, write_customers
 
     started = time.perf_counter()
@@ -41,16 +43,25 @@ def run_demo(
     db = out / "fanzha.db"
     for stale in (db, db.with_name("fanzha.db-wal"), db.with_name("fanzha.db-shm")):
         stale.unlink(missing_ok=True)
-    settings = replace(
-        settings,
+    # The demo's own keys and fictional bank, in a file the serve command below loads.
+    keys = keygen.new_keys()
+    env_file = keygen.write_env_file(
+        out / ".env",
+        {
+            **keys,
+            "FANZHA_DB": f"sqlite:///{db}",
+            "FANZHA_MEDIA_DIR": str(out / "media"),
+            **{f"FANZHA_{k.upper()}": v for k, v in DEMO_BANK.items()},
+        },
+    )
+    settings = settings.replace(
         db_url=f"sqlite:///{db}",
         media_dir=out / "media",
         horizon=timedelta(days=2 * DEMO_DAYS),  # the second week stays pending: it is not sent yet
-        # The demo's own keys (no secret has a default anywhere else), printed below.
-        secret=generate_key(),
-        backend_key=generate_key(),
-        webhook_secret=generate_key(),
+        **DEMO_BANK,
+        **keygen.as_fields(keys),
     )
+    upgrade_store(settings)  # the demo makes its own store; elsewhere `fanzha db upgrade` does
     ws = Workspace(settings)
     campaign_file = out / "campaign.yaml"
     shutil.copyfile(example_campaign(), campaign_file)
@@ -62,8 +73,12 @@ def run_demo(
     echo(f"1/6 generating {n:,} customers …")
     write_customers(generate_customers(n, seed=2027), customers)
     echo("2/6 segmenting …")
-    cli_ops.segment(
-        campaign_file, customers, out / "assignments.csv", "pandas", DEMO_START.date(), settings
+    segmenting.segment_customers(
+        campaign_file,
+        customers,
+        out / "assignments.csv",
+        as_of=DEMO_START.date(),
+        settings=settings,
     )
     echo("3/6 picking warnings, rendering cards, enqueuing two weeks …")
     result = runner.run_campaign(ws, campaign_file, customers, DEMO_START)
@@ -74,9 +89,7 @@ def run_demo(
     first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
     # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
     with FakeGateway(FaultSpec(reject_rate=0.01, seed=7), keys=settings.webhook_keys()) as gateway:
-        adapter = dispatching.push_adapter(
-            replace(ws, settings=replace(settings, gateway_url=gateway.url))
-        )
+        adapter = dispatching.push_adapter(Workspace(settings.replace(gateway_url=gateway.url)))
         ticks = _simulate_week(ws, adapter, DEMO_START, DEMO_START + timedelta(days=DEMO_DAYS))
         accepted = len(gateway.accepted_ids())
     echo("6/6 summary\n")
@@ -90,11 +103,8 @@ def run_demo(
         f"  assignments           {out / 'assignments.csv'}\n  card images (cache)   {out / 'media'}\n"
         f"  sample cards (PNG)    {', '.join(str(p) for p in samples)}\n"
         f"  posters (PDF)         {', '.join(str(p) for p in poster_paths)}\n"
-        f"\nServe the feed (with the demo's own keys; never reuse them):\n"
-        f"  export FANZHA_DB=sqlite:///{db} FANZHA_MEDIA_DIR={out / 'media'}\n"
-        f"  export FANZHA_SECRET={settings.secret} FANZHA_BACKEND_KEY={settings.backend_key}"
-        f" FANZHA_WEBHOOK_SECRET={settings.webhook_secret}\n"
-        f"  {fanzha} serve --port 8000\n"
+        f"  settings and keys     {env_file}\n"
+        f"\nServe the feed with the demo's keys:\n  . {env_file} && {fanzha} serve --port 8000\n"
         f"  then open http://127.0.0.1:8000/app?token=$({fanzha} token {token_customer})\n"
         f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )

@@ -21,11 +21,12 @@ def push_adapter(ws: Workspace):  # type: ignore[no-untyped-def]
         )
     if s.gateway_kind == "jpush":
         return JPushAdapter(
-            app_key=s.jpush_app_key, master_secret=s.jpush_secret, url=s.gateway_url
+            app_key=s.jpush_app_key,
+            master_secret=s.jpush_secret.get_secret_value() if s.jpush_secret else "",
+            url=s.gateway_url,
         )
-    if s.gateway_kind != "webhook":
-        raise SettingsError(f'FANZHA_GATEWAY_KIND "{s.gateway_kind}" is not webhook or jpush')
-    return WebhookAdapter(s.gateway_url, s.webhook_keys(), max_batch=s.gateway_batch)
+    webhook = ws.keys().webhook  # FANZHA_WEBHOOK_SECRET signs; never the feed-token key
+    return WebhookAdapter(s.gateway_url, webhook, max_batch=s.gateway_batch)
 
 
 def dispatcher(ws: Workspace, adapter=None):  # type: ignore[no-untyped-def]
@@ -70,18 +71,3 @@ def dispatch_loop(ws: Workspace, now: datetime | None, *, once: bool, interval: 
 
 def _summary(totals: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing due"
-
-
-def feed_app(ws: Workspace):  # type: ignore[no-untyped-def]
-    """The feed API over the store and the media cache."""
-    from fanzha.delivery import create_app
-
-    s = ws.settings
-    return create_app(
-        ws.engine,
-        token_keys=s.token_keys(),
-        backend_keys=s.backend_keys(),
-        webhook_keys=s.webhook_keys(),
-        media_dir=s.media_dir,
-        feed_ttl=s.feed_ttl,
-    )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fanzha.content import CopyContext, WarningCopy
 
 SALUTATION = {"zh-CN": "您好", "en": "Hello"}
 
@@ -21,7 +25,7 @@ class CopyKey:
     segment: str
 
 
-def copy_context(ws: Workspace, campaign: Campaign, segment: str, locale: str):  # type: ignore[no-untyped-def]
+def copy_context(ws: Workspace, campaign: Campaign, segment: str, locale: str) -> CopyContext:
     """Template values for one segment and locale (no personal data)."""
     from fanzha.content import CopyContext
 
@@ -31,7 +35,9 @@ def copy_context(ws: Workspace, campaign: Campaign, segment: str, locale: str): 
     )
 
 
-def resolve_copies(ws: Workspace, campaign: Campaign, picks: pd.DataFrame) -> dict[CopyKey, object]:
+def resolve_copies(
+    ws: Workspace, campaign: Campaign, picks: pd.DataFrame
+) -> dict[CopyKey, WarningCopy]:
     """One WarningCopy per unique (warning, variant, locale, segment)."""
     keys = picks[["warning_id", "variant", "copy_locale", "segment"]].drop_duplicates()
     out = {}
@@ -44,8 +50,13 @@ def resolve_copies(ws: Workspace, campaign: Campaign, picks: pd.DataFrame) -> di
 
 
 def render_cards(
-    ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, *, fmt: str = "strip"
-) -> pd.DataFrame:  # type: ignore[type-arg]
+    ws: Workspace,
+    campaign: Campaign,
+    picks: pd.DataFrame,
+    copies: dict[CopyKey, WarningCopy],
+    *,
+    fmt: str = "strip",
+) -> pd.DataFrame:
     """Render each unique (copy, style) once into the media cache; return keys per combination."""
     from fanzha.renderer import RenderCache, RenderJob, Style, render_batch
 
@@ -77,8 +88,12 @@ def render_cards(
 
 
 def build_messages(
-    ws: Workspace, campaign: Campaign, picks: pd.DataFrame, copies: dict, images: pd.DataFrame
-) -> pd.DataFrame:  # type: ignore[type-arg]
+    ws: Workspace,
+    campaign: Campaign,
+    picks: pd.DataFrame,
+    copies: dict[CopyKey, WarningCopy],
+    images: pd.DataFrame,
+) -> pd.DataFrame:
     """Outbox rows, one per (customer, wave, channel)."""
     text = pd.DataFrame(
         [

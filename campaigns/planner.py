@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from fanzha.campaigns import runner
-from fanzha.campaigns.cliutil import table
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.customers import CustomerSource, columns_of
+from fanzha.campaigns.results import Result
+from fanzha.campaigns.tables import table
+from fanzha.campaigns.workspace import CampaignSource, Workspace
 
 
 @dataclass
-class Plan:
+class Plan(Result):
     """Counts, content and timing a run would produce."""
 
     campaign_id: str
@@ -46,8 +47,8 @@ class Plan:
                     ("rejected rows", c["rejected_rows"]),
                     ("eligible", c["eligible"]),
                     ("held out", c["held_out"]),
-                    *((f"excluded: {k}", v) for k, v in c["excluded"].items()),  # type: ignore[union-attr]
-                    *((f"segment {k}", v) for k, v in c["matched"].items()),  # type: ignore[union-attr]
+                    *((f"excluded: {k}", v) for k, v in c["excluded"].items()),  # type: ignore[attr-defined]
+                    *((f"segment {k}", v) for k, v in c["matched"].items()),  # type: ignore[attr-defined]
                     ("unmatched", c["unmatched"]),
                 ],
                 ("", "customers"),
@@ -76,10 +77,12 @@ class Plan:
         return "\n".join(out)
 
 
-def plan_campaign(ws: Workspace, campaign_path: Path, customers_path: Path, now: datetime) -> Plan:
+def plan_campaign(
+    ws: Workspace, source: CampaignSource, customers: CustomerSource, now: datetime
+) -> Plan:
     """Assign, pick and time a campaign without writing anything."""
-    campaign = ws.campaign(campaign_path, customer_columns=_columns(customers_path))
-    aud, people, picks = runner.build(ws, campaign, customers_path, now, use_store=False)
+    campaign = ws.campaign(source, customer_columns=columns_of(customers))
+    aud, people, picks = runner.build(ws, campaign, customers, now, use_store=False)
     from fanzha.campaigns.audience import counts
 
     plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
@@ -130,9 +133,3 @@ def _cap_estimate(picks: pd.DataFrame, cap_max: int, per) -> int:  # type: ignor
     )
     window = frame.groupby("customer_id").rolling(per, on="due_at")["due_at"].count()
     return int((window > cap_max).sum())
-
-
-def _columns(path: Path) -> set[str]:
-    from fanzha.segments import customer_columns  # the header in the file's own encoding
-
-    return customer_columns(path)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fanzha.campaigns.messages import copy_context
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.results import Result
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import CampaignSource, Workspace
 
 if TYPE_CHECKING:
     from fanzha.renderer import Manifest
-
-__all__ = ["RenderRequest", "campaign_posters", "check_posters", "render_single"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,64 @@ class RenderRequest:
     large_text: bool = False
     qr: str | None = None  # posters only: the bank's public address; no code without one
     press: bool = False
+
+
+@dataclass
+class Rendered(Result):
+    """One image (or PDF) and the JSON manifest written beside it."""
+
+    out: Path
+    width_px: int
+    height_px: int
+
+    def render(self) -> str:
+        """One line."""
+        return f"wrote {self.out} ({self.width_px}x{self.height_px} px) and {self.out}.json"
+
+
+@dataclass
+class Posters(Result):
+    """A campaign's poster PDFs (or files given to check) and their preflight."""
+
+    paths: list[Path] = field(default_factory=list)
+    written: bool = True
+    press: bool = False
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file passed its preflight."""
+        return not self.failures
+
+    def render(self) -> str:
+        """One line per PDF written, then one per preflight failure (or pass)."""
+        if not self.paths:
+            return "the campaign has no posters"
+        lines = [f"wrote {p}" for p in self.paths] if self.written else []
+        if self.failures:
+            return "\n".join([*lines, *self.failures])
+        mode = "press" if self.press else "screen/office"
+        return "\n".join([*lines, *(f"{p}: passes the {mode} preflight" for p in self.paths)])
+
+
+def render_warning(settings: Settings, req: RenderRequest, out: Path) -> Rendered:
+    """Render one warning in one format to ``out``, with its manifest beside it."""
+    manifest = render_single(Workspace(settings), req, out)
+    width, height = manifest.size_px
+    return Rendered(out, width, height)
+
+
+def write_posters(
+    campaign: CampaignSource, out: Path, settings: Settings, *, press: bool = False
+) -> Posters:
+    """Print-ready PDFs, one per poster entry of the campaign, each through the preflight."""
+    paths = campaign_posters(Workspace(settings), campaign, out, press=press)
+    return Posters(paths, written=True, press=press, failures=check_posters(paths, press))
+
+
+def preflight_posters(paths: list[Path], *, press: bool = False) -> Posters:
+    """The preflight of PDFs made anywhere: one line per failure."""
+    return Posters(list(paths), written=False, press=press, failures=check_posters(paths, press))
 
 
 def _is_poster(fmt: str) -> bool:
@@ -61,13 +118,14 @@ def render_single(ws: Workspace, req: RenderRequest, out: Path) -> Manifest:
 
 
 def campaign_posters(
-    ws: Workspace, campaign_path: Path, out: Path, press: bool = False
+    ws: Workspace, source: CampaignSource, out: Path, press: bool = False
 ) -> list[Path]:
     """One PDF per poster entry: a block per segment (its first warning), its community and QR."""
+    from fanzha.campaigns.messages import copy_context
     from fanzha.renderer import PosterSpec, render_poster
     from fanzha.renderer.errors import PosterError
 
-    campaign = ws.campaign(campaign_path)
+    campaign = ws.campaign(source)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, poster in enumerate(campaign.posters, start=1):
@@ -98,7 +156,7 @@ def campaign_posters(
             render_poster(spec, copies, out=path)
         except PosterError as exc:  # name the campaign setting the user must change
             where = f"posters[{i - 1}]." if str(exc).startswith("qr:") else ""
-            raise PosterError(f"{campaign_path}: {where}{exc}") from None
+            raise PosterError(f"{campaign.path or 'campaign'}: {where}{exc}") from None
         paths.append(path)
     return paths
 

@@ -4,23 +4,48 @@ from __future__ import annotations
 
 import html
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fanzha.campaigns.messages import copy_context
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.results import Result
+from fanzha.campaigns.workspace import CampaignSource, Workspace
+
+if TYPE_CHECKING:
+    from fanzha.campaigns.spec import Campaign, SegmentSpecC
+    from fanzha.content import WarningCopy
+    from fanzha.renderer import Manifest
 
 MODES = (("normal", False), ("large text", True))
 
 
-def write_preview(ws: Workspace, campaign_path: Path, out: Path) -> Path:
+@dataclass
+class Preview(Result):
+    """A static gallery: its page, and how many cards and posters it shows."""
+
+    index: Path
+    cards: int
+    posters: int
+
+    def render(self) -> str:
+        """One line."""
+        return f"wrote {self.index} ({self.cards} cards, {self.posters} posters)"
+
+
+Entry = tuple["SegmentSpecC", str, str, str, str, "WarningCopy"]
+
+
+def write_preview(ws: Workspace, source: CampaignSource, out: Path) -> Preview:
     """Render every card per segment, warning, variant and mode, and every poster; write index.html."""
     from fanzha.renderer import RenderCache, RenderJob, Style, render_batch
 
-    campaign = ws.campaign(campaign_path)
+    campaign = ws.campaign(source)
     images = out / "images"
     images.mkdir(parents=True, exist_ok=True)
     cache = RenderCache(images)
-    entries, jobs = [], []
+    entries: list[Entry] = []
+    jobs = []
     for seg in campaign.segments:
         for wid in seg.warnings:
             for locale in _locales(ws, wid, campaign.locale):
@@ -36,10 +61,10 @@ def write_preview(ws: Workspace, campaign_path: Path, out: Path) -> Path:
                         entries.append((seg, wid, variant, locale, mode, copy))
     manifests = render_batch(jobs, cache=cache, processes=ws.settings.render_processes)
     cards = [_card_html(e, m) for e, m in zip(entries, manifests, strict=True)]
-    posters = _posters(ws, campaign_path, out)
+    posters = _posters(ws, campaign, out)
     index = out / "index.html"
     index.write_text(_page(campaign, cards, posters), encoding="utf-8")
-    return index
+    return Preview(index, len(cards), len(posters))
 
 
 def _locales(ws: Workspace, warning_id: str, primary: str) -> list[str]:
@@ -47,11 +72,11 @@ def _locales(ws: Workspace, warning_id: str, primary: str) -> list[str]:
     return [primary, *sorted(loc for loc in locales if loc != primary)]
 
 
-def _posters(ws: Workspace, campaign_path: Path, out: Path) -> list[str]:
+def _posters(ws: Workspace, campaign: Campaign, out: Path) -> list[str]:
     from fanzha.campaigns.posters import campaign_posters
 
     blocks = []
-    for pdf in campaign_posters(ws, campaign_path, out / "posters"):
+    for pdf in campaign_posters(ws, campaign, out / "posters"):
         png = pdf.with_suffix(".png")
         _poster_thumbnail(pdf, png)
         rel_pdf, rel_png = pdf.relative_to(out).as_posix(), png.relative_to(out).as_posix()
@@ -82,7 +107,7 @@ def _poster_thumbnail(pdf: Path, png: Path) -> None:
         )
 
 
-def _card_html(entry: tuple, manifest) -> str:  # type: ignore[no-untyped-def,type-arg]
+def _card_html(entry: Entry, manifest: Manifest) -> str:
     seg, wid, variant, locale, mode, copy = entry
     data = manifest.to_dict()
     smallest = min((b["font_px"] for b in data["text_boxes"]), default=0)
@@ -107,7 +132,7 @@ def _card_html(entry: tuple, manifest) -> str:  # type: ignore[no-untyped-def,ty
     )
 
 
-def _page(campaign, cards: list[str], posters: list[str]) -> str:  # type: ignore[no-untyped-def]
+def _page(campaign: Campaign, cards: list[str], posters: list[str]) -> str:
     style = (
         "body{font:15px/1.55 system-ui,'Noto Sans CJK SC',sans-serif;margin:0;background:#f4f1ea;color:#1d2433}"
         "header{background:#14284b;color:#fff;padding:1.2rem 2rem}main{padding:1rem 2rem}"

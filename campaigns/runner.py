@@ -10,14 +10,16 @@ import pandas as pd
 from fanzha.campaigns import audience as A
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
-from fanzha.campaigns.cliutil import table
+from fanzha.campaigns.customers import CustomerSource, rejected_path_for
+from fanzha.campaigns.results import Result
 from fanzha.campaigns.spec import Campaign
-from fanzha.campaigns.workspace import Workspace
+from fanzha.campaigns.tables import table
+from fanzha.campaigns.workspace import CampaignSource, Workspace
 from sqlalchemy import text
 
 
 @dataclass
-class RunResult:
+class RunResult(Result):
     """What a run did, with counts a marketer can check."""
 
     campaign_id: str
@@ -45,8 +47,9 @@ class RunResult:
         if self.load_note:
             lines.append(self.load_note)
         elif self.counts.get("rejected_rows"):
+            where = f", reasons in {self.rejected_path}" if self.rejected_path else ""
             lines.append(
-                f"rejected customer rows (not contacted, reasons in {self.rejected_path}): {self.counts['rejected_rows']}"
+                f"rejected customer rows (not contacted{where}): {self.counts['rejected_rows']}"
             )
         if self.first_due:
             lines.append(table(sorted(self.first_due.items()), ("segment", "first send (UTC)")))
@@ -58,7 +61,7 @@ def history(ws: Workspace, customer_ids: pd.Series, now: datetime, days: int = 2
     import sqlalchemy as sa
     from fanzha.delivery.models import Message
 
-    m = Message.__table__
+    m = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
     query = sa.select(m.c.customer_id, m.c.warning_id, m.c.due_at.label("sent_at")).where(
         m.c.channel == "push",
         m.c.due_at >= now - timedelta(days=days),
@@ -79,17 +82,14 @@ def generic_warnings(ws: Workspace, today) -> list[str]:  # type: ignore[no-unty
 def build(
     ws: Workspace,
     campaign: Campaign,
-    customers_path: Path,
+    customers: CustomerSource,
     now: datetime,
     *,
     use_store: bool = True,
-):  # type: ignore[no-untyped-def]
+) -> tuple[A.Audience, pd.DataFrame, pd.DataFrame]:
     """Everything up to the outbox rows, without writing to the store."""
-    rejected = (
-        customers_path.with_name(customers_path.stem + ".rejected.csv") if use_store else None
-    )
     aud = A.load_audience(
-        campaign, customers_path, ws, as_of=now.date(), use_store=use_store, rejected_path=rejected
+        campaign, customers, ws, as_of=now.date(), use_store=use_store, write_rejected=use_store
     )
     people = A.contacted(aud)
     due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon)
@@ -117,15 +117,15 @@ def build(
 
 
 def run_campaign(
-    ws: Workspace, campaign_path: Path, customers_path: Path, now: datetime
+    ws: Workspace, source: CampaignSource, customers: CustomerSource, now: datetime
 ) -> RunResult:
     """Enqueue a campaign's messages up to the horizon; the same version twice adds nothing."""
     from fanzha.delivery import enqueue, spread_for_rate
 
-    campaign = ws.campaign(campaign_path)
+    campaign = ws.campaign(source)
     ws.require_clean_content(campaign, now.date())
     new_version, superseded = record_version(ws, campaign, now)
-    aud, _people, picks = build(ws, campaign, customers_path, now)
+    aud, _people, picks = build(ws, campaign, customers, now)
     store_assignments(ws, campaign, aud)
     result = RunResult(
         campaign.id,
@@ -133,7 +133,7 @@ def run_campaign(
         new_version,
         A.counts(aud),
         superseded=superseded,
-        rejected_path=customers_path.with_name(customers_path.stem + ".rejected.csv"),
+        rejected_path=rejected_path_for(customers),
         load_note=aud.load_note,
     )
     if picks.empty:
@@ -186,7 +186,7 @@ def record_version(ws: Workspace, campaign: Campaign, now: datetime) -> tuple[bo
             {"c": campaign.id, "v": campaign.version},
         )
         session.commit()
-        return True, int(result.rowcount or 0)
+        return True, int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
 
 
 def store_assignments(ws: Workspace, campaign: Campaign, aud: A.Audience) -> None:

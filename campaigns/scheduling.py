@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fanzha.campaigns.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fanzha.delivery import FanzhaScheduler, JobSpec
 
 log = logging.getLogger("fanzha.scheduler")
 WAVE_INTERVAL_MIN = 30
@@ -50,7 +53,7 @@ def dispatch_job(ctx: Any, now: datetime) -> None:
         log.info("dispatch: %s", stats)
 
 
-def jobs(campaigns: list[Path], customers: Path | None, tick_s: float) -> list:  # type: ignore[type-arg]
+def jobs(campaigns: list[Path], customers: Path | None, tick_s: float) -> list[JobSpec]:
     """The scheduler's job specs: one wave job per campaign file, triggers, dispatch."""
     from fanzha.delivery import JobSpec
 
@@ -85,7 +88,7 @@ def build(
     customers: Path | None,
     tick_s: float,
     now: datetime | None,
-):  # type: ignore[no-untyped-def]
+) -> FanzhaScheduler:
     """A scheduler for these campaigns on the workspace's store, with a ``--now`` clock."""
     from fanzha.campaigns.dispatching import push_adapter
     from fanzha.delivery import build_scheduler, offset_clock

@@ -1,119 +1,263 @@
-"""Settings, read once at start-up from the environment (and overridden by CLI flags)."""
+"""Settings: every ``FANZHA_*`` variable, typed and checked when a command starts.
+
+Built with pydantic-settings, never at import time: ``Settings.from_env()`` (or
+``Settings()`` with keyword overrides) reads the environment when called. A value that
+does not fit is a ``SettingsError`` naming the variable. The three secret keys have no
+default; ``Settings.keys()`` parses them with ``KeyRing`` for the commands that need them.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fanzha.campaigns.errors import SettingsError
-from fanzha.delivery.keys import KeyRing
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEV_SECRET = "fanzha-dev-secret-change-me"  # noqa: S105 - dev default; serve warns
+if TYPE_CHECKING:
+    from fanzha.delivery.keys import KeyRing
+
+# The three keys and their fields, in the order `fanzha keys generate --env` prints them.
+KEY_FIELDS = {
+    "FANZHA_SECRET": "secret",  # feed tokens
+    "FANZHA_BACKEND_KEY": "backend_key",  # the bank's backend calling the API
+    "FANZHA_WEBHOOK_SECRET": "webhook_secret",  # push gateway signatures
+}
+KEY_VARIABLES = tuple(KEY_FIELDS)
+
+
+_LONGEST = {"feed_ttl": timedelta(days=3650), "horizon": timedelta(days=366)}
+
+
+def _days(value: object) -> object:
+    """A whole number of days (from the environment) as a timedelta; timedeltas pass."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > 100_000:  # beyond any sensible horizon, and before timedelta overflows
+            raise ValueError(f"{value} days is out of range")
+        return timedelta(days=value)
+    raise ValueError(f"expected a whole number of days, got {value!r}")
+
+
+class Settings(BaseSettings):
+    """Everything fanzha reads from its environment (field docs name each variable)."""
+
+    model_config = SettingsConfigDict(
+        frozen=True, validate_by_name=True, validate_by_alias=True, extra="ignore"
+    )
+
+    db_url: str = Field(
+        "sqlite:///fanzha.db",
+        alias="FANZHA_DB",
+        description="store URL: sqlite:///FILE (default sqlite:///fanzha.db) or postgresql://USER@HOST/DB",
+        min_length=1,
+    )
+    secret: SecretStr | None = Field(
+        None,
+        alias="FANZHA_SECRET",
+        description="feed-token signing keys: KEY or ID:KEY,ID:KEY (first signs); no default",
+    )
+    backend_key: SecretStr | None = Field(
+        None,
+        alias="FANZHA_BACKEND_KEY",
+        description="keys the bank's backend presents to the API (same format); no default",
+    )
+    webhook_secret: SecretStr | None = Field(
+        None,
+        alias="FANZHA_WEBHOOK_SECRET",
+        description="keys that sign webhook pushes to the gateway (same format); no default",
+    )
+    gateway_url: str | None = Field(
+        None, alias="FANZHA_GATEWAY_URL", description="push gateway URL (webhook or JPush endpoint)"
+    )
+    gateway_kind: Literal["webhook", "jpush"] = Field(
+        "webhook",
+        alias="FANZHA_GATEWAY_KIND",
+        description="push gateway protocol: webhook (default) or jpush",
+    )
+    gateway_batch: int = Field(
+        500,
+        alias="FANZHA_GATEWAY_BATCH",
+        description="messages per gateway request, 1-1000 (default 500)",
+        ge=1,
+        le=1000,
+    )
+    jpush_app_key: str = Field(
+        "", alias="FANZHA_JPUSH_APP_KEY", description="JPush app key (FANZHA_GATEWAY_KIND=jpush)"
+    )
+    jpush_secret: SecretStr | None = Field(
+        None,
+        alias="FANZHA_JPUSH_SECRET",
+        description="JPush master secret (FANZHA_GATEWAY_KIND=jpush)",
+    )
+    media_dir: Path = Field(
+        Path("fanzha-media"),
+        alias="FANZHA_MEDIA_DIR",
+        description="folder of rendered card images the feed serves (default fanzha-media)",
+    )
+    schema_path: Path | None = Field(
+        None,
+        alias="FANZHA_SCHEMA",
+        description="customer schema file (default: the schema of `fanzha customers generate`)",
+    )
+    content_paths: Annotated[tuple[Path, ...], NoDecode] = Field(
+        (),
+        alias="FANZHA_CONTENT",
+        description="warning library folders, separated by ':' (default: the bundled library)",
+    )
+    bank_name: str | None = Field(
+        None, alias="FANZHA_BANK_NAME", description="the bank's name in Chinese copy; no default"
+    )
+    bank_name_en: str | None = Field(
+        None, alias="FANZHA_BANK_NAME_EN", description="the bank's name in English copy; no default"
+    )
+    bank_phone: str | None = Field(
+        None,
+        alias="FANZHA_BANK_PHONE",
+        description="the bank's official service number copy may print; no default",
+        pattern=r"^[0-9][0-9-]*$",
+    )
+    cooling_off_days: int = Field(
+        7,
+        alias="FANZHA_COOLING_OFF_DAYS",
+        description="loan cooling-off period in days, 1-365 (default 7)",
+        ge=1,
+        le=365,
+    )
+    cooling_off_waived: str = Field(
+        "利息和手续费",
+        alias="FANZHA_COOLING_OFF_WAIVED",
+        description="what is waived when a loan is returned within it (Chinese copy)",
+    )
+    cooling_off_waived_en: str = Field(
+        "interest and fees",
+        alias="FANZHA_COOLING_OFF_WAIVED_EN",
+        description="the same in English copy",
+    )
+    feed_ttl: timedelta = Field(
+        timedelta(days=60),
+        alias="FANZHA_FEED_TTL_DAYS",
+        description="days a feed item stays in the feed, 1-3650 (default 60)",
+    )
+    horizon: timedelta = Field(
+        timedelta(days=7),
+        alias="FANZHA_HORIZON_DAYS",
+        description="days ahead `run` enqueues, 1-366 (default 7)",
+    )
+    render_processes: int = Field(
+        2,
+        alias="FANZHA_RENDER_PROCESSES",
+        description="processes that render cards, 1-64 (default 2)",
+        ge=1,
+        le=64,
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        alias="FANZHA_PUBLIC_URL",
+        description="the API's public base URL, for image links in pushes and poster QR codes",
+        pattern=r"^https?://\S+$",
+    )
+
+    @field_validator("gateway_url", "bank_name", "bank_name_en", "bank_phone", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("content_paths", mode="before")
+    @classmethod
+    def _path_list(cls, value: object) -> object:
+        if isinstance(value, str):  # FANZHA_CONTENT: folders separated like PATH
+            return tuple(Path(p) for p in value.split(os.pathsep) if p.strip())
+        return value
+
+    @field_validator("feed_ttl", "horizon", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object) -> object:
+        return _days(value)
+
+    @field_validator("feed_ttl", "horizon")
+    @classmethod
+    def _in_range(cls, value: timedelta, info: ValidationInfo) -> timedelta:
+        longest = _LONGEST[info.field_name or ""]
+        if not timedelta(days=1) <= value <= longest:
+            raise ValueError(f"must be between 1 and {longest.days} days")
+        return value
+
+    def __init__(self, **values: Any) -> None:
+        """Read the environment; ``values`` (by field or variable name) take precedence."""
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:  # one line per variable instead of pydantic's report
+            raise SettingsError.from_validation(exc, _VARIABLES) from None
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings from the process environment, with some values given by field name."""
+        return cls(**overrides)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed by field name, checked like the environment's."""
+        return type(self)(**{**self.model_dump(), **changes})
+
+    def keyring(self, variable: str) -> KeyRing:
+        """The keys of one of ``KEY_VARIABLES``; ``KeyError_`` names it when unset or weak."""
+        from fanzha.delivery.keys import KeyRing
+
+        value: SecretStr | None = getattr(self, KEY_FIELDS[variable])
+        return KeyRing.parse(variable, value.get_secret_value() if value else None)
+
+    def token_keys(self) -> KeyRing:
+        """``FANZHA_SECRET``: the keys that sign and verify feed tokens."""
+        return self.keyring("FANZHA_SECRET")
+
+    def backend_keys(self) -> KeyRing:
+        """``FANZHA_BACKEND_KEY``: the keys the bank's backend presents to the API."""
+        return self.keyring("FANZHA_BACKEND_KEY")
+
+    def webhook_keys(self) -> KeyRing:
+        """``FANZHA_WEBHOOK_SECRET``: the keys that sign pushes to the gateway."""
+        return self.keyring("FANZHA_WEBHOOK_SECRET")
+
+    def keys(self) -> Keys:
+        """All three keys, or one ``SettingsError`` line per missing or weak variable."""
+        from fanzha.delivery.errors import KeyError_
+
+        rings: dict[str, KeyRing] = {}
+        problems = []
+        for variable in KEY_VARIABLES:
+            try:
+                rings[variable] = self.keyring(variable)
+            except KeyError_ as exc:
+                problems.append(str(exc))  # names the variable and `fanzha keys generate`
+        names = list(rings)
+        for i, name in enumerate(names):  # one job per key: a gateway must not mint tokens
+            for other in names[i + 1 :]:
+                if {k for _, k in rings[name].keys} & {k for _, k in rings[other].keys}:
+                    problems.append(f"{name} shares a key with {other}; each needs its own")
+        if problems:
+            raise SettingsError(problems)
+        return Keys(
+            token=rings["FANZHA_SECRET"],
+            backend=rings["FANZHA_BACKEND_KEY"],
+            webhook=rings["FANZHA_WEBHOOK_SECRET"],
+        )
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything fanzha reads from its environment."""
+class Keys:
+    """The three key rings the services use."""
 
-    db_url: str = "sqlite:///fanzha.db"
-    secret: str = DEV_SECRET
-    secret_id: str = "k1"  # noqa: S105 - a key id, not a secret
-    old_secrets: Mapping[str, str] = field(default_factory=dict)
-    backend_key: str = "fanzha-dev-backend-key"
-    webhook_secret: str = ""
-    gateway_url: str | None = None
-    gateway_kind: str = "webhook"
-    gateway_batch: int = 500
-    jpush_app_key: str = ""
-    jpush_secret: str = ""
-    media_dir: Path = Path("fanzha-media")
-    schema_path: Path | None = None
-    content_paths: tuple[Path, ...] = ()
-    bank_name: str = "新市民银行"
-    bank_name_en: str = "Xinmin Bank"
-    bank_phone: str = "95500"
-    cooling_off_days: int = 7
-    cooling_off_waived: str = "利息和手续费"
-    cooling_off_waived_en: str = "interest and fees"
-    feed_ttl: timedelta = timedelta(days=60)
-    horizon: timedelta = timedelta(days=7)
-    render_processes: int = 2
-    font_path: Path | None = None
-    public_url: str = "http://127.0.0.1:8000"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Settings from ``FANZHA_*`` variables; unknown values are errors, not guesses."""
-        env = os.environ if env is None else env
-        base = cls()
-        try:
-            return replace(
-                base,
-                db_url=env.get("FANZHA_DB", base.db_url),
-                secret=env.get("FANZHA_SECRET", base.secret),
-                secret_id=env.get("FANZHA_SECRET_ID", base.secret_id),
-                old_secrets=_pairs(env.get("FANZHA_OLD_SECRETS", "")),
-                backend_key=env.get("FANZHA_BACKEND_KEY", base.backend_key),
-                webhook_secret=env.get("FANZHA_WEBHOOK_SECRET", base.webhook_secret),
-                gateway_url=env.get("FANZHA_GATEWAY_URL") or None,
-                gateway_kind=env.get("FANZHA_GATEWAY_KIND", base.gateway_kind),
-                gateway_batch=int(env.get("FANZHA_GATEWAY_BATCH", base.gateway_batch)),
-                jpush_app_key=env.get("FANZHA_JPUSH_APP_KEY", ""),
-                jpush_secret=env.get("FANZHA_JPUSH_SECRET", ""),
-                media_dir=Path(env.get("FANZHA_MEDIA_DIR", str(base.media_dir))),
-                schema_path=_path(env.get("FANZHA_SCHEMA")),
-                content_paths=tuple(
-                    Path(p) for p in env.get("FANZHA_CONTENT", "").split(os.pathsep) if p
-                ),
-                bank_name=env.get("FANZHA_BANK_NAME", base.bank_name),
-                bank_name_en=env.get("FANZHA_BANK_NAME_EN", base.bank_name_en),
-                bank_phone=env.get("FANZHA_BANK_PHONE", base.bank_phone),
-                cooling_off_days=int(env.get("FANZHA_COOLING_OFF_DAYS", base.cooling_off_days)),
-                cooling_off_waived=env.get("FANZHA_COOLING_OFF_WAIVED", base.cooling_off_waived),
-                cooling_off_waived_en=env.get(
-                    "FANZHA_COOLING_OFF_WAIVED_EN", base.cooling_off_waived_en
-                ),
-                feed_ttl=timedelta(days=int(env.get("FANZHA_FEED_TTL_DAYS", base.feed_ttl.days))),
-                horizon=timedelta(days=int(env.get("FANZHA_HORIZON_DAYS", base.horizon.days))),
-                render_processes=int(env.get("FANZHA_RENDER_PROCESSES", base.render_processes)),
-                font_path=_path(env.get("FANZHA_FONT")),
-                public_url=env.get("FANZHA_PUBLIC_URL", base.public_url),
-            )
-        except ValueError as exc:
-            raise SettingsError(f"a FANZHA_* setting is not a number: {exc}") from None
-
-    def secrets(self) -> dict[str, str]:
-        """Token signing keys by id, the current one first."""
-        return {self.secret_id: self.secret, **dict(self.old_secrets)}
-
-    def token_keys(self) -> KeyRing:
-        """FANZHA_SECRET as a key ring (refused when unset, weak or a published value)."""
-        text = self.secret
-        if ":" not in text:  # one bare key: named by FANZHA_SECRET_ID, older keys after it
-            text = ",".join(f"{k}:{v}" for k, v in self.secrets().items())
-        return KeyRing.parse("FANZHA_SECRET", text)
-
-    def backend_keys(self) -> KeyRing:
-        """FANZHA_BACKEND_KEY as a key ring."""
-        return KeyRing.parse("FANZHA_BACKEND_KEY", self.backend_key)
-
-    def webhook_keys(self) -> KeyRing:
-        """FANZHA_WEBHOOK_SECRET as a key ring."""
-        return KeyRing.parse("FANZHA_WEBHOOK_SECRET", self.webhook_secret)
+    token: KeyRing
+    backend: KeyRing
+    webhook: KeyRing
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
-def _pairs(value: str) -> dict[str, str]:
-    out = {}
-    for item in filter(None, (v.strip() for v in value.split(","))):
-        kid, sep, secret = item.partition("=")
-        if not sep or not kid or not secret:
-            raise SettingsError(f'FANZHA_OLD_SECRETS entry "{item}" is not KEY_ID=SECRET')
-        out[kid] = secret
-    return out
+# Field name → the variable that sets it (error messages name the variable).
+_VARIABLES = {name: str(field.alias) for name, field in Settings.model_fields.items()}

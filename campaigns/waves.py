@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from fanzha.campaigns.spec import Campaign, SegmentSpecC
+
+if TYPE_CHECKING:
+    from fanzha.content import Library
 
 _WEEKMASK = "Mon Tue Wed Thu Fri Sat Sun".split()
 
@@ -71,14 +75,14 @@ def pick_content(
     campaign: Campaign,
     people: pd.DataFrame,
     due: pd.DataFrame,
-    library,
+    library: Library,
     *,
     history: pd.DataFrame,
     now: datetime,
     generic: list[str],
     no_personal: frozenset[str],
     window_days: int = 28,
-) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+) -> pd.DataFrame:
     """The warning, variant and locale of every due send (one selection call per wave)."""
     from fanzha.content import select_warnings
 

@@ -1,16 +1,28 @@
-"""What every command loads once: settings, the warning library, the customer schema."""
+"""What every command loads once: settings, the warning library, the customer schema, the store."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property
+from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.loader import LoadContext, load_campaign
 from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.spec import Campaign
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from fanzha.campaigns.settings import Keys
+    from fanzha.content import ContentConfig, Library
+    from fanzha.segments import CustomerSchema
+    from sqlalchemy.engine import Engine
+
+CampaignSource = str | PathLike[str] | Campaign
 
 
 @dataclass
@@ -20,27 +32,31 @@ class Workspace:
     settings: Settings
 
     @cached_property
-    def content_config(self):  # type: ignore[no-untyped-def]
-        """The bank's terms as the content package wants them."""
+    def content_config(self) -> ContentConfig:
+        """The bank's terms as the content package wants them (unset ones left out)."""
         from fanzha.content import ContentConfig
 
         s = self.settings
-        return ContentConfig(
-            bank_name={"zh-CN": s.bank_name, "en": s.bank_name_en},
-            bank_phone=s.bank_phone,
-            cooling_off_days=s.cooling_off_days,
-            cooling_off_waived={"zh-CN": s.cooling_off_waived, "en": s.cooling_off_waived_en},
-        )
+        terms: dict[str, Any] = {
+            "cooling_off_days": s.cooling_off_days,
+            "cooling_off_waived": {"zh-CN": s.cooling_off_waived, "en": s.cooling_off_waived_en},
+        }
+        names = {k: v for k, v in (("zh-CN", s.bank_name), ("en", s.bank_name_en)) if v}
+        if names:
+            terms["bank_name"] = names
+        if s.bank_phone:
+            terms["bank_phone"] = s.bank_phone
+        return ContentConfig(**terms)
 
     @cached_property
-    def library(self):  # type: ignore[no-untyped-def]
+    def library(self) -> Library:
         """The warning library (bundled, or FANZHA_CONTENT paths)."""
         from fanzha.content import load_library
 
         return load_library(list(self.settings.content_paths) or None)
 
     @cached_property
-    def schema(self):  # type: ignore[no-untyped-def]
+    def schema(self) -> CustomerSchema:
         """The customer schema (FANZHA_SCHEMA or the generator's)."""
         from fanzha.segments import default_schema, load_schema
 
@@ -48,15 +64,25 @@ class Workspace:
         return load_schema(path) if path else default_schema()
 
     @cached_property
-    def engine(self):  # type: ignore[no-untyped-def]
-        """The store, with its tables created or upgraded."""
-        from fanzha.delivery import open_engine, upgrade
+    def engine(self) -> Engine:
+        """The store; ``StoreNotReady`` when it lacks the current tables (never migrates)."""
+        from fanzha.campaigns.store import open_store
 
-        engine = open_engine(self.settings.db_url)
-        upgrade(engine)
-        return engine
+        return open_store(self.settings)
 
-    def rule_problems(self, rule: str, customers=None) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    def has_store(self) -> bool:
+        """Whether the store has fanzha's tables (checking never creates one)."""
+        from fanzha.campaigns.store import store_exists
+
+        return "engine" in self.__dict__ or store_exists(self.settings)
+
+    def keys(self) -> Keys:
+        """The three keys the services need; ``SettingsError`` names each missing or weak one."""
+        return self.settings.keys()
+
+    def rule_problems(
+        self, rule: str, customers: pd.DataFrame | None = None
+    ) -> list[tuple[int, str]]:
         """Problems of one rule against the schema (and ``customers``), as (column, message)."""
         from fanzha.segments import literal_problems, parse_rule
         from fanzha.segments.errors import RuleError
@@ -76,35 +102,37 @@ class Workspace:
 
     def campaign(
         self,
-        path: Path,
+        source: CampaignSource,
         customer_columns: set[str] | None = None,
-        customers=None,  # type: ignore[no-untyped-def]
+        customers: pd.DataFrame | None = None,
     ) -> Campaign:
-        """Load and check a campaign file against the library, schema and customer file.
+        """Load and check a campaign file against the library, schema and customer columns.
 
-        ``customers`` (a loaded customer frame) also flags rule values no customer has.
+        ``customers`` (a loaded customer frame) also flags rule values no customer has. A
+        ``Campaign`` already loaded is returned as it is.
         """
         from functools import partial
 
+        if isinstance(source, Campaign):
+            return source
         ctx = LoadContext(
             known_warnings=frozenset(self.library.ids()),
             rule_checker=partial(self.rule_problems, customers=customers),
             customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
             rule_columns=self.rule_columns,
         )
-        campaign = load_campaign(path, ctx)
+        campaign = load_campaign(Path(source), ctx)
         return _with_content_fingerprint(campaign, self)
 
-    def content_problems(self, campaign: Campaign, today) -> list[Problem]:  # type: ignore[no-untyped-def]
+    def content_problems(self, campaign: Campaign, today: date) -> list[Problem]:
         """Lint problems and unapproved/expired warnings among what the campaign sends."""
         from fanzha.content import lint_paths
 
         files = self.files_for(campaign.warning_ids())
-        problems = [
+        return [
             Problem(p.file, p.line, p.column, p.message)
             for p in lint_paths(files, self.content_config, today=today)
         ]
-        return problems
 
     def files_for(self, warning_ids: set[str]) -> list[Path]:
         """The library files (every locale) of these warnings."""
@@ -112,9 +140,9 @@ class Workspace:
 
     def variants(self, warning_id: str, locale: str) -> list[str]:
         """Variant ids of a warning in a locale."""
-        return self.library.get(warning_id, locale).variant_ids()
+        return list(self.library.get(warning_id, locale).variant_ids())
 
-    def generic_ids(self, today) -> list[str]:  # type: ignore[no-untyped-def]
+    def generic_ids(self, today: date) -> list[str]:
         """Approved, unexpired warnings that suit anyone (audience ``all``)."""
         # The cooling-off notice is a product notice for borrowers, not a generic warning.
         return sorted(
@@ -127,7 +155,7 @@ class Workspace:
             }
         )
 
-    def require_clean_content(self, campaign: Campaign, today) -> None:  # type: ignore[no-untyped-def]
+    def require_clean_content(self, campaign: Campaign, today: date) -> None:
         """Refuse to go on when the content a campaign uses has problems."""
         problems = self.content_problems(campaign, today)
         if problems:
@@ -135,8 +163,6 @@ class Workspace:
 
 
 def _with_content_fingerprint(campaign: Campaign, ws: Workspace) -> Campaign:
-    from dataclasses import replace
-
     digest = hashlib.sha256()
     for path in ws.files_for(campaign.warning_ids()):
         digest.update(Path(path).read_bytes())

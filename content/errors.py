@@ -1,6 +1,6 @@
 """Errors of the content package.
 
-ContentError (Exception)
+ContentError (fanzha.errors.FanzhaError)
 ├── WarningFileError (ValueError)     a warning file that cannot be loaded; carries file/line/col
 ├── TemplateError (ValueError)        copy that uses a field outside the allowlist or fails to render
 │   └── BankNotConfigured             copy names the bank's name or phone, which is not set
@@ -11,9 +11,10 @@ ContentError (Exception)
 from __future__ import annotations
 
 from fanzha._yaml.errors import PositionedError
+from fanzha.errors import FanzhaError
 
 
-class ContentError(Exception):
+class ContentError(FanzhaError):
     """Base error of the content package."""
 
 

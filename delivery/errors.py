@@ -1,6 +1,6 @@
 """Errors of the delivery package.
 
-DeliveryError (Exception)
+DeliveryError (fanzha.errors.FanzhaError)
 ├── StoreError (RuntimeError)         the database cannot be reached or is not initialised
 ├── GatewayError (RuntimeError)       a gateway call failed
 │   ├── RetryableGatewayError         5xx, timeouts, dropped connections, 429/503 (retry_after)
@@ -13,8 +13,10 @@ DeliveryError (Exception)
 
 from __future__ import annotations
 
+from fanzha.errors import FanzhaError
 
-class DeliveryError(Exception):
+
+class DeliveryError(FanzhaError):
     """Base error of the delivery package."""
 
 

@@ -51,3 +51,10 @@ def schema_drift(engine: Engine) -> list[object]:
         diffs = compare_metadata(ctx, SQLModel.metadata)
     # APScheduler keeps its job table in the same database; it is not ours to migrate.
     return [d for d in diffs if "apscheduler_jobs" not in repr(d)]
+
+
+def head_revision() -> str | None:
+    """The newest revision the migrations define (what ``upgrade`` brings a store to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()

@@ -1,6 +1,6 @@
 """Errors of the renderer package.
 
-RenderError (Exception)
+RenderError (fanzha.errors.FanzhaError)
 ├── TextOverflowError (ValueError)    text that does not fit its box even at the minimum size
 ├── UnknownFormat (LookupError)       a format name outside card/story/square/banner/poster-a4/poster-a3
 ├── FontNotFound (LookupError)        no usable CJK font
@@ -11,8 +11,10 @@ RenderError (Exception)
 
 from __future__ import annotations
 
+from fanzha.errors import FanzhaError
 
-class RenderError(Exception):
+
+class RenderError(FanzhaError):
     """Base error of the renderer package."""
 
 

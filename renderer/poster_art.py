@@ -53,6 +53,13 @@ def _kinds(w_mm: float, h_mm: float, scale: float) -> list[str]:
     return [*first, "pair-row" if ratio >= 1 else "pair-col", "single"]
 
 
+def _shown(kind: str, count: int) -> tuple[int, ...]:
+    """Story panels a slot shows: all four, or the turning point (the pressure, the action)."""
+    if kind.startswith("pair") and count >= 3:
+        return (1, count - 1)
+    return tuple(range(count))
+
+
 def draw_art(
     fonts: FontSet, copy: WarningCopy, w_mm: float, h_mm: float, ppi: int, scale: float
 ) -> Art:
@@ -64,15 +71,27 @@ def draw_art(
     area = (0, 0, width, height)
     for shrink in (1.0, 0.8, 0.6):
         for kind in _kinds(w_mm, h_mm, scale):
-            story, shown = copy, card.panels_for(kind, len(copy.panels))
+            story, shown = copy, _shown(kind, len(copy.panels))
+            planned = shown
             if kind == "single" and len(copy.panels) > 1:
                 # one panel on a wall: the scam as it happens (the block's action says what to do)
-                story, shown = dataclasses.replace(copy, panels=(copy.panels[1],)), (1,)
+                story, shown, planned = (
+                    dataclasses.replace(copy, panels=(copy.panels[1],)),
+                    (1,),
+                    (0,),
+                )
             plans = card.plan_panels(
-                fonts, story, kind, area, m, round(28 * m.scale * shrink), round(44 * m.scale)
+                fonts,
+                story,
+                kind,
+                area,
+                m,
+                round(28 * m.scale * shrink),
+                round(44 * m.scale),
+                shown=planned,
             )
             if plans is not None:
                 for pp in plans:
-                    comic.draw(canvas, pp, m)
+                    comic.draw(canvas, pp, m, story)
                 return Art(canvas.img, kind, tuple(i + 1 for i in shown), ppi, (w_mm, h_mm))
     return Art(canvas.img, "none", (), ppi, (w_mm, h_mm))  # too small a slot: paper shows

@@ -1,6 +1,6 @@
 """Errors of the segments package.
 
-SegmentsError (Exception)
+SegmentsError (fanzha.errors.FanzhaError)
 ├── RuleError (ValueError)            a rule that cannot be parsed or type-checked
 │   ├── RuleSyntaxError               outside the grammar; carries position
 │   ├── UnknownColumnError            names the closest known column
@@ -12,8 +12,10 @@ SegmentsError (Exception)
 
 from __future__ import annotations
 
+from fanzha.errors import FanzhaError
 
-class SegmentsError(Exception):
+
+class SegmentsError(FanzhaError):
     """Base error of the segments package."""
 
 

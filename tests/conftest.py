@@ -11,6 +11,21 @@ import pytest
 PG_ENV = "FANZHA_TEST_PG"
 
 
+def _test_keys() -> dict[str, str]:
+    """A strong key for each of the three variables, new for every test session."""
+    import secrets
+
+    names = ("FANZHA_SECRET", "FANZHA_BACKEND_KEY", "FANZHA_WEBHOOK_SECRET")
+    return {name: secrets.token_urlsafe(32) for name in names}
+
+
+# The keys every test that needs them uses (in-process settings and child processes alike).
+TEST_KEYS = _test_keys()
+# A bank that does not exist, with a number no network assigns (copy never names a real one).
+TEST_BANK = {"FANZHA_BANK_NAME": "示例银行", "FANZHA_BANK_NAME_EN": "Demo Bank"}
+TEST_BANK["FANZHA_BANK_PHONE"] = "00000"
+
+
 def _pg_base() -> str | None:
     return os.environ.get(PG_ENV) or None
 
@@ -58,3 +73,24 @@ def pytest_report_header(config: pytest.Config) -> str:
     """Say which database backends this run covers."""
     base = _pg_base()
     return "fanzha backends: sqlite" + (", postgresql" if base else " (postgresql: not configured)")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say why tests were skipped, in words, at the end of the run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        return
+    terminalreporter.section("why tests were skipped")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{count:5d}  {reason}")
+    if not _pg_base():
+        terminalreporter.write_line(
+            f"PostgreSQL tests did not run: {PG_ENV} is unset "
+            f"(e.g. {PG_ENV}=postgresql://postgres@127.0.0.1:5432/test)"
+        )

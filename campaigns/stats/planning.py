@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 from fanzha.campaigns.stats.power import (
     METHOD,
@@ -55,7 +56,9 @@ def plan_power(
     """Design figures for ``n_eligible`` customers with ``holdout_share`` (0–1) held out."""
     n0 = round(n_eligible * holdout_share)
     n1 = n_eligible - n0
-    direction = "decrease" if target_relative_change < 0 else "increase"
+    direction: Literal["decrease", "increase"] = (
+        "decrease" if target_relative_change < 0 else "increase"
+    )
     mde = minimum_detectable_effect(
         n0, n1, base_rate, power=power, alpha=alpha, direction=direction
     )

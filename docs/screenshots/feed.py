@@ -19,7 +19,7 @@ from fanzha.renderer import RenderCache, Style, render_card  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.chromium import launch  # noqa: E402
-from tests.delivery.test_feed_support import T0, add_feed_item, live_server, make_env  # noqa: E402
+from tests.delivery.feed_fixtures import T0, add_feed_item, live_server, make_env  # noqa: E402
 
 ME = "C000000001"
 STORIES = [  # (warning, variant, large text)

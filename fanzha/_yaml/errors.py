@@ -1,6 +1,6 @@
 """Errors of fanzha._yaml: a YAML file fanzha refuses to read, with where and why.
 
-PositionedError (ValueError)     a problem at ``file``, ``line``, ``column`` (also content's)
+PositionedError (FanzhaError, ValueError)  a problem at ``file``, ``line``, ``column`` (also content's)
 └── YamlError                    a YAML file that is not read
     ├── YamlSyntaxError          not YAML: ``problem`` and ``context`` with their places
     ├── DuplicateKeyError        a mapping that names a key twice; ``duplicates`` lists them
@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fanzha.errors import FanzhaError
+
 Place = tuple[int, int]
 
 
-class PositionedError(ValueError):
+class PositionedError(FanzhaError, ValueError):
     """A problem at a place in a file; prints as ``FILE:LINE:COL: message``."""
 
     def __init__(self, message: str, *, file: str = "", line: int = 1, column: int = 1) -> None:

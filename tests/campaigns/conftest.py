@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,8 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from fanzha.campaigns.demo import example_campaign
 from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.store import upgrade_store
 from fanzha.campaigns.workspace import Workspace
-from fanzha.delivery.keys import generate_key
+
+from tests.conftest import TEST_BANK, TEST_KEYS
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -38,17 +39,16 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
+def make_settings(**values: object) -> Settings:
+    """Settings with the tests' keys and fictional bank, plus ``values`` by field name."""
+    return Settings.from_env(**TEST_KEYS, **TEST_BANK).replace(**values)
+
+
 @pytest.fixture
 def ws(db_url: str, media_dir: Path) -> Workspace:
-    settings = replace(
-        Settings(),
-        db_url=db_url,
-        media_dir=media_dir,
-        horizon=timedelta(days=7),
-        render_processes=1,
-        # The three keys, as a bank sets them (no key has a default).
-        secret=generate_key(),
-        backend_key=generate_key(),
-        webhook_secret=generate_key(),
+    """A workspace on a fresh store (upgraded, as `fanzha db upgrade` would)."""
+    settings = make_settings(
+        db_url=db_url, media_dir=media_dir, horizon=timedelta(days=7), render_processes=1
     )
+    upgrade_store(settings)
     return Workspace(settings)

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 from fanzha.campaigns.cli import cli
 from fanzha.campaigns.errors import CampaignFileError
-from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
+
+from tests.campaigns.conftest import make_settings
 
 CORPUS = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$")
@@ -18,7 +19,7 @@ EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$")
 
 @pytest.fixture(scope="module")
 def ws() -> Workspace:
-    return Workspace(Settings())
+    return Workspace(make_settings())
 
 
 def expectation(path: Path) -> tuple[int, int, str]:

@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fanzha.campaigns.cli_ops import preview
-from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.api import preview
 
+from tests.campaigns.conftest import make_settings
 from tests.chromium import launch
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
@@ -38,13 +38,12 @@ def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
 
 
 def test_preview_gallery_loads_every_image(tmp_path: Path) -> None:
-    from dataclasses import replace
-
     from fanzha.campaigns.demo import example_campaign
 
     out = tmp_path / "preview"
-    settings = replace(Settings(), db_url=f"sqlite:///{tmp_path / 'x.db'}", render_processes=2)
-    preview(example_campaign(), out, settings)
+    settings = make_settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", render_processes=2)
+    shown = preview(example_campaign(), out, settings=settings)
+    assert shown.cards >= 20 and f"{shown.cards} cards" in shown.render()
     index = out / "index.html"
     html = index.read_text(encoding="utf-8")
     assert "file://" not in html and "src='/" not in html  # relative paths only: works offline

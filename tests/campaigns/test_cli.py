@@ -52,6 +52,48 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert f"fanzha {command.split()[0]}" in result.output
 
 
+def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """Every command and group, with its full name."""
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += commands(command, f"{prefix}{name} ")
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), commands(cli))
+def test_every_group_has_an_example_and_every_option_help(
+    name: str, command: click.Command
+) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert "Example:" in result.output and f"fanzha {name.split()[0]}" in result.output
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"fanzha {name} {param.opts[0]} has no help"
+
+
+def test_every_setting_is_named_in_some_help_and_in_the_readme() -> None:
+    from pathlib import Path
+
+    from fanzha.campaigns.cli.options import OTHER_VARIABLES
+    from fanzha.campaigns.settings import Settings
+
+    variables = {str(f.alias) for f in Settings.model_fields.values()} | set(OTHER_VARIABLES)
+    helps = "\n".join(
+        CliRunner().invoke(cli, [*name.split(), "--help"]).output for name, _ in commands(cli)
+    )
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert sorted(v for v in variables if v not in helps) == []
+    assert sorted(v for v in variables if f"`{v}`" not in readme) == []
+
+
+def test_serve_help_names_what_serve_reads() -> None:
+    output = CliRunner().invoke(cli, ["serve", "--help"]).output
+    for variable in ("FANZHA_DB", "FANZHA_MEDIA_DIR", "FANZHA_SECRET", "FANZHA_BACKEND_KEY"):
+        assert variable in output
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -93,6 +135,7 @@ def test_schema_command_writes_json_schema(tmp_path) -> None:  # type: ignore[no
     assert schema["additionalProperties"] is False
 
 
+@pytest.mark.slow
 def test_segment_and_explain_commands(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
     from fanzha.campaigns.demo import example_campaign
@@ -185,3 +228,17 @@ def test_validate_lints_warning_files_and_passes_the_bundled_ones() -> None:
     result = CliRunner().invoke(cli, ["validate", str(example), *map(str, good)])
     assert result.exit_code == 0, result.output
     assert f"{len(good) + 1} file(s) OK" in result.output
+
+
+def test_the_command_line_loads_no_data_libraries_before_a_command_runs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fanzha.campaigns.cli\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'fastapi', 'PIL') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"  # `fanzha --help` and `fanzha keys` stay quick

@@ -9,9 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from fanzha.campaigns.demo import example_campaign
-from fanzha.delivery.keys import generate_key
+
+from tests.conftest import TEST_BANK, TEST_KEYS
+
+pytestmark = pytest.mark.slow  # real processes, thousands of customers
 
 FANZHA = [sys.executable, "-m", "fanzha"]
 
@@ -37,16 +41,17 @@ def fanzha(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
     return subprocess.run([*FANZHA, *args], env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Path) -> None:
+def test_run_dispatch_serve_through_processes(
+    tmp_path: Path, customers_file: Path, media_dir: Path
+) -> None:
     gw_port, api_port = free_port(), free_port()
     env = {
         **os.environ,
         "FANZHA_DB": f"sqlite:///{tmp_path / 'store.db'}",
-        "FANZHA_MEDIA_DIR": str(tmp_path / "media"),
+        "FANZHA_MEDIA_DIR": str(media_dir),  # the session's render cache: content-addressed
         "FANZHA_GATEWAY_URL": f"http://127.0.0.1:{gw_port}/",
-        "FANZHA_SECRET": generate_key(),
-        "FANZHA_BACKEND_KEY": generate_key(),
-        "FANZHA_WEBHOOK_SECRET": generate_key(),
+        **TEST_KEYS,
+        **TEST_BANK,
     }
     gateway = subprocess.Popen(
         [*FANZHA, "gateway", "fake", "--port", str(gw_port)],
@@ -57,6 +62,8 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
     server = None
     try:
         wait_http(f"http://127.0.0.1:{gw_port}/_ids")
+        store = fanzha(["db", "upgrade"], env)
+        assert store.returncode == 0, store.stderr
         ran = fanzha(
             [
                 "run",
@@ -116,7 +123,8 @@ def test_run_dispatch_serve_through_processes(tmp_path: Path, customers_file: Pa
 
 def test_dispatch_without_a_gateway_is_a_clear_error(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "FANZHA_GATEWAY_URL"}
-    env["FANZHA_DB"] = f"sqlite:///{tmp_path / 'x.db'}"
+    env.update(TEST_KEYS, FANZHA_DB=f"sqlite:///{tmp_path / 'x.db'}")
+    assert fanzha(["db", "upgrade"], env).returncode == 0
     result = fanzha(["dispatch", "--once"], env)
     assert result.returncode == 1
     assert "FANZHA_GATEWAY_URL is not set" in result.stderr

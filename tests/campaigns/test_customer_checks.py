@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from fanzha.campaigns.cli import cli
 from fanzha.campaigns.demo import example_campaign
 
+from tests.conftest import TEST_BANK
 from tests.segments.fixtures.make_bad_customers import EXPECTED
 
 FIXTURE = Path(__file__).parents[1] / "segments" / "fixtures" / "bad-customers.csv"
@@ -25,6 +26,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "FANZHA_DB": f"sqlite:///{tmp_path / 'store.db'}",
         "FANZHA_MEDIA_DIR": str(tmp_path / "media"),
         "FANZHA_RENDER_PROCESSES": "1",
+        **TEST_BANK,  # copy names the bank: no bank, no run
     }
 
 
@@ -84,7 +86,8 @@ def test_segment_plan_run_and_validate_reject_the_same_rows(tmp_path: Path) -> N
     from fanzha.campaigns.settings import Settings
     from fanzha.campaigns.workspace import Workspace
 
-    ws = Workspace(Settings.from_env(env))
+    assert runner.invoke(cli, ["db", "upgrade"], env=env).exit_code == 0
+    ws = Workspace(Settings.from_env(**env))
     start = datetime(2027, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
     aud = campaign_runner.build(ws, ws.campaign(example_campaign()), customers, start)[0]
     by_plan = _from_frame(aud.rejected)  # what `fanzha plan` loads and counts

@@ -6,8 +6,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from fanzha.campaigns.cli import cli
+from fanzha.delivery.keys import KeyRing
+
+pytestmark = pytest.mark.slow  # the whole demo
 
 
 def test_demo_runs_and_writes_everything_under_out(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -33,3 +37,16 @@ def test_demo_runs_and_writes_everything_under_out(tmp_path: Path, monkeypatch) 
     assert (out / "samples" / "credit-repair.png").exists()
     for label in ("held out", "segment elderly", "delivered", "fanzha serve", "demo finished"):
         assert label in result.output
+    # The demo's own keys and fictional bank, in a file only its owner reads, named on screen.
+    env_file = out / ".env"
+    assert f". {env_file} && " in result.output
+    assert env_file.stat().st_mode & 0o077 == 0
+    exported = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in env_file.read_text(encoding="utf-8").splitlines()
+        if line.startswith("export ")
+    )
+    for name in ("FANZHA_SECRET", "FANZHA_BACKEND_KEY", "FANZHA_WEBHOOK_SECRET"):
+        KeyRing.parse(name, exported[name])  # strong enough for the services
+    assert exported["FANZHA_DB"] == f"sqlite:///{db}"
+    assert exported["FANZHA_BANK_PHONE"] == "00000"

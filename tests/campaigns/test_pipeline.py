@@ -8,10 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from fanzha.campaigns import dispatching, planner, runner, triggers
+from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
 from tests.campaigns.conftest import START
+
+pytestmark = pytest.mark.slow  # whole runs on thousands of customers
 
 
 def message_frame(ws: Workspace) -> pd.DataFrame:
@@ -149,17 +152,14 @@ def test_first_loan_brings_the_cooling_off_notice_once(
     assert feed == 1
 
 
-def _with_gateway(ws: Workspace, url: str):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    return replace(ws.settings, gateway_url=url)
+def _with_gateway(ws: Workspace, url: str) -> Settings:
+    return ws.settings.replace(gateway_url=url)
 
 
 def test_expired_content_is_refused(
     ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
 ) -> None:
     import shutil
-    from dataclasses import replace
 
     from fanzha.campaigns.errors import CampaignFileError
     from fanzha.content import BUNDLED
@@ -171,7 +171,7 @@ def test_expired_content_is_refused(
         target.read_text(encoding="utf-8").replace("expires: 2027-12-31", "expires: 2026-12-31"),
         encoding="utf-8",
     )
-    local = Workspace(replace(ws.settings, content_paths=(library,)))
+    local = Workspace(ws.settings.replace(content_paths=(library,)))
     with pytest.raises(CampaignFileError) as info:
         runner.run_campaign(local, campaign_file, customers_file, START)
     assert any("credit-repair" in p.file and "expired" in p.message for p in info.value.problems)
@@ -219,8 +219,6 @@ def test_personalization_opt_out_gets_generic_warnings_and_opt_out_gets_nothing(
 def test_recall_command_withdraws_a_warning(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
-    from dataclasses import replace
-
     from click.testing import CliRunner
     from fanzha.campaigns.cli import cli
 
@@ -230,7 +228,7 @@ def test_recall_command_withdraws_a_warning(
         cli, ["recall", "credit-repair", "--now", "2027-03-01T00:00+08:00"], env=env
     )
     assert result.exit_code == 0, result.output
-    frame = message_frame(Workspace(replace(ws.settings)))
+    frame = message_frame(Workspace(ws.settings))
     recalled = frame[frame["warning_id"] == "credit-repair"]
     assert not recalled.empty and set(recalled["state"]) == {"cancelled"}
     assert "pending" in set(frame.loc[frame["warning_id"] != "credit-repair", "state"])

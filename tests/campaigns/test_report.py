@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from sqlalchemy import text
 
 from tests.campaigns.conftest import START
 
+pytestmark = pytest.mark.slow  # a run, a dispatch and a report
+
 
 def test_report_funnel_and_uplift(
     ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
@@ -24,7 +25,7 @@ def test_report_funnel_and_uplift(
 
     runner.run_campaign(ws, campaign_file, customers_file, START)
     with FakeGateway() as gateway:
-        adapter = dispatching.push_adapter(Workspace(replace(ws.settings, gateway_url=gateway.url)))
+        adapter = dispatching.push_adapter(Workspace(ws.settings.replace(gateway_url=gateway.url)))
         dispatching.drain(ws, START + timedelta(days=7), adapter)
     with ws.engine.begin() as conn:
         conn.execute(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from fanzha.campaigns import scheduling
 from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
 from tests.campaigns.conftest import START
+
+pytestmark = pytest.mark.slow  # a live scheduler
 
 
 def _count(ws: Workspace, sql: str) -> int:
@@ -34,7 +36,7 @@ def test_scheduler_enqueues_dispatches_and_resumes_without_duplicates(
     from fanzha.delivery import FakeGateway
 
     with FakeGateway() as gateway:
-        local = Workspace(replace(ws.settings, gateway_url=gateway.url))
+        local = Workspace(ws.settings.replace(gateway_url=gateway.url))
         # 2027-03-01 12:15 Shanghai: the founders' Monday 12:15 wave is due at once.
         now = START + timedelta(hours=12, minutes=15)
         sched = scheduling.build(local, [campaign_file], customers_file, 1.0, now)

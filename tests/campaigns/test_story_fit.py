@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,16 +11,16 @@ import pytest
 from fanzha.campaigns import runner
 from fanzha.campaigns.demo import example_campaign
 from fanzha.campaigns.planner import plan_campaign
-from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
 from ruamel.yaml import YAML
+
+from tests.campaigns.conftest import make_settings
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def workspace(tmp_path: Path, days: int) -> Workspace:
-    settings = replace(
-        Settings(),
+    settings = make_settings(
         db_url=f"sqlite:///{tmp_path / 'fanzha.db'}",
         media_dir=tmp_path / "media",
         horizon=timedelta(days=days),

@@ -32,7 +32,7 @@ def free_port() -> int:
 
 def key_env() -> dict[str, str]:
     """The three key variables, as a bank sets them (test keys; the token ring rotated)."""
-    from tests.delivery.test_feed_support import BACKEND_KEYS, TOKEN_KEYS, WEBHOOK_KEYS
+    from tests.delivery.feed_fixtures import BACKEND_KEYS, TOKEN_KEYS, WEBHOOK_KEYS
 
     def text(ring) -> str:  # type: ignore[no-untyped-def]
         return ",".join(f"{k}:{v}" for k, v in ring.keys)

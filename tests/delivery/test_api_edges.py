@@ -16,7 +16,7 @@ from fanzha.delivery.api.page import decode_cursor, encode_cursor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.delivery.test_feed_support import BACKEND_KEY, T0, Env, add_feed_item, make_env
+from tests.delivery.feed_fixtures import BACKEND_KEY, T0, Env, add_feed_item, make_env
 
 ME = "C000000001"
 BACKEND = {"X-Backend-Key": BACKEND_KEY}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fanzha.delivery.api import mark_events_processed, pending_events, record_event
 
-from tests.delivery.test_feed_support import BACKEND_KEY, T0, Env, make_env
+from tests.delivery.feed_fixtures import BACKEND_KEY, T0, Env, make_env
 
 BACKEND = {"X-Backend-Key": BACKEND_KEY}
 

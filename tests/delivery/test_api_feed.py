@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from fanzha.delivery.models import DeliveryEvent
 
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     T0,
     TTL,
     Clock,
@@ -225,7 +225,7 @@ def test_an_unreachable_store_is_503_not_500(tmp_path: Path) -> None:
     from fanzha.delivery.store import open_engine
     from fastapi.testclient import TestClient
 
-    from tests.delivery.test_feed_support import BACKEND_KEYS, TOKEN_KEYS, WEBHOOK_KEYS
+    from tests.delivery.feed_fixtures import BACKEND_KEYS, TOKEN_KEYS, WEBHOOK_KEYS
 
     engine = open_engine("postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=2")
     clock = Clock()

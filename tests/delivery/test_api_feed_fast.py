@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     BACKEND_KEYS,
     T0,
     TOKEN_KEYS,

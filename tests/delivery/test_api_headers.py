@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.delivery.test_feed_support import T0, Env, add_feed_item, make_env, write_image
+from tests.delivery.feed_fixtures import T0, Env, add_feed_item, make_env, write_image
 
 ME = "C000000001"
 

@@ -14,7 +14,7 @@ from fanzha.delivery.keys import KeyRing, generate_key
 from fanzha.delivery.store import init_db, open_engine
 from fastapi.testclient import TestClient
 
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     BACKEND_KEY,
     BACKEND_KEYS,
     SECRETS,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fanzha.delivery.api import get_preferences, set_preferences
 from fanzha.delivery.models import CANCELLED, CLAIMED, FEED, PENDING, PUSH, SENT, DeliveryEvent
 
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     T0,
     Env,
     add_feed_item,

@@ -10,7 +10,7 @@ import pytest
 from fanzha.delivery.api import recall_warning
 from fanzha.delivery.models import CANCELLED, FEED, PENDING, PUSH, SENT
 
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     T0,
     Env,
     add_feed_item,

@@ -21,7 +21,7 @@ from fanzha.delivery.store import init_db, open_engine
 
 from tests.conftest import _pg_base, _pg_schema_url
 from tests.delivery.api_process import served
-from tests.delivery.test_feed_support import BACKEND_KEY, T0, TOKEN_KEYS, add_feed_item, write_image
+from tests.delivery.feed_fixtures import BACKEND_KEY, T0, TOKEN_KEYS, add_feed_item, write_image
 
 ME = "C000000001"
 

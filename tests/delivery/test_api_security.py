@@ -15,7 +15,7 @@ from fanzha.delivery.api import mint_token
 from fanzha.delivery.keys import KeyRing, generate_key
 from fanzha.delivery.models import AppEvent, FeedItem, Preference
 
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     BACKEND_KEY,
     SECRETS,
     T0,

@@ -18,7 +18,7 @@ from fanzha.delivery.api import mint_token
 from fanzha.delivery.store import init_db, open_engine
 
 from tests.delivery.api_process import served
-from tests.delivery.test_feed_support import T0, TOKEN_KEYS, add_feed_item, write_image
+from tests.delivery.feed_fixtures import T0, TOKEN_KEYS, add_feed_item, write_image
 
 pytestmark = pytest.mark.slow
 

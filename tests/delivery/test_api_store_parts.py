@@ -12,7 +12,7 @@ from fanzha.delivery.migrate import downgrade, schema_drift, upgrade
 from fanzha.delivery.models import Assignment, CampaignVersion
 from fanzha.delivery.store import open_engine
 
-from tests.delivery.test_feed_support import T0, add_feed_item, add_message, make_env
+from tests.delivery.feed_fixtures import T0, add_feed_item, add_message, make_env
 
 
 def _indexes(engine: sa.Engine) -> set[str]:

@@ -10,7 +10,7 @@ import pytest
 from fanzha.delivery.api import mint_token
 from fastapi.testclient import TestClient
 
-from tests.delivery.test_feed_support import T0, TOKEN_KEYS, Env, add_feed_item, make_env
+from tests.delivery.feed_fixtures import T0, TOKEN_KEYS, Env, add_feed_item, make_env
 
 ME = "C000000001"
 

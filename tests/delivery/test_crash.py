@@ -27,6 +27,8 @@ from fanzha.delivery.models import Message
 
 from tests.delivery.helpers import messages, states, store, table
 
+pytestmark = pytest.mark.slow  # killed and restarted dispatchers
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = generate_key()  # FANZHA_WEBHOOK_SECRET of the dispatchers and the gateway
 KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)

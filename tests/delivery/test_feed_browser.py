@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.chromium import launch
-from tests.delivery.test_feed_support import (
+from tests.delivery.feed_fixtures import (
     T0,
     Env,
     add_feed_item,

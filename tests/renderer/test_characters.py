@@ -254,6 +254,7 @@ sys.stdout.write(hashlib.sha256(img.tobytes()).hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_renders_are_deterministic_across_processes() -> None:
     runs = [
         subprocess.run(

@@ -27,6 +27,7 @@ def sql_engine(db_url: str):  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=FUNCTION_FIXTURE)
 @given(rule=bool_expr, frame=frames())
 def test_sql_agrees_with_pandas(sql_engine: sa.Engine, rule: str, frame: pd.DataFrame) -> None:

@@ -1,4 +1,4 @@
-"""Helpers shared by the feed API tests: a store, an app, a settable clock, rows to seed."""
+"""Fixtures shared by the feed API tests: a store, an app, a settable clock, rows to seed."""
 
 from __future__ import annotations
 

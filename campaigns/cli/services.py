@@ -1,0 +1,190 @@
+"""Running services: ``dispatch``, ``scheduler``, ``serve``, ``token``, ``gateway fake``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+from fanzha.campaigns import services
+from fanzha.campaigns.cli.main import cli
+from fanzha.campaigns.cli.options import (
+    BANK,
+    EXISTING,
+    GATEWAY,
+    KEYS,
+    LIBRARY,
+    RENDER,
+    STORE,
+    now_option,
+    reads,
+    settings_from,
+)
+
+DISPATCH = (*STORE, *KEYS, *GATEWAY, *LIBRARY, *BANK, "FANZHA_PUBLIC_URL", "FANZHA_FEED_TTL_DAYS")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Send what is due now and exit.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 3600),
+    default=5.0,
+    show_default=True,
+    help="Seconds between ticks when not --once.",
+)
+@now_option
+@reads(*DISPATCH, *RENDER)
+@click.pass_context
+def dispatch(ctx: click.Context, once: bool, interval: float, now: datetime | None) -> None:
+    """Send due messages through the push gateway and into feeds.
+
+    \b
+    Example:
+      FANZHA_GATEWAY_URL=http://127.0.0.1:9099/push fanzha dispatch --once
+    """
+    click.echo(services.dispatch(settings_from(ctx), now, once=once, interval=interval))
+
+
+@cli.command()
+@click.option(
+    "--campaign",
+    "campaign_files",
+    multiple=True,
+    type=EXISTING,
+    help="Campaign file whose waves to schedule (repeat for several).",
+)
+@click.option("--customers", type=EXISTING, default=None, help="Customer file for wave enqueues.")
+@click.option(
+    "--tick",
+    type=click.FloatRange(1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds between dispatch ticks.",
+)
+@now_option
+@reads(*DISPATCH, *RENDER, "FANZHA_HORIZON_DAYS")
+@click.pass_context
+def scheduler(
+    ctx: click.Context,
+    campaign_files: tuple[Path, ...],
+    customers: Path | None,
+    tick: float,
+    now: datetime | None,
+) -> None:
+    """Long-running: campaign waves, trigger processing and dispatch ticks (APScheduler).
+
+    \b
+    Example:
+      fanzha scheduler --campaign spring.yaml --customers customers.parquet
+    """
+    services.run_scheduler(settings_from(ctx), list(campaign_files), customers, tick, now)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port."
+)
+@reads(*STORE, *KEYS, "FANZHA_MEDIA_DIR", "FANZHA_FEED_TTL_DAYS")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the feed API and the browser view of a customer's feed.
+
+    \b
+    Example:
+      fanzha serve --port 8000   # then open /app?token=$(fanzha token C000000042)
+    """
+    services.serve(settings_from(ctx), host, port)
+
+
+@cli.command()
+@click.argument("customer_id")
+@click.option(
+    "--ttl-hours",
+    type=click.IntRange(1, 24 * 365),
+    default=24,
+    show_default=True,
+    help="How long the token stays valid.",
+)
+@reads(*KEYS)
+@click.pass_context
+def token(ctx: click.Context, customer_id: str, ttl_hours: int) -> None:
+    """Mint a feed token for a customer (printed alone on stdout).
+
+    \b
+    Example:
+      fanzha token C000000042
+    """
+    click.echo(services.mint_token(settings_from(ctx), customer_id, timedelta(hours=ttl_hours)))
+
+
+@cli.group()
+def gateway() -> None:
+    """Push gateways for demos and tests.
+
+    \b
+    Example:
+      fanzha gateway fake --port 9099 --error-rate 0.1
+    """
+
+
+@gateway.command("fake")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=9099, show_default=True, help="TCP port."
+)
+@click.option(
+    "--latency-ms", type=click.FloatRange(0), default=0, help="Added latency per request."
+)
+@click.option(
+    "--error-rate",
+    type=click.FloatRange(0, 1),
+    default=0,
+    help="Share of requests answered 503/500.",
+)
+@click.option(
+    "--rate-429",
+    type=click.FloatRange(0, 1),
+    default=0,
+    help="Share answered 429 with Retry-After.",
+)
+@click.option(
+    "--drop-rate", type=click.FloatRange(0, 1), default=0, help="Share of connections dropped."
+)
+@click.option(
+    "--reject-rate", type=click.FloatRange(0, 1), default=0, help="Share of messages rejected."
+)
+@click.option("--seed", type=int, default=0, help="Same seed, same faults.")
+@reads("FANZHA_WEBHOOK_SECRET")
+@click.pass_context
+def gateway_fake(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    latency_ms: float,
+    error_rate: float,
+    rate_429: float,
+    drop_rate: float,
+    reject_rate: float,
+    seed: int,
+) -> None:
+    """Run a local push gateway that records every accepted id, with fault injection.
+
+    With FANZHA_WEBHOOK_SECRET set it refuses (401) batches no key of it signed.
+
+    \b
+    Example:
+      fanzha gateway fake --port 9099 --error-rate 0.2 --rate-429 0.1
+    """
+    from fanzha.delivery import FaultSpec
+
+    faults = FaultSpec(
+        latency_ms=latency_ms,
+        error_rate=error_rate,
+        rate_429=rate_429,
+        drop_rate=drop_rate,
+        reject_rate=reject_rate,
+        seed=seed,
+    )
+    services.fake_gateway(settings_from(ctx), host, port, faults)

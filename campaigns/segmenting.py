@@ -1,0 +1,143 @@
+"""Customers and segments on their own: generate customers, write assignments, explain one."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from fanzha.campaigns.customers import columns_of
+from fanzha.campaigns.results import Result
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.tables import table
+from fanzha.campaigns.workspace import CampaignSource, Workspace
+
+__all__ = ["Generated", "Segmented", "explain_customer", "generate_file", "segment_customers"]
+
+
+@dataclass
+class Generated(Result):
+    """Synthetic customers written to a file."""
+
+    out: Path
+    customers: int
+    seconds: float
+
+    def render(self) -> str:
+        """One line."""
+        return f"wrote {self.customers} customers to {self.out} in {self.seconds:.1f}s"
+
+
+def generate_file(n: int, seed: int, out: Path) -> Generated:
+    """Write ``n`` realistic synthetic customers (the same seed gives the same file)."""
+    from fanzha.segments import generate_customers, write_customers
+
+    started = time.perf_counter()
+    write_customers(generate_customers(n, seed), out)
+    return Generated(out, n, time.perf_counter() - started)
+
+
+@dataclass
+class Segmented(Result):
+    """Assignments written, with counts by segment and by reason."""
+
+    out: Path
+    customers: int | None
+    by_segment: dict[str, int] = field(default_factory=dict)
+    by_reason: dict[str, int] = field(default_factory=dict)
+    rejected_rows: int = 0
+    rejected_path: Path | None = None
+    load_note: str = ""  # the file's encoding and its first rejected rows
+
+    def render(self) -> str:
+        """Counts as a table, and where rejected rows went."""
+        if self.customers is None:  # Dask writes one file per partition and counts nothing
+            return f"wrote {self.out}/ (one file per Dask partition)"
+        rows: list[tuple[str, int]] = [
+            (f"segment {k}", v) for k, v in sorted(self.by_segment.items()) if k and v
+        ]
+        rows += [(f"reason {k}", v) for k, v in sorted(self.by_reason.items()) if v]
+        if self.rejected_rows:
+            rows.append(("rejected rows", self.rejected_rows))
+        note = f"\n{self.load_note}" if self.load_note else ""
+        head = f"wrote {self.out} ({self.customers} customers)\n"
+        return head + table(rows, ("", "customers")) + note
+
+
+def _stored_opt_outs(ws: Workspace) -> frozenset[str]:
+    """Customers who opted out entirely, when there is a store (looking never creates one)."""
+    from fanzha.campaigns.audience import opt_outs
+
+    return opt_outs(ws)[0] if ws.has_store() else frozenset()
+
+
+def segment_customers(
+    campaign: CampaignSource,
+    customers: Path,
+    out: Path,
+    *,
+    engine: str = "pandas",
+    as_of: date | None = None,
+    settings: Settings,
+) -> Segmented:
+    """Write a campaign's assignments for a customer file (stored opt-outs are honoured)."""
+    from fanzha.campaigns.audience import segment_specs
+    from fanzha.segments import segment_file
+
+    ws = Workspace(settings)
+    spec = ws.campaign(campaign, customer_columns=columns_of(customers))
+    rejected_path = out.with_name(out.stem + ".rejected.csv")
+    audience, segments = segment_specs(spec)
+    run = segment_file(
+        customers,
+        out,
+        audience,
+        segments,
+        engine=engine,
+        as_of=as_of or date.today(),
+        opted_out=_stored_opt_outs(ws),
+        schema=ws.schema,
+        rejected_path=rejected_path,
+        all_matches=spec.match == "all",
+    )
+    rejected = run.load.rows_rejected if run.load is not None else 0
+    if not rejected:
+        rejected_path.unlink(missing_ok=True)
+    return Segmented(
+        out,
+        run.rows,
+        dict(run.by_segment),
+        dict(run.by_reason),
+        rejected,
+        rejected_path if rejected else None,
+        run.describe_load(rejected_path if rejected else None),
+    )
+
+
+def explain_customer(
+    campaign: CampaignSource,
+    customers: Path,
+    customer_id: str,
+    *,
+    as_of: date | None = None,
+    settings: Settings,
+) -> str:
+    """Clause by clause, why one customer got their assignment."""
+    from fanzha.campaigns.audience import segment_specs
+    from fanzha.segments import explain_file
+
+    ws = Workspace(settings)
+    spec = ws.campaign(campaign)
+    audience, segments = segment_specs(spec)
+    result = explain_file(
+        customers,
+        customer_id,
+        audience,
+        segments,
+        as_of=as_of or date.today(),
+        opted_out=_stored_opt_outs(ws),
+        schema=ws.schema,
+        all_matches=spec.match == "all",
+    )
+    return str(result.render())

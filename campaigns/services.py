@@ -1,0 +1,87 @@
+"""The long-running services and their keys: dispatch, scheduler, the feed API, feed tokens.
+
+Each refuses to start unless all three keys (``FANZHA_SECRET``, ``FANZHA_BACKEND_KEY``,
+``FANZHA_WEBHOOK_SECRET``) are set and strong: a deployment with one key missing is
+misconfigured, whichever service notices first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fanzha.campaigns.errors import InputError
+from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fanzha.delivery import FaultSpec
+    from fastapi import FastAPI
+
+__all__ = ["dispatch", "fake_gateway", "feed_app", "mint_token", "run_scheduler", "serve"]
+
+
+def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
+    """Send what is due once, or keep ticking until interrupted; a summary of what was sent."""
+    from fanzha.campaigns.dispatching import dispatch_loop
+
+    ws = Workspace(settings)
+    ws.keys()
+    return dispatch_loop(ws, now, once=once, interval=interval)
+
+
+def run_scheduler(
+    settings: Settings,
+    campaigns: list[Path],
+    customers: Path | None,
+    tick: float,
+    now: datetime | None,
+) -> None:
+    """Run waves, triggers and dispatch ticks until SIGINT or SIGTERM."""
+    from fanzha.campaigns import scheduling
+
+    ws = Workspace(settings)
+    ws.keys()
+    scheduling.run_scheduler(ws, campaigns, customers, tick, now)
+
+
+def feed_app(ws: Workspace) -> FastAPI:
+    """The feed API over the store and the media cache, with the configured keys."""
+    from fanzha.delivery.api import create_app
+
+    s, keys = ws.settings, ws.keys()
+    return create_app(
+        ws.engine,
+        token_keys=keys.token,
+        backend_keys=keys.backend,
+        webhook_keys=keys.webhook,
+        media_dir=s.media_dir,
+        feed_ttl=s.feed_ttl,
+    )
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Serve the feed API until interrupted (headers limited, no server banner)."""
+    from fanzha.delivery.api import serve as serve_app
+
+    serve_app(feed_app(Workspace(settings)), host=host, port=port)
+
+
+def mint_token(settings: Settings, customer_id: str, ttl: timedelta) -> str:
+    """A feed token for ``customer_id``, signed with the current ``FANZHA_SECRET`` key."""
+    from fanzha.delivery.api import mint_token as mint
+
+    keys = settings.keys()
+    try:
+        return str(mint(customer_id, keys.token, ttl))
+    except ValueError as exc:  # an id the token format cannot carry, said in one line
+        raise InputError(str(exc)) from None
+
+
+def fake_gateway(settings: Settings, host: str, port: int, faults: FaultSpec) -> None:
+    """Run the fake push gateway; with FANZHA_WEBHOOK_SECRET set, unsigned batches get 401."""
+    from fanzha.delivery import run_fake_gateway
+
+    keys = settings.webhook_keys() if settings.webhook_secret else None
+    run_fake_gateway(host, port, faults, keys)
