@@ -179,6 +179,7 @@ class AppEvent(SQLModel, table=True):
     occurred_at: datetime
     received_at: datetime
     processed_at: datetime | None = None
+    failed_reason: str | None = Field(default=None, max_length=200)  # processed, no notice
 
 
 class Assignment(SQLModel, table=True):
