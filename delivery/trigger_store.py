@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -48,7 +49,7 @@ def active_campaign_sources(engine: Engine) -> list[tuple[str, str]]:
 
 def trigger_audience(engine: Engine, campaign_id: str, customer_ids: Iterable[str]) -> pd.DataFrame:
     """These customers' assignments in a campaign: segment, holdout, eligibility, locale, zone."""
-    rows = []
+    rows: list[sa.Row[Any]] = []
     with engine.connect() as conn:
         for ids in _chunks(customer_ids):
             query = sa.select(*(_a.c[c] for c in AUDIENCE)).where(
@@ -64,7 +65,7 @@ def earlier_notices(
     """Events of ``kind`` since ``since`` that already brought these customers a notice of
     this campaign: ``event_id, customer_id, occurred_at`` (aware UTC)."""
     wave = sa.literal(EVENT_WAVE) + _events.c.event_id
-    rows = []
+    rows: list[sa.Row[Any]] = []
     with engine.connect() as conn:
         for ids in _chunks(customer_ids):
             query = (

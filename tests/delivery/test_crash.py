@@ -17,6 +17,7 @@ from fanzha.delivery import (
     Dispatcher,
     FakeGateway,
     FaultSpec,
+    MockAdapter,
     WebhookAdapter,
     enqueue,
 )
@@ -139,7 +140,7 @@ def test_four_concurrent_dispatchers_send_each_message_once(db_url: str) -> None
 def test_skip_locked_claims_do_not_overlap(pg_url: str) -> None:
     engine = store(pg_url)
     enqueue(engine, messages(500))
-    d = Dispatcher(engine, {})
+    d = Dispatcher(engine, {"push": MockAdapter()})
     now = utcnow() + timedelta(days=400)
     # Claims inside open transactions: the second one skips the rows the first has locked.
     with engine.connect() as a, engine.connect() as b:
