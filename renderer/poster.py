@@ -182,7 +182,7 @@ def _records(m: Measured, fmt: PosterFormat) -> tuple[TextRecord, ...]:
                 (),
                 size,
                 round(size * 1.3),
-                box,  # type: ignore[arg-type]
+                box,
                 "#{:02x}{:02x}{:02x}".format(*fg),
                 contrast_ratio(fg, bg),
                 r["role"],
@@ -221,7 +221,11 @@ def render_poster(
     key = poster_key(spec, copies)
     if cache is not None:
         hit = cache.get(key, "pdf")
-        if hit is not None and (out is None or out.resolve() == hit.image_path.resolve()):
+        if (
+            hit is not None
+            and hit.image_path is not None
+            and (out is None or out.resolve() == hit.image_path.resolve())
+        ):
             return hit
     if out is None and cache is None:
         raise ValueError("render_poster needs an output path or a cache")
