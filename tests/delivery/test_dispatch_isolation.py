@@ -84,6 +84,16 @@ def test_any_retry_after_header_is_none_or_within_a_day(value: str) -> None:
     assert seconds is None or 0 <= seconds <= MAX_RETRY_AFTER_S
     delay = Backoff().delay(1, random.Random(0), seconds)
     assert 0 <= delay <= MAX_RETRY_AFTER_S * 1.1
+    assert T0 + timedelta(seconds=delay) > T0 - timedelta(seconds=1)  # no OverflowError
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.integers(1, 50))
+def test_the_backoff_waits_at_most_a_day_whatever_float_it_is_given(
+    retry_after: float, attempt: int
+) -> None:
+    delay = Backoff().delay(attempt, random.Random(0), retry_after)
+    assert 0 <= delay <= MAX_RETRY_AFTER_S * 1.1
+    assert T0 + timedelta(seconds=delay) >= T0
 
 
 def test_a_gateway_asking_for_forever_leaves_nothing_claimed(db_url: str) -> None:
