@@ -3,8 +3,9 @@
 Each event is handled on its own: one that cannot become a notice (its warning expired, no
 approved one) is marked failed with the reason and counted in ``fanzha report``; it never
 holds up other events or other campaigns, and it is not retried. A campaign only answers
-events that happen between its start and end dates, and a trigger with ``once_per`` sends
-one notice per customer within that window (the same loan posted twice brings one notice).
+events that happen between its start and end dates. An event that names its loan
+(``loan_id``) brings one notice per loan, whatever its event id; a trigger with ``once_per``
+sends one notice per customer within that window.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class TriggerResult:
     skipped: int = 0  # messages already there
     failed: int = 0  # events that could not become a notice (reason recorded)
     outside_dates: int = 0  # event x campaign pairs outside the campaign's dates
-    repeats: int = 0  # events within a trigger's once_per window of an earlier notice
+    repeats: int = 0  # a loan's notice again, or within a trigger's once_per window
 
 
 def active_campaigns(ws: Workspace) -> list[Campaign]:
@@ -97,17 +98,37 @@ def first_per_window(hits: pd.DataFrame, earlier: pd.DataFrame, window: timedelt
     return hits.loc[sorted(keep)]
 
 
-def _once(ws: Workspace, campaign: Campaign, trig: TriggerSpec, hits: pd.DataFrame) -> pd.DataFrame:
-    """``hits`` without repeats inside the trigger's ``once_per`` window."""
+def _repeats_removed(
+    ws: Workspace, campaign: Campaign, trig: TriggerSpec, hits: pd.DataFrame
+) -> pd.DataFrame:
+    """``hits`` without events for a loan that already brought a notice, nor (with
+    ``once_per``) events within the window of the customer's last notice."""
     from fanzha.delivery.trigger_store import earlier_notices
 
-    if trig.once_per is None or hits.empty:
+    loans = hits["loan_id"].notna() if "loan_id" in hits else pd.Series(False, index=hits.index)
+    if hits.empty or (trig.once_per is None and not loans.any()):
         return hits
-    since = pd.to_datetime(hits["occurred_at"], utc=True).min() - trig.once_per
+    first = pd.to_datetime(hits["occurred_at"], utc=True).min()
+    since = None if loans.any() or trig.once_per is None else first - trig.once_per
     earlier = earlier_notices(
-        ws.engine, campaign.id, trig.on, hits["customer_id"].unique(), since.to_pydatetime()
+        ws.engine,
+        campaign.id,
+        trig.on,
+        hits["customer_id"].unique(),
+        since.to_pydatetime() if since is not None else None,
     )
     earlier = earlier[~earlier["event_id"].isin(hits["event_id"])]  # a retried event is no repeat
+    if loans.any():
+        seen = set(zip(earlier["customer_id"], earlier["loan_id"], strict=True))
+        ordered = hits.assign(_at=pd.to_datetime(hits["occurred_at"], utc=True))
+        ordered = ordered.sort_values(["_at", "event_id"])
+        keys = pd.Series(
+            list(zip(ordered["customer_id"], ordered["loan_id"], strict=True)), index=ordered.index
+        )
+        again = loans.loc[ordered.index] & (keys.isin(seen) | keys.duplicated())
+        hits = hits.drop(index=ordered.index[again.to_numpy()])
+    if trig.once_per is None:
+        return hits
     return first_per_window(hits, earlier, trig.once_per)
 
 
@@ -140,7 +161,7 @@ def _messages_for(
         dated = _in_dates(campaign, hits)
         result.outside_dates += int((~dated).sum())
         hits = hits[dated]
-        once = _once(ws, campaign, trig, hits)
+        once = _repeats_removed(ws, campaign, trig, hits)
         result.repeats += len(hits) - len(once)
         hits = once
         if hits.empty:

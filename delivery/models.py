@@ -180,6 +180,7 @@ class AppEvent(SQLModel, table=True):
     received_at: datetime
     processed_at: datetime | None = None
     failed_reason: str | None = Field(default=None, max_length=200)  # processed, no notice
+    loan_id: str | None = Field(default=None, max_length=128)  # first_loan: the bank's loan id
 
 
 class Assignment(SQLModel, table=True):

@@ -60,20 +60,26 @@ def trigger_audience(engine: Engine, campaign_id: str, customer_ids: Iterable[st
 
 
 def earlier_notices(
-    engine: Engine, campaign_id: str, kind: str, customer_ids: Iterable[str], since: datetime
+    engine: Engine,
+    campaign_id: str,
+    kind: str,
+    customer_ids: Iterable[str],
+    since: datetime | None = None,
 ) -> pd.DataFrame:
-    """Events of ``kind`` since ``since`` that already brought these customers a notice of
-    this campaign: ``event_id, customer_id, occurred_at`` (aware UTC)."""
+    """Events of ``kind`` (since ``since``, if given) that already brought these customers a
+    notice of this campaign: ``event_id, customer_id, occurred_at`` (aware UTC), ``loan_id``."""
     wave = sa.literal(EVENT_WAVE) + _events.c.event_id
+    columns = ["event_id", "customer_id", "occurred_at", "loan_id"]
     rows: list[sa.Row[Any]] = []
     with engine.connect() as conn:
         for ids in _chunks(customer_ids):
+            after = [] if since is None else [_events.c.occurred_at >= to_db(since)]
             query = (
-                sa.select(_events.c.event_id, _events.c.customer_id, _events.c.occurred_at)
+                sa.select(*(_events.c[c] for c in columns))
                 .where(
                     _events.c.kind == kind,
                     _events.c.customer_id.in_(ids),
-                    _events.c.occurred_at >= to_db(since),
+                    *after,
                     sa.exists().where(
                         _m.c.campaign_id == campaign_id,
                         _m.c.customer_id == _events.c.customer_id,
@@ -83,7 +89,7 @@ def earlier_notices(
                 .distinct()
             )
             rows += conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["event_id", "customer_id", "occurred_at"])
+    frame = pd.DataFrame(rows, columns=columns)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
     return frame
 

@@ -47,10 +47,21 @@ def ran(ws: Workspace, campaign_file: Path, few_customers: Path) -> list[str]:
 
 
 def event(
-    ws: Workspace, event_id: str, customer: str, at: datetime, kind: str = "first_loan"
+    ws: Workspace,
+    event_id: str,
+    customer: str,
+    at: datetime,
+    kind: str = "first_loan",
+    loan: str | None = None,
 ) -> None:
     assert record_event(
-        ws.engine, event_id=event_id, customer_id=customer, kind=kind, occurred_at=at, now=at
+        ws.engine,
+        event_id=event_id,
+        customer_id=customer,
+        kind=kind,
+        occurred_at=at,
+        now=at,
+        loan_id=loan,
     )
 
 
@@ -126,6 +137,21 @@ def test_the_same_loan_posted_again_brings_one_notice_in_thirty_days(
     event(ws, "loan-b", customer, NOON + timedelta(days=31))  # a new loan, a month on
     assert triggers.process_events(ws, NOON + timedelta(days=31)).messages == 2
     assert sorted(set(notices(ws, customer)["wave"])) == ["event:loan-a", "event:loan-b"]
+
+
+def test_a_loan_posted_again_under_a_new_event_id_brings_no_second_notice(
+    ws: Workspace, ran: list[str]
+) -> None:
+    customer, later = ran[3], NOON + timedelta(days=40)  # beyond the trigger's 30-day window
+    event(ws, "e1", customer, NOON, loan="L-1")
+    event(ws, "e1-again", customer, NOON + timedelta(minutes=1), loan="L-1")  # same batch
+    first = triggers.process_events(ws, NOON + timedelta(minutes=2))
+    assert (first.messages, first.repeats) == (2, 1)
+    event(ws, "e1-weeks-later", customer, later, loan="L-1")
+    event(ws, "e2", customer, later + timedelta(minutes=1), loan="L-2")
+    second = triggers.process_events(ws, later + timedelta(minutes=2))
+    assert (second.messages, second.repeats) == (2, 1)
+    assert sorted(set(notices(ws, customer)["wave"])) == ["event:e1", "event:e2"]
 
 
 def test_a_trigger_message_never_carries_an_unknown_time_zone(
