@@ -11,6 +11,7 @@ from fanzha.campaigns import audience as A
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
 from fanzha.campaigns.customers import CustomerSource, rejected_path_for
+from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.tables import table
@@ -34,6 +35,7 @@ class RunResult(Result):
     first_due: dict[str, str] = field(default_factory=dict)
     rejected_path: Path | None = None
     load_note: str = ""  # the customer file's encoding and first rejected rows
+    nothing_due: str = ""  # when nothing is due in the window: the first wave, and when
 
     def render(self) -> str:
         """A human summary."""
@@ -51,6 +53,8 @@ class RunResult(Result):
             lines.append(
                 f"rejected customer rows (not contacted{where}): {self.counts['rejected_rows']}"
             )
+        if self.nothing_due:
+            lines.append(self.nothing_due)
         if self.first_due:
             lines.append(table(sorted(self.first_due.items()), ("segment", "first send (UTC)")))
         return "\n".join(lines)
@@ -137,6 +141,7 @@ def run_campaign(
         load_note=aud.load_note,
     )
     if picks.empty:
+        result.nothing_due = nothing_due(campaign, _people, now, ws.settings.horizon, verb="run")
         return result
     copies = M.resolve_copies(ws, campaign, picks)
     images = M.render_cards(ws, campaign, picks, copies)

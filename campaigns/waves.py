@@ -86,6 +86,9 @@ def pick_content(
     """The warning, variant and locale of every due send (one selection call per wave)."""
     from fanzha.content import select_warnings
 
+    if due.empty:  # nothing due in the window: no selection, and no concat of nothing
+        return due.assign(warning_id="", variant="", copy_locale="", locale_fallback=False).iloc[:0]
+
     seg_warnings = {s.id: list(s.warnings) for s in campaign.segments}
     base = due.merge(people[["customer_id", "locale"]], on="customer_id", how="left")
     # PIPL art. 24: who refused personalization gets generic warnings, not the segment's.
