@@ -90,7 +90,7 @@ class ReportFrames:
     """One campaign's assignments, messages and feed items, as the report reads them."""
 
     assignments: pd.DataFrame  # customer_id, segment, holdout, eligible
-    messages: pd.DataFrame  # id, customer_id, segment, variant, channel, state, reason
+    messages: pd.DataFrame  # id, customer_id, segment, variant, channel, state, reason (live)
     feed: pd.DataFrame  # message_id, read_at, dismissed_at
 
 
@@ -107,7 +107,11 @@ def report_frames(engine: Engine, campaign_id: str) -> ReportFrames:
         ),
         _frame(
             engine,
-            sa.select(*(_M.c[c] for c in m_cols)).where(_M.c.campaign_id == campaign_id),
+            # Superseded messages were replaced by a newer version's: counting them would
+            # schedule one wave twice.
+            sa.select(*(_M.c[c] for c in m_cols)).where(
+                _M.c.campaign_id == campaign_id, _M.c.state != SUPERSEDED
+            ),
             m_cols,
         ),
         _frame(
