@@ -43,7 +43,12 @@ class RunResult(Result):
             f"campaign {self.campaign_id} version {self.version}"
             + (" (new)" if self.new_version else " (unchanged)"),
             f"customers {self.counts['customers']}, eligible {self.counts['eligible']}, held out {self.counts['held_out']}",
-            f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}",
+            f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}"
+            + (
+                " (this version ran before: nothing new)"
+                if self.skipped and not self.inserted
+                else ""
+            ),
             f"unique card renders {self.renders}",
         ]
         if self.superseded:
@@ -76,16 +81,17 @@ def history(
     now: datetime,
     days: int = 28,
     *,
-    superseded_by: Campaign | None = None,
+    rebuilding: Campaign | None = None,
 ) -> pd.DataFrame:
     """Warnings these customers were sent (or will be) within the repeat window, any campaign.
 
-    With ``superseded_by``, the messages that new version is about to supersede are left out.
+    With ``rebuilding``, that campaign's unsent wave messages are left out: the run builds them
+    again (a new version supersedes them).
     """
     from fanzha.delivery.campaign_reads import recent_sends
 
-    by = None if superseded_by is None else (superseded_by.id, superseded_by.version)
-    return recent_sends(ws.engine, customer_ids, now, days=days, superseded_by=by)
+    by = None if rebuilding is None else rebuilding.id
+    return recent_sends(ws.engine, customer_ids, now, days=days, rebuilding=by)
 
 
 def generic_warnings(ws: Workspace, today) -> list[str]:  # type: ignore[no-untyped-def]
@@ -113,7 +119,7 @@ def build(
     people = A.contacted(aud)
     due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon, backlog=backlog)
     past = (
-        history(ws, people["customer_id"], now, superseded_by=campaign)
+        history(ws, people["customer_id"], now, rebuilding=campaign)
         if use_store
         else pd.DataFrame(columns=["customer_id", "warning_id", "sent_at"])
     )

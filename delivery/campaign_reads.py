@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
-from fanzha.delivery.campaign_store import superseding
+from fanzha.delivery.campaign_store import unsent_waves
 from fanzha.delivery.clock import from_db
 from fanzha.delivery.models import (
     CANCELLED,
@@ -54,20 +54,21 @@ def recent_sends(
     now: datetime,
     *,
     days: int = 28,
-    superseded_by: tuple[str, str] | None = None,
+    rebuilding: str | None = None,
 ) -> pd.DataFrame:
     """Pushes sent or scheduled to these customers within ``days`` before ``now``, any campaign.
 
-    Columns ``customer_id, warning_id, sent_at``. With ``superseded_by=(campaign, version)``,
-    the messages that version is about to supersede are left out: they will never be sent.
+    Columns ``customer_id, warning_id, sent_at``. With ``rebuilding=campaign_id``, that
+    campaign's unsent wave messages are left out: the run that asks builds them again (the
+    same picks for the same version; a new version supersedes them).
     """
     query = sa.select(_M.c.customer_id, _M.c.warning_id, _M.c.due_at).where(
         _M.c.channel == PUSH,
         _M.c.due_at >= now - timedelta(days=days),
         _M.c.state.not_in((CANCELLED, SUPERSEDED)),
     )
-    if superseded_by is not None:
-        query = query.where(sa.not_(superseding(*superseded_by)))
+    if rebuilding is not None:
+        query = query.where(sa.not_(unsent_waves(rebuilding)))
     frame = _frame(engine, query, ["customer_id", "warning_id", "sent_at"])
     return frame[frame["customer_id"].isin(set(customer_ids))].reset_index(drop=True)
 

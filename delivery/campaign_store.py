@@ -31,6 +31,7 @@ __all__ = [
     "backlog",
     "commit_version",
     "superseding",
+    "unsent_waves",
 ]
 
 TRIGGER_WAVE = "event:"  # waves of trigger messages start so (campaigns.triggers)
@@ -63,15 +64,19 @@ class VersionOutcome:
     revived: int = 0  # this version's own superseded messages back to pending (a revert)
 
 
-def superseding(campaign_id: str, version: str) -> sa.ColumnElement[bool]:
-    """The messages a new ``version`` supersedes: other versions', pending, never tried."""
+def unsent_waves(campaign_id: str) -> sa.ColumnElement[bool]:
+    """The campaign's wave messages a run builds again: pending, never tried, not triggered."""
     return sa.and_(
         _M.c.campaign_id == campaign_id,
-        _M.c.version != version,
         _M.c.state == PENDING,
         _M.c.attempts == 0,
         sa.not_(_M.c.wave.startswith(TRIGGER_WAVE, autoescape=True)),
     )
+
+
+def superseding(campaign_id: str, version: str) -> sa.ColumnElement[bool]:
+    """The messages a new ``version`` supersedes: other versions' unsent waves."""
+    return sa.and_(unsent_waves(campaign_id), _M.c.version != version)
 
 
 def backlog(engine: Engine, campaign_id: str, version: str) -> pd.DataFrame:
