@@ -56,13 +56,14 @@ def message_ids(frame: pd.DataFrame) -> pd.Series:
     version is part of it because a new version's message for a wave replaces the old one's
     (which stays, superseded); pandas' own hashes are not promised stable across releases.
     """
-    keys = frame[ID_FIELDS].astype(str)
-    joined = keys[ID_FIELDS[0]].str.cat([keys[c] for c in ID_FIELDS[1:]], sep=_SEP)
+    columns = [frame[c].astype(str).tolist() for c in ID_FIELDS]
     base = hashlib.blake2b(digest_size=16, person=_PERSON)
     ids = []
-    for value in joined.tolist():  # copying a keyed state is about twice as fast as a new one
+    # One pass in plain Python (pandas' str.cat is several times slower); copying a keyed
+    # state is faster than building one per id.
+    for fields in zip(*columns, strict=True):
         state = base.copy()
-        state.update(value.encode("utf-8"))
+        state.update(_SEP.join(fields).encode("utf-8"))
         ids.append(state.hexdigest())
     return pd.Series(ids, index=frame.index, name="id", dtype=object)
 
