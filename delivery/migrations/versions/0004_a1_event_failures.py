@@ -1,7 +1,7 @@
 """App events keep why no notice came of them (``failed_reason``) and their loan (``loan_id``).
 
-Revision ID: 0003_a1_event_failures
-Revises: 0002_b_feed_indexes
+Revision ID: 0004_a1_event_failures
+Revises: 0003_a2_live_message_key
 Create Date: 2026-11-30
 
 An event whose warning is unavailable (expired, none approved) is marked processed with
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_a1_event_failures"
-down_revision = "0002_b_feed_indexes"
+revision = "0004_a1_event_failures"
+down_revision = "0003_a2_live_message_key"
 branch_labels = None
 depends_on = None
 
