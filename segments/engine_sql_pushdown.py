@@ -30,11 +30,11 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from fanzha.segments.assignment import CONSENT_COLUMN, AudienceSpec, SegmentSpec, finish, make_plan
 from fanzha.segments.engine_pandas import as_of_datetime
-from fanzha.segments.engine_sql import SqlCompiler
+from fanzha.segments.engine_sql import SqlCompiler, customers_table
 from fanzha.segments.engine_sql_assign import reflect_schema
 from fanzha.segments.errors import SchemaError
 from fanzha.segments.output import PART, Output, output_target, replacing
-from fanzha.segments.schema import CustomerSchema
+from fanzha.segments.schema import ColumnSpec, CustomerSchema
 from fanzha.segments.typecheck import parse_rule
 
 CHUNK_ROWS = 100_000
@@ -61,13 +61,59 @@ def split_table_url(text: str) -> tuple[str, str]:
 
 
 def _table(engine: sa.Engine, where: str) -> tuple[sa.Table, CustomerSchema]:
-    """The table reflected (columns and types only, no rows), and the schema they give."""
+    """The table's columns and types (no rows), and the customer schema they give.
+
+    Read from ``information_schema.columns``, which PostgreSQL, DuckDB, ClickHouse, MySQL
+    and Spark SQL share; SQLite, which lacks it, is reflected by SQLAlchemy.
+    """
     schema_name, _, name = where.rpartition(".")
-    try:
-        table = sa.Table(name, sa.MetaData(), schema=schema_name or None, autoload_with=engine)
-    except sa.exc.NoSuchTableError:
-        raise SchemaError(f"no table {where!r} in {engine.url.render_as_string()}") from None
-    return table, reflect_schema(table)
+    if engine.dialect.name == "sqlite":
+        try:
+            table = sa.Table(name, sa.MetaData(), schema=schema_name or None, autoload_with=engine)
+        except sa.exc.NoSuchTableError:
+            raise SchemaError(f"no table {where!r} in {_shown(engine)}") from None
+        return table, reflect_schema(table)
+    cols = sa.table(
+        "columns",
+        sa.column("table_schema"),
+        sa.column("table_name"),
+        sa.column("column_name"),
+        sa.column("data_type"),
+        sa.column("ordinal_position"),
+        schema="information_schema",
+    )
+    query = sa.select(cols.c.column_name, cols.c.data_type).where(cols.c.table_name == name)
+    if schema_name:
+        query = query.where(cols.c.table_schema == schema_name)
+    with engine.connect() as conn:
+        found = conn.execute(query.order_by(cols.c.ordinal_position)).all()
+    if not found:
+        raise SchemaError(f"no table {where!r} in {_shown(engine)}")
+    specs = [
+        ColumnSpec(name=str(c), type=_type_of(str(t)), unique=c == "customer_id") for c, t in found
+    ]
+    schema = CustomerSchema(tuple(specs))
+    return customers_table(schema, name, db_schema=schema_name or None), schema
+
+
+def _type_of(data_type: str) -> str:
+    """The rule-language type of an SQL data type name."""
+    text = data_type.lower()
+    for marks, type_ in (
+        (("bool",), "boolean"),
+        (("timestamp", "datetime"), "datetime"),
+        (("date",), "date"),
+        (("int",), "integer"),
+        (("double", "real", "float", "numeric", "decimal"), "number"),
+    ):
+        if any(m in text for m in marks):
+            return type_
+    return "string"
+
+
+def _shown(engine: sa.Engine) -> str:
+    """The database URL without its password."""
+    return engine.url.render_as_string(hide_password=True)
 
 
 def _flag(compiler: SqlCompiler, rule: Any, label: str) -> sa.ColumnElement[Any]:
