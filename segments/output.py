@@ -1,7 +1,7 @@
 """Where assignments go, the same for every engine: one file, or a Parquet dataset directory.
 
 ``X.csv`` is one CSV file, ``X.parquet`` one Parquet file, and ``X/`` (a trailing slash,
-or an existing directory) a dataset directory of ``part-NNNNN.parquet`` files. The new
+or an existing directory without those suffixes) a dataset directory of ``part-NNNNN.parquet`` files. The new
 output is written beside the old one under a temporary name and replaces it only when
 complete, so a failed run leaves the previous output as it was.
 """
@@ -42,9 +42,9 @@ def output_target(out: str | Path | Output) -> Output:
         return out
     text = os.fspath(out)
     path = Path(text)
-    if text.endswith(("/", os.sep)) or path.is_dir():
-        return Output(path, "dataset")
     suffix = path.suffix.lower()
+    if text.endswith(("/", os.sep)) or (suffix not in OUTPUT_SUFFIXES and path.is_dir()):
+        return Output(path, "dataset")
     if suffix not in OUTPUT_SUFFIXES:
         raise SchemaError(
             f"{path}: assignments are written as .csv or .parquet (one file), "
