@@ -145,3 +145,35 @@ def test_dataset_directory_output_replaces_the_previous_one(scheduler: str, tmp_
     rejected = _read(tmp_path / "assignments.rejected.csv")
     assert rejected["row"].tolist() == ["21", "2501"]  # row 2501 repeats row 11's id
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+
+
+@pytest.mark.slow
+def test_cli_reads_a_dataset_directory_on_the_cluster_of_dask_scheduler_address(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fanzha segment --engine dask --customers DIR --out a.csv``: one file, like pandas."""
+    from click.testing import CliRunner
+    from distributed import Client, get_task_stream
+    from fanzha.campaigns.cli import cli
+
+    frame = _corrupt(generate_customers(2_000, seed=4), [(5, "age", 0)])
+    source = _dataset(frame, tmp_path / "customers", 2, 500)
+    monkeypatch.setenv("FANZHA_DB", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", scheduler)
+    campaign = Path(__file__).parents[2] / "campaigns" / "examples" / "spring-2027.yaml"
+    args = ["segment", str(campaign), "--customers", str(source), "--as-of", AS_OF]
+    (tmp_path / "d.csv").write_text("an earlier output")
+    with Client(scheduler) as client, get_task_stream(client) as stream:
+        dask = CliRunner().invoke(
+            cli, [*args, "--engine", "dask", "--out", str(tmp_path / "d.csv")]
+        )
+    assert dask.exit_code == 0, dask.output
+    ran = [str(t["key"]) for t in stream.data]
+    assert any("segment_piece" in k for k in ran), ran  # the partitions ran on the cluster
+    pandas = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "p.csv")])
+    assert pandas.exit_code == 0, pandas.output
+    assert "wrote" in dask.output and "1999 customers" in dask.output
+    pd.testing.assert_frame_equal(_read(tmp_path / "d.csv"), _read(tmp_path / "p.csv"))
+    pd.testing.assert_frame_equal(
+        _read(tmp_path / "d.rejected.csv"), _read(tmp_path / "p.rejected.csv")
+    )
