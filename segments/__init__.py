@@ -4,6 +4,7 @@ from fanzha.segments.arms import Allocation, ArmSplit, arm_scores, assign_arms, 
 from fanzha.segments.assign import AudienceSpec, SegmentSpec, assign
 from fanzha.segments.control import EpochSchedule, GlobalControl, split_population
 from fanzha.segments.engine_pandas import evaluate
+from fanzha.segments.engine_sql_pushdown import TableRun, segment_table, split_table_url
 from fanzha.segments.errors import (
     ArmSplitError,
     CustomerNotFound,
@@ -20,6 +21,7 @@ from fanzha.segments.holdout import holdout_scores, in_holdout
 from fanzha.segments.literals import LiteralProblem, literal_problems
 from fanzha.segments.loader import LoadResult, LoadSummary, describe_load, load_customers
 from fanzha.segments.nodes import Rule
+from fanzha.segments.output import Output, output_target
 from fanzha.segments.reading import customer_columns
 from fanzha.segments.run import (
     SegmentRun,
@@ -51,6 +53,7 @@ __all__ = [
     "LiteralProblem",
     "LoadResult",
     "LoadSummary",
+    "Output",
     "Rule",
     "RuleError",
     "RuleSyntaxError",
@@ -59,6 +62,7 @@ __all__ = [
     "SegmentRun",
     "SegmentSpec",
     "SegmentsError",
+    "TableRun",
     "UnknownColumnError",
     "arm_scores",
     "assign",
@@ -78,9 +82,12 @@ __all__ = [
     "load_schema",
     "moved_share",
     "needed_columns",
+    "output_target",
     "parse_rule",
     "segment_file",
+    "segment_table",
     "split_population",
+    "split_table_url",
     "write_assignments",
     "write_customers",
 ]
