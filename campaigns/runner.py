@@ -146,7 +146,7 @@ def run_campaign(
     rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
     outcome = enqueue(ws.engine, rows)
     result.messages, result.inserted, result.skipped = len(rows), outcome.inserted, outcome.skipped
-    result.renders = len(images)
+    result.renders = int(images["image_key"].nunique())  # combinations can share a render
     first = rows.groupby("segment")["due_at"].min()
     result.first_due = {
         str(k): pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for k, v in first.items()

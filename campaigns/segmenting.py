@@ -83,24 +83,26 @@ def segment_customers(
 ) -> Segmented:
     """Write a campaign's assignments for a customer file (stored opt-outs are honoured)."""
     from fanzha.campaigns.audience import segment_specs
+    from fanzha.campaigns.progress import progress
     from fanzha.segments import segment_file
 
     ws = Workspace(settings)
     spec = ws.campaign(campaign, customer_columns=columns_of(customers))
     rejected_path = out.with_name(out.stem + ".rejected.csv")
     audience, segments = segment_specs(spec)
-    run = segment_file(
-        customers,
-        out,
-        audience,
-        segments,
-        engine=engine,
-        as_of=as_of or date.today(),
-        opted_out=_stored_opt_outs(ws),
-        schema=ws.schema,
-        rejected_path=rejected_path,
-        all_matches=spec.match == "all",
-    )
+    with progress(f"segmenting {customers.name}"):  # one library call: a pulsing bar
+        run = segment_file(
+            customers,
+            out,
+            audience,
+            segments,
+            engine=engine,
+            as_of=as_of or date.today(),
+            opted_out=_stored_opt_outs(ws),
+            schema=ws.schema,
+            rejected_path=rejected_path,
+            all_matches=spec.match == "all",
+        )
     rejected = run.load.rows_rejected if run.load is not None else 0
     if not rejected:
         rejected_path.unlink(missing_ok=True)
