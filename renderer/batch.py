@@ -40,7 +40,7 @@ def _run(job: RenderJob, cache_dir: str) -> Manifest:
 # (A fresh pool per round rather than max_tasks_per_child, which needs the spawn start
 # method: every worker would import the whole stack again, and scripts without a
 # ``__main__`` guard would re-run.)
-TASKS_PER_WORKER = 8
+TASKS_PER_WORKER = 4
 
 
 def render_batch(
