@@ -56,7 +56,7 @@ def feed_app(ws: Workspace) -> FastAPI:
         token_keys=keys.token,
         backend_keys=keys.backend,
         webhook_keys=keys.webhook,
-        media_dir=s.media_dir,
+        media_dir=s.media_dir.resolve(),  # the warning at start-up names the real folder
         feed_ttl=s.feed_ttl,
     )
 
@@ -66,26 +66,6 @@ def serve(settings: Settings, host: str, port: int) -> None:
     from fanzha.delivery.api import serve as serve_app
 
     serve_app(feed_app(Workspace(settings)), host=host, port=port)
-
-
-def media_warning(settings: Settings) -> str | None:
-    """Why the feed's images would all be 404s, said before serving; None when the folder has some.
-
-    ``serve`` reads the same folder ``run`` renders into (FANZHA_MEDIA_DIR, default
-    ``fanzha-media`` in the working directory), so they agree unless one was moved.
-    """
-    folder = settings.media_dir.resolve()
-    if not folder.is_dir():
-        state = "does not exist"
-    elif not any(p.suffix != ".json" for p in folder.iterdir()):
-        state = "has no card images"
-    else:
-        return None
-    return (
-        f"warning: the media folder {folder} {state}: every card image will answer 404. "
-        "Set FANZHA_MEDIA_DIR to the folder `fanzha run` rendered into (default fanzha-media "
-        "in the directory it ran in)."
-    )
 
 
 def mint_token(

@@ -98,11 +98,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     Example:
       fanzha serve --port 8000   # then open /app?token=$(fanzha token C000000042)
     """
-    settings = settings_from(ctx)
-    warning = services.media_warning(settings)
-    if warning:
-        click.echo(warning, err=True)
-    services.serve(settings, host, port)
+    services.serve(settings_from(ctx), host, port)
 
 
 @cli.command()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from fanzha.campaigns import services
-from fanzha.campaigns.cli import cli
+from fanzha.campaigns.services import feed_app
+from fanzha.campaigns.store import upgrade_store
+from fanzha.campaigns.workspace import Workspace
+from starlette.testclient import TestClient
 
 from tests.campaigns.conftest import make_settings
-from tests.conftest import TEST_KEYS
 
 
 def test_serve_and_run_use_one_media_folder_by_default() -> None:
@@ -19,32 +20,23 @@ def test_serve_and_run_use_one_media_folder_by_default() -> None:
 
 
 @pytest.mark.parametrize(
-    ("files", "says"),
-    [(None, "does not exist"), ([], "has no card images"), (["a.webp.json"], "has no card images")],
+    ("files", "says"), [(None, "does not exist"), ([], "is empty"), (["k.webp"], None)]
 )
-def test_a_missing_or_empty_media_folder_is_a_warning(
-    tmp_path: Path, files: list[str] | None, says: str
+def test_serve_warns_at_start_up_when_the_media_folder_is_missing_or_empty(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, files: list[str] | None, says: str | None
 ) -> None:
     media = tmp_path / "media"
     if files is not None:
         media.mkdir()
         for name in files:
-            (media / name).write_text("{}")
-    warning = services.media_warning(make_settings(media_dir=media))
-    assert warning is not None
-    assert str(media) in warning and says in warning and "FANZHA_MEDIA_DIR" in warning
-
-
-def test_a_media_folder_with_images_is_fine(tmp_path: Path) -> None:
-    (tmp_path / "k.webp").write_bytes(b"RIFF")
-    assert services.media_warning(make_settings(media_dir=tmp_path)) is None
-
-
-def test_serve_warns_at_start_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    served = []
-    monkeypatch.setattr(services, "serve", lambda settings, host, port: served.append(port))
-    env = {**TEST_KEYS, "FANZHA_MEDIA_DIR": str(tmp_path / "nowhere")}
-    result = CliRunner().invoke(cli, ["serve", "--port", "8123"], env=env)
-    assert result.exit_code == 0, result.output
-    assert served == [8123]
-    assert "every card image will answer 404" in result.stderr
+            (media / name).write_bytes(b"RIFF")
+    settings = make_settings(db_url=f"sqlite:///{tmp_path / 's.db'}", media_dir=media)
+    upgrade_store(settings)
+    with caplog.at_level(logging.WARNING), TestClient(feed_app(Workspace(settings))):
+        pass  # start-up (the lifespan) runs on entering
+    warned = [r.getMessage() for r in caplog.records if "every card image" in r.getMessage()]
+    if says is None:
+        assert warned == []
+    else:
+        (line,) = warned
+        assert f"media folder {media.resolve()} {says}" in line and "FANZHA_MEDIA_DIR" in line
