@@ -14,7 +14,7 @@ LABELS: dict[str, dict[str, str]] = {
         "action": "行动",
         "red_flags": "识别要点",
         "alt": "替代文本（读屏）",
-        "variant": "版本 {variant}",
+        "variant": "方案 {variant}",
         "normal": "标准字号",
         "large text": "大字版",
         "contrast": "最低对比度 {value}:1（要求 {need}:1）",
