@@ -42,6 +42,8 @@ def apply_control(
     members = control.members(assignments["customer_id"].astype(str), day)
     hit = members & assignments["eligible"].astype(bool).to_numpy()
     out = assignments.copy()
+    if isinstance(out["reason"].dtype, pd.CategoricalDtype):
+        out["reason"] = out["reason"].cat.add_categories([REASON])
     out.loc[hit, "eligible"] = False
     out.loc[hit, "holdout"] = False
     out.loc[hit, "reason"] = REASON
@@ -74,7 +76,7 @@ def export_control(ws: Workspace, customers: CustomerSource, day: date, out: Pat
     control = global_control(ws.settings)
     if control is None:
         raise InputError("no global control group: set FANZHA_CONTROL_PCT (e.g. 2)")
-    frame = C.load(customers, ws.schema).frame
+    frame = C.load(customers, ws.schema, write_rejected=False).frame
     ids = frame["customer_id"].astype(str)
     epoch = control.schedule.epoch_of(day)
     members = ids[control.members(ids, day)]

@@ -29,6 +29,7 @@ class Plan(Result):
     # "segment / warning" -> sends whose story was not written for that segment (none was)
     story_fallbacks: dict[str, int] = field(default_factory=dict)
     pushes: int = 0
+    design: dict[str, object] = field(default_factory=dict)  # arms, MDE (experiments_plan)
     load_note: str = ""  # the customer file's encoding and first rejected rows
 
     def to_dict(self) -> dict[str, object]:
@@ -74,6 +75,10 @@ class Plan(Result):
             )
         for key, n in sorted(self.story_fallbacks.items()):
             out.append(f"{n} sends of {key} carry a story not written for that segment (none is)")
+        if self.design:
+            from fanzha.campaigns.experiments_plan import render_design
+
+            out += ["", render_design(self.design)]
         return "\n".join(out)
 
 
@@ -85,7 +90,10 @@ def plan_campaign(
     aud, people, picks = runner.build(ws, campaign, customers, now, use_store=False)
     from fanzha.campaigns.audience import counts
 
+    from fanzha.campaigns.experiments_plan import design
+
     plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
+    plan.design = design(campaign, aud.assignments, people)
     if picks.empty:
         return plan
     grouped = picks.groupby(["segment", "warning_id", "variant"]).size()
