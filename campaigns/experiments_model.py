@@ -60,28 +60,32 @@ def _between(low: float, high: float) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _percent_type(low: float, high: float, description: str) -> Any:
-    return Annotated[
-        float,
-        BeforeValidator(parse_percent),
-        _between(low, high),
-        WithJsonSchema(
-            {
-                "description": description,
-                "anyOf": [
-                    {"type": "string", "pattern": _SHARE_PATTERN},
-                    {"type": "number", "minimum": low, "maximum": high},
-                ],
-            }
-        ),
-    ]
+def _pschema(low: float, high: float, description: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "description": description,
+            "anyOf": [
+                {"type": "string", "pattern": _SHARE_PATTERN},
+                {"type": "number", "minimum": low, "maximum": high},
+            ],
+        }
+    )
 
 
-Share = _percent_type(0, 100, 'a share of customers: "50%"')
-Floor = _percent_type(0, 50, 'the least share an arm keeps under the bandit: "10%"')
-Margin = _percent_type(0, 100, 'a difference in the metric\'s rate, in points: "1%"')
-BaseRate = _percent_type(0, 100, 'the outcome\'s expected rate in the holdout: "0.1%"')
-Change = _percent_type(-100, 1000, 'a relative change of the outcome: "-20%"')
+_PCT = BeforeValidator(parse_percent)
+Share = Annotated[float, _PCT, _between(0, 100), _pschema(0, 100, 'a share: "50%"')]
+Floor = Annotated[
+    float, _PCT, _between(0, 50), _pschema(0, 50, 'the least share an arm keeps: "10%"')
+]
+Margin = Annotated[
+    float, _PCT, _between(0, 100), _pschema(0, 100, 'a difference of rates in points: "1%"')
+]
+BaseRate = Annotated[
+    float, _PCT, _between(0, 100), _pschema(0, 100, 'the expected rate in the holdout: "0.1%"')
+]
+Change = Annotated[
+    float, _PCT, _between(-100, 1000), _pschema(-100, 1000, 'a relative change: "-20%"')
+]
 
 
 def _check_segment(sid: str, info: ValidationInfo) -> str:

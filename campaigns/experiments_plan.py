@@ -68,7 +68,7 @@ def design(campaign: Campaign, assignments: pd.DataFrame, people: pd.DataFrame) 
 
 
 def _num(value: float) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)
+    return None if math.isnan(value) else float(value)
 
 
 def _pct(value: float | None, digits: int = 1) -> str:

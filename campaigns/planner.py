@@ -89,7 +89,6 @@ def plan_campaign(
     campaign = ws.campaign(source, customer_columns=columns_of(customers))
     aud, people, picks = runner.build(ws, campaign, customers, now, use_store=False)
     from fanzha.campaigns.audience import counts
-
     from fanzha.campaigns.experiments_plan import design
 
     plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)

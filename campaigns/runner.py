@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -123,7 +124,7 @@ def build(
     return aud, people, picks
 
 
-def _arm_state(ws: Workspace, campaign: Campaign, use_store: bool) -> dict[str, object]:
+def _arm_state(ws: Workspace, campaign: Campaign, use_store: bool) -> dict[str, Any]:
     """The bandits' arm layouts and the arms already on messages (none for a dry run)."""
     if not campaign.experiments or not use_store:
         return {}
