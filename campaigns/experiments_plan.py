@@ -100,13 +100,13 @@ def render_design(d: dict[str, Any]) -> str:
             "segment's minimum detectable effect"
         )
         return "\n".join(out)
-    rows = []
+    power_rows: list[tuple[object, ...]] = []
     for s in d["segments"]:
         if "mde_relative" not in s:
-            rows.append((s["segment"], s["eligible"], f"{s['holdout']:g}%", "—", "—", "—", "—"))
+            power_rows.append((s["segment"], s["eligible"], f"{s['holdout']:g}%", "—", "—", "—", "—"))
             continue
         needed = s["holdout_share_needed"]
-        rows.append(
+        power_rows.append(
             (
                 s["segment"],
                 s["eligible"],
@@ -130,5 +130,5 @@ def render_design(d: dict[str, Any]) -> str:
         "holdout needed",
         "customers needed at this holdout",
     )
-    out += [title, table(rows, headers)]
+    out += [title, table(power_rows, headers)]
     return "\n".join(out)
