@@ -14,11 +14,22 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery.clock import from_db, to_db, utcnow
-from fanzha.delivery.models import ExperimentEvent, FeedItem, Message, Outcome
+from fanzha.delivery.models import (
+    CampaignVersion,
+    ExperimentEvent,
+    FeedItem,
+    Message,
+    Outcome,
+    Preference,
+)
 from sqlalchemy.engine import Engine
 
 __all__ = [
     "UpsertResult",
+    "campaign_record",
+    "control_members",
+    "customer_activity",
+    "opt_outs_since",
     "experiment_events",
     "message_arms",
     "read_outcomes",
@@ -153,3 +164,66 @@ def experiment_events(engine: Engine, campaign_id: str) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def campaign_record(engine: Engine, campaign_id: str) -> tuple[str, str] | None:
+    """The display name and file text of a campaign's active (else newest) version."""
+    t = _table(CampaignVersion)
+    query = (
+        sa.select(t.c.name, t.c.source)
+        .where(t.c.campaign_id == campaign_id)
+        .order_by(t.c.active.desc(), t.c.created_at.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+def customer_activity(engine: Engine, campaign_id: str) -> pd.DataFrame:
+    """Per customer with a message: first due, and whether any was sent, delivered, read."""
+    m, f = _table(Message), _table(FeedItem)
+    sent = m.c.state.in_(("sent", "delivered"))
+    query = (
+        sa.select(
+            m.c.customer_id,
+            sa.func.min(m.c.due_at).label("first_at"),
+            sa.func.max(sa.case((sent, 1), else_=0)).label("sent"),
+            sa.func.max(sa.case((m.c.state == "delivered", 1), else_=0)).label("delivered"),
+            sa.func.max(sa.case((f.c.id.is_not(None), 1), else_=0)).label("in_feed"),
+            sa.func.max(sa.case((f.c.read_at.is_not(None), 1), else_=0)).label("read"),
+        )
+        .select_from(m.outerjoin(f, f.c.message_id == m.c.id))
+        .where(m.c.campaign_id == campaign_id)
+        .group_by(m.c.customer_id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    cols = ["customer_id", "first_at", "sent", "delivered", "in_feed", "read"]
+    frame = pd.DataFrame(rows, columns=cols)
+    frame["first_at"] = pd.to_datetime(frame["first_at"], utc=True)
+    for c in cols[2:]:
+        frame[c] = frame[c].astype(bool)
+    return frame
+
+
+def opt_outs_since(engine: Engine, since: datetime) -> pd.DataFrame:
+    """Customers who opted out of pushes or of everything at or after ``since``."""
+    t = _table(Preference)
+    query = sa.select(t.c.customer_id).where(
+        sa.or_(t.c.push_opt_out, t.c.all_opt_out), t.c.updated_at >= to_db(since)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["customer_id"])
+
+
+def control_members(engine: Engine, campaign_id: str) -> int:
+    """Customers of a campaign set aside for the global control group."""
+    from fanzha.delivery.models import Assignment
+
+    t = _table(Assignment)
+    query = sa.select(sa.func.count()).where(
+        t.c.campaign_id == campaign_id, t.c.reason == "global_control"
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
