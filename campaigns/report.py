@@ -147,6 +147,7 @@ def write_report(
         messages_sent=int(fun["sent"].sum()),
         arms=data.arms,
         events=data.events,
+        arm_names=(labels(campaign.locale)["contacted"], labels(campaign.locale)["held_out"]),
     )
     customers = D.customer_funnel(fun, groups, data.activity)
     customers.to_csv(out / "customers.csv", index=False)

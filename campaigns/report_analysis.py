@@ -22,6 +22,7 @@ from fanzha.campaigns.spec import Campaign
 
 RARE_BELOW = 0.01  # a pooled rate below 1%: Poisson exact methods beside the proportions
 DAYS_PER_MONTH = 30.4375
+MIN_EVENTS = 5  # per arm, before an always-valid look (its variance is a plug-in estimate)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Analysis:
     power: list[tuple[str, S.PowerCheck]] = field(default_factory=list)
     weekly: S.WeeklyEffects | None = None
     sequential: S.SequentialResult | None = None
+    sequential_weeks: list[int] = field(default_factory=list)  # the week of each look
     rare: S.RateComparison | None = None
     prevention: S.Prevention | None = None
     guardrails: list[tuple[str, S.ProportionComparison | None]] = field(default_factory=list)
@@ -93,6 +95,7 @@ def analyse(
     messages_sent: int,
     arms: pd.DataFrame,
     events: list[dict[str, Any]],
+    arm_names: tuple[str, str] = ("contacted", "holdout"),
 ) -> Analysis:
     """All estimates of the report. ``groups``: customer_id, segment, arm (contacted/holdout)."""
     metric = campaign.outcome.primary.removeprefix("custom:")
@@ -138,14 +141,14 @@ def analyse(
             out.prevention = S.prevention(
                 out.rare, campaign_cost=cost, loss_per_case=campaign.outcome.loss_per_case
             )
-        out.sequential = _sequential(campaign, groups, hits, treated, as_of)
+        out.sequential = _sequential(campaign, groups, hits, treated, as_of, out.sequential_weeks)
     table = hits.assign(outcome=metric)[["customer_id", "outcome"]]
     out.segments = S.segment_effects(groups[["customer_id", "segment", "arm"]], table, metric)
     for seg, rows in groups.groupby("segment"):
         t = rows["arm"] == "contacted"
         ev = int(rows["customer_id"].isin(set(hits["customer_id"])).sum())
         out.power.append((str(seg), S.power_check(int(t.sum()), int((~t).sum()), ev)))
-    out.weekly = _weekly(campaign, groups, activity, hits, as_of)
+    out.weekly = _weekly(campaign, groups, activity, hits, as_of, arm_names)
     secondary = outcomes[outcomes["metric"] != metric]
     secondary = secondary[(secondary["value"] > 0) & ~secondary["metric"].str.startswith("pre_")]
     if not secondary.empty:
@@ -168,17 +171,27 @@ def _weekly(
     activity: pd.DataFrame,
     hits: pd.DataFrame,
     as_of: date,
+    names: tuple[str, str],
 ) -> S.WeeklyEffects | None:
     dated = hits.dropna(subset=["date"])
     if dated.empty:
         return None
     frame = groups.assign(start=_starts(campaign, groups, activity).to_numpy())
-    weekly = S.effect_by_week(frame[["customer_id", "arm", "start"]], dated, as_of)
+    # the figure's legend shows the arm names: the page's words for them
+    frame["arm"] = frame["arm"].map({"contacted": names[0], "holdout": names[1]})
+    weekly = S.effect_by_week(
+        frame[["customer_id", "arm", "start"]], dated, as_of, treatment=names[0], control=names[1]
+    )
     return weekly if weekly.weeks else None
 
 
 def _sequential(
-    campaign: Campaign, groups: pd.DataFrame, hits: pd.DataFrame, treated: np.ndarray, as_of: date
+    campaign: Campaign,
+    groups: pd.DataFrame,
+    hits: pd.DataFrame,
+    treated: np.ndarray,
+    as_of: date,
+    weeks: list[int],
 ) -> S.SequentialResult | None:
     """Always-valid intervals at each week's end since the start (the looks a team takes)."""
     dated = hits.dropna(subset=["date"])
@@ -196,11 +209,18 @@ def _sequential(
     n1, n0 = int(treated.sum()), int((~treated).sum())
     k1 = [int(((when <= e) & treated).sum()) for e in ends]
     k0 = [int(((when <= e) & ~treated).sum()) for e in ends]
+    # The interval's variance is plugged in from each arm's rate: with fewer than 5 events in
+    # an arm that estimate is near 0 and the normal mixture's interval far too narrow.
+    keep = [i for i in range(len(ends)) if k1[i] >= MIN_EVENTS and k0[i] >= MIN_EVENTS]
+    if not keep:
+        return None
+    weeks[:] = [i + 1 for i in keep]
+    k1, k0 = [k1[i] for i in keep], [k0[i] for i in keep]
     p = (k1[-1] + k0[-1]) / (n1 + n0)
     if not 0 < p < 1:
         return None
     tau = S.tau_for(p * (1 - p) * (1 / n1 + 1 / n0))
-    return S.always_valid_intervals(k1, [n1] * len(ends), k0, [n0] * len(ends), tau=tau)
+    return S.always_valid_intervals(k1, [n1] * len(k1), k0, [n0] * len(k1), tau=tau)
 
 
 def _guardrails(

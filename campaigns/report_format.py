@@ -19,7 +19,7 @@ def pct(v: float | None, digits: int = 2) -> str:
 
 def est(e: S.Estimate | None, scale: float = 100, digits: int = 2, unit: str = "") -> str:
     """A value with its interval."""
-    if e is None or math.isnan(e.value):
+    if e is None or not math.isfinite(e.value):
         return "—"
     high = "∞" if math.isinf(e.high) else f"{e.high * scale:.{digits}f}"
     return f"{e.value * scale:.{digits}f}{unit} [{e.low * scale:.{digits}f}, {high}]"
@@ -33,7 +33,11 @@ def pval(p: float | None) -> str:
 
 
 def table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, total: bool = False
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    left: int = 1,
+    total: bool = False,
+    wrap: bool = False,
 ) -> str:
     """A scrolling table; the first ``left`` columns are text."""
     head = "".join(
@@ -48,7 +52,8 @@ def table(
             for i, c in enumerate(row)
         )
         body.append(f"<tr{cls}>{cells}</tr>")
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    cls = " class='wrap'" if wrap else ""
+    return f"<div class='scroll'><table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
 
 
 def _cell(c: Any) -> str:

@@ -24,6 +24,7 @@ h3{font-size:1.02rem;margin:1.2rem 0 .3rem}.meta{color:#5b6575;margin:0 0 1rem}
 .scroll{overflow-x:auto;max-width:100%;margin:.4rem 0 .8rem}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 td,th{border:1px solid #d5dbe5;padding:.28rem .55rem;text-align:right;white-space:nowrap}
+th{white-space:normal;word-break:keep-all;vertical-align:bottom;min-width:4em;max-width:11em}table.wrap td{white-space:normal}
 th{background:#eef2f8;font-weight:600}td.l,th.l{text-align:left}tr.total td{font-weight:600;background:#fafbfc}
 .note{color:#4a5363;font-size:.9rem;max-width:70em}.warn{background:#fff4e5;border-left:4px solid #e07b00;padding:.5rem .8rem;margin:.5rem 0}
 .ok{background:#eef8f0;border-left:4px solid #2a9d4b;padding:.5rem .8rem;margin:.5rem 0}
@@ -96,9 +97,9 @@ def render(page: Page, a: Analysis, t: dict[str, str]) -> str:
                     t["segment"],
                     t["outcome"],
                     t["contacted"],
-                    t["rate"],
+                    t["rate_only"],
                     t["held_out"],
-                    t["rate"],
+                    t["rate_only"],
                     t["difference"],
                 ],
                 rows,
@@ -125,14 +126,22 @@ def _summary(page: Page, a: Analysis, t: dict[str, str]) -> str:
     if a.overall is not None:
         o = a.overall
         lines.append(
-            f"{html.escape(a.primary)}：{t['contacted']} {pct(o.treatment.rate.value)} · {t['held_out']} {pct(o.control.rate.value)} · "
-            f"{t['difference']} {est(o.difference)} · {t['relative']} {est(o.relative_change, 100, 1, '%')} · {t['p']} {pval(o.test.p_value)}"
+            f"{html.escape(a.primary)}：{t['contacted']} {pct(o.treatment.rate.value)} · "
+            f"{t['held_out']} {pct(o.control.rate.value)} · {t['difference']} {est(o.difference)} · "
+            f"{t['relative']} {est(o.relative_change, 100, 1, '%')} · {t['p']} {pval(o.test.p_value)}"
         )
+        d = o.difference
+        key = (
+            "verdict_none"
+            if d.low <= 0 <= d.high
+            else ("verdict_sig_down" if d.value < 0 else "verdict_sig_up")
+        )
+        lines.append("<b>" + t[key].format(metric=html.escape(a.primary)) + "</b>")
     if a.srm is not None and a.srm.mismatch:
         lines.append(t["srm_bad"].format(stat=a.srm.statistic, p=a.srm.p_value))
     warn = [pc for _, pc in a.power if not pc.adequate]
     if warn:
-        lines.append(f"⚠ {len(warn)} / {len(a.power)} {t['segment']}: " + t["power"])
+        lines.append(t["power_summary"].format(k=len(warn), n=len(a.power)))
     return "<div class='summary'>" + "<br>".join(lines) + "</div>"
 
 
@@ -150,7 +159,7 @@ def _funnels(page: Page, t: dict[str, str]) -> list[str]:
         out.append(f"<p class='note'>{t['global_control']}: {page.global_control:,}</p>")
     m = page.messages
     mcols = [k for k in m.columns if k not in ("segment", "variant", "eligible", "held_out")]
-    heads = [t.get(k, k) for k in mcols]
+    heads = [_column(k, t) for k in mcols]
     mrows = [[r["segment"], r["variant"], *(int(r[k]) for k in mcols)] for _, r in m.iterrows()]
     out += [
         f"<h2>{t['message_funnel']}</h2>",
@@ -183,3 +192,13 @@ def _srm(a: Analysis, t: dict[str, str]) -> list[str]:
         f"<p class='{'warn' if s.mismatch else 'ok'}'>{msg}</p>",
         table([t["arm"], t["declared"], t["observed"], t["observed_share"]], rows),
     ]
+
+
+def _column(key: str, t: dict[str, str]) -> str:
+    """A message-funnel column in the page's language: a stage, or "state (reason)"."""
+    if key in t:
+        return t[key]
+    state, _, reason = key.partition(" (")
+    reason = reason.rstrip(")")
+    shown = t.get(f"state_{state}", state)
+    return f"{shown}（{t.get(f'reason_{reason}', reason)}）" if reason else shown

@@ -62,6 +62,7 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
             f"{t['relative']}: {a.overall.relative_change.method}",
             f"{t['p']}: {a.overall.test.method}",
         ]
+        methods.insert(0, t["direction"])
         out.append("<p class='note'>" + "<br>".join(html.escape(m) for m in methods) + "</p>")
     if a.cuped is not None:
         c = a.cuped
@@ -69,10 +70,12 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
             f"<h3>{t['cuped']}</h3>",
             table(
                 [t["method"], t["difference"]],
-                [("CUPED", est(c.adjusted)), ("—", est(c.unadjusted))],
+                [("CUPED", est(c.adjusted)), (t["unadjusted"], est(c.unadjusted))],
             ),
             f"<p class='note'>{t['cuped_note'].format(vr=c.variance_reduction, theta=c.slope)}</p>",
         ]
+    if a.sequential is None and a.overall is not None:
+        out += [f"<h3>{t['always_valid']}</h3>", f"<p class='note'>{t['seq_too_few']}</p>"]
     if a.sequential is not None:
         last = a.sequential.latest
         out += [
@@ -81,13 +84,13 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
                 [t["week"], t["contacted"], t["held_out"], t["difference"], t["p"]],
                 [
                     (
-                        look.look,
+                        week,
                         look.n_treatment,
                         look.n_control,
                         est(look.difference),
                         pval(look.p_value_always_valid),
                     )
-                    for look in a.sequential.looks
+                    for week, look in zip(a.sequential_weeks, a.sequential.looks, strict=True)
                 ],
             ),
             f"<p class='note'>{t['always_valid_note']} ({html.escape(last.difference.method)})</p>",
@@ -116,9 +119,11 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
 def _power(a: Analysis, t: dict[str, str]) -> list[str]:
     out = [f"<h2>{t['power']}</h2>"]
     if a.mde is not None and a.overall is not None:
-        mde = f"{-a.mde.relative:.1%}" if a.mde.detectable else "—"
+        m = a.mde
+        key = "mde_line" if m.detectable else "mde_none"
+        mde = f"{-m.relative:.1%}" if m.detectable else ""
         out.append(
-            f"<p>{t['mde_line'].format(n1=a.mde.n_treatment, n0=a.mde.n_control, p=a.mde.p_control, mde=mde)}</p>"
+            f"<p>{t[key].format(n1=m.n_treatment, n0=m.n_control, p=m.p_control, mde=mde)}</p>"
         )
     for seg, pc in a.power:
         if pc.reason and math.isnan(pc.achieved_power):
@@ -201,7 +206,7 @@ def experiment(e: ExperimentResult, figures: dict[str, str], t: dict[str, str]) 
         f"<p class='note'>{t['segment']} {html.escape(e.segment)} · {mode} · {t['metric']} {html.escape(e.metric)}</p>",
     ]
     rows = [
-        (r["arm"], pct(r["declared"], 0), r["customers"], r["successes"], pct(r["rate"]))
+        (r["arm"], pct(r["declared"], 0), r["customers"], r["successes"], _wilson(r))
         for r in e.arms
     ]
     out.append(table([t["arm"], t["declared"], t["customers"], t["successes"], t["rate"]], rows))
@@ -231,13 +236,15 @@ def experiment(e: ExperimentResult, figures: dict[str, str], t: dict[str, str]) 
                         t["wave"],
                         t["time"],
                         t["kind"],
+                        t["counts"],
                         t["weights_before"],
                         t["weights_after"],
                         t["p_leader"],
                         t["moved"],
                     ],
                     [_history_row(h, t) for h in e.history],
-                    left=3,
+                    left=4,
+                    wrap=True,
                 )
             )
         out.append(
@@ -255,15 +262,24 @@ def _history_row(h: dict[str, Any], t: dict[str, str]) -> list[Any]:
     p = h["payload"]
     when = h["at"].strftime("%Y-%m-%d %H:%M") if h["at"] else ""
     if h["kind"] == "look":
-        counts = ", ".join(f"{a} {s}/{n}" for a, (s, n) in p.get("counts", {}).items())
+        counts = " / ".join(f"{a} {s:,}/{n:,}" for a, (s, n) in p.get("counts", {}).items())
         w = _weights(p.get("weights", {}))
-        return [h["wave"], when, f"{t['look']} ({counts})", w, w, "—", "0%"]
+        return [h["wave"], when, t["look"], counts, w, w, "—", "0%"]
+    counts = " / ".join(f"{a['arm']} {a['successes']:,}/{a['trials']:,}" for a in p["posterior"])
     return [
         h["wave"],
         when,
         t[h["kind"]],
+        counts,
         _weights(p["weights_before"]),
         _weights(p["weights_after"]),
         f"{p['prob_leader_wins']:.3f}",
         f"{p['moved_share']:.0%}",
     ]
+
+
+def _wilson(r: dict[str, Any]) -> str:
+    if not r["customers"]:
+        return "—"
+    low, high = S.wilson(r["successes"], r["customers"])
+    return f"{r['rate'] * 100:.2f}% [{low * 100:.2f}, {high * 100:.2f}]"
