@@ -11,9 +11,10 @@ members unless ``FANZHA_CONTROL_RISK_PROMPTS=false``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from fanzha.campaigns.customers import CustomerSource
 from fanzha.campaigns.results import Result
@@ -22,7 +23,15 @@ from fanzha.campaigns.workspace import Workspace
 from fanzha.segments.control import EpochSchedule, GlobalControl
 
 REASON = "global_control"
-__all__ = ["REASON", "ControlExport", "apply_control", "export_control", "global_control"]
+__all__ = [
+    "REASON",
+    "ControlExport",
+    "apply_control",
+    "export_control",
+    "global_control",
+    "record_epoch",
+    "withheld_from_risk_prompts",
+]
 
 
 def global_control(settings: Settings) -> GlobalControl | None:
@@ -94,3 +103,36 @@ def export_control(ws: Workspace, customers: CustomerSource, day: date, out: Pat
     else:
         table.to_csv(out, index=False)
     return ControlExport(out, len(table), len(ids), epoch.label, control.pct)
+
+
+def record_epoch(ws: Workspace, campaign_id: str, day: date) -> str | None:
+    """Record the control group's epoch a campaign runs in (once); its label, or None."""
+    from fanzha.delivery.experiments import experiment_events, record_experiment_event
+
+    control = global_control(ws.settings)
+    if control is None:
+        return None
+    epoch = control.schedule.epoch_of(day)
+    seen = experiment_events(ws.engine, campaign_id)
+    if any(e["kind"] == "control_epoch" and e["payload"].get("label") == epoch.label for e in seen):
+        return epoch.label
+    payload = {
+        "label": epoch.label,
+        "start": epoch.start.isoformat(),
+        "end": epoch.end.isoformat(),
+        "pct": control.pct,
+        "risk_prompts": ws.settings.control_risk_prompts,
+    }
+    at = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    record_experiment_event(
+        ws.engine, campaign_id, "", wave=0, at=at, kind="control_epoch", payload=payload
+    )
+    return epoch.label
+
+
+def withheld_from_risk_prompts(settings: Settings, ids: pd.Series, day: date) -> np.ndarray:
+    """Who gets no risk prompt on ``day``: control members, unless prompts are exempt."""
+    control = global_control(settings)
+    if control is None or settings.control_risk_prompts:
+        return np.zeros(len(ids), dtype=bool)
+    return control.members(ids.astype(str), day)

@@ -166,6 +166,7 @@ def write_report(
         campaign.locale,
         customers,
         data.control,
+        data.epoch,
         fun,
         figures,
         files,

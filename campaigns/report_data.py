@@ -43,6 +43,7 @@ class Gathered:
     arms: pd.DataFrame
     events: list[dict[str, Any]]
     control: int
+    epoch: str = ""  # the global control group's epoch label, when there is a group
 
 
 def gather(
@@ -59,13 +60,16 @@ def gather(
         stored = E.read_outcomes(engine)
         outcomes = stored[stored["customer_id"].isin(set(groups["customer_id"]))]
     start = datetime.combine(campaign.starts, datetime.min.time(), tzinfo=UTC)
+    events = E.experiment_events(engine, campaign.id)
+    epochs = [e["payload"]["label"] for e in events if e["kind"] == "control_epoch"]
     return Gathered(
         E.customer_activity(engine, campaign.id),
         outcomes,
         E.opt_outs_since(engine, start),
         E.message_arms(engine, campaign.id),
-        E.experiment_events(engine, campaign.id),
+        [e for e in events if e["kind"] != "control_epoch"],
         E.control_members(engine, campaign.id),
+        epochs[-1] if epochs else "",
     )
 
 

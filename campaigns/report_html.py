@@ -47,6 +47,7 @@ class Page:
     locale: str
     customers: pd.DataFrame  # per segment: eligible, held_out, contacted, scheduled, sent, ...
     global_control: int
+    epoch: str
     messages: pd.DataFrame
     figures: dict[str, str]
     data_files: Sequence[str]
@@ -156,7 +157,8 @@ def _funnels(page: Page, t: dict[str, str]) -> list[str]:
         table([t["segment"], *(t[k] for k in cols)], rows, total=True),
     ]
     if page.global_control:
-        out.append(f"<p class='note'>{t['global_control']}: {page.global_control:,}</p>")
+        epoch = f" · {t['epoch']} {html.escape(page.epoch)}" if page.epoch else ""
+        out.append(f"<p class='note'>{t['global_control']}: {page.global_control:,}{epoch}</p>")
     m = page.messages
     mcols = [k for k in m.columns if k not in ("segment", "variant", "eligible", "held_out")]
     heads = [_column(k, t) for k in mcols]

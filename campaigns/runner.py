@@ -144,6 +144,9 @@ def run_campaign(
     campaign = ws.campaign(source)
     ws.require_clean_content(campaign, now.date())
     new_version, superseded = record_version(ws, campaign, now)
+    from fanzha.campaigns.control import record_epoch
+
+    record_epoch(ws, campaign.id, campaign.starts)  # the control group's epoch, once
     if any(e.mode == "bandit" for e in campaign.experiments):
         from fanzha.campaigns.experiments_bandit import step_bandits
 

@@ -161,3 +161,44 @@ def test_outcomes_import_is_idempotent_reads_yes_no_and_sets_bad_rows_aside(
     assert list(rejected["row"]) == [6, 7, 8]
     assert "not a date" in rejected["reason"][0]
     assert "duplicate (C1, 2027-03-05, fraud_reported)" in rejected["reason"][2]
+
+
+def test_control_export_writes_the_epochs_members_and_reshuffles_next_quarter(
+    ws: Workspace, customers_file: Path, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from fanzha.campaigns.control import export_control
+
+    gc = Workspace(ws.settings.replace(control_pct=5.0))
+    march = export_control(gc, customers_file, date(2027, 3, 1), tmp_path / "q1.csv")
+    may = export_control(gc, customers_file, date(2027, 5, 1), tmp_path / "q2.parquet")
+    again = export_control(gc, customers_file, date(2027, 3, 31), tmp_path / "q1b.csv")
+    q1 = pd.read_csv(tmp_path / "q1.csv")
+    q2 = pd.read_parquet(tmp_path / "q2.parquet")
+    assert march.epoch == "2027-01-01/P3M" and may.epoch == "2027-04-01/P3M"
+    assert set(q1["epoch_end"]) == {"2027-04-01"}
+    assert 0.03 < march.members / march.customers < 0.07
+    # within an epoch membership never changes; across a reshuffle the overlap is chance's
+    assert set(pd.read_csv(tmp_path / "q1b.csv")["customer_id"]) == set(q1["customer_id"])
+    assert again.members == march.members
+    overlap = len(set(q1["customer_id"]) & set(q2["customer_id"]))
+    assert overlap < 0.25 * len(q1)
+
+
+def test_risk_prompts_reach_the_control_group_unless_the_setting_says_otherwise(
+    ws: Workspace,
+) -> None:
+    from datetime import date
+
+    from fanzha.campaigns.control import global_control, withheld_from_risk_prompts
+
+    ids = pd.Series([f"C{i:06d}" for i in range(20_000)])
+    day = date(2027, 3, 1)
+    exempt = ws.settings.replace(control_pct=2.0)
+    assert not withheld_from_risk_prompts(exempt, ids, day).any()
+    strict = ws.settings.replace(control_pct=2.0, control_risk_prompts=False)
+    withheld = withheld_from_risk_prompts(strict, ids, day)
+    control = global_control(strict)
+    assert control is not None
+    assert (withheld == control.members(ids, day)).all() and 0.01 < withheld.mean() < 0.03
