@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from fanzha.campaigns import runner
 from fanzha.campaigns.customers import CustomerSource, columns_of
+from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -31,6 +32,8 @@ class Plan(Result):
     pushes: int = 0
     design: dict[str, object] = field(default_factory=dict)  # arms, MDE (experiments_plan)
     load_note: str = ""  # the customer file's encoding and first rejected rows
+    # When nothing is due in the window: the first wave after it, and when (one line)
+    nothing_due: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """For ``--json``."""
@@ -58,6 +61,8 @@ class Plan(Result):
         ]
         if self.load_note:
             out += [self.load_note, ""]
+        if self.nothing_due:
+            return "\n".join([*out, self.nothing_due])
         rows = [
             (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
             for seg, items in self.content.items()
@@ -94,6 +99,7 @@ def plan_campaign(
     plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
     plan.design = design(campaign, aud.assignments, people)
     if picks.empty:
+        plan.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="plan")
         return plan
     grouped = picks.groupby(["segment", "warning_id", "variant"]).size()
     for (seg, wid, variant), n in grouped.items():
