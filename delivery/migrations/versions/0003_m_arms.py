@@ -1,7 +1,7 @@
 """Experiments: the arm on every message, imported outcomes, and experiment events.
 
 Revision ID: 0003_m_arms
-Revises: 0002_b_feed_indexes
+Revises: 0003_a2_live_message_key
 Create Date: 2026-11-30
 
 ``messages.experiment_id``/``arm`` record which experiment arm a message was sent under (empty
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0003_m_arms"
-down_revision = "0002_b_feed_indexes"
+down_revision = "0003_a2_live_message_key"  # re-chained after main merged a2's
 branch_labels = None
 depends_on = None
 
