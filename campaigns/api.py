@@ -121,14 +121,16 @@ def report(
     outcomes: str | PathLike[str] | None = None,
     settings: Settings | None = None,
 ) -> Report:
-    """Funnel per segment and variant, and holdout uplift when ``outcomes`` are given."""
+    """The report in the campaign's language; outcomes from ``outcomes`` or the store."""
     from fanzha.campaigns.report import write_report
 
     folder = Path(out)
     outcomes_path = Path(outcomes) if outcomes is not None else None
     index = write_report(_workspace(settings), campaign_id, outcomes_path, folder)
-    uplift = index.with_name("uplift.csv") if outcomes_path is not None else None
-    return Report(campaign_id, index, index.with_name("funnel.csv"), uplift)
+    uplift = index.with_name("uplift.csv")  # written when there are outcomes (file or store)
+    return Report(
+        campaign_id, index, index.with_name("funnel.csv"), uplift if uplift.exists() else None
+    )
 
 
 @dataclass

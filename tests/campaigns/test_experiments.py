@@ -202,3 +202,29 @@ def test_risk_prompts_reach_the_control_group_unless_the_setting_says_otherwise(
     control = global_control(strict)
     assert control is not None
     assert (withheld == control.members(ids, day)).all() and 0.01 < withheld.mean() < 0.03
+
+
+def test_a_wide_outcomes_file_reads_0_1_true_false_and_yes_no_as_numbers(tmp_path: Path) -> None:
+    from fanzha.campaigns.outcomes import read_any
+
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "customer_id,fraud_reported,cancelled,pre_fraud_reported\n"
+        "C1,1,是,2\nC2,0,否,0\nC3,true,yes,1\nC4,false,no,\n",
+        encoding="utf-8",
+    )
+    rows = read_any(path)
+    fraud = rows[rows["metric"] == "fraud_reported"].set_index("customer_id")["value"]
+    assert fraud.to_dict() == {"C1": 1.0, "C2": 0.0, "C3": 1.0, "C4": 0.0}
+    cancelled = rows[rows["metric"] == "cancelled"].set_index("customer_id")["value"]
+    assert cancelled.to_dict() == {"C1": 1.0, "C2": 0.0, "C3": 1.0, "C4": 0.0}
+    assert set(rows["metric"]) == {"fraud_reported", "cancelled", "pre_fraud_reported"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_id,fraud_reported\nC1,1\nC2,maybe\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError) as err:
+        read_any(bad)
+    problem = err.value.problems[0]
+    assert (problem.line, problem.message) == (
+        3,
+        'fraud_reported: "maybe" is not a number, 1/0, true/false or 是/否',
+    )
