@@ -62,7 +62,7 @@ class Plan(Result):
         if self.load_note:
             out += [self.load_note, ""]
         if self.nothing_due:
-            return "\n".join([*out, self.nothing_due])
+            return "\n".join([*out, self.nothing_due, *self._design()])
         rows = [
             (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
             for seg, items in self.content.items()
@@ -80,11 +80,15 @@ class Plan(Result):
             )
         for key, n in sorted(self.story_fallbacks.items()):
             out.append(f"{n} sends of {key} carry a story not written for that segment (none is)")
-        if self.design:
-            from fanzha.campaigns.experiments_plan import render_design
+        return "\n".join([*out, *self._design()])
 
-            out += ["", render_design(self.design)]
-        return "\n".join(out)
+    def _design(self) -> list[str]:
+        """Arm sizes and power figures (experiments_plan), after a blank line."""
+        if not self.design:
+            return []
+        from fanzha.campaigns.experiments_plan import render_design
+
+        return ["", render_design(self.design)]
 
 
 def plan_campaign(
