@@ -11,7 +11,14 @@ from pathlib import Path
 
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.model import CampaignModel
-from fanzha.campaigns.spec import Campaign, PosterSpecC, SegmentSpecC, SendSpec, TriggerSpec
+from fanzha.campaigns.spec import (
+    Campaign,
+    PosterSpecC,
+    RiskPromptSpec,
+    SegmentSpecC,
+    SendSpec,
+    TriggerSpec,
+)
 from fanzha.campaigns.values import LOCALES, Checks, LoadContext
 from pydantic import ValidationError
 
@@ -158,6 +165,7 @@ def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
         rate_per_s=limits.rate,
         triggers=tuple(TriggerSpec(t.on, t.warning, t.delay) for t in m.triggers),
         posters=tuple(PosterSpecC(p.community, p.size, tuple(p.segments), p.qr) for p in m.posters),
+        risk_prompts=tuple(RiskPromptSpec(r.when, r.warning, r.pause) for r in m.risk_prompts),
         source=text,
         path=filename,
     )

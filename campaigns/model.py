@@ -20,8 +20,10 @@ from fanzha.campaigns.values import (
     Holdout,
     Locale,
     LocalTime,
+    Pause,
     Quiet,
     Rate,
+    RiskRule,
     Rule,
     SegmentRef,
     TimeZone,
@@ -133,6 +135,16 @@ class Trigger(_Strict):
     delay: Delay = Field(default="1m", validate_default=True)
 
 
+class RiskPrompt(_Strict):
+    """A prompt the bank's app shows before the money leaves (first match wins)."""
+
+    when: RiskRule = Field(
+        description='over the event, the customer and segment: kind == "transfer" and payee_new'
+    )
+    warning: WarningId
+    pause: Pause = Field(default="0s", validate_default=True)
+
+
 class Poster(_Strict):
     """A printable poster for one community."""
 
@@ -158,6 +170,7 @@ class CampaignModel(_Strict):
     limits: Limits = Field(default_factory=Limits)
     triggers: list[Trigger] = []
     posters: list[Poster] = []
+    risk_prompts: list[RiskPrompt] = []
 
     @field_validator("ends")
     @classmethod
@@ -211,6 +224,7 @@ __all__ = [
     "FrequencyCap",
     "Limits",
     "Poster",
+    "RiskPrompt",
     "SegmentModel",
     "Send",
     "Style",

@@ -39,6 +39,15 @@ class TriggerSpec:
 
 
 @dataclass(frozen=True)
+class RiskPromptSpec:
+    """A risk prompt: its rule, the warning it shows and the pause before "continue"."""
+
+    when: str
+    warning: str
+    pause: timedelta
+
+
+@dataclass(frozen=True)
 class PosterSpecC:
     """A poster entry of the campaign."""
 
@@ -69,6 +78,7 @@ class Campaign:
     rate_per_s: float
     triggers: tuple[TriggerSpec, ...] = ()
     posters: tuple[PosterSpecC, ...] = ()
+    risk_prompts: tuple[RiskPromptSpec, ...] = ()
     source: str = ""
     path: str = ""
     content_fingerprint: str = field(default="", compare=False)
@@ -90,4 +100,5 @@ class Campaign:
     def warning_ids(self) -> set[str]:
         """Every warning the campaign can send."""
         ids = {w for seg in self.segments for w in seg.warnings}
+        ids |= {r.warning for r in self.risk_prompts}
         return ids | {t.warning for t in self.triggers if t.warning}

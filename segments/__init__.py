@@ -21,6 +21,7 @@ from fanzha.segments.literals import LiteralProblem, literal_problems
 from fanzha.segments.loader import LoadResult, LoadSummary, describe_load, load_customers
 from fanzha.segments.nodes import Rule
 from fanzha.segments.reading import customer_columns
+from fanzha.segments.record import evaluate_record
 from fanzha.segments.run import (
     SegmentRun,
     explain_file,
@@ -67,6 +68,7 @@ __all__ = [
     "default_schema",
     "describe_load",
     "evaluate",
+    "evaluate_record",
     "explain",
     "explain_file",
     "generate_customers",
