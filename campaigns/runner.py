@@ -12,6 +12,7 @@ from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
 from fanzha.campaigns.customers import CustomerSource, rejected_path_for
 from fanzha.campaigns.results import Result
+from fanzha.campaigns.risk_prep import prepare_risk
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -127,6 +128,7 @@ def run_campaign(
     new_version, superseded = record_version(ws, campaign, now)
     aud, _people, picks = build(ws, campaign, customers, now)
     store_assignments(ws, campaign, aud)
+    prepare_risk(ws, campaign, aud, now)  # risk prompts: rules, profiles, images (risk_prep)
     result = RunResult(
         campaign.id,
         campaign.version,

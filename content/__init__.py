@@ -13,6 +13,7 @@ from fanzha.content.errors import (
 from fanzha.content.library import BUNDLED, Library, WarningDoc, load_library
 from fanzha.content.limits import LIMITS, display_width, limits_table
 from fanzha.content.lint import LintProblem, format_table, lint_lines, lint_paths
+from fanzha.content.risk import risk_labels, risk_questions, risk_story
 from fanzha.content.select import select_warnings
 from fanzha.content.templating import check_template, render_template
 
@@ -44,5 +45,8 @@ __all__ = [
     "lint_paths",
     "load_library",
     "render_template",
+    "risk_labels",
+    "risk_questions",
+    "risk_story",
     "select_warnings",
 ]

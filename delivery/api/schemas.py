@@ -165,6 +165,11 @@ class PreferencesIn(_Strict):
     push_opt_out: StrictBool = False
     personalization_opt_out: StrictBool = False
     all_opt_out: StrictBool = False
+    risk_prompts: Literal["on", "off"] = Field(
+        default="on",
+        description="warnings before a risky payment; separate from the education opt-outs "
+        "(PIPL art. 24: the customer may refuse automated decisions about them)",
+    )
 
 
 class PreferencesOut(BaseModel):
@@ -174,5 +179,6 @@ class PreferencesOut(BaseModel):
     push_opt_out: bool
     personalization_opt_out: bool
     all_opt_out: bool
+    risk_prompts: Literal["on", "off"] = "on"
     updated_at: datetime | None
     cancelled: dict[str, int] = Field(default_factory=dict)

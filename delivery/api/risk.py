@@ -1,0 +1,106 @@
+"""``POST /v1/risk-check`` and its outcome: the warning for this customer and this transfer.
+
+The decision comes from the in-memory index (``delivery.risk_live``); the request costs one
+preference lookup and one insert (the check, idempotent by ``check_id``). A store that cannot
+be reached answers 503 at once; the bank's app is told to go on without a prompt (fail open).
+"""
+
+from __future__ import annotations
+
+import json
+
+from fanzha.delivery.api.risk_schemas import (
+    RiskCheckIn,
+    RiskCheckOut,
+    RiskOutcomeIn,
+    RiskOutcomeOut,
+)
+from fanzha.delivery.api.schemas import ErrorOut
+from fanzha.delivery.api.security import require_backend
+from fanzha.delivery.clock import from_db, to_db
+from fanzha.delivery.errors import StoreError
+from fanzha.delivery.risk_index import prompt_id_for
+from fanzha.delivery.risk_live import LiveRiskIndex
+from fanzha.delivery.risk_store import record_check, record_outcome, risk_prompts_off
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
+    401: {"model": ErrorOut, "description": "missing or wrong backend key"},
+}
+
+router = APIRouter(tags=["risk"], dependencies=[Depends(require_backend)], responses=_RESPONSES)
+
+
+def live_index(request: Request) -> LiveRiskIndex:
+    """The server's risk index; a 503 when this server was built without one."""
+    live: LiveRiskIndex | None = request.app.state.fanzha.risk
+    if live is None:
+        raise StoreError("risk prompts are not configured on this server")
+    return live
+
+
+@router.post("/v1/risk-check", response_model=RiskCheckOut)
+def risk_check(request: Request, body: RiskCheckIn) -> Response:
+    """The prompt to show before this moment of risk, or null and why (idempotent by check_id)."""
+    state = request.app.state.fanzha
+    index = live_index(request).index
+    now = state.clock()
+    event = body.event()
+    with state.engine.begin() as conn:
+        off = risk_prompts_off(conn, body.customer_id)
+        decision = index.decide(body.check_id, body.customer_id, event, off)
+        answer = json.dumps(decision.response(body.check_id), ensure_ascii=False)
+        rule = decision.rule
+        stored = record_check(
+            conn,
+            {
+                "check_id": body.check_id,
+                "customer_id": body.customer_id,
+                "campaign_id": decision.campaign_id,
+                "version": decision.version,
+                "kind": body.kind,
+                "amount": body.amount,
+                "occurred_at": to_db(body.occurred_at) if body.occurred_at else None,
+                "decided_at": to_db(now),
+                "reason": decision.reason,
+                "rule_index": rule.index if rule else None,
+                "rule": rule.when if rule else "",
+                "warning_id": rule.warning if rule else "",
+                "variant": str(decision.prompt["variant"]) if decision.prompt else "",
+                "segment": decision.segment,
+                "holdout": decision.holdout,
+                "prompt_id": prompt_id_for(body.check_id) if decision.prompt else None,
+                "response": answer,
+                "would_be": json.dumps(decision.prompt, ensure_ascii=False)
+                if decision.prompt
+                else "",
+                "updated_at": to_db(now),
+            },
+        )
+    return Response(stored or answer, media_type="application/json")
+
+
+@router.post(
+    "/v1/risk-check/{check_id}/outcome",
+    response_model=RiskOutcomeOut,
+    responses={404: {"model": ErrorOut, "description": "no such check"}},
+)
+def risk_outcome(
+    request: Request,
+    body: RiskOutcomeIn,
+    check_id: str = Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$"),
+) -> RiskOutcomeOut:
+    """Record what happened after a check (held-out customers too); each field keeps its latest."""
+    state = request.app.state.fanzha
+    now = state.clock()
+    row = record_outcome(state.engine, check_id, body.fields(), body.at or now, now)
+    if row is None:
+        raise HTTPException(status_code=404, detail="no such check")
+    return RiskOutcomeOut(
+        check_id=check_id,
+        action=row["action"],
+        transfer=row["transfer"],
+        fraud_reported=row["fraud_reported"],
+        updated_at=from_db(row["updated_at"]),
+    )
