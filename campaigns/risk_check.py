@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.risk_rules import compile_rule
+from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -109,4 +110,16 @@ def risk_check(
     )
 
 
-__all__ = ["RiskCheckResult", "compiler", "holdout_of", "live_risk_index", "risk_check"]
+def check(
+    settings: Settings,
+    customer_id: str,
+    event: dict[str, Any],
+    *,
+    risk_off: bool = False,
+    now: dt.datetime | None = None,
+) -> RiskCheckResult:
+    """``fanzha risk-check``: a dry-run decision over the store's active risk prompts."""
+    return risk_check(Workspace(settings), customer_id, event, risk_off=risk_off, now=now)
+
+
+__all__ = ["RiskCheckResult", "check", "compiler", "holdout_of", "live_risk_index", "risk_check"]

@@ -8,11 +8,20 @@ unknown to the rules (``screen_sharing`` left out never matches ``screen_sharing
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fanzha.delivery.api.schemas import EVENT_ID_PATTERN, StrictDateTime, _Strict
 from fanzha.delivery.api.tokens import CUSTOMER_ID_PATTERN
-from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 KIND_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 AMOUNT_MAX = 1e12
@@ -77,19 +86,35 @@ class RiskCheckOut(BaseModel):
     prompt: RiskPromptOut | None
 
 
+_OUTCOMES = ("action", "transfer", "fraud_reported")
+
+
 class RiskOutcomeIn(_Strict):
     """What happened after the prompt; post again as more is known (each field keeps its latest)."""
 
-    action: Literal["cancelled", "called", "continued", "closed"] | None = None
-    transfer: Literal["completed", "abandoned"] | None = None
-    fraud_reported: StrictBool | None = None
-    at: StrictDateTime | None = Field(default=None, description="when; default: now")
+    # At least one of the three, none of them null: the schema says so too.
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"anyOf": [{"required": [f]} for f in _OUTCOMES]}
+    )
 
-    @model_validator(mode="after")
-    def _something(self) -> RiskOutcomeIn:
-        if self.action is None and self.transfer is None and self.fraud_reported is None:
-            raise ValueError("give at least one of action, transfer, fraud_reported")
-        return self
+    action: Annotated[
+        Literal["cancelled", "called", "continued", "closed"] | SkipJsonSchema[None], Field()
+    ] = None
+    transfer: Literal["completed", "abandoned"] | SkipJsonSchema[None] = None
+    fraud_reported: StrictBool | SkipJsonSchema[None] = None
+    at: StrictDateTime | SkipJsonSchema[None] = Field(
+        default=None, description="when; default: now"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _something(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            if any(k in data and data[k] is None for k in (*_OUTCOMES, "at")):
+                raise ValueError("a field given must not be null")
+            if not any(k in data for k in _OUTCOMES):
+                raise ValueError("give at least one of action, transfer, fraud_reported")
+        return data
 
     def fields(self) -> dict[str, Any]:
         """The outcome fields given."""
