@@ -70,11 +70,14 @@ def _page(prompt: dict[str, Any]) -> str:
         else ""
     )
     large = " large" if prompt["large_text"] else ""
-    wait = "秒后可继续" if prompt["locale"] == "zh-CN" else "s until you can continue"
+    zh = prompt["locale"] == "zh-CN"
+    wait = "秒后可继续" if zh else "s until you can continue"
+    stop = "先停一下：这可能是骗局" if zh else "Stop: this may be a scam"
     return (
         _asset("risk.html")
         .replace("{{LANG}}", esc(prompt["locale"]))
         .replace("{{LARGE}}", large)
+        .replace("{{STOP}}", esc(stop))
         .replace("{{TITLE}}", esc(prompt["title"]))
         .replace("{{BODY}}", esc(prompt["body"]))
         .replace("{{IMAGE}}", image)
