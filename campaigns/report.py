@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from fanzha.campaigns.errors import CampaignFileError, CampaignNotFound, Problem
+from fanzha.campaigns.report_risk import risk_report
 from fanzha.campaigns.stats import uplift_table
 from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
@@ -126,7 +127,8 @@ def write_report(ws: Workspace, campaign_id: str, outcomes_path: Path | None, ou
         up.to_csv(out / "uplift.csv", index=False)
         _uplift_plot(up, out / "uplift.png")
     index = out / "report.html"
-    index.write_text(_html(campaign_id, fun, up), encoding="utf-8")
+    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
+    index.write_text(_html(campaign_id, fun, up) + risk, encoding="utf-8")
     return index
 
 

@@ -18,7 +18,6 @@ from pydantic import (
     Field,
     StrictBool,
     StrictFloat,
-    StrictInt,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
@@ -38,7 +37,7 @@ class RiskCheckIn(_Strict):
         "app_login_new_device, or a kind a campaign's rules name",
         examples=["transfer"],
     )
-    amount: StrictInt | StrictFloat | None = Field(default=None, ge=0, le=AMOUNT_MAX)
+    amount: StrictFloat | None = Field(default=None, ge=0, le=AMOUNT_MAX)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", examples=["CNY"])
     payee_new: StrictBool | None = None
     payee_type: Literal["personal", "business"] | None = None
