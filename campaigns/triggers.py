@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+from fanzha.campaigns import cooling_off
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import runner
 from fanzha.campaigns.loader import LoadContext, load_campaign_text
@@ -44,11 +45,12 @@ def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> Trigge
         return result
     ev = pd.DataFrame([e.__dict__ for e in events])
     for campaign in active_campaigns(ws):
-        rows = _messages_for(ws, campaign, ev, now)
+        rows = cooling_off.with_reminders(ws, _messages_for(ws, campaign, ev, now), ev)
         if rows is not None and not rows.empty:
             outcome = enqueue(ws.engine, rows)
             result.messages += outcome.inserted
             result.skipped += outcome.skipped
+    cooling_off.cancel_when_repaid(ws, ev, now)  # reminders of repaid loans (cooling_off.py)
     mark_events_processed(ws.engine, ev["event_id"].tolist(), now)
     return result
 

@@ -145,7 +145,7 @@ class EventIn(_Strict):
 
     event_id: str = Field(pattern=EVENT_ID_PATTERN, description="unique; a repeat is ignored")
     customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
-    kind: Literal["first_loan", "new_payee", "large_transfer"]
+    kind: Literal["first_loan", "new_payee", "large_transfer", "loan_repaid"]
     occurred_at: StrictDateTime = Field(
         description="when it happened, with its offset, 1970 to 2099",
         examples=["2027-03-02T10:00:00+08:00"],
