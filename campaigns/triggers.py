@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from fanzha.campaigns import cooling_off
+from fanzha.campaigns import cooling_off, runner
 from fanzha.campaigns import messages as M
-from fanzha.campaigns import runner
 from fanzha.campaigns.loader import LoadContext, load_campaign_text
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.workspace import Workspace
