@@ -129,9 +129,9 @@ def segment_file(
             rejected_path=Path(rejected_path) if rejected_path else None,
         )
         if done is not None:
-            summary, rejected, reasons, by_segment = done
-            rows = sum(reasons.values())
-            return SegmentRun(summary, rows, dict(reasons), dict(by_segment), out, rejected)
+            summary, rejected, counted, per_segment = done
+            rows = sum(counted.values())
+            return SegmentRun(summary, rows, dict(counted), dict(per_segment), out, rejected)
     loaded = load_customers(customers, schema, rejected_path, columns=columns)
     result = assign(
         loaded.frame,
