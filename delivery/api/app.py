@@ -30,6 +30,7 @@ from starlette.middleware import Middleware
 
 if TYPE_CHECKING:
     from fanzha.delivery.api.pgasync import AsyncPageReader
+    from fanzha.delivery.api.risk_pg import RiskWriter
     from fanzha.delivery.risk_live import LiveRiskIndex
 
 log = logging.getLogger("fanzha.delivery.api")
@@ -57,6 +58,7 @@ class ApiState:
     reader: AsyncPageReader | None = None
     fast_path: FastPathStats = field(default_factory=FastPathStats)
     risk: LiveRiskIndex | None = None  # risk prompts' index (None: /v1/risk-check answers 503)
+    risk_writer: RiskWriter | None = None  # PostgreSQL: checks stored in one async round trip
 
 
 def create_app(
@@ -104,6 +106,7 @@ def create_app(
         tokens=TokenCache(token_keys),
         reader=_page_reader(engine, feed_driver, feed_connections),
         risk=risk_index,
+        risk_writer=risk_view.risk_writer(engine) if risk_index is not None else None,
     )
     # Outermost first: the bank's middleware sees every request, then the headers, the limits
     # and, innermost, the feed's fast path (see feed_fast.py).
@@ -206,6 +209,8 @@ def _lifespan(threads: int):  # type: ignore[no-untyped-def]
         yield
         if refresher is not None:
             refresher.cancel()
+        if state.risk_writer is not None:
+            await state.risk_writer.close()
         if state.reader is not None:
             await state.reader.close()
 

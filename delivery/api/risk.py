@@ -8,7 +8,13 @@ be reached answers 503 at once; the bank's app is told to go on without a prompt
 from __future__ import annotations
 
 import json
+import logging
+from datetime import datetime
+from typing import Any
 
+import anyio.to_thread
+import sqlalchemy as sa
+from fanzha.delivery.api.risk_pg import RiskWriter
 from fanzha.delivery.api.risk_schemas import (
     RiskCheckIn,
     RiskCheckOut,
@@ -19,10 +25,13 @@ from fanzha.delivery.api.schemas import ErrorOut
 from fanzha.delivery.api.security import require_backend
 from fanzha.delivery.clock import from_db, to_db
 from fanzha.delivery.errors import StoreError
-from fanzha.delivery.risk_index import prompt_id_for
+from fanzha.delivery.risk_index import Decision, RiskIndex, prompt_id_for
 from fanzha.delivery.risk_live import LiveRiskIndex
 from fanzha.delivery.risk_store import record_check, record_outcome, risk_prompts_off
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from sqlalchemy.engine import Engine
+
+log = logging.getLogger("fanzha.delivery.risk")
 
 _RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "a body that is not decodable JSON"},
@@ -40,45 +49,68 @@ def live_index(request: Request) -> LiveRiskIndex:
     return live
 
 
+def _values(body: RiskCheckIn, decision: Decision, now: datetime) -> dict[str, Any]:
+    """The stored columns of a check, but for its reason and response."""
+    rule, prompt = decision.rule, decision.prompt
+    return {
+        "check_id": body.check_id,
+        "customer_id": body.customer_id,
+        "campaign_id": decision.campaign_id,
+        "version": decision.version,
+        "kind": body.kind,
+        "amount": body.amount,
+        "occurred_at": to_db(body.occurred_at) if body.occurred_at else None,
+        "decided_at": to_db(now),
+        "rule_index": rule.index if rule else None,
+        "rule": rule.when if rule else "",
+        "warning_id": rule.warning if rule else "",
+        "variant": str(prompt["variant"]) if prompt else "",
+        "segment": decision.segment,
+        "holdout": decision.holdout,
+        "prompt_id": prompt_id_for(body.check_id) if prompt else None,
+        "would_be": json.dumps(prompt, ensure_ascii=False) if prompt else "",
+        "updated_at": to_db(now),
+    }
+
+
+def _answer(decision: Decision, check_id: str) -> tuple[str, str]:
+    return decision.reason, json.dumps(decision.response(check_id), ensure_ascii=False)
+
+
+def _record_sync(engine: Engine, body: RiskCheckIn, index: RiskIndex, now: datetime) -> str:
+    """SQLite (and any store without the async writer): read the preference, then insert."""
+    try:
+        with engine.begin() as conn:
+            off = risk_prompts_off(conn, body.customer_id)
+            decision = index.decide(body.check_id, body.customer_id, body.event(), off)
+            reason, answer = _answer(decision, body.check_id)
+            values = _values(body, decision, now) | {"reason": reason, "response": answer}
+            return record_check(conn, values) or answer
+    except sa.exc.SQLAlchemyError as exc:
+        # Fail open: any store error is a 503 the app answers by going on without a prompt.
+        log.error("risk check not stored: %s", type(exc).__name__)
+        raise StoreError(f"store error: {type(exc).__name__}") from exc
+
+
 @router.post("/v1/risk-check", response_model=RiskCheckOut)
-def risk_check(request: Request, body: RiskCheckIn) -> Response:
+async def risk_check(request: Request, body: RiskCheckIn) -> Response:
     """The prompt to show before this moment of risk, or null and why (idempotent by check_id)."""
     state = request.app.state.fanzha
     index = live_index(request).index
     now = state.clock()
+    writer: RiskWriter | None = state.risk_writer
+    if writer is None:
+        answer = await anyio.to_thread.run_sync(_record_sync, state.engine, body, index, now)
+        return Response(answer, media_type="application/json")
+    # Decide for both states of the preference; one statement reads it and stores the check.
     event = body.event()
-    with state.engine.begin() as conn:
-        off = risk_prompts_off(conn, body.customer_id)
-        decision = index.decide(body.check_id, body.customer_id, event, off)
-        answer = json.dumps(decision.response(body.check_id), ensure_ascii=False)
-        rule = decision.rule
-        stored = record_check(
-            conn,
-            {
-                "check_id": body.check_id,
-                "customer_id": body.customer_id,
-                "campaign_id": decision.campaign_id,
-                "version": decision.version,
-                "kind": body.kind,
-                "amount": body.amount,
-                "occurred_at": to_db(body.occurred_at) if body.occurred_at else None,
-                "decided_at": to_db(now),
-                "reason": decision.reason,
-                "rule_index": rule.index if rule else None,
-                "rule": rule.when if rule else "",
-                "warning_id": rule.warning if rule else "",
-                "variant": str(decision.prompt["variant"]) if decision.prompt else "",
-                "segment": decision.segment,
-                "holdout": decision.holdout,
-                "prompt_id": prompt_id_for(body.check_id) if decision.prompt else None,
-                "response": answer,
-                "would_be": json.dumps(decision.prompt, ensure_ascii=False)
-                if decision.prompt
-                else "",
-                "updated_at": to_db(now),
-            },
-        )
-    return Response(stored or answer, media_type="application/json")
+    shown = index.decide(body.check_id, body.customer_id, event, False)
+    refused = index.decide(body.check_id, body.customer_id, event, True)
+    values = _values(body, shown, now)
+    answer = await writer.record(
+        values, _answer(shown, body.check_id), _answer(refused, body.check_id)
+    )
+    return Response(answer, media_type="application/json")
 
 
 @router.post(

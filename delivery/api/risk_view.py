@@ -14,7 +14,7 @@ import contextlib
 import html
 import json
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
 from fanzha.delivery.api.security import VIEW_COOKIE, customer_from_token, view_customer
@@ -24,11 +24,24 @@ from fanzha.delivery.risk_store import check_by_prompt, record_outcome
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from fanzha.delivery.api.risk_pg import RiskWriter
 
 router = APIRouter(include_in_schema=False)
 PromptId = Annotated[str, Path(pattern=r"^rp_[0-9a-f]{24}$")]
 ViewCustomer = Annotated[str, Depends(view_customer)]
 _ACTIONS = {"cancel": "cancelled", "call": "called", "continue": "continued", "close": "closed"}
+
+
+def risk_writer(engine: Engine) -> RiskWriter | None:
+    """The async check writer on PostgreSQL; None elsewhere (checks go through a thread)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    from fanzha.delivery.api.risk_pg import RiskWriter
+
+    return RiskWriter(engine)
 
 
 async def start_refresh(live: LiveRiskIndex | None) -> asyncio.Task[None] | None:
