@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fanzha.campaigns.results import Result
@@ -55,7 +55,6 @@ class RiskCheckResult(Result):
     rule_index: int | None = None
     rule: str = ""
     segment: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def render(self) -> str:
         """What the app would be told, and why."""
