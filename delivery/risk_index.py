@@ -153,6 +153,20 @@ class Decision:
     holdout: bool = False
     prompt: dict[str, Any] | None = None  # as shown, or as it would have been
 
+    def refused(self) -> Decision:
+        """The same decision for a customer who turned risk prompts off."""
+        if self.reason not in (PROMPT, HOLDOUT):
+            return self
+        return Decision(
+            OPTED_OUT,
+            self.campaign_id,
+            self.version,
+            self.rule,
+            self.segment,
+            self.holdout,
+            self.prompt,
+        )
+
     def response(self, check_id: str) -> dict[str, Any]:
         """The JSON body the bank's app gets."""
         shown = self.prompt if self.reason == PROMPT else None

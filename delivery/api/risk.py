@@ -103,12 +103,10 @@ async def risk_check(request: Request, body: RiskCheckIn) -> Response:
         answer = await anyio.to_thread.run_sync(_record_sync, state.engine, body, index, now)
         return Response(answer, media_type="application/json")
     # Decide for both states of the preference; one statement reads it and stores the check.
-    event = body.event()
-    shown = index.decide(body.check_id, body.customer_id, event, False)
-    refused = index.decide(body.check_id, body.customer_id, event, True)
+    shown = index.decide(body.check_id, body.customer_id, body.event(), False)
     values = _values(body, shown, now)
     answer = await writer.record(
-        values, _answer(shown, body.check_id), _answer(refused, body.check_id)
+        values, _answer(shown, body.check_id), _answer(shown.refused(), body.check_id)
     )
     return Response(answer, media_type="application/json")
 
