@@ -320,6 +320,21 @@ def measured(run, server: list[int]) -> dict:  # type: ignore[no-untyped-def]
     return result | before.per_request(after, result["requests"], result.get("seconds", 10))
 
 
+def stored(n: int) -> bool:
+    """Whether the bench schema holds exactly ``n`` profiles (so --reuse may keep them)."""
+    import sqlalchemy as sa
+    from fanzha.delivery.store import open_engine
+
+    engine = open_engine(db_url())
+    try:
+        with engine.connect() as conn:
+            return bool(conn.execute(sa.text("SELECT count(*) FROM risk_profiles")).scalar() == n)
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 def decisions() -> dict[str, int]:
     """Checks recorded in the bench schema, by decision."""
     import sqlalchemy as sa
@@ -350,7 +365,7 @@ def main() -> None:
     if args.serve_worker:
         serve_worker(args.serve_worker)
         return
-    load_s = None if args.reuse else load(args.customers)
+    load_s = None if args.reuse and stored(args.customers) else load(args.customers)
     lines = bodies(args.customers)
     port = free_port()
     procs, ready_s = start(port, args.workers)
