@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from fanzha.campaigns.results import Result
