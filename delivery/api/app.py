@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio.to_thread
 import sqlalchemy as sa
-from fanzha.delivery.api import feed_route, risk, risk_view, routes_backend, routes_customer, view
+from fanzha.delivery.api import (
+    feed_route,
+    risk,
+    risk_fast,
+    risk_view,
+    routes_backend,
+    routes_customer,
+    view,
+)
 from fanzha.delivery.api.errors import MessageNotFound
 from fanzha.delivery.api.feed_fast import FastPathStats, FeedFastPath
 from fanzha.delivery.api.methods import method_not_allowed
@@ -117,6 +125,7 @@ def create_app(
     ]
     if fast_path:
         stack.append(Middleware(FeedFastPath, state=state))
+        stack.append(Middleware(risk_fast.RiskFastPath, state=state))
     app = FastAPI(
         lifespan=_lifespan(threads),
         title="fanzha feed API",

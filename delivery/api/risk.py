@@ -41,14 +41,6 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 router = APIRouter(tags=["risk"], dependencies=[Depends(require_backend)], responses=_RESPONSES)
 
 
-def live_index(request: Request) -> LiveRiskIndex:
-    """The server's risk index; a 503 when this server was built without one."""
-    live: LiveRiskIndex | None = request.app.state.fanzha.risk
-    if live is None:
-        raise StoreError("risk prompts are not configured on this server")
-    return live
-
-
 def _values(body: RiskCheckIn, decision: Decision, now: datetime) -> dict[str, Any]:
     """The stored columns of a check, but for its reason and response."""
     rule, prompt = decision.rule, decision.prompt
@@ -92,22 +84,28 @@ def _record_sync(engine: Engine, body: RiskCheckIn, index: RiskIndex, now: datet
         raise StoreError(f"store error: {type(exc).__name__}") from exc
 
 
-@router.post("/v1/risk-check", response_model=RiskCheckOut)
-async def risk_check(request: Request, body: RiskCheckIn) -> Response:
-    """The prompt to show before this moment of risk, or null and why (idempotent by check_id)."""
-    state = request.app.state.fanzha
-    index = live_index(request).index
+async def check_answer(state: Any, body: RiskCheckIn) -> str:
+    """Decide and store one check; the JSON answer (the stored one for a repeated id)."""
+    live: LiveRiskIndex | None = state.risk
+    if live is None:
+        raise StoreError("risk prompts are not configured on this server")
+    index = live.index
     now = state.clock()
     writer: RiskWriter | None = state.risk_writer
     if writer is None:
-        answer = await anyio.to_thread.run_sync(_record_sync, state.engine, body, index, now)
-        return Response(answer, media_type="application/json")
-    # Decide for both states of the preference; one statement reads it and stores the check.
+        return str(await anyio.to_thread.run_sync(_record_sync, state.engine, body, index, now))
+    # Decide once; one statement reads the preference, picks the answer and stores the check.
     shown = index.decide(body.check_id, body.customer_id, body.event(), False)
     values = _values(body, shown, now)
-    answer = await writer.record(
+    return await writer.record(
         values, _answer(shown, body.check_id), _answer(shown.refused(), body.check_id)
     )
+
+
+@router.post("/v1/risk-check", response_model=RiskCheckOut)
+async def risk_check(request: Request, body: RiskCheckIn) -> Response:
+    """The prompt to show before this moment of risk, or null and why (idempotent by check_id)."""
+    answer = await check_answer(request.app.state.fanzha, body)
     return Response(answer, media_type="application/json")
 
 

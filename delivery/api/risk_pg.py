@@ -81,6 +81,7 @@ class RiskWriter:
         self._pool: FairPool[Any] = FairPool(opener, size)
         self._unavailable = _unavailable_errors(self.driver)
         self._failed = _driver_errors(self.driver)
+        self.fast_path_served = 0  # checks answered by risk_fast (below FastAPI's routing)
         self._psycopg_sql = SQL
         for i in range(_N + 4, 0, -1):  # psycopg's placeholders, highest first ($12 before $1)
             self._psycopg_sql = self._psycopg_sql.replace(f"${i}", f"%(p{i})s")

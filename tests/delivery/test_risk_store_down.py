@@ -61,3 +61,42 @@ def test_without_an_index_risk_checks_answer_503(tmp_path: Path) -> None:
             "/v1/risk-check", json=BODY, headers={"X-Backend-Key": BACKEND_KEY}
         )
         assert answer.status_code == 503
+
+
+def test_postgres_checks_take_the_fast_path_and_keep_the_route_contract(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from fanzha.delivery.api import set_preferences
+
+    from tests.delivery.feed_fixtures import T0
+
+    for env in make_env(pg_url, tmp_path, risk_index=_index(pg_url)):
+        seed_risk_ruleset(env.engine, "k.webp")
+        state = env.app.state.fanzha
+        assert state.risk.refresh() is True
+        key = {"X-Backend-Key": BACKEND_KEY}
+        first = env.client.post("/v1/risk-check", json=BODY, headers=key)
+        again = env.client.post("/v1/risk-check", json={**BODY, "amount": 1}, headers=key)
+        assert first.status_code == 200 and first.json()["reason"] == "prompt"
+        assert again.json() == first.json()  # the stored answer of that check_id
+        assert state.risk_writer.fast_path_served == 2
+        # What the fast path does not answer, the route does, with its own statuses.
+        bad = env.client.post("/v1/risk-check", json={**BODY, "amount": "9000"}, headers=key)
+        assert bad.status_code == 422
+        assert env.client.post("/v1/risk-check", json=BODY).status_code == 401
+        assert state.risk_writer.fast_path_served == 2
+        # The preference is read in the same statement that stores the check.
+        set_preferences(
+            env.engine,
+            "C000000001",
+            push_opt_out=False,
+            personalization_opt_out=False,
+            all_opt_out=False,
+            now=T0,
+            risk_prompts="off",
+        )
+        off = env.client.post("/v1/risk-check", json={**BODY, "check_id": "off-1"}, headers=key)
+        assert (off.json()["reason"], off.json()["prompt"]) == ("opted_out", None)
+        held = {**BODY, "check_id": "held-1", "customer_id": "C000000002"}
+        out = env.client.post("/v1/risk-check", json=held, headers=key).json()
+        assert (out["reason"], out["holdout"], out["prompt"]) == ("holdout", True, None)
