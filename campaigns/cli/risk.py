@@ -16,7 +16,7 @@ from fanzha.campaigns.risk_rules import PAYEE_TYPES, RISK_KINDS
 @click.option("--kind", type=click.Choice(RISK_KINDS), required=True, help="The moment of risk.")
 @click.option("--amount", type=click.FloatRange(0, 1e12), default=None, help="Amount (CNY).")
 @click.option("--payee-new/--payee-known", default=None, help="A payee never paid before.")
-@click.option("--payee-type", type=click.Choice(PAYEE_TYPES), default=None)
+@click.option("--payee-type", type=click.Choice(PAYEE_TYPES), default=None, help="Who is paid.")
 @click.option("--payee-flagged/--payee-not-flagged", default=None, help="Payee on a risk list.")
 @click.option("--screen-sharing/--no-screen-sharing", default=None, help="Screen shared now.")
 @click.option("--on-call/--not-on-call", default=None, help="In a phone call now.")
