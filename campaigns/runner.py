@@ -174,7 +174,7 @@ def run_campaign(
         push = rows["channel"] == "push"
         spread = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)
         rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
-        result.renders = len(images)
+        result.renders = int(images["image_key"].nunique())  # combinations can share a render
         first = rows.groupby("segment")["due_at"].min()
         result.first_due = {
             str(k): pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for k, v in first.items()

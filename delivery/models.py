@@ -109,6 +109,11 @@ class MessagePublic(MessageBase):
 
 
 _UNREAD = "read_at IS NULL AND dismissed_at IS NULL AND recalled_at IS NULL"
+# The feed page from the index alone (migration 0005_k_feed_covering; PostgreSQL only).
+FEED_COVER_BYTES = 2000
+_VISIBLE = "dismissed_at IS NULL AND recalled_at IS NULL"
+FEED_ITEM_SIZE = "octet_length(title) + octet_length(body) + octet_length(alt_text)"
+_PAGE_INCLUDE = ["expires_at", "read_at", "title", "body", "image_key", "alt_text", "warning_id"]
 
 
 class FeedItem(SQLModel, table=True):
@@ -126,6 +131,21 @@ class FeedItem(SQLModel, table=True):
             postgresql_where=text(_UNREAD),
             sqlite_where=text(_UNREAD),
         ),
+        Index(
+            "ix_feed_page_cover",
+            "customer_id",
+            "created_at",
+            "id",
+            postgresql_include=_PAGE_INCLUDE,
+            postgresql_where=text(f"{_VISIBLE} AND {FEED_ITEM_SIZE} <= {FEED_COVER_BYTES}"),
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_feed_page_oversize",
+            "customer_id",
+            "created_at",
+            "id",
+            postgresql_where=text(f"{_VISIBLE} AND {FEED_ITEM_SIZE} > {FEED_COVER_BYTES}"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
