@@ -155,7 +155,7 @@ def set_layout(engine, layout: str) -> None:  # type: ignore[no-untyped-def]
 
     import sqlalchemy as sa
 
-    m = importlib.import_module("fanzha.delivery.migrations.versions.0003_k_feed_covering")
+    m = importlib.import_module("fanzha.delivery.migrations.versions.0005_k_feed_covering")
     size, cover = m.SIZE, m.COVER_BYTES
     statements = (
         [

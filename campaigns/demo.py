@@ -10,11 +10,9 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import Workspace
-from sqlalchemy import text
 
 DEMO_START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DAYS = 7
@@ -143,16 +141,9 @@ def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
 def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
     """A few first loans mid-week, so the cooling-off trigger shows in the demo."""
     from fanzha.delivery import record_event
+    from fanzha.delivery.campaign_reads import contactable_customers
 
-    with ws.engine.connect() as conn:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT customer_id FROM assignments WHERE eligible AND NOT holdout ORDER BY customer_id LIMIT 5"
-                )
-            )
-        ]
+    ids = contactable_customers(ws.engine, 5)
     for i, cid in enumerate(ids):
         record_event(
             ws.engine,
@@ -181,26 +172,15 @@ def _simulate_week(ws: Workspace, adapter, start: datetime, end: datetime) -> in
 
 
 def _next_due(ws: Workspace, after: datetime) -> datetime | None:
-    query = text(
-        "SELECT MIN(CASE WHEN next_attempt_at IS NOT NULL AND next_attempt_at > due_at "
-        "THEN next_attempt_at ELSE due_at END) FROM messages WHERE state = 'pending'"
-    )
-    with ws.engine.connect() as conn:
-        value = conn.execute(query).scalar()
-    if value is None:
-        return None
-    stamp = pd.Timestamp(value)
-    return (
-        stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    ).to_pydatetime()
+    from fanzha.delivery.campaign_reads import next_due
+
+    return next_due(ws.engine)
 
 
 def _sample_customer(ws: Workspace) -> str:
-    with ws.engine.connect() as conn:
-        row = conn.execute(
-            text("SELECT customer_id FROM feed_items ORDER BY customer_id LIMIT 1")
-        ).first()
-    return row[0] if row else "C000000001"
+    from fanzha.delivery.campaign_reads import message_states
+
+    return message_states(ws.engine).first_feed_customer or "C000000001"
 
 
 def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int) -> str:  # type: ignore[no-untyped-def]
@@ -213,13 +193,10 @@ def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int)
     rows += [(f"excluded: {k}", v) for k, v in c["excluded"].items()]
     rows += [(f"segment {k}", v) for k, v in c["matched"].items()]
     rows += [("unmatched", c["unmatched"])]
-    with ws.engine.connect() as conn:
-        states = conn.execute(
-            text(
-                "SELECT channel, state, COALESCE(reason, ''), COUNT(*) FROM messages GROUP BY channel, state, reason ORDER BY 1, 2, 3"
-            )
-        ).all()
-        feed = conn.execute(text("SELECT COUNT(*) FROM feed_items")).scalar()
+    from fanzha.delivery.campaign_reads import message_states
+
+    counted = message_states(ws.engine)
+    states, feed = counted.states, counted.feed_items
     msg_rows = [(ch, st + (f" ({why})" if why else ""), n) for ch, st, why, n in states]
     return "\n".join(
         [

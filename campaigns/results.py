@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -11,7 +12,7 @@ __all__ = ["Result", "plain"]
 
 
 def plain(value: Any) -> Any:
-    """``value`` with paths, times and sets turned into JSON-ready values."""
+    """``value`` JSON-ready: dataclasses, paths, times, sets and numpy scalars; NaN as None."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -26,6 +27,10 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, timedelta):
         return value.total_seconds()
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()  # a numpy scalar (numpy itself is not imported for this)
+    if isinstance(value, float) and math.isnan(value):
+        return None  # JSON has no NaN
     return value
 
 

@@ -181,7 +181,7 @@ def _check_channels(model: WarningModel, fields: list[TextField]) -> Iterator[Is
             f"missing if_paid: say what to do once money has gone (e.g. {_IF_PAID_EXAMPLE})",
             at_key=True,
         )
-    paid = [(("if_paid",), model.if_paid or "")]
+    paid: list[tuple[tuple[str | int, ...], str]] = [(("if_paid",), model.if_paid or "")]
     paid += [(("variants", v, "if_paid"), x.if_paid or "") for v, x in enumerate(model.variants)]
     for loc, text in paid:
         if text.strip() and "110" not in text:

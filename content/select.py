@@ -200,7 +200,7 @@ def select_warnings(
             raise ValueError("assignments must have one row per customer_id")
         hist = _history_stats(history, customers, warnings)
     base_key = np.arange(len(frame), dtype=np.int64) * len(warnings)
-    cutoff = _utc_ns(now - timedelta(days=window_days))
+    cutoff = int(_utc_ns(now - timedelta(days=window_days)))
     chosen, prior = _pick_slot(start, k, slots[seg], base_key, hist, cutoff)
 
     variant, variants, off_segment = _variants(

@@ -11,22 +11,13 @@ from fanzha.content.copy import WarningCopy
 from fanzha.renderer import alt, output
 from fanzha.renderer.cache import RenderCache, cache_key
 from fanzha.renderer.card import render_card_image
-from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.fonts import FontSet, default_fonts
 from fanzha.renderer.formats import get_format
 from fanzha.renderer.manifest import Manifest, check_accessibility
 from fanzha.renderer.poster import PosterSpec, render_poster
 from fanzha.renderer.strip import render_strip_image
 from fanzha.renderer.style import Style
 from PIL import Image
-
-_FONTS: dict[str, FontSet] = {}
-
-
-def default_fonts() -> FontSet:
-    """The process-wide FontSet (found once, on first use)."""
-    if "default" not in _FONTS:
-        _FONTS["default"] = FontSet.default()
-    return _FONTS["default"]
 
 
 def page_key(key: str, n: int) -> str:

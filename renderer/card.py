@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from fanzha.content.copy import Panel, WarningCopy
 from fanzha.renderer import comic
@@ -206,7 +207,17 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     )
 
 
-def _paginate(fonts, copy, story, fmt: Format, style: Style, m, band, footer, margin: int):
+def _paginate(
+    fonts: FontSet,
+    copy: WarningCopy,
+    story: tuple[Panel, ...],
+    fmt: Format,
+    style: Style,
+    m: Any,
+    band: Any,
+    footer: Any,
+    margin: int,
+) -> Any:
     """Pages of consecutive panels, as few as fit: title band on the first, footer on the last;
     failing that, the title and the action on pages of their own. (None, False) if nothing fits."""
     min_body = fmt.body_min_px(style.large_text)
@@ -241,7 +252,7 @@ def _paginate(fonts, copy, story, fmt: Format, style: Style, m, band, footer, ma
 
 
 def _overflow(
-    fonts: FontSet, copy: WarningCopy, story: tuple[Panel, ...], area: Box, m, size: int
+    fonts: FontSet, copy: WarningCopy, story: tuple[Panel, ...], area: Box, m: Any, size: int
 ) -> str:
     """Name the first panel that cannot hold its text at the minimum size, alone on a page."""
     for idx, panel in enumerate(story):

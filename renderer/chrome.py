@@ -104,7 +104,7 @@ def plan_stamp(
         roomier = (0, 0, box[2] + m.px(90), box[3])
         layout = typeset.try_fit(canvas.fonts, "stamp", split, roomier, **options)  # type: ignore[arg-type]
     if layout is None:
-        layout = typeset.fit(canvas.fonts, "stamp", slogan, box, balance=True, **options)  # type: ignore[arg-type]
+        layout = typeset.fit(canvas.fonts, "stamp", slogan, box, balance=True, **options)
     return dataclasses.replace(layout, text=slogan), pad, border
 
 

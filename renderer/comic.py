@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fanzha.content.copy import WarningCopy
 from fanzha.renderer import balloons, figures
@@ -71,7 +72,9 @@ def draw(canvas: Canvas, pp: PanelPlan, m: Metrics, copy: WarningCopy | None = N
     d.rectangle(pp.rect, outline=pal.outline, width=m.px(6))
 
 
-def _caller_window(img: Image.Image, member, box, rect, m: Metrics, assets, look) -> None:
+def _caller_window(
+    img: Image.Image, member: Any, box: Any, rect: Any, m: Metrics, assets: Any, look: Any
+) -> None:
     """A caller's head and shoulders in a framed window, over a call centre or hotel room."""
     x0, y0, x1, y1 = box
     top = y0 + (y1 - y0) // 12

@@ -146,3 +146,9 @@ class FontSet:
     def missing(self, text: str) -> str:
         """Characters that neither face can draw (they would be tofu boxes)."""
         return "".join(c for c in text if not self.covers(c) and not self._fallback_covers(c))
+
+
+@functools.cache
+def default_fonts() -> FontSet:
+    """The process-wide FontSet (found once, on first use)."""
+    return FontSet.default()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fanzha.content.copy import CastMember, Panel
 from fanzha.renderer import text as typeset
+from fanzha.renderer.fonts import FontSet
 
 Box = tuple[int, int, int, int]
 FIGURE_ASPECT = 0.62  # character box width / height
@@ -71,7 +72,7 @@ def spike(size: int, compact: bool = False) -> float:
 
 
 def _text_box(
-    fonts, name: str, kind: str, text: str, size: int, width: int, m: Metrics
+    fonts: FontSet, name: str, kind: str, text: str, size: int, width: int, m: Metrics
 ) -> tuple[typeset.TextLayout, int, int] | None:
     """The text laid out for a shape at most `width` wide: layout, outer width, outer height."""
     px, py = pads(kind, size, m.compact)
@@ -88,7 +89,9 @@ def _text_box(
     return layout, w + 2 * px, h + 2 * py
 
 
-def _at(kind: str, layout: typeset.TextLayout, x: int, y: int, ow: int, oh: int, m: Metrics):
+def _at(
+    kind: str, layout: typeset.TextLayout, x: int, y: int, ow: int, oh: int, m: Metrics
+) -> Placed:
     px, py = pads(kind, layout.font_px, m.compact)
     w, h = ow - 2 * px, oh - 2 * py
     placed = dataclasses.replace(layout, box=(x + px, y + py, x + px + w, y + py + h))
@@ -113,7 +116,9 @@ def _cast_boxes(
     return out
 
 
-def _caption(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> Placed | None:
+def _caption(
+    fonts: FontSet, name: str, panel: Panel, rect: Box, size: int, m: Metrics
+) -> Placed | None:
     """The narrator's caption as a slim band tucked into the panel's top-left corner."""
     edge = m.px(6)  # the panel's outline is drawn over its edge: start just inside it
     width = rect[2] - rect[0] - 2 * edge
@@ -125,7 +130,7 @@ def _caption(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -
 
 
 def _balloons(
-    fonts,
+    fonts: FontSet,
     name: str,
     panel: Panel,
     inner: Box,
@@ -176,7 +181,7 @@ def _between(inner: Box, cast: list[tuple[CastMember, Box, str]], m: Metrics) ->
 
 
 def _row(
-    fonts,
+    fonts: FontSet,
     name: str,
     panel: Panel,
     inner: Box,
@@ -211,7 +216,7 @@ def _row(
 
 
 def _row_at(
-    fonts,
+    fonts: FontSet,
     name: str,
     panel: Panel,
     inner: Box,
@@ -261,7 +266,9 @@ def _row_at(
     return out
 
 
-def plan(fonts, name: str, panel: Panel, rect: Box, size: int, m: Metrics) -> PanelPlan | None:
+def plan(
+    fonts: FontSet, name: str, panel: Panel, rect: Box, size: int, m: Metrics
+) -> PanelPlan | None:
     """Caption band, then the largest characters that leave room for every balloon; None if none do."""
     inner = _inset(rect, m.px(10 if m.compact else 14))
     caption = _caption(fonts, name, panel, rect, size, m) if panel.caption else None

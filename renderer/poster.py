@@ -19,12 +19,12 @@ from fanzha.renderer.cache import RenderCache
 from fanzha.renderer.canvas import TextRecord
 from fanzha.renderer.contrast import contrast_ratio
 from fanzha.renderer.errors import AccessibilityError, PosterError, TextOverflowError
-from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.fonts import FontSet, default_fonts
 from fanzha.renderer.manifest import RENDERER_VERSION, Manifest
 from fanzha.renderer.poster_art import draw_art
 from fanzha.renderer.poster_colors import colors, rgb_of, to_cmyk
 from fanzha.renderer.poster_copy import PosterCopy, labels
-from fanzha.renderer.poster_formats import PosterFormat, poster_format
+from fanzha.renderer.poster_formats import PosterFormat, PosterSpec
 from fanzha.renderer.poster_pdf import finish
 from fanzha.renderer.poster_qr import qr_data
 from fanzha.renderer.poster_typeset import TEMPLATE, Measured, compile_pdf, family, measure
@@ -49,30 +49,6 @@ _FLOOR = {"flags": 5.5, "action": 6.0, "paid": 5.0, "title": 9.0}
 _DENSITY = {1: 1.0, 2: 0.85, 3: 0.62, 4: 0.62}
 _FLAGS = {1: 3, 2: 2, 3: 2, 4: 1}
 _SQUEEZE = (1.0, 0.9, 0.8, 0.7, 0.62)
-
-
-@dataclass(frozen=True)
-class PosterSpec:
-    """One poster: where it hangs, its size, the bank, and the QR address if one is configured."""
-
-    community: str
-    size: str = "A3"
-    qr: str | None = None
-    bank_name: str = ""
-    segments: tuple[str, ...] = ()
-    locale: str = "zh-CN"
-    bank_phone: str = ""
-    press: bool = False
-
-    @property
-    def format(self) -> PosterFormat:
-        """The poster format of `size` (A4, A3, A2, rollup or a format name)."""
-        return poster_format(self.size)
-
-    @property
-    def format_name(self) -> str:
-        """The render format name: poster-a4, poster-a3, poster-a2 or rollup."""
-        return self.format.name
 
 
 @dataclass
@@ -206,7 +182,7 @@ def _records(m: Measured, fmt: PosterFormat) -> tuple[TextRecord, ...]:
                 (),
                 size,
                 round(size * 1.3),
-                box,  # type: ignore[arg-type]
+                box,
                 "#{:02x}{:02x}{:02x}".format(*fg),
                 contrast_ratio(fg, bg),
                 r["role"],
@@ -236,8 +212,6 @@ def render_poster(
     fonts: FontSet | None = None,
 ) -> Manifest:
     """Render a poster PDF (vector text, art at print resolution, boxes and marks) to out."""
-    from fanzha.renderer.api import default_fonts
-
     fmt = spec.format
     out = Path(out) if out is not None else None
     if out is not None and out.suffix.lower() != ".pdf":
@@ -247,7 +221,11 @@ def render_poster(
     key = poster_key(spec, copies)
     if cache is not None:
         hit = cache.get(key, "pdf")
-        if hit is not None and (out is None or out.resolve() == hit.image_path.resolve()):
+        if (
+            hit is not None
+            and hit.image_path is not None
+            and (out is None or out.resolve() == hit.image_path.resolve())
+        ):
             return hit
     if out is None and cache is None:
         raise ValueError("render_poster needs an output path or a cache")

@@ -57,7 +57,7 @@ def colors(press: bool) -> dict[str, list[object]]:
 
 def rgb_of(name: str) -> tuple[int, int, int]:
     """The screen colour of a palette name (contrast is measured on these)."""
-    return _RGB[name]  # type: ignore[return-value]
+    return _RGB[name]
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from fanzha.renderer.errors import PosterError
 from fanzha.renderer.poster_words import join_words
 
 if TYPE_CHECKING:
-    from fanzha.renderer.poster import PosterSpec
+    from fanzha.renderer.poster_formats import PosterSpec
 
 __all__ = ["PosterCopy", "labels"]
 

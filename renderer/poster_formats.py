@@ -13,6 +13,7 @@ __all__ = [
     "SAFE_MM",
     "SLUG_MM",
     "PosterFormat",
+    "PosterSpec",
     "poster_format",
 ]
 
@@ -84,3 +85,27 @@ def poster_format(name: str) -> PosterFormat:
         known = ", ".join([*POSTER_FORMATS, *(f.size for f in POSTER_FORMATS.values())])
         raise UnknownFormat(f"unknown poster size {name!r}; expected one of {known}")
     return found
+
+
+@dataclass(frozen=True)
+class PosterSpec:
+    """One poster: where it hangs, its size, the bank, and the QR address if one is configured."""
+
+    community: str
+    size: str = "A3"
+    qr: str | None = None
+    bank_name: str = ""
+    segments: tuple[str, ...] = ()
+    locale: str = "zh-CN"
+    bank_phone: str = ""
+    press: bool = False
+
+    @property
+    def format(self) -> PosterFormat:
+        """The poster format of `size` (A4, A3, A2, rollup or a format name)."""
+        return poster_format(self.size)
+
+    @property
+    def format_name(self) -> str:
+        """The render format name: poster-a4, poster-a3, poster-a2 or rollup."""
+        return self.format.name

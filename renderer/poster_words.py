@@ -7,8 +7,9 @@ Where a line may break comes from `_boundaries` alone, so the segmenter can be s
 
 from __future__ import annotations
 
-import functools
 import re
+
+from fanzha.renderer.words import boundaries
 
 __all__ = ["JOINER", "join_words", "plain"]
 
@@ -16,38 +17,9 @@ JOINER = "\u2060"
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-@functools.lru_cache(maxsize=4096)
 def _boundaries(text: str) -> frozenset[int]:
     """Offsets where a line may break between words (the comics' segmenter and dictionary)."""
-    try:
-        from fanzha.renderer.words import boundaries  # the comics' word breaks, once landed
-    except ImportError:
-        return _jieba_boundaries(text)
     return boundaries(text)
-
-
-def _jieba_boundaries(text: str) -> frozenset[int]:
-    cuts, at = set(), 0
-    for word in _segmenter().cut(text, True):
-        at += len(word)
-        cuts.add(at)
-    cuts.discard(len(text))
-    return frozenset(cuts)
-
-
-@functools.cache
-def _segmenter():  # type: ignore[no-untyped-def]
-    import rjieba
-    from fanzha.content.library import BUNDLED
-
-    seg = rjieba.Jieba()
-    words = BUNDLED / "words.txt"
-    if words.is_file():
-        for raw in words.read_text(encoding="utf-8").splitlines():
-            word = raw.split("#", 1)[0].strip()
-            if word:
-                seg.add_word(word, max(seg.suggest_freq(word), 1), None)
-    return seg
 
 
 def join_words(text: str) -> str:

@@ -55,7 +55,9 @@ class ScreenPlan:
     face: Box | None  # the video caller's face area
 
 
-def _fit(fonts: FontSet, name: str, text: str, width: int, size: int, weight: str, spacing: float):
+def _fit(
+    fonts: FontSet, name: str, text: str, width: int, size: int, weight: str, spacing: float
+) -> typeset.TextLayout | None:
     lines = typeset.balanced(fonts, text, size, width, weight)
     if lines is None:  # a link or number longer than the screen: broken where it must be
         lines = _by_character(fonts, text, size, width, weight)
@@ -65,9 +67,12 @@ def _fit(fonts: FontSet, name: str, text: str, width: int, size: int, weight: st
     return typeset.TextLayout(name, text, tuple(lines), size, lh, weight, (0, 0, width, 0))
 
 
-def _by_character(fonts: FontSet, text: str, size: int, width: int, weight: str):
+def _by_character(
+    fonts: FontSet, text: str, size: int, width: int, weight: str
+) -> list[str] | None:
     """Greedy breaking between any two characters (the manifest records the split words)."""
-    lines, current = [], ""
+    lines: list[str] = []
+    current = ""
     for char in text:
         if current and typeset.measure(fonts, current + char, size, weight) > width:
             cut = max(current.rfind(mark) for mark in "/.-?&=")  # a link breaks after a mark

@@ -46,7 +46,9 @@ def _metrics(fmt: Format, style: Style) -> Metrics:
     return Metrics(fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text)
 
 
-def _compose_all(fonts, copy: WarningCopy, panels, fmt: Format, style: Style, m: Metrics):
+def _compose_all(
+    fonts: FontSet, copy: WarningCopy, panels: Any, fmt: Format, style: Style, m: Metrics
+) -> list[StripPanel]:
     """Every panel at the largest common body size that fits (from the floor up)."""
     floor = fmt.body_min_px(style.large_text)
     zh = copy.locale.lower().startswith("zh")
@@ -111,7 +113,9 @@ def render_strip_image(copy: WarningCopy, fmt: Format, style: Style, fonts: Font
     )
 
 
-def _title(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
+def _title(
+    fonts: FontSet, copy: WarningCopy, fmt: Format, style: Style, m: Metrics, floor: int
+) -> tuple[int, Any]:
     """The title panel: navy band, the title large, the slogan as a seal."""
     probe = Canvas(Image.new("RGB", (1, 1)), fonts)
     band = chrome.plan_title(probe, copy, fmt, m, floor, style)
@@ -124,7 +128,9 @@ def _title(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
     return band.bottom + m.px(16), draw
 
 
-def _action(fonts, copy, fmt: Format, style: Style, m: Metrics, floor: int):
+def _action(
+    fonts: FontSet, copy: WarningCopy, fmt: Format, style: Style, m: Metrics, floor: int
+) -> tuple[int, Any]:
     """The action panel: the one thing to do, what to do once money has gone, the hotlines."""
     edge = m.px(40)
     width = fmt.width - 2 * edge
@@ -258,9 +264,12 @@ def _draw_panel(
     return _geometry(sp, y, page, tails, copy)
 
 
-def _draw_inset(img: Image.Image, sp: StripPanel, remote, copy, style: Style, m: Metrics) -> None:
+def _draw_inset(
+    img: Image.Image, sp: StripPanel, remote: Any, copy: WarningCopy, style: Style, m: Metrics
+) -> None:
     """The caller's window: their own backdrop, the caller at a close shot, a phone-line frame."""
-    x0, y0, x1, y1 = sp.inset  # type: ignore[misc]
+    assert sp.inset is not None  # only panels with a caller window are drawn here
+    x0, y0, x1, y1 = sp.inset
     win = Image.new("RGB", (x1 - x0, y1 - y0), PALETTE.paper)
     first = sp.staging.remote[0] if sp.staging.remote else None
     look = default_look(first, copy) if first else None
@@ -290,7 +299,7 @@ def _draw_inset(img: Image.Image, sp: StripPanel, remote, copy, style: Style, m:
     )
 
 
-def _zoom_lines(d: ImageDraw.ImageDraw, prop, screen_box, m: Metrics) -> None:
+def _zoom_lines(d: ImageDraw.ImageDraw, prop: Any, screen_box: Any, m: Metrics) -> None:
     """Two thin lines from the phone in hand to its enlarged screen."""
     px0, py0, px1, py1 = prop
     sx0, sy0, sx1, sy1 = screen_box
@@ -371,7 +380,7 @@ def _draw_balloons(pc: Canvas, sp: StripPanel, m: Metrics) -> list[dict[str, Any
     return out
 
 
-def _shrink(box, by: int):
+def _shrink(box: Any, by: int) -> tuple[int, int, int, int]:
     return box[0] + by, box[1] + by, box[2] - by, box[3] - by
 
 
@@ -380,11 +389,11 @@ def _shift_record(r: TextRecord, dy: int) -> TextRecord:
     return dataclasses.replace(r, box=(x0, y0 + dy, x1, y1 + dy))
 
 
-def _shift(box, dy: int) -> list[int]:
+def _shift(box: Any, dy: int) -> list[int]:
     return [box[0], box[1] + dy, box[2], box[3] + dy]
 
 
-def _geometry(sp: StripPanel, y: int, page: int, tails, copy: WarningCopy) -> dict[str, Any]:
+def _geometry(sp: StripPanel, y: int, page: int, tails: Any, copy: WarningCopy) -> dict[str, Any]:
     figures = []
     for f in sp.figures:
         figures.append(
@@ -431,5 +440,5 @@ def _geometry(sp: StripPanel, y: int, page: int, tails, copy: WarningCopy) -> di
     }
 
 
-def _clip(box, area) -> tuple[int, int, int, int]:
+def _clip(box: Any, area: Any) -> tuple[int, int, int, int]:
     return max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])

@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from fanzha.content.copy import CastMember, Panel, WarningCopy
 from fanzha.renderer import characters, screens
+from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.panel_plan import Metrics, Placed, _at, _text_box
 from fanzha.renderer.stage import Staging, stage
 
@@ -73,7 +75,9 @@ class StripPanel:
     zone_top: int
 
 
-def _figure(member: CastMember, cx: int, top: int, scale: float, facing: str, holding) -> Figure:
+def _figure(
+    member: CastMember, cx: int, top: int, scale: float, facing: str, holding: Any
+) -> Figure:
     if member.role == "child":
         scale *= 0.84
         top += round(HEAD_TOP * scale * 2.2)
@@ -101,7 +105,9 @@ def _side_x(side: str, width: int, share: float) -> int:
     return round(width * share) if side == "left" else round(width * (1 - share))
 
 
-def _cast_layout(st: Staging, panel: Panel, width: int, top: int, zone: int, m: Metrics):
+def _cast_layout(
+    st: Staging, panel: Panel, width: int, top: int, zone: int, m: Metrics
+) -> tuple[list[Figure], Box | None]:
     """Figures, the screen or inset box, for a cast zone starting at top."""
     scale = zone / SHOT_SPAN[st.shot]
     if st.shot == "wide":
@@ -149,7 +155,7 @@ def _head_circle(face: Box, pad: int) -> tuple[int, int, int]:
 
 
 def compose(
-    fonts,
+    fonts: FontSet,
     name: str,
     index: int,
     panel: Panel,
@@ -231,7 +237,7 @@ def compose(
 
 
 def _anchor(
-    speaker, by_role, side_box, screen_plan, m: Metrics
+    speaker: str, by_role: dict[str, Figure], side_box: Box | None, screen_plan: Any, m: Metrics
 ) -> tuple[Point, tuple[int, int, int] | None]:
     fig = by_role.get(speaker)
     if fig is not None:
@@ -243,7 +249,18 @@ def _anchor(
     return (0, 0), None
 
 
-def _balloons(fonts, name, panel, st, width, top, size, m, everyone, side_box):
+def _balloons(
+    fonts: FontSet,
+    name: str,
+    panel: Panel,
+    st: Staging,
+    width: int,
+    top: int,
+    size: int,
+    m: Metrics,
+    everyone: list[Figure],
+    side_box: Box | None,
+) -> Any:
     """Balloons in reading order, each over its speaker's side, clear of earlier tails."""
     edge = m.px(28)
     gap = m.px(26)

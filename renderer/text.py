@@ -393,7 +393,7 @@ def draw(
     ascent = int(layout.font_px * 0.88)  # CJK ideographs sit ~0.88 em above the baseline
     for i, line in enumerate(layout.lines):
         line_w = measure(fonts, line, layout.font_px, layout.weight)
-        x = x0 + {"left": 0, "center": (width - line_w) // 2, "right": width - line_w}[align]
+        x: float = x0 + {"left": 0, "center": (width - line_w) // 2, "right": width - line_w}[align]
         y = y0 + i * layout.line_height + ascent
         for run, main in fonts.runs(line):
             face = fonts.face(layout.font_px, layout.weight)

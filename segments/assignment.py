@@ -126,7 +126,7 @@ def finish(
             if segment_true
             else np.zeros((len(id_array), 0), bool)
         )
-        none = ~hits.any(axis=1)
+        none = np.logical_not(np.any(hits, axis=1))
         rows, cols = np.nonzero(np.concatenate([hits, none[:, None]], axis=1))
         index = rows  # row-major: each customer's matches stay together, in priority order
         segment = np.where(cols < len(segment_true), cols + 1, 0).astype(np.int32)

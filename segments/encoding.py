@@ -72,18 +72,23 @@ def guess(data: bytes) -> str | None:
     return None if best is None else codecs.lookup(best.encoding).name
 
 
+def _cjk_share(text: str) -> float:
+    """The share of a text's non-ASCII characters that are Chinese (1.0 when there are none)."""
+    wide = [c for c in text if ord(c) > 127]
+    chinese = sum(
+        "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+        for c in wide
+    )  # ideographs, CJK punctuation, full-width forms (not kana: Big5 misread as GBK has it)
+    return chinese / len(wide) if wide else 1.0
+
+
 def _looks_chinese(data: bytes) -> bool:
     """True when the bytes are valid GB18030 and what is not ASCII reads as Chinese."""
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return False
-    wide = [c for c in text if ord(c) > 127]
-    chinese = sum(
-        "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
-        for c in wide
-    )  # ideographs, CJK punctuation, full-width forms (not kana: Big5 misread as GBK has it)
-    return bool(wide) and chinese >= 0.9 * len(wide)
+    return not text.isascii() and _cjk_share(text) >= 0.9
 
 
 def _from_guess(path: Path, data: bytes) -> Encoding:
@@ -131,10 +136,19 @@ def sniff(path: Path) -> Encoding:
     if more:  # a multi-byte character may be cut at the sample's end
         head = head[: head.rfind(b"\n") + 1] or head
     try:
-        head.decode("utf-8")
-        return UTF8
+        text = head.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # GB18030 bytes can be valid UTF-8 by accident (short names especially): UTF-8 that
+        # holds no Chinese at all but reads as Chinese in GB18030 is GB18030
+        if _cjk_share(text) == 0 and not text.isascii() and _looks_chinese(head):
+            return Encoding("gb18030", "GB18030")
+        return UTF8
+    if _looks_chinese(head):
+        # every line reads as Chinese in GB18030 and some are not UTF-8: the lines that are
+        # valid UTF-8 are so by accident (genuine UTF-8 Chinese rarely decodes in GB18030)
+        return Encoding("gb18030", "GB18030")
     readable, unreadable = 0, []
     for line in head.split(b"\n"):  # the sample only: at most a megabyte
         if line.isascii():

@@ -74,7 +74,8 @@ def _fail(rule: str, pos: int, message: str, hint: str = "") -> RuleSyntaxError:
 
 def _read_string(rule: str, pos: int) -> Token:
     """A quoted string starting at ``pos`` with \\\\, \\", \\', \\n, \\t escapes."""
-    quote, i, out = rule[pos], pos + 1, []
+    quote, i = rule[pos], pos + 1
+    out: list[str] = []
     while i < len(rule):
         ch = rule[i]
         if ch == quote:

@@ -194,13 +194,13 @@ class _Parser:
         if tok.kind == "NUMBER":
             self.take()
             return Literal(
-                value=tok.value, kind="number", start=tok.pos, end=tok.pos + len(tok.text)
-            )  # type: ignore[arg-type]
+                value=_scalar(tok.value), kind="number", start=tok.pos, end=tok.pos + len(tok.text)
+            )
         if tok.kind == "STRING":
             self.take()
             return Literal(
-                value=tok.value, kind="string", start=tok.pos, end=tok.pos + len(tok.text)
-            )  # type: ignore[arg-type]
+                value=_scalar(tok.value), kind="string", start=tok.pos, end=tok.pos + len(tok.text)
+            )
         if tok.kind == "OP" and tok.text == "(":
             self.take()
             self.nest()
@@ -264,3 +264,9 @@ def parse_tree(rule: str) -> Node:
             "the rule is empty", rule=rule, column=1, hint="for example: age >= 55"
         )
     return _Parser(rule).parse()
+
+
+def _scalar(value: object) -> int | float | str | bool | None:
+    """A token's value as a literal's (the lexer makes only these)."""
+    assert value is None or isinstance(value, (int, float, str, bool))
+    return value

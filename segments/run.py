@@ -150,10 +150,10 @@ def segment_file(
         except _NotStreamed:
             done = None
         if done is not None:
-            summary, rejected_rows, reasons, by_segment = done
-            rows = sum(reasons.values())
+            summary, rejected_rows, counted, per_segment = done
+            rows = sum(counted.values())
             return SegmentRun(
-                summary, rows, dict(reasons), dict(by_segment), target.path, rejected_rows
+                summary, rows, dict(counted), dict(per_segment), target.path, rejected_rows
             )
     loaded = load_customers(customers, schema, rejected, columns=columns)
     result = assign(

@@ -126,6 +126,7 @@ def compare(op: str, a: Vec, b: Vec) -> Vec:
 def in_list(a: Vec, items: list[Any], negated: bool) -> Vec:
     """``x in [..]`` / ``x not in [..]``; null x stays unknown either way."""
     if a.kind == "string" and not a.scalar:
+        assert a.cats is not None  # a string column always carries its categories
         table = np.append(np.isin(a.cats, np.asarray(items, dtype=object)), False)
         hit = table[a.values]
     else:

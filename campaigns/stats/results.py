@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from fanzha.campaigns.results import plain
 
 __all__ = ["Estimate", "Result", "TestResult", "plain"]
 
 Z95 = 1.959963984540054
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready: dataclasses, tuples and numpy scalars as dicts, lists and Python numbers.
-
-    NaN becomes None (JSON has no NaN); infinities stay (the caller writes them as it likes).
-    """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 class Result:

@@ -85,7 +85,7 @@ def _page_statement(with_cursor: bool, covering: bool = False) -> sa.Select:
     ``(unread count) LEFT JOIN (page)`` always yields at least one row, so an empty page still
     carries the count; both sides use bound parameters, so the statement is built once.
     ``covering`` (PostgreSQL) reads the page from ``ix_feed_page_cover`` alone, plus the
-    items too big for it from ``ix_feed_page_oversize`` (migration 0003_k_feed_covering).
+    items too big for it from ``ix_feed_page_oversize`` (migration 0005_k_feed_covering).
     """
     stamp = _items.c.created_at.type
     visible = [

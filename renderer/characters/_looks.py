@@ -9,6 +9,8 @@ real scammers look plausible.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fanzha.renderer.characters import _roles
 from fanzha.renderer.characters._palette import (
     COSTUMES,
@@ -191,7 +193,7 @@ def _headset(pen: Pen, c: Costume) -> None:
     pen.ellipse(59, 64, 2.4, 2.4, (40, 42, 52))
 
 
-def _with(*steps):
+def _with(*steps: Any) -> Any:
     def run(pen: Pen, c: Costume) -> None:
         for step in steps:
             step(pen, c)
@@ -199,7 +201,7 @@ def _with(*steps):
     return run
 
 
-def _c(base: str, **changes) -> Costume:
+def _c(base: str, **changes: Any) -> Costume:
     from dataclasses import replace
 
     return replace(COSTUMES[base], **changes)

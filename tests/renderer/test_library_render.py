@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fanzha.content import ContentConfig, CopyContext, WarningCopy, load_library
-from fanzha.renderer import FORMATS, Manifest, Style, render_card, words
+from fanzha.renderer import FORMATS, Manifest, Style, output, render_card, words
 from fanzha.renderer import text as typeset
 from fanzha.renderer.story import story_panels
 
@@ -130,7 +130,13 @@ def _check_strip(m: Manifest) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("large", MODES, ids=["normal", "large"])
 @pytest.mark.parametrize("fmt", SCREEN_FORMATS)
-def test_every_bundled_warning_renders_whole_readable_and_unbroken(tmp_path, fmt, large) -> None:
+def test_every_bundled_warning_renders_whole_readable_and_unbroken(
+    tmp_path, monkeypatch, fmt, large
+) -> None:
+    # What is checked here is drawn, not encoded: skipping the WebP encode (three quarters of
+    # a render's time; test_card.py and test_strip.py encode) keeps CI inside its budget.
+    encoded: list[Path] = []
+    monkeypatch.setattr(output, "save_image", lambda img, path, ext: encoded.append(path))
     problems = []
     for copy, m in _render_all(fmt, large, tmp_path):
         if isinstance(m, Exception):
@@ -139,6 +145,7 @@ def test_every_bundled_warning_renders_whole_readable_and_unbroken(tmp_path, fmt
         problems += [f"{_name(copy)}: {p}" for p in _check_render(copy, m, fmt, large)]
         if fmt == "strip":
             problems += [f"{_name(copy)}: {p}" for p in _check_strip(m)]
+    assert encoded, "nothing reached the encoder"
     assert not problems, "\n".join(problems[:60])
 
 

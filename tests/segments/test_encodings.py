@@ -52,7 +52,7 @@ def test_every_supported_encoding_reads_the_same_customers(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     names=st.lists(
@@ -69,6 +69,25 @@ def test_chinese_text_survives_any_supported_encoding(
     path = tmp_path / "customers.csv"
     path.write_bytes(expected.to_csv(index=False).encode(codec))
     result = load_customers(path)
+    assert result.summary.rows_rejected == 0
+    _same_customers(result.frame, expected)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["业员", "业园"], ["业员", "中山花园", "业小"]],
+    ids=["every-line-valid-utf8", "some-lines-valid-utf8"],
+)
+def test_gb18030_lines_that_are_valid_utf8_by_accident_are_read_as_gb18030(
+    tmp_path: Path, names: list[str]
+) -> None:
+    """'业员' in GB18030 is the valid UTF-8 'ҵԱ': the file is still read as GB18030."""
+    assert "业员".encode("gb18030").decode("utf-8") == "ҵԱ"
+    expected = CUSTOMERS.head(len(names)).assign(community=names)
+    path = tmp_path / "customers.csv"
+    path.write_bytes(expected.to_csv(index=False).encode("gb18030"))
+    result = load_customers(path)
+    assert result.summary.encoding == "GB18030"
     assert result.summary.rows_rejected == 0
     _same_customers(result.frame, expected)
 

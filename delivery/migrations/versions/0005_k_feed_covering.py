@@ -1,6 +1,6 @@
 """Feed page covering index: a page of the feed read from the index alone (PostgreSQL).
 
-Revision ID: 0003_k_feed_covering
+Revision ID: 0005_k_feed_covering
 Revises: 0002_b_feed_indexes
 Create Date: 2026-11-30
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_k_feed_covering"
-down_revision = "0002_b_feed_indexes"
+revision = "0005_k_feed_covering"
+down_revision = "0004_a1_event_failures"
 branch_labels = None
 depends_on = None
 
