@@ -88,6 +88,7 @@ def segment_customers(
     rules then run in that database); ``out`` is one file or a dataset directory ``X/``.
     """
     from fanzha.campaigns.audience import segment_specs
+    from fanzha.campaigns.progress import progress
     from fanzha.segments import output_target, segment_file, segment_table, split_table_url
 
     ws = Workspace(settings)
@@ -99,16 +100,17 @@ def segment_customers(
     day, opted, all_matches = as_of or date.today(), _stored_opt_outs(ws), spec.match == "all"
     if located is not None:
         url, where = located
-        done = segment_table(
-            url,
-            where,
-            target,
-            audience,
-            segments,
-            as_of=day,
-            opted_out=opted,
-            all_matches=all_matches,
-        )
+        with progress(f"segmenting {where}"):  # one library call: a pulsing bar
+            done = segment_table(
+                url,
+                where,
+                target,
+                audience,
+                segments,
+                as_of=day,
+                opted_out=opted,
+                all_matches=all_matches,
+            )
         return Segmented(
             target.path,
             done.rows,
@@ -117,19 +119,20 @@ def segment_customers(
             dataset=target.kind == "dataset",
         )
     rejected_path = target.rejected_path
-    run = segment_file(
-        customers,
-        target,
-        audience,
-        segments,
-        engine=engine,
-        schema=ws.schema,
-        rejected_path=rejected_path,
-        scheduler=scheduler,
-        as_of=day,
-        opted_out=opted,
-        all_matches=all_matches,
-    )
+    with progress(f"segmenting {Path(str(customers)).name}"):  # one library call: a pulsing bar
+        run = segment_file(
+            customers,
+            target,
+            audience,
+            segments,
+            engine=engine,
+            schema=ws.schema,
+            rejected_path=rejected_path,
+            scheduler=scheduler,
+            as_of=day,
+            opted_out=opted,
+            all_matches=all_matches,
+        )
     rejected = run.load.rows_rejected if run.load is not None else 0
     if not rejected:
         rejected_path.unlink(missing_ok=True)
