@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from fanzha.campaigns.errors import InputError
 from fanzha.campaigns.settings import Settings
-from fanzha.campaigns.workspace import Workspace
 
 if TYPE_CHECKING:
+    from fanzha.campaigns.workspace import Workspace
     from fanzha.delivery import FaultSpec
     from fastapi import FastAPI
 
@@ -25,6 +25,7 @@ __all__ = ["dispatch", "fake_gateway", "feed_app", "mint_token", "run_scheduler"
 def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
     """Send what is due once, or keep ticking until interrupted; a summary of what was sent."""
     from fanzha.campaigns.dispatching import dispatch_loop
+    from fanzha.campaigns.workspace import Workspace
 
     ws = Workspace(settings)
     ws.keys()
@@ -40,6 +41,7 @@ def run_scheduler(
 ) -> None:
     """Run waves, triggers and dispatch ticks until SIGINT or SIGTERM."""
     from fanzha.campaigns import scheduling
+    from fanzha.campaigns.workspace import Workspace
 
     ws = Workspace(settings)
     ws.keys()
@@ -63,6 +65,7 @@ def feed_app(ws: Workspace) -> FastAPI:
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve the feed API until interrupted (headers limited, no server banner)."""
+    from fanzha.campaigns.workspace import Workspace
     from fanzha.delivery.api import serve as serve_app
 
     serve_app(feed_app(Workspace(settings)), host=host, port=port)
@@ -90,6 +93,7 @@ def mint_token(
 
 
 def _require_known(settings: Settings, customer_id: str) -> None:
+    from fanzha.campaigns.workspace import Workspace
     from fanzha.delivery.api import customer_known
 
     ws = Workspace(settings)

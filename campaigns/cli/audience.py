@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from fanzha.campaigns import segmenting
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import DAY, EXISTING, FILE, LIBRARY, STORE, reads, settings_from
 
@@ -34,6 +33,8 @@ def customers_generate(n: int, seed: int, out: Path) -> None:
     Example:
       fanzha customers generate --n 1000000 --seed 1 --out customers.parquet
     """
+    from fanzha.campaigns import segmenting
+
     click.echo(segmenting.generate_file(n, seed, out).render())
 
 
@@ -69,6 +70,8 @@ def segment(
     Example:
       fanzha segment spring.yaml --customers customers.parquet --out assignments.csv
     """
+    from fanzha.campaigns import segmenting
+
     result = segmenting.segment_customers(
         campaign,
         customers,
@@ -98,6 +101,8 @@ def explain(
     Example:
       fanzha explain spring.yaml --customers customers.parquet --customer-id C000000042
     """
+    from fanzha.campaigns import segmenting
+
     text = segmenting.explain_customer(
         campaign,
         customers,
