@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from fanzha.campaigns.experiments_model import Experiment, OutcomeModel
 from fanzha.campaigns.values import (
     CapWindow,
     Checks,
@@ -20,6 +21,7 @@ from fanzha.campaigns.values import (
     Holdout,
     Locale,
     LocalTime,
+    OncePer,
     Quiet,
     Rate,
     Rule,
@@ -131,6 +133,10 @@ class Trigger(_Strict):
     on: Literal["first_loan", "new_payee", "large_transfer"]
     warning: WarningId | None = Field(default=None)
     delay: Delay = Field(default="1m", validate_default=True)
+    once_per: OncePer | None = Field(
+        default=None,
+        description="one notice per customer in this window (a repeated loan under a new event)",
+    )
 
 
 class Poster(_Strict):
@@ -158,6 +164,8 @@ class CampaignModel(_Strict):
     limits: Limits = Field(default_factory=Limits)
     triggers: list[Trigger] = []
     posters: list[Poster] = []
+    experiments: list[Experiment] = []  # after segments: an experiment names one of them
+    outcome: OutcomeModel = Field(default_factory=OutcomeModel)
 
     @field_validator("ends")
     @classmethod

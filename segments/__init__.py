@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from fanzha.segments.assign import AudienceSpec, SegmentSpec, assign
     from fanzha.segments.control import EpochSchedule, GlobalControl, split_population
     from fanzha.segments.engine_pandas import evaluate
+    from fanzha.segments.engine_sql_pushdown import TableRun, segment_table, split_table_url
     from fanzha.segments.errors import (
         ArmSplitError,
         CustomerNotFound,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from fanzha.segments.literals import LiteralProblem, literal_problems
     from fanzha.segments.loader import LoadResult, LoadSummary, describe_load, load_customers
     from fanzha.segments.nodes import Rule
+    from fanzha.segments.output import Output, output_target
     from fanzha.segments.reading import customer_columns
     from fanzha.segments.run import (
         SegmentRun,
@@ -62,6 +64,9 @@ _HOME = {
     "GlobalControl": "control",
     "split_population": "control",
     "evaluate": "engine_pandas",
+    "TableRun": "engine_sql_pushdown",
+    "segment_table": "engine_sql_pushdown",
+    "split_table_url": "engine_sql_pushdown",
     "ArmSplitError": "errors",
     "CustomerNotFound": "errors",
     "RuleError": "errors",
@@ -83,6 +88,8 @@ _HOME = {
     "describe_load": "loader",
     "load_customers": "loader",
     "Rule": "nodes",
+    "Output": "output",
+    "output_target": "output",
     "customer_columns": "reading",
     "SegmentRun": "run",
     "explain_file": "run",
@@ -137,6 +144,7 @@ __all__ = [
     "LiteralProblem",
     "LoadResult",
     "LoadSummary",
+    "Output",
     "Rule",
     "RuleError",
     "RuleSyntaxError",
@@ -145,6 +153,7 @@ __all__ = [
     "SegmentRun",
     "SegmentSpec",
     "SegmentsError",
+    "TableRun",
     "UnknownColumnError",
     "arm_scores",
     "assign",
@@ -164,9 +173,12 @@ __all__ = [
     "load_schema",
     "moved_share",
     "needed_columns",
+    "output_target",
     "parse_rule",
     "segment_file",
+    "segment_table",
     "split_population",
+    "split_table_url",
     "write_assignments",
     "write_customers",
 ]
