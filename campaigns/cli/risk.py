@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from fanzha.campaigns import risk_check as R
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import LIBRARY, STORE, now_option, reads, settings_from
 from fanzha.campaigns.risk_rules import PAYEE_TYPES, RISK_KINDS
@@ -46,6 +45,8 @@ def risk_check(
     Example:
       fanzha risk-check --customer C000000001 --kind transfer --amount 50000 --payee-new
     """
+    from fanzha.campaigns import risk_check as R
+
     event = {
         "kind": kind,
         "amount": amount,
