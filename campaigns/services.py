@@ -7,6 +7,7 @@ misconfigured, whichever service notices first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,13 +23,34 @@ if TYPE_CHECKING:
 __all__ = ["dispatch", "fake_gateway", "feed_app", "mint_token", "run_scheduler", "serve"]
 
 
-def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
-    """Send what is due once, or keep ticking until interrupted; a summary of what was sent."""
+def dispatch(
+    settings: Settings,
+    now: datetime | None,
+    *,
+    once: bool = False,
+    until_idle: bool = False,
+    interval: float = 5.0,
+    lease_s: float = 60.0,
+    workers: int = 1,
+    echo: Callable[[str], object] = print,
+    warn: Callable[[str], object] = print,
+) -> str:
+    """Send what is due once, until idle, or until interrupted; a summary of what was sent."""
     from fanzha.campaigns.dispatching import dispatch_loop
 
     ws = Workspace(settings)
     ws.keys()
-    return dispatch_loop(ws, now, once=once, interval=interval)
+    return dispatch_loop(
+        ws,
+        now,
+        once=once,
+        until_idle=until_idle,
+        interval=interval,
+        lease_s=lease_s,
+        workers=workers,
+        echo=echo,
+        warn=warn,
+    )
 
 
 def run_scheduler(

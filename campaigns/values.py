@@ -205,7 +205,14 @@ def _duration(units: str, high: timedelta, description: str, low: timedelta) -> 
 
 _CAP = _duration("hdw", timedelta(days=365), 'a window: "7d", "24h", "2w"', timedelta(hours=1))
 _DELAY = _duration("smhdw", timedelta(days=30), 'a delay: "10m", "1h", "1d"', timedelta(0))
+_ONCE = _duration(
+    "hdw",
+    timedelta(days=3650),
+    'at most one notice per customer within this window: "30d", "2w"',
+    timedelta(hours=1),
+)
 CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
+OncePer = Annotated[timedelta, _ONCE[0], _ONCE[1]]
 Delay = Annotated[timedelta, _DELAY[0], _DELAY[1]]
 Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
 Day = Annotated[
@@ -284,6 +291,7 @@ __all__ = [
     "LoadContext",
     "LocalTime",
     "Locale",
+    "OncePer",
     "Quiet",
     "Rate",
     "Rule",

@@ -193,6 +193,8 @@ class AppEvent(SQLModel, table=True):
     occurred_at: datetime
     received_at: datetime
     processed_at: datetime | None = None
+    failed_reason: str | None = Field(default=None, max_length=200)  # processed, no notice
+    loan_id: str | None = Field(default=None, max_length=128)  # first_loan: the bank's loan id
 
 
 class Assignment(SQLModel, table=True):
