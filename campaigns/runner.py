@@ -10,7 +10,8 @@ import pandas as pd
 from fanzha.campaigns import audience as A
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
-from fanzha.campaigns.customers import CustomerSource, rejected_path_for
+from fanzha.campaigns.customers import CustomerSource, describe, rejected_path_for
+from fanzha.campaigns.errors import InputError
 from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.spec import Campaign
@@ -156,6 +157,13 @@ def run_campaign(
     ws.require_clean_content(campaign, now.date())
     owed = backlog(ws.engine, campaign.id, campaign.version)
     aud, people, picks = build(ws, campaign, customers, now, backlog=owed)
+    if aud.customers.empty:
+        # A new version would supersede every unsent message and the assignments would go:
+        # an empty or wholly rejected file is far likelier a mistake than the intent.
+        raise InputError(
+            f"{describe(customers)} has no usable customer rows: nothing was run "
+            "(the store is unchanged)" + (f"\n{aud.load_note}" if aud.load_note else "")
+        )
     result = RunResult(
         campaign.id,
         campaign.version,
