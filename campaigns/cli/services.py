@@ -134,6 +134,9 @@ def scheduler(
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the feed API and the browser view of a customer's feed.
 
+    Card images come from the folder `fanzha run` renders into (FANZHA_MEDIA_DIR, default
+    fanzha-media); serve warns at start-up when it is missing or empty.
+
     \b
     Example:
       fanzha serve --port 8000   # then open /app?token=$(fanzha token C000000042)
@@ -150,16 +153,25 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     show_default=True,
     help="How long the token stays valid.",
 )
-@reads(*KEYS)
+@click.option(
+    "--allow-unknown",
+    is_flag=True,
+    help="Mint even when the store has never seen the id (no assignment, message or feed item).",
+)
+@reads(*STORE, *KEYS)
 @click.pass_context
-def token(ctx: click.Context, customer_id: str, ttl_hours: int) -> None:
-    """Mint a feed token for a customer (printed alone on stdout).
+def token(ctx: click.Context, customer_id: str, ttl_hours: int, allow_unknown: bool) -> None:
+    """Mint a feed token for a customer the store knows (printed alone on stdout).
 
     \b
     Example:
       fanzha token C000000042
+      fanzha token C999999999 --allow-unknown --ttl-hours 2
     """
-    click.echo(services.mint_token(settings_from(ctx), customer_id, timedelta(hours=ttl_hours)))
+    ttl = timedelta(hours=ttl_hours)
+    click.echo(
+        services.mint_token(settings_from(ctx), customer_id, ttl, allow_unknown=allow_unknown)
+    )
 
 
 @cli.group()
