@@ -22,8 +22,10 @@ from fanzha.campaigns.values import (
     Locale,
     LocalTime,
     OncePer,
+    Pause,
     Quiet,
     Rate,
+    RiskRule,
     Rule,
     SegmentRef,
     TimeZone,
@@ -139,6 +141,16 @@ class Trigger(_Strict):
     )
 
 
+class RiskPrompt(_Strict):
+    """A prompt the bank's app shows before the money leaves (first match wins)."""
+
+    when: RiskRule = Field(
+        description='over the event, the customer and segment: kind == "transfer" and payee_new'
+    )
+    warning: WarningId
+    pause: Pause = Field(default="0s", validate_default=True)
+
+
 class Poster(_Strict):
     """A printable poster for one community."""
 
@@ -166,6 +178,7 @@ class CampaignModel(_Strict):
     posters: list[Poster] = []
     experiments: list[Experiment] = []  # after segments: an experiment names one of them
     outcome: OutcomeModel = Field(default_factory=OutcomeModel)
+    risk_prompts: list[RiskPrompt] = []
 
     @field_validator("ends")
     @classmethod
@@ -219,6 +232,7 @@ __all__ = [
     "FrequencyCap",
     "Limits",
     "Poster",
+    "RiskPrompt",
     "SegmentModel",
     "Send",
     "Style",

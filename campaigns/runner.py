@@ -16,6 +16,7 @@ from fanzha.campaigns.customers import CustomerSource, describe, rejected_path_f
 from fanzha.campaigns.errors import InputError
 from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
+from fanzha.campaigns.risk_prep import prepare_risk
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -215,6 +216,7 @@ def run_campaign(
         }
     record = VersionRecord(campaign.id, campaign.version, campaign.name, campaign.source)
     outcome = commit_version(ws.engine, record, rows, A.assignment_rows(campaign, aud), now=now)
+    prepare_risk(ws, campaign, aud, now)  # risk prompts: rules, profiles, images (risk_prep)
     result.new_version, result.messages = outcome.new_version, len(rows)
     result.inserted, result.skipped = outcome.inserted, outcome.skipped
     result.superseded, result.replaced = outcome.superseded, outcome.replaced

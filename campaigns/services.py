@@ -70,6 +70,7 @@ def run_scheduler(
 
 def feed_app(ws: Workspace) -> FastAPI:
     """The feed API over the store and the media cache, with the configured keys."""
+    from fanzha.campaigns.risk_check import live_risk_index
     from fanzha.delivery.api import create_app
 
     s, keys = ws.settings, ws.keys()
@@ -80,6 +81,7 @@ def feed_app(ws: Workspace) -> FastAPI:
         webhook_keys=keys.webhook,
         media_dir=s.media_dir.resolve(),  # the warning at start-up names the real folder
         feed_ttl=s.feed_ttl,
+        risk_index=live_risk_index(ws),
     )
 
 

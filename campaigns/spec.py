@@ -40,6 +40,15 @@ class TriggerSpec:
 
 
 @dataclass(frozen=True)
+class RiskPromptSpec:
+    """A risk prompt: its rule, the warning it shows and the pause before "continue"."""
+
+    when: str
+    warning: str
+    pause: timedelta
+
+
+@dataclass(frozen=True)
 class PosterSpecC:
     """A poster entry of the campaign."""
 
@@ -99,6 +108,7 @@ class Campaign:
     posters: tuple[PosterSpecC, ...] = ()
     experiments: tuple[ExperimentSpec, ...] = ()
     outcome: OutcomeSpec = OutcomeSpec()
+    risk_prompts: tuple[RiskPromptSpec, ...] = ()
     source: str = ""
     path: str = ""
     content_fingerprint: str = field(default="", compare=False)
@@ -120,4 +130,5 @@ class Campaign:
     def warning_ids(self) -> set[str]:
         """Every warning the campaign can send."""
         ids = {w for seg in self.segments for w in seg.warnings}
+        ids |= {r.warning for r in self.risk_prompts}
         return ids | {t.warning for t in self.triggers if t.warning}

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
+from fanzha.campaigns import cooling_off, runner
 from fanzha.campaigns import messages as M
-from fanzha.campaigns import runner
 from fanzha.campaigns.loader import LoadContext, load_campaign_text
 from fanzha.campaigns.spec import Campaign, TriggerSpec
 from fanzha.campaigns.workspace import Workspace
@@ -61,6 +61,7 @@ def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> Trigge
     for campaign in active_campaigns(ws):
         try:
             rows = _messages_for(ws, campaign, ev, now, failed, result)
+            rows = cooling_off.with_reminders(ws, rows, ev)  # the day-5 reminder (cooling_off.py)
         except Exception as exc:  # one campaign's trouble never holds up the others
             log.exception("triggers of campaign %s failed", campaign.id)
             kinds = {t.on for t in campaign.triggers}
@@ -72,6 +73,7 @@ def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> Trigge
             result.messages += outcome.inserted
             result.skipped += outcome.skipped
     result.failed = mark_events_failed(ws.engine, failed, now)
+    cooling_off.cancel_when_repaid(ws, ev, now)  # reminders of repaid loans (cooling_off.py)
     mark_events_processed(ws.engine, [e for e in ev["event_id"] if e not in failed], now)
     if failed:
         log.warning("%d events could not become a notice (see fanzha report)", len(failed))

@@ -15,6 +15,7 @@ from fanzha.content.errors import (
 from fanzha.content.library import BUNDLED, Library, WarningDoc, load_library
 from fanzha.content.limits import LIMITS, display_width, limits_table
 from fanzha.content.lint import LintProblem, format_table, lint_lines, lint_paths
+from fanzha.content.risk import risk_labels, risk_questions, risk_story
 from fanzha.content.templating import check_template, render_template
 
 if TYPE_CHECKING:
@@ -59,5 +60,8 @@ __all__ = [
     "lint_paths",
     "load_library",
     "render_template",
+    "risk_labels",
+    "risk_questions",
+    "risk_story",
     "select_warnings",
 ]

@@ -191,6 +191,9 @@ class Preference(SQLModel, table=True):
     push_opt_out: bool = False
     personalization_opt_out: bool = False
     all_opt_out: bool = False
+    # Risk prompts are not marketing, so the education opt-outs above do not cover them;
+    # this one does (PIPL art. 24: the customer may refuse automated decisions about them).
+    risk_prompts_off: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime
 
 
@@ -266,9 +269,7 @@ class ExperimentEvent(SQLModel, table=True):
     """An experiment's event: a bandit re-weighting or stop, with its record as JSON."""
 
     __tablename__ = "experiment_events"
-    __table_args__ = (
-        Index("ix_experiment_events_key", "campaign_id", "experiment_id", "wave"),
-    )
+    __table_args__ = (Index("ix_experiment_events_key", "campaign_id", "experiment_id", "wave"),)
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: str = Field(max_length=64)
@@ -277,3 +278,67 @@ class ExperimentEvent(SQLModel, table=True):
     at: datetime
     kind: str = Field(max_length=32)
     payload: str = ""
+
+
+class RiskRuleset(SQLModel, table=True):
+    """A campaign's risk prompts as run: rules, prepared prompts (images rendered) and labels."""
+
+    __tablename__ = "risk_rulesets"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    version: str = Field(max_length=64)
+    locale: str = Field(default="zh-CN", max_length=16)
+    holdout_pct: float = 0.0
+    rules: str = Field(default="[]")  # JSON: [{index, when, warning, pause_seconds}]
+    prompts: str = Field(default="{}")  # JSON: "warning|segment|locale|large" -> prompt
+    labels: str = Field(default="{}")  # JSON: locale -> kind -> actions
+    columns: str = Field(default="[]")  # JSON: the customer columns the rules read
+    active: bool = True
+    created_at: datetime
+
+
+class RiskProfile(SQLModel, table=True):
+    """What a risk check needs of one customer in one campaign, written when the campaign runs."""
+
+    __tablename__ = "risk_profiles"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    customer_id: str = Field(primary_key=True, max_length=64)
+    segment: str = Field(default="", max_length=64)
+    holdout: bool = False
+    locale: str = Field(default="zh-CN", max_length=16)
+    large_text: bool = False
+    facts: str = Field(default="")  # JSON of the customer columns the rules read; "" for none
+
+
+class RiskCheck(SQLModel, table=True):
+    """One risk check (idempotent by ``check_id``), its decision and its outcome so far."""
+
+    __tablename__ = "risk_checks"
+    __table_args__ = (Index("ix_risk_checks_campaign", "campaign_id", "decided_at"),)
+
+    check_id: str = Field(primary_key=True, max_length=128)
+    customer_id: str = Field(index=True, max_length=64)
+    campaign_id: str = Field(default="", max_length=64)
+    version: str = Field(default="", max_length=64)
+    kind: str = Field(max_length=32)
+    amount: float | None = None
+    occurred_at: datetime | None = None
+    decided_at: datetime
+    reason: str = Field(max_length=32)  # prompt, holdout, opted_out, no_match, no_campaign
+    rule_index: int | None = None
+    rule: str = Field(default="", max_length=2000)
+    warning_id: str = Field(default="", max_length=64)
+    variant: str = Field(default="", max_length=16)
+    segment: str = Field(default="", max_length=64)
+    holdout: bool = False
+    prompt_id: str | None = Field(default=None, unique=True, max_length=40)
+    response: str = Field(default="")  # the JSON answered, so a repeat answers the same
+    would_be: str = Field(default="")  # the prompt as shown, or as it would have been
+    action: str | None = Field(default=None, max_length=16)
+    transfer: str | None = Field(default=None, max_length=16)
+    fraud_reported: bool | None = None
+    action_at: datetime | None = None
+    transfer_at: datetime | None = None
+    fraud_at: datetime | None = None
+    updated_at: datetime

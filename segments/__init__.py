@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from fanzha.segments.nodes import Rule
     from fanzha.segments.output import Output, output_target
     from fanzha.segments.reading import customer_columns
+    from fanzha.segments.record import evaluate_record
     from fanzha.segments.run import (
         SegmentRun,
         explain_file,
@@ -91,6 +92,7 @@ _HOME = {
     "Output": "output",
     "output_target": "output",
     "customer_columns": "reading",
+    "evaluate_record": "record",
     "SegmentRun": "run",
     "explain_file": "run",
     "needed_columns": "run",
@@ -162,6 +164,7 @@ __all__ = [
     "default_schema",
     "describe_load",
     "evaluate",
+    "evaluate_record",
     "explain",
     "explain_file",
     "generate_customers",

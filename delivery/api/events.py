@@ -18,7 +18,7 @@ from fanzha.delivery.clock import from_db, to_db
 from fanzha.delivery.models import AppEvent
 from sqlalchemy.engine import Engine
 
-EVENT_KINDS = ("first_loan", "new_payee", "large_transfer")
+EVENT_KINDS = ("first_loan", "new_payee", "large_transfer", "loan_repaid")
 
 _events = AppEvent.__table__
 
