@@ -23,7 +23,7 @@ from tests.delivery.helpers import T0, store, table
 NO_ASSIGNMENTS = pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
 KEY = ["customer_id", "wave", "channel"]
 CUSTOMERS = [f"C{i:09d}" for i in range(4)]
-WAVES = ["2027-03-02", "2027-03-05", "event:loan-1"]
+WAVES = ["2027-03-02", "2027-03-05", "event:loan-1", "cooling:loan-1"]
 
 
 def frame(version: str, keys: list[tuple[str, str]]) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def test_runs_of_any_versions_lose_nothing_and_keep_one_live_message_per_key(pla
             # Only this version's untried wave messages wait; others were superseded.
             waiting = live[(live["state"] == "pending") & (live["attempts"] == 0)]
             others = waiting[waiting["version"] != arg]
-            assert others["wave"].str.startswith("event:").all()
+            assert not others["wave"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").any()
             assert outcome.superseded >= outcome.replaced
         messages, events = table(engine, Message), table(engine, DeliveryEvent)
         superseded = set(messages.loc[messages["state"] == "superseded", "id"])
@@ -105,9 +105,11 @@ def test_runs_of_any_versions_lose_nothing_and_keep_one_live_message_per_key(pla
 
 def test_backlog_lists_what_a_new_version_would_supersede(db_url: str) -> None:
     engine = store(db_url)
-    commit(engine, "v1", [(CUSTOMERS[0], WAVES[0]), (CUSTOMERS[1], WAVES[2])])
+    commit(
+        engine, "v1", [(CUSTOMERS[0], WAVES[0]), (CUSTOMERS[1], WAVES[2]), (CUSTOMERS[2], WAVES[3])]
+    )
     owed = backlog(engine, "c1", "v2")
-    # The trigger message (event:…) belongs to its event, not to the version.
+    # A trigger notice (event:…) and a reminder (cooling:…) belong to their event, not the version.
     assert sorted(owed["channel"]) == ["feed", "push"]
     assert set(owed["customer_id"]) == {CUSTOMERS[0]} and set(owed["wave"]) == {WAVES[0]}
     assert (owed["due_at"] == pd.Timestamp(T0)).all()
