@@ -111,7 +111,8 @@ def message_arms(engine: Engine, campaign_id: str) -> pd.DataFrame:
             sa.func.max(sa.case((f.c.read_at.is_not(None), 1), else_=0)).label("read"),
         )
         .select_from(m.outerjoin(f, f.c.message_id == m.c.id))
-        .where(m.c.campaign_id == campaign_id, m.c.experiment_id != "")
+        # Superseded messages were replaced by a newer version's and never sent.
+        .where(m.c.campaign_id == campaign_id, m.c.experiment_id != "", m.c.state != "superseded")
         .group_by(m.c.customer_id, m.c.experiment_id, m.c.arm)
     )
     with engine.connect() as conn:
@@ -194,7 +195,7 @@ def customer_activity(engine: Engine, campaign_id: str) -> pd.DataFrame:
             sa.func.max(sa.case((f.c.read_at.is_not(None), 1), else_=0)).label("read"),
         )
         .select_from(m.outerjoin(f, f.c.message_id == m.c.id))
-        .where(m.c.campaign_id == campaign_id)
+        .where(m.c.campaign_id == campaign_id, m.c.state != "superseded")
         .group_by(m.c.customer_id)
     )
     with engine.connect() as conn:
