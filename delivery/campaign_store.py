@@ -21,7 +21,14 @@ import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.errors import StoreError
-from fanzha.delivery.models import PENDING, SUPERSEDED, Assignment, CampaignVersion, Message
+from fanzha.delivery.models import (
+    PENDING,
+    SUPERSEDED,
+    Assignment,
+    CampaignVersion,
+    Message,
+    table_of,
+)
 from fanzha.delivery.outbox import analyze_if_large, enqueue_in, message_ids
 from sqlalchemy.engine import Connection, Engine
 
@@ -38,10 +45,10 @@ __all__ = [
 # A cadence wave is named by its local date (delivery.schedule); any other wave was brought
 # by an event (trigger notices ``event:…``, cooling-off reminders ``cooling:…``).
 WAVE_DATE = "____-__-__"  # LIKE: exactly ten characters, dashes at 5 and 8
-ASSIGNMENT_COLUMNS = [c.name for c in Assignment.__table__.columns]  # type: ignore[attr-defined]
-_M = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
-_V = CampaignVersion.__table__  # type: ignore[attr-defined]
-_A = Assignment.__table__  # type: ignore[attr-defined]
+ASSIGNMENT_COLUMNS = [c.name for c in table_of(Assignment).columns]
+_M = table_of(Message)
+_V = table_of(CampaignVersion)
+_A = table_of(Assignment)
 _CHUNK = 5000
 
 

@@ -21,6 +21,7 @@ from fanzha.delivery.models import (
     Message,
     Outcome,
     Preference,
+    table_of,
 )
 from sqlalchemy.engine import Engine
 
@@ -55,7 +56,7 @@ class UpsertResult(tuple[int, int]):
 
 
 def _table(model: Any) -> sa.Table:
-    return model.__table__  # type: ignore[no-any-return]  # SQLModel sets it
+    return table_of(model)
 
 
 def upsert_outcomes(
