@@ -29,7 +29,7 @@ def apply_preference(
     that function, so both paths cancel with the same reasons (``opt_out_push``, ``opt_out_all``,
     ``opt_out_personalization``). The dispatcher re-checks preferences at send time.
     """
-    from fanzha.delivery.api.preferences import set_preferences  # the feed API owns this logic
+    from fanzha.delivery.preferences import set_preferences
 
     return set_preferences(
         engine,
@@ -50,8 +50,8 @@ def suppress_customer(
     now: datetime | None = None,
 ) -> int:
     """Stop all contact with a customer (until a time, or for good); returns messages cancelled."""
-    from fanzha.delivery.api._sql import upsert
-    from fanzha.delivery.api.cancel import cancel_messages
+    from fanzha.delivery.cancel import cancel_messages
+    from fanzha.delivery.upserts import upsert
 
     now = now or utcnow()
     row = {

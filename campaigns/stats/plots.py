@@ -12,13 +12,16 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
-from fanzha.campaigns.bandit import WeightChange
 from fanzha.campaigns.stats.uplift import SegmentEffects
 from fanzha.campaigns.stats.weekly import WeeklyEffects
 from matplotlib import dates, font_manager
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:  # the report passes them in; the figures never build one
+    from fanzha.campaigns.bandit import WeightChange
 
 __all__ = ["arm_weights_figure", "save_png", "segment_effects_figure", "weekly_trend_figure"]
 

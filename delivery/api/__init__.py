@@ -22,15 +22,15 @@ if TYPE_CHECKING:
     )
     from fanzha.delivery.api.feed import dismiss_item, mark_read
     from fanzha.delivery.api.page import FeedEntry, FeedPage, list_feed
-    from fanzha.delivery.api.preferences import (
+    from fanzha.delivery.api.recall import RecallResult, recall_warning
+    from fanzha.delivery.api.serve import serve, server_config
+    from fanzha.delivery.api.tokens import mint_token, verify_token
+    from fanzha.delivery.preferences import (
         PreferenceResult,
         Preferences,
         get_preferences,
         set_preferences,
     )
-    from fanzha.delivery.api.recall import RecallResult, recall_warning
-    from fanzha.delivery.api.serve import serve, server_config
-    from fanzha.delivery.api.tokens import mint_token, verify_token
 
 _HOME = {
     "create_app": "app",
@@ -46,10 +46,10 @@ _HOME = {
     "FeedEntry": "page",
     "FeedPage": "page",
     "list_feed": "page",
-    "PreferenceResult": "preferences",
-    "Preferences": "preferences",
-    "get_preferences": "preferences",
-    "set_preferences": "preferences",
+    "PreferenceResult": "fanzha.delivery.preferences",
+    "Preferences": "fanzha.delivery.preferences",
+    "get_preferences": "fanzha.delivery.preferences",
+    "set_preferences": "fanzha.delivery.preferences",
     "RecallResult": "recall",
     "recall_warning": "recall",
     "serve": "serve",
@@ -63,7 +63,8 @@ def __getattr__(name: str) -> object:
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module 'fanzha.delivery.api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"fanzha.delivery.api.{home}"), name)
+    module = home if home.startswith("fanzha.") else f"fanzha.delivery.api.{home}"
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from fanzha.delivery.api._sql import insert_ignore
 from fanzha.delivery.clock import from_db, to_db
 from fanzha.delivery.models import AppEvent, table_of
+from fanzha.delivery.upserts import insert_ignore
 from sqlalchemy.engine import Engine
 
 EVENT_KINDS = ("first_loan", "new_payee", "large_transfer", "loan_repaid")

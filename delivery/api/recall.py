@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from fanzha.delivery.api.cancel import cancel_messages
+from fanzha.delivery.cancel import cancel_messages
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.models import FEED, PUSH, FeedItem, Message, table_of
 from sqlalchemy.engine import Engine

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fanzha.delivery.api import feed, preferences
+from fanzha.delivery import preferences
+from fanzha.delivery.api import feed
 from fanzha.delivery.api.feed_json import item_body
 from fanzha.delivery.api.media import media_response
 from fanzha.delivery.api.page import ITEM_ID_PATTERN

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from fanzha.delivery.api._sql import upsert
-from fanzha.delivery.api.cancel import cancel_messages
+from fanzha.delivery.cancel import cancel_messages
 from fanzha.delivery.clock import from_db, to_db
 from fanzha.delivery.models import PUSH, Message, Preference, table_of
+from fanzha.delivery.upserts import upsert
 from sqlalchemy.engine import Engine
 
 _prefs = table_of(Preference)
