@@ -35,15 +35,9 @@ def opt_outs(ws: Workspace | None) -> tuple[frozenset[str], frozenset[str]]:
     """Customers who opted out entirely, and those who refused personalization."""
     if ws is None:
         return frozenset(), frozenset()
-    from fanzha.delivery.models import Preference
-    from sqlmodel import Session, select
+    from fanzha.delivery.campaign_reads import opt_outs as stored
 
-    with Session(ws.engine) as session:
-        rows = session.exec(select(Preference)).all()
-    return (
-        frozenset(p.customer_id for p in rows if p.all_opt_out),
-        frozenset(p.customer_id for p in rows if p.personalization_opt_out and not p.all_opt_out),
-    )
+    return stored(ws.engine)
 
 
 def stored_opt_outs(ws: Workspace) -> frozenset[str]:
@@ -115,3 +109,17 @@ def counts(aud: Audience) -> dict[str, object]:
         "matched": {str(k): int(v) for k, v in sorted(matched.items()) if v and k},
         "unmatched": int((eligible & ~holdout & (a["segment"] == "")).sum()),
     }
+
+
+def assignment_rows(campaign: Campaign, aud: Audience) -> pd.DataFrame:
+    """Each customer's assignment as the store keeps it (for triggers and the report)."""
+    from fanzha.delivery.campaign_store import ASSIGNMENT_COLUMNS
+
+    a = aud.assignments.merge(
+        aud.customers[["customer_id", "locale", "timezone"]], on="customer_id", how="left"
+    )
+    frame = a.assign(campaign_id=campaign.id, version=campaign.version)
+    frame = frame.fillna(
+        {"segment": "", "reason": "", "locale": campaign.locale, "timezone": campaign.timezone}
+    )
+    return frame[ASSIGNMENT_COLUMNS]

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import Workspace
-from sqlalchemy import text
 
 DEMO_START = datetime(2027, 3, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DAYS = 7
@@ -70,28 +69,32 @@ def run_demo(
     )
 
     customers = out / "customers.parquet"
-    echo(f"1/6 generating {n:,} customers …")
-    write_customers(generate_customers(n, seed=2027), customers)
-    echo("2/6 segmenting …")
-    segmenting.segment_customers(
-        campaign_file,
-        customers,
-        out / "assignments.csv",
-        as_of=DEMO_START.date(),
-        settings=settings,
-    )
-    echo("3/6 picking warnings, rendering cards, enqueuing two weeks …")
-    result = runner.run_campaign(ws, campaign_file, customers, DEMO_START)
-    echo("4/6 rendering posters …")
-    poster_paths = posters.campaign_posters(ws, campaign_file, out / "posters")
-    samples = _sample_cards(ws, out / "samples")
-    echo("5/6 sending the first week through a local push gateway (simulated clock) …")
-    first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
-    # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
-    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7), keys=settings.webhook_keys()) as gateway:
-        adapter = dispatching.push_adapter(Workspace(settings.replace(gateway_url=gateway.url)))
-        ticks = _simulate_week(ws, adapter, DEMO_START, DEMO_START + timedelta(days=DEMO_DAYS))
-        accepted = len(gateway.accepted_ids())
+    with _step(echo, f"1/6 generating {n:,} customers"):
+        write_customers(generate_customers(n, seed=2027), customers)
+    with _step(echo, "2/6 segmenting"):
+        segmenting.segment_customers(
+            campaign_file,
+            customers,
+            out / "assignments.csv",
+            as_of=DEMO_START.date(),
+            settings=settings,
+        )
+    with _step(echo, f"3/6 picking warnings, rendering cards, enqueuing {2 * DEMO_DAYS} days"):
+        result = runner.run_campaign(ws, campaign_file, customers, DEMO_START)
+    with _step(echo, "4/6 rendering posters and sample cards"):
+        poster_paths = posters.campaign_posters(ws, campaign_file, out / "posters")
+        samples = _sample_cards(ws, out / "samples")
+    with _step(
+        echo,
+        f"5/6 sending the first {DEMO_DAYS} days through a local push gateway (simulated clock)",
+    ):
+        first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
+        # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
+        faults = FaultSpec(reject_rate=0.01, seed=7)
+        with FakeGateway(faults, keys=settings.webhook_keys()) as gateway:
+            adapter = dispatching.push_adapter(Workspace(settings.replace(gateway_url=gateway.url)))
+            ticks = _simulate_week(ws, adapter, DEMO_START, DEMO_START + timedelta(days=DEMO_DAYS))
+            accepted = len(gateway.accepted_ids())
     echo("6/6 summary\n")
     summary = _summary(ws, result, accepted, ticks, first_loans)
     echo(summary)
@@ -109,6 +112,16 @@ def run_demo(
         f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )
     return {"result": result, "accepted": accepted, "posters": poster_paths, "samples": samples}
+
+
+@contextmanager
+def _step(echo: Callable[[str], None], what: str) -> Iterator[None]:
+    """Say what the step does, and show a bar while it runs (on a terminal)."""
+    from fanzha.campaigns.progress import progress
+
+    echo(f"{what} …")
+    with progress(what.split(" ", 1)[1]):
+        yield
 
 
 def _fanzha_command() -> str:
@@ -143,16 +156,9 @@ def _sample_cards(ws: Workspace, folder: Path) -> list[Path]:
 def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
     """A few first loans mid-week, so the cooling-off trigger shows in the demo."""
     from fanzha.delivery import record_event
+    from fanzha.delivery.campaign_reads import contactable_customers
 
-    with ws.engine.connect() as conn:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT customer_id FROM assignments WHERE eligible AND NOT holdout ORDER BY customer_id LIMIT 5"
-                )
-            )
-        ]
+    ids = contactable_customers(ws.engine, 5)
     for i, cid in enumerate(ids):
         record_event(
             ws.engine,
@@ -168,39 +174,37 @@ def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
 def _simulate_week(ws: Workspace, adapter, start: datetime, end: datetime) -> int:  # type: ignore[no-untyped-def]
     """Jump the clock from one due time to the next and send what is due."""
     from fanzha.campaigns.dispatching import drain
+    from fanzha.campaigns.progress import progress
 
     now, ticks = start, 0
-    while now <= end and ticks < 10_000:
-        drain(ws, now, adapter)
-        ticks += 1
-        nxt = _next_due(ws, now)
-        if nxt is None:
-            break
-        now = max(nxt, now + timedelta(seconds=1))
+    day = timedelta(days=1)
+    with progress("simulated days", total=(end - start) / day) as bar:
+        while now <= end and ticks < 10_000:
+            drain(ws, now, adapter)
+            ticks += 1
+            bar.update(min(now - start, end - start) / day)
+            nxt = _next_due(ws, now)
+            if nxt is None:
+                break
+            now = max(nxt, now + timedelta(seconds=1))
     return ticks
 
 
 def _next_due(ws: Workspace, after: datetime) -> datetime | None:
-    query = text(
-        "SELECT MIN(CASE WHEN next_attempt_at IS NOT NULL AND next_attempt_at > due_at "
-        "THEN next_attempt_at ELSE due_at END) FROM messages WHERE state = 'pending'"
-    )
-    with ws.engine.connect() as conn:
-        value = conn.execute(query).scalar()
-    if value is None:
-        return None
-    stamp = pd.Timestamp(value)
-    return (
-        stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    ).to_pydatetime()
+    from fanzha.delivery.campaign_reads import next_due
+
+    return next_due(ws.engine)
 
 
 def _sample_customer(ws: Workspace) -> str:
-    with ws.engine.connect() as conn:
-        row = conn.execute(
-            text("SELECT customer_id FROM feed_items ORDER BY customer_id LIMIT 1")
-        ).first()
-    return row[0] if row else "C000000001"
+    from fanzha.delivery.campaign_reads import message_states
+
+    return message_states(ws.engine).first_feed_customer or "C000000001"
+
+
+def _media_images(ws: Workspace) -> int:
+    """Image files the run wrote into the media folder (the manifests beside them not counted)."""
+    return sum(1 for p in ws.settings.media_dir.iterdir() if p.suffix != ".json")
 
 
 def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int) -> str:  # type: ignore[no-untyped-def]
@@ -213,13 +217,10 @@ def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int)
     rows += [(f"excluded: {k}", v) for k, v in c["excluded"].items()]
     rows += [(f"segment {k}", v) for k, v in c["matched"].items()]
     rows += [("unmatched", c["unmatched"])]
-    with ws.engine.connect() as conn:
-        states = conn.execute(
-            text(
-                "SELECT channel, state, COALESCE(reason, ''), COUNT(*) FROM messages GROUP BY channel, state, reason ORDER BY 1, 2, 3"
-            )
-        ).all()
-        feed = conn.execute(text("SELECT COUNT(*) FROM feed_items")).scalar()
+    from fanzha.delivery.campaign_reads import message_states
+
+    counted = message_states(ws.engine)
+    states, feed = counted.states, counted.feed_items
     msg_rows = [(ch, st + (f" ({why})" if why else ""), n) for ch, st, why, n in states]
     return "\n".join(
         [
@@ -228,6 +229,8 @@ def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int)
             table(msg_rows, ("channel", "state", "messages")),
             "",
             f"pushes accepted by the gateway: {accepted}; feed items written: {feed}; "
-            f"first-loan events: {first_loans}; unique card renders: {result.renders}; clock ticks: {ticks}",
+            f"first-loan events: {first_loans}; clock ticks: {ticks}",
+            f"card images written to media/: {_media_images(ws)} "
+            f"({result.renders} unique renders; a carousel card has one image per page)",
         ]
     )

@@ -163,7 +163,7 @@ def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
         cap_max=limits.frequency_cap.max,
         cap_per=limits.frequency_cap.per,
         rate_per_s=limits.rate,
-        triggers=tuple(TriggerSpec(t.on, t.warning, t.delay) for t in m.triggers),
+        triggers=tuple(TriggerSpec(t.on, t.warning, t.delay, t.once_per) for t in m.triggers),
         posters=tuple(PosterSpecC(p.community, p.size, tuple(p.segments), p.qr) for p in m.posters),
         risk_prompts=tuple(RiskPromptSpec(r.when, r.warning, r.pause) for r in m.risk_prompts),
         source=text,

@@ -20,6 +20,7 @@ from fanzha.campaigns.values import (
     Holdout,
     Locale,
     LocalTime,
+    OncePer,
     Pause,
     Quiet,
     Rate,
@@ -133,6 +134,10 @@ class Trigger(_Strict):
     on: Literal["first_loan", "new_payee", "large_transfer"]
     warning: WarningId | None = Field(default=None)
     delay: Delay = Field(default="1m", validate_default=True)
+    once_per: OncePer | None = Field(
+        default=None,
+        description="one notice per customer in this window (a repeated loan under a new event)",
+    )
 
 
 class RiskPrompt(_Strict):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from fanzha.campaigns import runner
 from fanzha.campaigns.customers import CustomerSource, columns_of
+from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -30,6 +31,8 @@ class Plan(Result):
     story_fallbacks: dict[str, int] = field(default_factory=dict)
     pushes: int = 0
     load_note: str = ""  # the customer file's encoding and first rejected rows
+    # When nothing is due in the window: the first wave after it, and when (one line)
+    nothing_due: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """For ``--json``."""
@@ -57,6 +60,8 @@ class Plan(Result):
         ]
         if self.load_note:
             out += [self.load_note, ""]
+        if self.nothing_due:
+            return "\n".join([*out, self.nothing_due])
         rows = [
             (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
             for seg, items in self.content.items()
@@ -87,6 +92,7 @@ def plan_campaign(
 
     plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
     if picks.empty:
+        plan.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="plan")
         return plan
     grouped = picks.groupby(["segment", "warning_id", "variant"]).size()
     for (seg, wid, variant), n in grouped.items():

@@ -15,33 +15,16 @@ from fanzha.campaigns.errors import CampaignFileError, CampaignNotFound, Problem
 from fanzha.campaigns.report_risk import risk_report
 from fanzha.campaigns.stats import uplift_table
 from fanzha.campaigns.workspace import Workspace
-from sqlalchemy import text
 
 STAGES = ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
 
 
 def funnel(ws: Workspace, campaign_id: str) -> pd.DataFrame:
     """Counts per segment and variant through each stage, plus suppressions by reason."""
-    with ws.engine.connect() as conn:
-        a = pd.read_sql(
-            text(
-                "SELECT customer_id, segment, holdout, eligible FROM assignments WHERE campaign_id = :c"
-            ),
-            conn,
-            params={"c": campaign_id},
-        )
-        m = pd.read_sql(
-            text(
-                "SELECT id, customer_id, segment, variant, channel, state, reason FROM messages WHERE campaign_id = :c"
-            ),
-            conn,
-            params={"c": campaign_id},
-        )
-        f = pd.read_sql(
-            text("SELECT message_id, read_at, dismissed_at FROM feed_items WHERE campaign_id = :c"),
-            conn,
-            params={"c": campaign_id},
-        )
+    from fanzha.delivery.campaign_reads import report_frames
+
+    frames = report_frames(ws.engine, campaign_id)
+    a, m, f = frames.assignments, frames.messages, frames.feed
     if a.empty:
         raise CampaignNotFound(
             f'no campaign "{campaign_id}" has been run against {ws.settings.db_url}'
@@ -88,14 +71,10 @@ def funnel(ws: Workspace, campaign_id: str) -> pd.DataFrame:
 
 def arms(ws: Workspace, campaign_id: str) -> pd.DataFrame:
     """Eligible, matched customers by arm: contacted or holdout."""
-    with ws.engine.connect() as conn:
-        a = pd.read_sql(
-            text(
-                "SELECT customer_id, segment, holdout FROM assignments WHERE campaign_id = :c AND eligible"
-            ),
-            conn,
-            params={"c": campaign_id},
-        )
+    from fanzha.delivery.campaign_reads import report_frames
+
+    a = report_frames(ws.engine, campaign_id).assignments
+    a = a[a["eligible"].astype(bool)]
     a = a[a["segment"].fillna("") != ""]
     arm = np.where(a["holdout"].astype(bool), "holdout", "contacted")
     return a.assign(arm=arm)[["customer_id", "segment", "arm"]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -11,12 +11,12 @@ from fanzha.campaigns import audience as A
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
 from fanzha.campaigns.customers import CustomerSource, rejected_path_for
+from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.risk_prep import prepare_risk
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
-from sqlalchemy import text
 
 
 @dataclass
@@ -30,11 +30,13 @@ class RunResult(Result):
     messages: int = 0
     inserted: int = 0
     skipped: int = 0
-    superseded: int = 0
+    superseded: int = 0  # the old version's unsent messages this version replaced
+    replaced: int = 0  # of those, how many it enqueued again for the same wave and channel
     renders: int = 0
     first_due: dict[str, str] = field(default_factory=dict)
     rejected_path: Path | None = None
     load_note: str = ""  # the customer file's encoding and first rejected rows
+    nothing_due: str = ""  # when nothing is due in the window: the first wave, and when
 
     def render(self) -> str:
         """A human summary."""
@@ -42,9 +44,24 @@ class RunResult(Result):
             f"campaign {self.campaign_id} version {self.version}"
             + (" (new)" if self.new_version else " (unchanged)"),
             f"customers {self.counts['customers']}, eligible {self.counts['eligible']}, held out {self.counts['held_out']}",
-            f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}, superseded {self.superseded}",
+            f"messages built {self.messages}: enqueued {self.inserted}, already there {self.skipped}"
+            + (
+                " (this version ran before: nothing new)"
+                if self.skipped and not self.inserted
+                else ""
+            ),
             f"unique card renders {self.renders}",
         ]
+        if self.superseded:
+            lines.append(
+                f"superseded {self.superseded} unsent messages of the previous version "
+                f"(kept, with an event); {self.replaced} of their waves enqueued again"
+                + (
+                    f", {self.superseded - self.replaced} have no wave in this version"
+                    if self.superseded > self.replaced
+                    else ""
+                )
+            )
         if self.load_note:
             lines.append(self.load_note)
         elif self.counts.get("rejected_rows"):
@@ -52,27 +69,30 @@ class RunResult(Result):
             lines.append(
                 f"rejected customer rows (not contacted{where}): {self.counts['rejected_rows']}"
             )
+        if self.nothing_due:
+            lines.append(self.nothing_due)
         if self.first_due:
             lines.append(table(sorted(self.first_due.items()), ("segment", "first send (UTC)")))
         return "\n".join(lines)
 
 
-def history(ws: Workspace, customer_ids: pd.Series, now: datetime, days: int = 28) -> pd.DataFrame:
-    """Warnings these customers were sent (or will be) within the repeat window, any campaign."""
-    import sqlalchemy as sa
-    from fanzha.delivery.models import Message
+def history(
+    ws: Workspace,
+    customer_ids: pd.Series,
+    now: datetime,
+    days: int = 28,
+    *,
+    rebuilding: Campaign | None = None,
+) -> pd.DataFrame:
+    """Warnings these customers were sent (or will be) within the repeat window, any campaign.
 
-    m = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
-    query = sa.select(m.c.customer_id, m.c.warning_id, m.c.due_at.label("sent_at")).where(
-        m.c.channel == "push",
-        m.c.due_at >= now - timedelta(days=days),
-        m.c.state.not_in(("cancelled", "superseded")),
-    )
-    with ws.engine.connect() as conn:
-        frame = pd.DataFrame(
-            conn.execute(query).all(), columns=["customer_id", "warning_id", "sent_at"]
-        )
-    return frame[frame["customer_id"].isin(set(customer_ids))]
+    With ``rebuilding``, that campaign's unsent wave messages are left out: the run builds them
+    again (a new version supersedes them).
+    """
+    from fanzha.delivery.campaign_reads import recent_sends
+
+    by = None if rebuilding is None else rebuilding.id
+    return recent_sends(ws.engine, customer_ids, now, days=days, rebuilding=by)
 
 
 def generic_warnings(ws: Workspace, today) -> list[str]:  # type: ignore[no-untyped-def]
@@ -87,15 +107,20 @@ def build(
     now: datetime,
     *,
     use_store: bool = True,
+    backlog: pd.DataFrame | None = None,
 ) -> tuple[A.Audience, pd.DataFrame, pd.DataFrame]:
-    """Everything up to the outbox rows, without writing to the store."""
+    """Everything up to the outbox rows, without writing to the store.
+
+    ``backlog`` holds the older version's unsent waves (customer_id, wave, due_at): they are
+    built again under this version, overdue or not.
+    """
     aud = A.load_audience(
         campaign, customers, ws, as_of=now.date(), use_store=use_store, write_rejected=use_store
     )
     people = A.contacted(aud)
-    due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon)
+    due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon, backlog=backlog)
     past = (
-        history(ws, people["customer_id"], now)
+        history(ws, people["customer_id"], now, rebuilding=campaign)
         if use_store
         else pd.DataFrame(columns=["customer_id", "warning_id", "sent_at"])
     )
@@ -120,100 +145,45 @@ def build(
 def run_campaign(
     ws: Workspace, source: CampaignSource, customers: CustomerSource, now: datetime
 ) -> RunResult:
-    """Enqueue a campaign's messages up to the horizon; the same version twice adds nothing."""
-    from fanzha.delivery import enqueue, spread_for_rate
+    """Enqueue a campaign's messages up to the horizon; the same version twice adds nothing.
+
+    A new version supersedes the old one's unsent messages and enqueues its own for the same
+    waves, the overdue ones included, in the same transaction (``delivery.campaign_store``).
+    """
+    from fanzha.delivery import spread_for_rate
+    from fanzha.delivery.campaign_store import VersionRecord, backlog, commit_version
 
     campaign = ws.campaign(source)
     ws.require_clean_content(campaign, now.date())
-    new_version, superseded = record_version(ws, campaign, now)
-    aud, _people, picks = build(ws, campaign, customers, now)
-    store_assignments(ws, campaign, aud)
-    prepare_risk(ws, campaign, aud, now)  # risk prompts: rules, profiles, images (risk_prep)
+    owed = backlog(ws.engine, campaign.id, campaign.version)
+    aud, people, picks = build(ws, campaign, customers, now, backlog=owed)
     result = RunResult(
         campaign.id,
         campaign.version,
-        new_version,
+        False,
         A.counts(aud),
-        superseded=superseded,
         rejected_path=rejected_path_for(customers),
         load_note=aud.load_note,
     )
+    rows = pd.DataFrame()
     if picks.empty:
-        return result
-    copies = M.resolve_copies(ws, campaign, picks)
-    images = M.render_cards(ws, campaign, picks, copies)
-    rows = M.build_messages(ws, campaign, picks, copies, images)
-    push = rows["channel"] == "push"
-    spread = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)
-    rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
-    outcome = enqueue(ws.engine, rows)
-    result.messages, result.inserted, result.skipped = len(rows), outcome.inserted, outcome.skipped
-    result.renders = len(images)
-    first = rows.groupby("segment")["due_at"].min()
-    result.first_due = {
-        str(k): pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for k, v in first.items()
-    }
+        result.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="run")
+    else:
+        copies = M.resolve_copies(ws, campaign, picks)
+        images = M.render_cards(ws, campaign, picks, copies)
+        rows = M.build_messages(ws, campaign, picks, copies, images)
+        push = rows["channel"] == "push"
+        spread = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)
+        rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
+        result.renders = int(images["image_key"].nunique())  # combinations can share a render
+        first = rows.groupby("segment")["due_at"].min()
+        result.first_due = {
+            str(k): pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for k, v in first.items()
+        }
+    record = VersionRecord(campaign.id, campaign.version, campaign.name, campaign.source)
+    outcome = commit_version(ws.engine, record, rows, A.assignment_rows(campaign, aud), now=now)
+    prepare_risk(ws, campaign, aud, now)  # risk prompts: rules, profiles, images (risk_prep)
+    result.new_version, result.messages = outcome.new_version, len(rows)
+    result.inserted, result.skipped = outcome.inserted, outcome.skipped
+    result.superseded, result.replaced = outcome.superseded, outcome.replaced
     return result
-
-
-def record_version(ws: Workspace, campaign: Campaign, now: datetime) -> tuple[bool, int]:
-    """Record this version; a new one supersedes the old versions' pending messages."""
-    from fanzha.delivery.models import CampaignVersion
-    from sqlmodel import Session, select
-
-    with Session(ws.engine) as session:
-        existing = session.get(CampaignVersion, (campaign.id, campaign.version))
-        if existing is not None:
-            return False, 0
-        for old in session.exec(
-            select(CampaignVersion).where(CampaignVersion.campaign_id == campaign.id)
-        ).all():
-            old.active = False
-            session.add(old)
-        session.add(
-            CampaignVersion(
-                campaign_id=campaign.id,
-                version=campaign.version,
-                name=campaign.name,
-                source=campaign.source,
-                created_at=now,
-                active=True,
-            )
-        )
-        # Pending rows of older versions give way: the new version re-enqueues those waves.
-        result = session.execute(
-            text(
-                "DELETE FROM messages WHERE campaign_id = :c AND version <> :v AND state = 'pending'"
-            ),
-            {"c": campaign.id, "v": campaign.version},
-        )
-        session.commit()
-        return True, int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
-
-
-def store_assignments(ws: Workspace, campaign: Campaign, aud: A.Audience) -> None:
-    """Keep each customer's assignment for triggers and the report (replacing older ones)."""
-    a = aud.assignments.merge(
-        aud.customers[["customer_id", "locale", "timezone"]], on="customer_id", how="left"
-    )
-    frame = a.assign(campaign_id=campaign.id, version=campaign.version)[
-        [
-            "campaign_id",
-            "customer_id",
-            "version",
-            "segment",
-            "holdout",
-            "eligible",
-            "reason",
-            "locale",
-            "timezone",
-        ]
-    ]
-    frame = frame.fillna(
-        {"segment": "", "reason": "", "locale": campaign.locale, "timezone": campaign.timezone}
-    )
-    with ws.engine.begin() as conn:
-        conn.execute(text("DELETE FROM assignments WHERE campaign_id = :c"), {"c": campaign.id})
-        frame.to_sql(
-            "assignments", conn, if_exists="append", index=False, method="multi", chunksize=3000
-        )

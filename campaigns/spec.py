@@ -36,6 +36,7 @@ class TriggerSpec:
     on: str
     warning: str | None
     delay: timedelta
+    once_per: timedelta | None = None  # at most one notice per customer in this window
 
 
 @dataclass(frozen=True)

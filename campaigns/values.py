@@ -221,10 +221,17 @@ def _duration(units: str, high: timedelta, description: str, low: timedelta) -> 
 
 _CAP = _duration("hdw", timedelta(days=365), 'a window: "7d", "24h", "2w"', timedelta(hours=1))
 _DELAY = _duration("smhdw", timedelta(days=30), 'a delay: "10m", "1h", "1d"', timedelta(0))
+_ONCE = _duration(
+    "hdw",
+    timedelta(days=3650),
+    'at most one notice per customer within this window: "30d", "2w"',
+    timedelta(hours=1),
+)
+CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
+OncePer = Annotated[timedelta, _ONCE[0], _ONCE[1]]
 _PAUSE = _duration(
     "sm", timedelta(minutes=5), 'how long "continue" stays disabled: "20s", "1m"', timedelta(0)
 )
-CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
 Pause = Annotated[timedelta, _PAUSE[0], _PAUSE[1]]
 Delay = Annotated[timedelta, _DELAY[0], _DELAY[1]]
 Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
@@ -305,6 +312,7 @@ __all__ = [
     "LoadContext",
     "LocalTime",
     "Locale",
+    "OncePer",
     "Pause",
     "Quiet",
     "Rate",

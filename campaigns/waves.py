@@ -43,9 +43,32 @@ def wave_index(seg: SegmentSpecC, campaign: Campaign, waves: pd.Series) -> np.nd
 
 
 def due_times(
+    campaign: Campaign,
+    people: pd.DataFrame,
+    *,
+    now: datetime,
+    horizon: timedelta,
+    backlog: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every (customer, wave) due within the horizon: customer_id, segment, wave, wave_index, due_at.
+
+    ``backlog`` (customer_id, wave, due_at) adds those customers' waves that were owed before
+    ``now`` (an older version's unsent ones), whatever their due time under this version.
+    """
+    if backlog is None or backlog.empty:
+        return _due_times(campaign, people, now=now, horizon=horizon)
+    # A day of margin: this version may send the same wave earlier in the day.
+    since = min(now, pd.Timestamp(backlog["due_at"].min()).to_pydatetime() - timedelta(days=1))
+    due = _due_times(campaign, people, now=since, horizon=now + horizon - since)
+    owed = backlog[["customer_id", "wave"]].drop_duplicates().assign(_owed=True)
+    due = due.merge(owed, on=["customer_id", "wave"], how="left")
+    keep = (pd.to_datetime(due["due_at"], utc=True) >= now) | due["_owed"].notna()
+    return due.loc[keep].drop(columns="_owed").reset_index(drop=True)
+
+
+def _due_times(
     campaign: Campaign, people: pd.DataFrame, *, now: datetime, horizon: timedelta
 ) -> pd.DataFrame:
-    """Every (customer, wave) due within the horizon: customer_id, segment, wave, wave_index, due_at."""
     from fanzha.delivery import compute_due_times
 
     frames = []
@@ -85,6 +108,9 @@ def pick_content(
 ) -> pd.DataFrame:
     """The warning, variant and locale of every due send (one selection call per wave)."""
     from fanzha.content import select_warnings
+
+    if due.empty:  # nothing due in the window: no selection, and no concat of nothing
+        return due.assign(warning_id="", variant="", copy_locale="", locale_fallback=False).iloc[:0]
 
     seg_warnings = {s.id: list(s.warnings) for s in campaign.segments}
     base = due.merge(people[["customer_id", "locale"]], on="customer_id", how="left")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 # Message states. A message moves pending → claimed → sent/delivered, or ends in one of
@@ -26,6 +26,8 @@ HELD = "held"
 TERMINAL_STATES = frozenset({DELIVERED, REJECTED, DEAD, SUPPRESSED, CANCELLED, SUPERSEDED})
 OPEN_STATES = frozenset({PENDING, CLAIMED, HELD})
 
+_LIVE = "state <> 'superseded'"
+
 PUSH = "push"
 FEED = "feed"
 CHANNELS = (PUSH, FEED)
@@ -34,7 +36,7 @@ CHANNELS = (PUSH, FEED)
 class MessageBase(SQLModel):
     """What a campaign asks to send to one customer on one channel in one wave."""
 
-    campaign_id: str = Field(max_length=64)  # led by uq_message_key
+    campaign_id: str = Field(max_length=64)  # led by ix_messages_campaign
     version: str = Field(max_length=64)
     customer_id: str = Field(max_length=64)  # led by ix_messages_cap
     wave: str = Field(max_length=64)
@@ -66,7 +68,19 @@ class Message(MessageBase, table=True):
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "customer_id", "wave", "channel", name="uq_message_key"),
+        # One message per key except superseded ones, which a newer version replaced
+        # (migration 0003_a2_live_message_key).
+        Index(
+            "uq_messages_live_key",
+            "campaign_id",
+            "customer_id",
+            "wave",
+            "channel",
+            unique=True,
+            postgresql_where=text(_LIVE),
+            sqlite_where=text(_LIVE),
+        ),
+        Index("ix_messages_campaign", "campaign_id", "state"),
         Index("ix_messages_state_due", "state", "due_at"),
         # The frequency cap counts a customer's recent pushes across all campaigns.
         Index("ix_messages_cap", "customer_id", "channel", "sent_at"),
@@ -95,6 +109,11 @@ class MessagePublic(MessageBase):
 
 
 _UNREAD = "read_at IS NULL AND dismissed_at IS NULL AND recalled_at IS NULL"
+# The feed page from the index alone (migration 0005_k_feed_covering; PostgreSQL only).
+FEED_COVER_BYTES = 2000
+_VISIBLE = "dismissed_at IS NULL AND recalled_at IS NULL"
+FEED_ITEM_SIZE = "octet_length(title) + octet_length(body) + octet_length(alt_text)"
+_PAGE_INCLUDE = ["expires_at", "read_at", "title", "body", "image_key", "alt_text", "warning_id"]
 
 
 class FeedItem(SQLModel, table=True):
@@ -112,6 +131,21 @@ class FeedItem(SQLModel, table=True):
             postgresql_where=text(_UNREAD),
             sqlite_where=text(_UNREAD),
         ),
+        Index(
+            "ix_feed_page_cover",
+            "customer_id",
+            "created_at",
+            "id",
+            postgresql_include=_PAGE_INCLUDE,
+            postgresql_where=text(f"{_VISIBLE} AND {FEED_ITEM_SIZE} <= {FEED_COVER_BYTES}"),
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_feed_page_oversize",
+            "customer_id",
+            "created_at",
+            "id",
+            postgresql_where=text(f"{_VISIBLE} AND {FEED_ITEM_SIZE} > {FEED_COVER_BYTES}"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -182,6 +216,8 @@ class AppEvent(SQLModel, table=True):
     occurred_at: datetime
     received_at: datetime
     processed_at: datetime | None = None
+    failed_reason: str | None = Field(default=None, max_length=200)  # processed, no notice
+    loan_id: str | None = Field(default=None, max_length=128)  # first_loan: the bank's loan id
 
 
 class Assignment(SQLModel, table=True):

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db, utcnow
 from fanzha.delivery.errors import StoreError
 from fanzha.delivery.models import CHANNELS, OPEN_STATES, PENDING, Message
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-KEY = ["campaign_id", "customer_id", "wave", "channel"]
+KEY = ["campaign_id", "customer_id", "wave", "channel"]  # one live message per key
+ID_FIELDS = ["campaign_id", "version", "customer_id", "wave", "channel"]
+_PERSON = b"fanzha.message"
+_SEP = "\x1f"
 REQUIRED = ["campaign_id", "version", "customer_id", "wave", "channel", "warning_id", "due_at"]
 DEFAULTS: dict[str, object] = {
     "segment": "",
@@ -33,7 +36,6 @@ DEFAULTS: dict[str, object] = {
 }
 COLUMNS = [*REQUIRED, *DEFAULTS, "id", "state", "attempts", "created_at", "updated_at"]
 NULLABLE = ["cap_max", "cap_days"]
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _CHUNK = 200_000
 _ANALYZE_AFTER = 10_000
 
@@ -47,18 +49,23 @@ class EnqueueResult:
 
 
 def message_ids(frame: pd.DataFrame) -> pd.Series:
-    """Stable 32-hex-digit ids from the unique key (campaign, customer, wave, channel)."""
-    keys = frame[KEY].astype(str)
-    # Two independent 64-bit SipHashes make a 128-bit id, computed without a Python loop.
-    halves = [
-        pd.util.hash_pandas_object(keys, index=False, hash_key=k).to_numpy(dtype=np.uint64)
-        for k in ("fanzha-outbox-k1", "fanzha-outbox-k2")
-    ]
-    raw = np.stack(halves, axis=1).astype(">u8").view(np.uint8).reshape(len(frame), 16)
-    nibbles = np.empty((len(frame), 32), dtype=np.uint8)
-    nibbles[:, 0::2], nibbles[:, 1::2] = _HEX[raw >> 4], _HEX[raw & 0x0F]
-    text = nibbles.view("S32").ravel().astype(str)
-    return pd.Series(text, index=frame.index, name="id")
+    """Stable 32-hex-digit ids: blake2b-128 of the id fields (specified in docs/CONTRACTS.md).
+
+    id = hex(blake2b(campaign_id US version US customer_id US wave US channel, as UTF-8,
+    digest_size=16, person=b"fanzha.message")), US being the unit separator U+001F. The
+    version is part of it because a new version's message for a wave replaces the old one's
+    (which stays, superseded); pandas' own hashes are not promised stable across releases.
+    """
+    columns = [frame[c].astype(str).tolist() for c in ID_FIELDS]
+    base = hashlib.blake2b(digest_size=16, person=_PERSON)
+    ids = []
+    # One pass in plain Python (pandas' str.cat is several times slower); copying a keyed
+    # state is faster than building one per id.
+    for fields in zip(*columns, strict=True):
+        state = base.copy()
+        state.update(_SEP.join(fields).encode("utf-8"))
+        ids.append(state.hexdigest())
+    return pd.Series(ids, index=frame.index, name="id", dtype=object)
 
 
 def prepare(messages: pd.DataFrame, now: datetime) -> pd.DataFrame:
@@ -93,15 +100,35 @@ def enqueue(
     engine: Engine, messages: pd.DataFrame, *, now: datetime | None = None
 ) -> EnqueueResult:
     """Add messages to the outbox; a key that is already there is skipped (idempotent)."""
-    rows = prepare(messages, now or utcnow())
     try:
-        if engine.dialect.name == "postgresql":
-            inserted = _copy_postgres(engine, rows)
-        else:
-            inserted = _insert_sqlite(engine, rows)
+        with engine.begin() as conn:
+            result = enqueue_in(conn, messages, now=now or utcnow())
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"enqueue failed: {exc}") from exc
+    analyze_if_large(engine, result.inserted)
+    return result
+
+
+def enqueue_in(conn: Connection, messages: pd.DataFrame, *, now: datetime) -> EnqueueResult:
+    """``enqueue`` inside the caller's transaction (nothing is committed here)."""
+    if messages.empty:
+        return EnqueueResult(inserted=0, skipped=0)
+    rows = prepare(messages, now)
+    if conn.dialect.name == "postgresql":
+        inserted = _copy_postgres(conn, rows)
+    else:
+        inserted = _insert_sqlite(conn, rows)
     return EnqueueResult(inserted=inserted, skipped=len(messages) - inserted)
+
+
+def analyze_if_large(engine: Engine, inserted: int) -> None:
+    """Fresh planner statistics on PostgreSQL after a large enqueue."""
+    if engine.dialect.name != "postgresql" or inserted < _ANALYZE_AFTER:
+        return
+    # Without them the planner still thinks the outbox is empty and sorts the whole backlog
+    # on every claim instead of walking the (state, due_at) index.
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ANALYZE {Message.__tablename__}")
 
 
 def _sqlite_values(rows: pd.DataFrame) -> list[tuple[object, ...]]:
@@ -113,20 +140,15 @@ def _sqlite_values(rows: pd.DataFrame) -> list[tuple[object, ...]]:
     return list(out.itertuples(index=False, name=None))
 
 
-def _insert_sqlite(engine: Engine, rows: pd.DataFrame) -> int:
+def _insert_sqlite(conn: Connection, rows: pd.DataFrame) -> int:
     names = ", ".join(COLUMNS)
     marks = ", ".join("?" for _ in COLUMNS)
     sql = f"INSERT OR IGNORE INTO {Message.__tablename__} ({names}) VALUES ({marks})"  # noqa: S608
-    raw = engine.raw_connection()
-    try:
-        before = raw.driver_connection.total_changes
-        cursor = raw.cursor()
-        for start in range(0, len(rows), _CHUNK):
-            cursor.executemany(sql, _sqlite_values(rows.iloc[start : start + _CHUNK]))
-        raw.commit()
-        return raw.driver_connection.total_changes - before
-    finally:
-        raw.close()
+    driver = conn.connection.driver_connection
+    before = driver.total_changes  # type: ignore[union-attr]  # sqlite3.Connection
+    for start in range(0, len(rows), _CHUNK):
+        conn.exec_driver_sql(sql, _sqlite_values(rows.iloc[start : start + _CHUNK]))  # type: ignore[arg-type]  # executemany
+    return int(driver.total_changes - before)  # type: ignore[union-attr]
 
 
 def _csv(rows: pd.DataFrame) -> str:
@@ -136,31 +158,26 @@ def _csv(rows: pd.DataFrame) -> str:
     return out.to_csv(index=False, header=False, quoting=csv.QUOTE_ALL, na_rep="")
 
 
-def _copy_postgres(engine: Engine, rows: pd.DataFrame) -> int:
+def _copy_postgres(conn: Connection, rows: pd.DataFrame) -> int:
     table = Message.__tablename__
     temp = f"_enqueue_{uuid.uuid4().hex[:8]}"
     names = ", ".join(COLUMNS)
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(f"CREATE TEMP TABLE {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-        copy_sql = f"COPY {temp} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({', '.join(NULLABLE)}))"
-        for start in range(0, len(rows), _CHUNK):
-            with cursor.copy(copy_sql) as copy:
-                copy.write(_csv(rows.iloc[start : start + _CHUNK]))
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} ON CONFLICT DO NOTHING"  # noqa: S608
-        )
-        inserted = cursor.rowcount
-        raw.commit()
-        if inserted >= _ANALYZE_AFTER:
-            # Fresh statistics, or the planner still thinks the outbox is empty and sorts the
-            # whole backlog on every claim instead of walking the (state, due_at) index.
-            cursor.execute(f"ANALYZE {table}")
-            raw.commit()
-        return int(inserted)
-    finally:
-        raw.close()
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg
+    cursor.execute(f"CREATE TEMP TABLE {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+    copy_sql = (
+        f"COPY {temp} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({', '.join(NULLABLE)}))"
+    )
+    for start in range(0, len(rows), _CHUNK):
+        with cursor.copy(copy_sql) as copy:
+            copy.write(_csv(rows.iloc[start : start + _CHUNK]))
+    # Without a conflict target this skips a row that clashes with any unique index: the id,
+    # or the live key (campaign, customer, wave, channel) of a message not superseded.
+    cursor.execute(
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} ON CONFLICT DO NOTHING"  # noqa: S608
+    )
+    inserted = int(cursor.rowcount)
+    cursor.execute(f"DROP TABLE {temp}")  # a long transaction may enqueue again
+    return inserted
 
 
 def open_messages(engine: Engine, campaign_id: str | None = None) -> int:

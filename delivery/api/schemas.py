@@ -150,6 +150,12 @@ class EventIn(_Strict):
         description="when it happened, with its offset, 1970 to 2099",
         examples=["2027-03-02T10:00:00+08:00"],
     )
+    loan_id: str | None = Field(
+        default=None,
+        pattern=EVENT_ID_PATTERN,
+        description="the bank's id of the loan (first_loan): the same loan posted again under "
+        "a new event_id brings no second notice",
+    )
 
 
 class EventOut(BaseModel):

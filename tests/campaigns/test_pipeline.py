@@ -76,10 +76,12 @@ def test_changed_file_is_a_new_version_replacing_pending_messages(
     )
     second = runner.run_campaign(ws, campaign_file, customers_file, START)
     assert second.new_version and second.version != first.version
-    assert second.superseded == first.inserted
+    assert second.superseded == first.inserted == second.replaced
     frame = message_frame(ws)
-    assert set(frame["version"]) == {second.version}
-    elderly = frame[(frame["segment"] == "elderly") & (frame["channel"] == "push")]
+    live = frame[frame["state"] != "superseded"]
+    assert set(live["version"]) == {second.version}
+    assert set(frame.loc[frame["state"] == "superseded", "version"]) == {first.version}
+    elderly = live[(live["segment"] == "elderly") & (live["channel"] == "push")]
     local = pd.to_datetime(elderly["due_at"], utc=True).dt.tz_convert("Asia/Shanghai")
     assert (local.dt.strftime("%H:%M") >= "10:00").all()
 

@@ -1,0 +1,239 @@
+"""Campaign versions in the store: a new version supersedes, never deletes, in one transaction.
+
+``commit_version`` is what ``fanzha run`` writes, all at once: the version row, the old
+versions' untried pending messages marked ``superseded`` (each with an event), the new
+version's messages (the overdue backlog included: the caller builds them for every wave still
+owed) and the campaign's assignments. Trigger messages (wave ``event:…``) belong to events,
+not versions, and are never superseded; neither is a message already tried once (attempts >
+0), whose id a gateway may have seen. On PostgreSQL an advisory lock per campaign makes
+concurrent runs take turns; on SQLite the first statement is a write, which serializes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from fanzha.delivery import sqlbits
+from fanzha.delivery.clock import to_db
+from fanzha.delivery.errors import StoreError
+from fanzha.delivery.models import PENDING, SUPERSEDED, Assignment, CampaignVersion, Message
+from fanzha.delivery.outbox import analyze_if_large, enqueue_in, message_ids
+from sqlalchemy.engine import Connection, Engine
+
+__all__ = [
+    "ASSIGNMENT_COLUMNS",
+    "VersionOutcome",
+    "VersionRecord",
+    "backlog",
+    "commit_version",
+    "superseding",
+    "unsent_waves",
+]
+
+TRIGGER_WAVE = "event:"  # waves of trigger messages start so (campaigns.triggers)
+ASSIGNMENT_COLUMNS = [c.name for c in Assignment.__table__.columns]  # type: ignore[attr-defined]
+_M = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
+_V = CampaignVersion.__table__  # type: ignore[attr-defined]
+_A = Assignment.__table__  # type: ignore[attr-defined]
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """A campaign file as run: id, version (its hash), display name and source text."""
+
+    campaign_id: str
+    version: str
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class VersionOutcome:
+    """What one ``commit_version`` did."""
+
+    new_version: bool  # this version became the active one (new, or a file reverted to)
+    inserted: int  # messages enqueued
+    skipped: int  # messages whose key or id was already there
+    superseded: int  # older versions' pending messages marked superseded
+    replaced: int  # of those, how many this version enqueued again (same wave and channel)
+    revived: int = 0  # this version's own superseded messages back to pending (a revert)
+
+
+def unsent_waves(campaign_id: str) -> sa.ColumnElement[bool]:
+    """The campaign's wave messages a run builds again: pending, never tried, not triggered."""
+    return sa.and_(
+        _M.c.campaign_id == campaign_id,
+        _M.c.state == PENDING,
+        _M.c.attempts == 0,
+        sa.not_(_M.c.wave.startswith(TRIGGER_WAVE, autoescape=True)),
+    )
+
+
+def superseding(campaign_id: str, version: str) -> sa.ColumnElement[bool]:
+    """The messages a new ``version`` supersedes: other versions' unsent waves."""
+    return sa.and_(unsent_waves(campaign_id), _M.c.version != version)
+
+
+def backlog(engine: Engine, campaign_id: str, version: str) -> pd.DataFrame:
+    """Messages ``version`` would supersede (if it is new): customer_id, wave, channel, due_at."""
+    query = sa.select(_M.c.customer_id, _M.c.wave, _M.c.channel, _M.c.due_at).where(
+        superseding(campaign_id, version)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["customer_id", "wave", "channel", "due_at"])
+    frame["due_at"] = pd.to_datetime(frame["due_at"], utc=True)
+    return frame
+
+
+def commit_version(
+    engine: Engine,
+    record: VersionRecord,
+    messages: pd.DataFrame,
+    assignments: pd.DataFrame,
+    *,
+    now: datetime,
+) -> VersionOutcome:
+    """Record the version, supersede, enqueue and replace assignments in one transaction."""
+    try:
+        with engine.begin() as conn:
+            outcome = _commit(conn, record, messages, assignments, now)
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"cannot record campaign {record.campaign_id}: {exc}") from exc
+    analyze_if_large(engine, outcome.inserted)
+    return outcome
+
+
+def _commit(
+    conn: Connection,
+    record: VersionRecord,
+    messages: pd.DataFrame,
+    assignments: pd.DataFrame,
+    now: datetime,
+) -> VersionOutcome:
+    _lock(conn, record.campaign_id)
+    new, existed = _activate(conn, record, now)
+    gone = _supersede(conn, record, now) if new else pd.DataFrame(columns=["customer_id"])
+    revived = _revive(conn, messages, now) if new and existed and not messages.empty else 0
+    result = enqueue_in(conn, messages, now=now)
+    replace_assignments(conn, record.campaign_id, assignments)
+    replaced = 0
+    if not gone.empty and not messages.empty:
+        keys = ["customer_id", "wave", "channel"]
+        replaced = len(gone[keys].merge(messages[keys].drop_duplicates(), on=keys))
+    return VersionOutcome(new, result.inserted, result.skipped, len(gone), replaced, revived)
+
+
+def _lock(conn: Connection, campaign_id: str) -> None:
+    """Concurrent runs of one campaign take turns (PostgreSQL; SQLite writes serialize)."""
+    if conn.dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(campaign_id.encode("utf-8"), digest_size=8, person=b"fanzha.lock")
+    key = int.from_bytes(digest.digest(), "big", signed=True)
+    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def _activate(conn: Connection, record: VersionRecord, now: datetime) -> tuple[bool, bool]:
+    """Make the version the active one: (it was not active before, it existed before)."""
+    row = {
+        "campaign_id": record.campaign_id,
+        "version": record.version,
+        "name": record.name,
+        "source": record.source,
+        "created_at": to_db(now),
+        "active": False,
+    }
+    # A write first: on SQLite it takes the lock, so a concurrent run waits here.
+    added = conn.execute(_insert_ignore(conn).values(row)).rowcount
+    active = conn.execute(
+        sa.select(_V.c.active).where(
+            _V.c.campaign_id == record.campaign_id, _V.c.version == record.version
+        )
+    ).scalar_one()
+    if active:
+        return False, True
+    conn.execute(
+        sa.update(_V)
+        .where(_V.c.campaign_id == record.campaign_id)
+        .values(active=_V.c.version == record.version)
+    )
+    return True, added != 1
+
+
+def _insert_ignore(conn: Connection) -> sa.Insert:
+    """INSERT … ON CONFLICT DO NOTHING into campaign_versions, in the store's dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(_V).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(_V).on_conflict_do_nothing()
+
+
+def _supersede(conn: Connection, record: VersionRecord, now: datetime) -> pd.DataFrame:
+    """Mark older versions' untried pending messages superseded, each with an event."""
+    stamp = to_db(now)
+    done = conn.execute(
+        sa.update(_M)
+        .where(superseding(record.campaign_id, record.version))
+        .values(state=SUPERSEDED, reason=f"version {record.version}"[:64], updated_at=stamp)
+        .returning(_M.c.id, _M.c.customer_id, _M.c.wave, _M.c.channel)
+    ).all()
+    gone = pd.DataFrame(done, columns=["id", "customer_id", "wave", "channel"])
+    detail = f"superseded by version {record.version} of {record.campaign_id}"
+    events = [
+        {
+            "message_id": i,
+            "campaign_id": record.campaign_id,
+            "customer_id": c,
+            "kind": "superseded",
+            "at": stamp,
+            "detail": detail[:500],
+        }
+        for i, c in zip(gone["id"], gone["customer_id"], strict=True)
+    ]
+    for start in range(0, len(events), 50_000):
+        sqlbits.insert_events(conn, events[start : start + 50_000])
+    return gone
+
+
+def _revive(conn: Connection, messages: pd.DataFrame, now: datetime) -> int:
+    """A reverted file's own superseded messages go back to pending where the key is free."""
+    live = _M.alias("live")
+    taken = (
+        sa.select(1)
+        .where(
+            live.c.campaign_id == _M.c.campaign_id,
+            live.c.customer_id == _M.c.customer_id,
+            live.c.wave == _M.c.wave,
+            live.c.channel == _M.c.channel,
+            live.c.state != SUPERSEDED,
+        )
+        .exists()
+    )
+    ids = message_ids(messages).drop_duplicates().tolist()
+    revived = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        revived += conn.execute(
+            sa.update(_M)
+            .where(_M.c.id.in_(chunk), _M.c.state == SUPERSEDED, ~taken)
+            .values(state=PENDING, reason=None, updated_at=to_db(now))
+        ).rowcount
+    return revived
+
+
+def replace_assignments(conn: Connection, campaign_id: str, frame: pd.DataFrame) -> None:
+    """The campaign's assignments become ``frame`` (columns ``ASSIGNMENT_COLUMNS``)."""
+    conn.execute(sa.delete(_A).where(_A.c.campaign_id == campaign_id))
+    # Python scalars, not numpy ones: the drivers adapt only those.
+    plain = frame[ASSIGNMENT_COLUMNS].astype(object)
+    records = plain.where(plain.notna(), None).to_dict("records")
+    for start in range(0, len(records), 20_000):
+        conn.execute(sa.insert(_A), records[start : start + 20_000])
