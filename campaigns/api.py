@@ -127,7 +127,7 @@ def report(
     outcomes: str | PathLike[str] | None = None,
     settings: Settings | None = None,
 ) -> Report:
-    """Funnel per segment and variant, and holdout uplift when ``outcomes`` are given."""
+    """The report in the campaign's language; outcomes from ``outcomes`` or the store."""
     from fanzha.campaigns.report import write_report
 
     folder = Path(out)
@@ -136,9 +136,15 @@ def report(
 
     ws = _workspace(settings)
     index = write_report(ws, campaign_id, outcomes_path, folder)
-    uplift = index.with_name("uplift.csv") if outcomes_path is not None else None
+    uplift = index.with_name("uplift.csv")  # written when there are outcomes (file or store)
     failed = failed_event_count(ws.engine)
-    return Report(campaign_id, index, index.with_name("funnel.csv"), uplift, failed)
+    return Report(
+        campaign_id,
+        index,
+        index.with_name("funnel.csv"),
+        uplift if uplift.exists() else None,
+        failed,
+    )
 
 
 @dataclass

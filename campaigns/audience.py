@@ -74,6 +74,10 @@ def load_audience(
         engine=engine,
         all_matches=campaign.match == "all",
     )
+    from fanzha.campaigns.control import apply_control, global_control
+
+    # The bank's global control group hears from no campaign; holdouts are drawn outside it.
+    assignments = apply_control(assignments, global_control(ws.settings), campaign.starts)
     written = C.rejected_path_for(customers) if write_rejected else None
     note = loaded.describe(written if not loaded.rejected.empty else None)
     return Audience(loaded.frame, assignments, loaded.rejected, no_personal, note)

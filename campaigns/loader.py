@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fanzha.campaigns.errors import CampaignFileError, Problem
+from fanzha.campaigns.experiments import experiment_specs, outcome_spec
 from fanzha.campaigns.model import CampaignModel
 from fanzha.campaigns.spec import (
     Campaign,
@@ -165,6 +166,8 @@ def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
         rate_per_s=limits.rate,
         triggers=tuple(TriggerSpec(t.on, t.warning, t.delay, t.once_per) for t in m.triggers),
         posters=tuple(PosterSpecC(p.community, p.size, tuple(p.segments), p.qr) for p in m.posters),
+        experiments=experiment_specs(m.experiments),
+        outcome=outcome_spec(m.outcome),
         risk_prompts=tuple(RiskPromptSpec(r.when, r.warning, r.pause) for r in m.risk_prompts),
         source=text,
         path=filename,

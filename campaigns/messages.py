@@ -153,5 +153,11 @@ def build_messages(
         "quiet_hours",
         "cap_max",
         "cap_days",
+        "experiment_id",
+        "arm",
     ]
-    return pd.concat(frames, ignore_index=True)[cols]
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("experiment_id", "arm"):  # picks made without experiments carry neither
+        if column not in out.columns:
+            out[column] = ""
+    return out[cols]

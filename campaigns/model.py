@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from fanzha.campaigns.experiments_model import Experiment, OutcomeModel
 from fanzha.campaigns.values import (
     CapWindow,
     Checks,
@@ -175,6 +176,8 @@ class CampaignModel(_Strict):
     limits: Limits = Field(default_factory=Limits)
     triggers: list[Trigger] = []
     posters: list[Poster] = []
+    experiments: list[Experiment] = []  # after segments: an experiment names one of them
+    outcome: OutcomeModel = Field(default_factory=OutcomeModel)
     risk_prompts: list[RiskPrompt] = []
 
     @field_validator("ends")

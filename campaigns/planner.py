@@ -30,6 +30,7 @@ class Plan(Result):
     # "segment / warning" -> sends whose story was not written for that segment (none was)
     story_fallbacks: dict[str, int] = field(default_factory=dict)
     pushes: int = 0
+    design: dict[str, object] = field(default_factory=dict)  # arms, MDE (experiments_plan)
     load_note: str = ""  # the customer file's encoding and first rejected rows
     # When nothing is due in the window: the first wave after it, and when (one line)
     nothing_due: str = ""
@@ -61,7 +62,7 @@ class Plan(Result):
         if self.load_note:
             out += [self.load_note, ""]
         if self.nothing_due:
-            return "\n".join([*out, self.nothing_due])
+            return "\n".join([*out, self.nothing_due, *self._design()])
         rows = [
             (seg, f"{i['warning_id']} / {i['variant']}", i["customers"])
             for seg, items in self.content.items()
@@ -79,7 +80,15 @@ class Plan(Result):
             )
         for key, n in sorted(self.story_fallbacks.items()):
             out.append(f"{n} sends of {key} carry a story not written for that segment (none is)")
-        return "\n".join(out)
+        return "\n".join([*out, *self._design()])
+
+    def _design(self) -> list[str]:
+        """Arm sizes and power figures (experiments_plan), after a blank line."""
+        if not self.design:
+            return []
+        from fanzha.campaigns.experiments_plan import render_design
+
+        return ["", render_design(self.design)]
 
 
 def plan_campaign(
@@ -89,8 +98,10 @@ def plan_campaign(
     campaign = ws.campaign(source, customer_columns=columns_of(customers))
     aud, people, picks = runner.build(ws, campaign, customers, now, use_store=False)
     from fanzha.campaigns.audience import counts
+    from fanzha.campaigns.experiments_plan import design
 
     plan = Plan(campaign.id, campaign.version, counts(aud), load_note=aud.load_note)
+    plan.design = design(campaign, aud.assignments, people)
     if picks.empty:
         plan.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="plan")
         return plan

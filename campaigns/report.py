@@ -1,19 +1,17 @@
-"""``fanzha report``: the funnel per segment and variant, and holdout uplift, as HTML and CSV."""
+"""``fanzha report``: the funnels, and the campaign's effect as a statistician would report it.
+
+The data this module reads from the store are the message funnel (``funnel``) and the
+customers' groups (``arms``); the rest is in ``report_data``, the statistics in
+``report_analysis`` and the page in ``report_html`` (see docs/STATISTICS.md)."""
 
 from __future__ import annotations
 
-import html
+from datetime import date
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never a window
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from fanzha.campaigns.errors import CampaignFileError, CampaignNotFound, Problem
-from fanzha.campaigns.report_risk import risk_report
-from fanzha.campaigns.stats import uplift_table
 from fanzha.campaigns.workspace import Workspace
 
 STAGES = ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
@@ -94,91 +92,70 @@ def read_outcomes(path: Path) -> pd.DataFrame:
     return frame[["customer_id", "outcome"]]
 
 
-def write_report(ws: Workspace, campaign_id: str, outcomes_path: Path | None, out: Path) -> Path:
-    """Write funnel.csv, uplift.csv, plots and report.html into ``out``."""
+def write_report(
+    ws: Workspace,
+    campaign_id: str,
+    outcomes_path: Path | None,
+    out: Path,
+    *,
+    as_of: date | None = None,
+) -> Path:
+    """Write report.html (in the campaign's language), its figures and CSVs into ``out``.
+
+    Outcomes come from ``outcomes_path`` when given, else from ``fanzha outcomes import``.
+    """
+    from fanzha.campaigns import report_data as D
+    from fanzha.campaigns.report_analysis import analyse
+    from fanzha.campaigns.report_html import Page, render
+    from fanzha.campaigns.report_labels import labels
+    from fanzha.campaigns.report_risk import risk_report
+
     out.mkdir(parents=True, exist_ok=True)
     fun = funnel(ws, campaign_id)
     fun.to_csv(out / "funnel.csv", index=False)
-    _funnel_plot(fun, out / "funnel.png")
-    up = None
-    if outcomes_path is not None:
-        up = uplift_table(arms(ws, campaign_id), read_outcomes(outcomes_path))
-        up.to_csv(out / "uplift.csv", index=False)
-        _uplift_plot(up, out / "uplift.png")
-    index = out / "report.html"
-    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
-    index.write_text(_html(campaign_id, fun, up) + risk, encoding="utf-8")
-    return index
-
-
-def _funnel_plot(fun: pd.DataFrame, path: Path) -> None:
-    by_segment = fun.groupby("segment")[
-        ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
-    ].sum()
-    by_segment[["eligible", "held_out"]] = fun.groupby("segment")[["eligible", "held_out"]].first()
-    ax = by_segment.plot.bar(figsize=(9, 4.5), rot=0, width=0.8)
-    ax.set_title("Funnel per segment")
-    ax.set_ylabel("customers / messages")
-    ax.figure.tight_layout()
-    ax.figure.savefig(path, dpi=110)
-    plt.close(ax.figure)
-
-
-def _uplift_plot(up: pd.DataFrame, path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(9, 0.6 * max(len(up), 3) + 1))
-    labels = up["segment"] + " · " + up["outcome"]
-    ax.errorbar(
-        up["difference"] * 100,
-        range(len(up)),
-        xerr=[(up["difference"] - up["ci_low"]) * 100, (up["ci_high"] - up["difference"]) * 100],
-        fmt="o",
-        capsize=4,
+    campaign, name, version = D.stored_campaign(ws, campaign_id)
+    groups = arms(ws, campaign_id)
+    data = D.gather(ws, campaign, groups, outcomes_path)
+    when = as_of or D.as_of(campaign, data.outcomes)
+    analysis = analyse(
+        campaign,
+        groups,
+        data.activity,
+        data.outcomes,
+        as_of=when,
+        opt_outs=data.opt_outs,
+        messages_sent=int(fun["sent"].sum()),
+        arms=data.arms,
+        events=data.events,
+        arm_names=(labels(campaign.locale)["contacted"], labels(campaign.locale)["held_out"]),
     )
-    ax.axvline(0, color="grey", lw=1)
-    ax.set_yticks(range(len(up)), labels)
-    ax.set_xlabel("contacted − holdout, percentage points (95% CI)")
-    ax.set_title("Holdout uplift")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def _html(campaign_id: str, fun: pd.DataFrame, up: pd.DataFrame | None) -> str:
-    audience = fun.groupby("segment")[["eligible", "held_out"]].first().reset_index()
-    audience["contacted"] = audience["eligible"] - audience["held_out"]
-    messages = fun.drop(columns=["eligible", "held_out"])
-    parts = [
-        "<!doctype html><html lang='en'><meta charset='utf-8'><title>fanzha report: "
-        + html.escape(campaign_id)
-        + "</title>",
-        "<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem}"
-        ".scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0}"
-        "td,th{border:1px solid #ccd;padding:.3rem .6rem;text-align:right;white-space:nowrap}th{background:#eef}"
-        "td:first-child,td:nth-child(2){text-align:left}img{max-width:100%}</style>",
-        f"<h1>Campaign report: {html.escape(campaign_id)}</h1>",
-        "<h2>Customers per segment</h2>",
-        _table(audience),
-        "<h2>Pushes and feed reads per segment and variant</h2>",
-        "<p>Scheduled, sent and delivered count pushes; read and dismissed count feed items; the "
-        "other columns count pushes by final state and reason.</p>",
-        _table(messages),
-        "<p><img src='funnel.png' alt='Funnel per segment: eligible, held out, scheduled, sent, delivered, read, dismissed'></p>",
-        "<p>Data: <a href='funnel.csv'>funnel.csv</a></p>",
-    ]
-    if up is not None:
-        shown = up.copy()
-        for col in ("rate_contacted", "rate_holdout", "difference", "ci_low", "ci_high"):
-            shown[col] = (shown[col] * 100).map(lambda v: f"{v:.2f}%")
-        parts += [
-            "<h2>Holdout uplift (contacted − holdout, 95% Newcombe hybrid score interval)</h2>",
-            _table(shown),
-            "<p><img src='uplift.png' alt='Uplift per segment and outcome with 95% confidence intervals'></p>",
-            "<p>An interval that crosses zero means the campaign's effect on that outcome is not "
-            "distinguishable from none at this sample size.</p>",
-            "<p>Data: <a href='uplift.csv'>uplift.csv</a></p>",
-        ]
-    return "\n".join(parts)
-
-
-def _table(frame: pd.DataFrame) -> str:
-    return "<div class='scroll'>" + frame.to_html(index=False, border=0) + "</div>"
+    customers = D.customer_funnel(fun, groups, data.activity)
+    customers.to_csv(out / "customers.csv", index=False)
+    files = ["funnel.csv", "customers.csv"]
+    if data.outcomes is not None and not data.outcomes.empty:
+        D.uplift(campaign, groups, data.outcomes).to_csv(out / "uplift.csv", index=False)
+        files.append("uplift.csv")
+    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
+    if risk:
+        files.append("risk_prompts.csv")
+    figures = D.figures(campaign, customers, fun, analysis, out)
+    t = labels(campaign.locale)
+    page = Page(
+        campaign_id,
+        name or campaign.name,
+        version,
+        f"{campaign.starts} – {campaign.ends}",
+        when.isoformat(),
+        campaign.locale,
+        customers,
+        data.control,
+        data.epoch,
+        fun,
+        figures,
+        files,
+    )
+    index = out / "report.html"
+    html = render(page, analysis, t)
+    html = html.replace("</body>", risk + "</body>", 1) if "</body>" in html else html + risk
+    index.write_text(html, encoding="utf-8")
+    return index

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from fanzha.campaigns import audience as A
+from fanzha.campaigns import experiments as X
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
 from fanzha.campaigns.customers import CustomerSource, rejected_path_for
@@ -117,22 +119,28 @@ def build(
     aud = A.load_audience(
         campaign, customers, ws, as_of=now.date(), use_store=use_store, write_rejected=use_store
     )
-    people = A.contacted(aud)
+    people = X.with_arms(campaign, A.contacted(aud), **_arm_state(ws, campaign, use_store))
     due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon, backlog=backlog)
     past = (
         history(ws, people["customer_id"], now, rebuilding=campaign)
         if use_store
         else pd.DataFrame(columns=["customer_id", "warning_id", "sent_at"])
     )
-    picks = W.pick_content(
+    generic = generic_warnings(ws, now.date())
+    picks = X.pick_by_arm(  # an experiment's story arms pick only their own warning
         campaign,
         people,
         due,
-        ws.library,
-        history=past,
-        now=now,
-        generic=generic_warnings(ws, now.date()),
-        no_personal=aud.personalization_opt_out,
+        lambda c, p, d: W.pick_content(
+            c,
+            p,
+            d,
+            ws.library,
+            history=past,
+            now=now,
+            generic=generic,
+            no_personal=aud.personalization_opt_out,
+        ),
     )
     picks = picks.merge(people[["customer_id", "large_text"]], on="customer_id", how="left")
     if "timezone" not in picks.columns:
@@ -140,6 +148,17 @@ def build(
     # Generic warnings for who refused personalization carry no segment (PIPL art. 24).
     picks.loc[picks["customer_id"].isin(aud.personalization_opt_out), "segment"] = ""
     return aud, people, picks
+
+
+def _arm_state(ws: Workspace, campaign: Campaign, use_store: bool) -> dict[str, Any]:
+    """The bandits' arm layouts and the arms already on messages (none for a dry run)."""
+    if not campaign.experiments or not use_store:
+        return {}
+    from fanzha.campaigns.experiments_bandit import layouts
+    from fanzha.delivery.experiments import experiment_events, message_arms
+
+    events = experiment_events(ws.engine, campaign.id)
+    return {"layouts": layouts(campaign, events), "recorded": message_arms(ws.engine, campaign.id)}
 
 
 def run_campaign(
@@ -155,6 +174,13 @@ def run_campaign(
 
     campaign = ws.campaign(source)
     ws.require_clean_content(campaign, now.date())
+    from fanzha.campaigns.control import record_epoch
+
+    record_epoch(ws, campaign.id, campaign.starts)  # the control group's epoch, once
+    if any(e.mode == "bandit" for e in campaign.experiments):
+        from fanzha.campaigns.experiments_bandit import step_bandits
+
+        step_bandits(ws.engine, campaign, now)  # once per wave, before new arms are drawn
     owed = backlog(ws.engine, campaign.id, campaign.version)
     aud, people, picks = build(ws, campaign, customers, now, backlog=owed)
     result = RunResult(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -163,6 +163,32 @@ class Settings(BaseSettings):
         alias="FANZHA_PUBLIC_URL",
         description="the API's public base URL, for image links in pushes and poster QR codes",
         pattern=r"^https?://\S+$",
+    )
+    # The global control group is the bank's, not a campaign's: every campaign must agree
+    # on it, so it lives here rather than in a campaign file (docs/STATISTICS.md).
+    control_pct: float = Field(
+        0.0,
+        alias="FANZHA_CONTROL_PCT",
+        description="percent of all customers in the global control group, 0-20 (default 0: none)",
+        ge=0,
+        le=20,
+    )
+    control_epoch_months: int = Field(
+        3,
+        alias="FANZHA_CONTROL_EPOCH_MONTHS",
+        description="months between reshuffles of the global control group (default 3: quarterly)",
+        ge=1,
+        le=120,
+    )
+    control_anchor: date = Field(
+        date(2000, 1, 1),
+        alias="FANZHA_CONTROL_ANCHOR",
+        description="first day of the first control epoch, a first of a month (default 2000-01-01)",
+    )
+    control_risk_prompts: bool = Field(
+        True,
+        alias="FANZHA_CONTROL_RISK_PROMPTS",
+        description="whether risk prompts still reach the global control group (default true)",
     )
 
     @field_validator("gateway_url", "bank_name", "bank_name_en", "bank_phone", mode="before")

@@ -59,6 +59,33 @@ class PosterSpecC:
 
 
 @dataclass(frozen=True)
+class ExperimentSpec:
+    """An experiment of the campaign: arms of one segment, fixed or re-weighted by a bandit."""
+
+    id: str
+    segment: str
+    arms: tuple[tuple[str, float], ...]  # (arm, share 0–1) in declared order
+    metric: str
+    min_sample: int = 2000
+    mode: str = "fixed"
+    margin: float = 0.0  # absolute difference of rates (0.01 = one point)
+    floor: float = 0.10
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """The pre-declared primary outcome and window; planning's base rate and target."""
+
+    primary: str = "fraud_reported"
+    window: timedelta = timedelta(days=30)
+    base_rate: float | None = None  # a fraction
+    target: float = -0.20  # relative change the holdout is sized for
+    cost_per_message: float | None = None
+    loss_per_case: float | None = None
+
+
+@dataclass(frozen=True)
 class Campaign:
     """A validated campaign file."""
 
@@ -79,6 +106,8 @@ class Campaign:
     rate_per_s: float
     triggers: tuple[TriggerSpec, ...] = ()
     posters: tuple[PosterSpecC, ...] = ()
+    experiments: tuple[ExperimentSpec, ...] = ()
+    outcome: OutcomeSpec = OutcomeSpec()
     risk_prompts: tuple[RiskPromptSpec, ...] = ()
     source: str = ""
     path: str = ""

@@ -6,7 +6,7 @@ convert at the edges with ``delivery.clock.to_db`` / ``from_db``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
@@ -57,6 +57,9 @@ class MessageBase(SQLModel):
     quiet_hours: str = Field(default="", max_length=16)
     cap_max: int | None = None
     cap_days: int | None = None
+    # The experiment arm the message was sent under (empty: none), for the report's ITT.
+    experiment_id: str = Field(default="", max_length=64)
+    arm: str = Field(default="", max_length=64)
 
 
 class MessageCreate(MessageBase):
@@ -247,6 +250,34 @@ class CampaignVersion(SQLModel, table=True):
     source: str = Field(default="")
     created_at: datetime
     active: bool = True
+
+
+class Outcome(SQLModel, table=True):
+    """One imported outcome: a customer's value of a metric on a date (``outcomes import``)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (Index("ix_outcomes_metric_day", "metric", "day"),)
+
+    customer_id: str = Field(primary_key=True, max_length=64)
+    day: date = Field(primary_key=True)
+    metric: str = Field(primary_key=True, max_length=64)
+    value: float
+    imported_at: datetime
+
+
+class ExperimentEvent(SQLModel, table=True):
+    """An experiment's event: a bandit re-weighting or stop, with its record as JSON."""
+
+    __tablename__ = "experiment_events"
+    __table_args__ = (Index("ix_experiment_events_key", "campaign_id", "experiment_id", "wave"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(max_length=64)
+    experiment_id: str = Field(max_length=64)
+    wave: int
+    at: datetime
+    kind: str = Field(max_length=32)
+    payload: str = ""
 
 
 class RiskRuleset(SQLModel, table=True):

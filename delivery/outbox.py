@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "quiet_hours": "",
     "cap_max": None,
     "cap_days": None,
+    "experiment_id": "",
+    "arm": "",
 }
 COLUMNS = [*REQUIRED, *DEFAULTS, "id", "state", "attempts", "created_at", "updated_at"]
 NULLABLE = ["cap_max", "cap_days"]

@@ -69,13 +69,14 @@ def run(ctx: click.Context, campaign: Path, customers: Path, now: datetime | Non
     "--outcomes",
     type=EXISTING,
     default=None,
-    help="CSV of customer_id,outcome for the holdout uplift (without it: the funnel only).",
+    help="Outcomes file (customer_id,date,metric,value; docs/STATISTICS.md). Default: the "
+    "outcomes stored by `fanzha outcomes import`.",
 )
 @click.option("--out", type=FILE, required=True, help="Directory for report.html and CSVs.")
 @reads(*STORE)
 @click.pass_context
 def report(ctx: click.Context, campaign_id: str, outcomes: Path | None, out: Path) -> None:
-    """Funnel per segment and variant, and holdout uplift with 95% intervals.
+    """The campaign's report in its language: funnels, effect with 95% intervals, experiments.
 
     \b
     Example:

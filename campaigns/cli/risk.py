@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from fanzha.campaigns import risk_check as R
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import LIBRARY, STORE, now_option, reads, settings_from
 from fanzha.campaigns.risk_rules import PAYEE_TYPES, RISK_KINDS
@@ -55,5 +54,7 @@ def risk_check(
         "screen_sharing": screen_sharing,
         "on_call": on_call,
     }
+    from fanzha.campaigns import risk_check as R  # loads pandas: only when the command runs
+
     result = R.check(settings_from(ctx), customer, event, risk_off=risk_prompts_off, now=now)
     click.echo(result.render())

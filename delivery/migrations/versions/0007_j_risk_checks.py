@@ -1,7 +1,7 @@
 """Risk prompts: rulesets and customer profiles as campaigns run them, checks and outcomes.
 
-Revision ID: 0006_j_risk_checks
-Revises: 0005_k_feed_covering
+Revision ID: 0007_j_risk_checks
+Revises: 0006_m_arms
 Create Date: 2026-11-30
 
 ``preferences.risk_prompts_off`` is the customer's refusal of risk prompts (default: shown).
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0006_j_risk_checks"
-down_revision = "0005_k_feed_covering"
+revision = "0007_j_risk_checks"
+down_revision = "0006_m_arms"
 branch_labels = None
 depends_on = None
 
