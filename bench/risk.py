@@ -133,6 +133,7 @@ def profiles(n: int, seed: int = 5) -> pd.DataFrame:
             "holdout": rng.random(n) < 0.05,
             "locale": np.where(rng.random(n) < 0.9, "zh-CN", "en"),
             "large_text": (segment == "elderly") | (rng.random(n) < 0.05),
+            "withheld": False,
             "facts": "",
         }
     )

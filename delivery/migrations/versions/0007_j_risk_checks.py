@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("holdout", sa.Boolean(), nullable=False),
         sa.Column("locale", _S(length=16), nullable=False),
         sa.Column("large_text", sa.Boolean(), nullable=False),
+        sa.Column("withheld", sa.Boolean(), nullable=False),
         sa.Column("facts", _S(), nullable=False),
         sa.PrimaryKeyConstraint("campaign_id", "customer_id"),
     )
