@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from fanzha.campaigns.errors import CampaignFileError, CampaignNotFound, Problem
+from fanzha.campaigns.report_risk import risk_report
 from fanzha.campaigns.workspace import Workspace
 
 STAGES = ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
@@ -108,7 +109,6 @@ def write_report(
     from fanzha.campaigns.report_analysis import analyse
     from fanzha.campaigns.report_html import Page, render
     from fanzha.campaigns.report_labels import labels
-    from fanzha.campaigns.report_risk import risk_report
 
     out.mkdir(parents=True, exist_ok=True)
     fun = funnel(ws, campaign_id)
@@ -135,9 +135,6 @@ def write_report(
     if data.outcomes is not None and not data.outcomes.empty:
         D.uplift(campaign, groups, data.outcomes).to_csv(out / "uplift.csv", index=False)
         files.append("uplift.csv")
-    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
-    if risk:
-        files.append("risk_prompts.csv")
     figures = D.figures(campaign, customers, fun, analysis, out)
     t = labels(campaign.locale)
     page = Page(
@@ -155,7 +152,9 @@ def write_report(
         files,
     )
     index = out / "report.html"
-    html = render(page, analysis, t)
-    html = html.replace("</body>", risk + "</body>", 1) if "</body>" in html else html + risk
+    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
+    html = render(page, analysis, t).replace(
+        "</main></body></html>", risk + "</main></body></html>"
+    )
     index.write_text(html, encoding="utf-8")
     return index

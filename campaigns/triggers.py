@@ -61,6 +61,7 @@ def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> Trigge
     for campaign in active_campaigns(ws):
         try:
             rows = _messages_for(ws, campaign, ev, now, failed, result)
+            rows = cooling_off.with_reminders(ws, rows, ev)  # the day-5 reminder (cooling_off.py)
         except Exception as exc:  # one campaign's trouble never holds up the others
             log.exception("triggers of campaign %s failed", campaign.id)
             kinds = {t.on for t in campaign.triggers}
@@ -71,9 +72,8 @@ def process_events(ws: Workspace, now: datetime, *, limit: int = 5000) -> Trigge
             outcome = enqueue(ws.engine, rows)
             result.messages += outcome.inserted
             result.skipped += outcome.skipped
-            cooling_off.enqueue_reminders(ws, rows, ev)  # near the window's end (cooling_off.py)
-    cooling_off.cancel_when_repaid(ws, ev, now)  # reminders of repaid loans (cooling_off.py)
     result.failed = mark_events_failed(ws.engine, failed, now)
+    cooling_off.cancel_when_repaid(ws, ev, now)  # reminders of repaid loans (cooling_off.py)
     mark_events_processed(ws.engine, [e for e in ev["event_id"] if e not in failed], now)
     if failed:
         log.warning("%d events could not become a notice (see fanzha report)", len(failed))

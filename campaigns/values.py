@@ -227,11 +227,11 @@ _ONCE = _duration(
     'at most one notice per customer within this window: "30d", "2w"',
     timedelta(hours=1),
 )
-CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
-OncePer = Annotated[timedelta, _ONCE[0], _ONCE[1]]
 _PAUSE = _duration(
     "sm", timedelta(minutes=5), 'how long "continue" stays disabled: "20s", "1m"', timedelta(0)
 )
+CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
+OncePer = Annotated[timedelta, _ONCE[0], _ONCE[1]]
 Pause = Annotated[timedelta, _PAUSE[0], _PAUSE[1]]
 Delay = Annotated[timedelta, _DELAY[0], _DELAY[1]]
 Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]

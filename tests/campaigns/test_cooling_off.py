@@ -38,7 +38,7 @@ def test_a_reminder_two_days_before_the_end_and_none_after_repayment(
             occurred_at=at,
             now=at,
         )
-    assert triggers.process_events(ws, at).messages == 4  # the notices: push + feed, twice
+    assert triggers.process_events(ws, at).messages == 8  # (notice + reminder) × (push + feed)
     later = at + timedelta(days=3)
     record_event(
         ws.engine,
