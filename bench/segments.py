@@ -8,6 +8,10 @@ DuckDB uses its built-in ``hash()`` for the holdout (fanzha's splitmix-based has
 expressible in its SQL); every other column must agree row for row, which is checked.
 
     .venv/bin/python bench/segments.py [--rows 10000000] [--rounds 5]
+
+This times the library call inside a process. What a user waits for — `fanzha segment` as
+a whole process, imports and campaign checks included, against a DuckDB process doing the
+same work — is measured beside it by ``bench/cli.py``.
 """
 
 from __future__ import annotations

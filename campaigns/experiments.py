@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from fanzha.campaigns.experiments_model import LOWER_IS_BETTER, Experiment, OutcomeModel
 from fanzha.campaigns.spec import Campaign, ExperimentSpec, OutcomeSpec
-from fanzha.segments.arms import Allocation, ArmSplit, assign_arms
+
+if TYPE_CHECKING:  # the loader imports this module: checking a file needs no pandas
+    import pandas as pd
+    from fanzha.segments.arms import Allocation, ArmSplit
 
 ARM_COLUMNS = ["experiment_id", "arm"]
-Picker = Callable[[Campaign, pd.DataFrame, pd.DataFrame], pd.DataFrame]
+Picker = Callable[[Campaign, "pd.DataFrame", "pd.DataFrame"], "pd.DataFrame"]
 
 
 def experiment_specs(models: Sequence[Experiment]) -> tuple[ExperimentSpec, ...]:
@@ -55,6 +58,8 @@ def outcome_spec(m: OutcomeModel) -> OutcomeSpec:
 
 def split_of(exp: ExperimentSpec) -> ArmSplit:
     """The declared split of an experiment."""
+    from fanzha.segments.arms import ArmSplit
+
     return ArmSplit(tuple(a for a, _ in exp.arms), tuple(w for _, w in exp.arms))
 
 
@@ -71,6 +76,8 @@ def with_arms(
     ``recorded``: experiment_id, customer_id, arm of customers already messaged, who keep it.
     The first experiment naming a segment wins (one experiment per segment is the norm).
     """
+    from fanzha.segments.arms import Allocation, assign_arms
+
     out = people.assign(experiment_id="", arm="")
     taken: set[str] = set()
     for exp in campaign.experiments:
@@ -108,6 +115,8 @@ def pick_by_arm(
     Each story arm's customers are picked with a copy of the campaign whose segment lists
     that one warning (same segment id, so stories written for the segment still fit).
     """
+    import pandas as pd
+
     stories = story_arms(campaign)
     key = people["experiment_id"] + "\x1f" + people["arm"]
     steered = {f"{e}\x1f{a}": (e, w) for (e, a), w in stories.items()}

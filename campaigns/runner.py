@@ -12,7 +12,8 @@ from fanzha.campaigns import audience as A
 from fanzha.campaigns import experiments as X
 from fanzha.campaigns import messages as M
 from fanzha.campaigns import waves as W
-from fanzha.campaigns.customers import CustomerSource, rejected_path_for
+from fanzha.campaigns.customers import CustomerSource, describe, rejected_path_for
+from fanzha.campaigns.errors import InputError
 from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.risk_prep import prepare_risk
@@ -183,6 +184,13 @@ def run_campaign(
         step_bandits(ws.engine, campaign, now)  # once per wave, before new arms are drawn
     owed = backlog(ws.engine, campaign.id, campaign.version)
     aud, people, picks = build(ws, campaign, customers, now, backlog=owed)
+    if aud.customers.empty:
+        # A new version would supersede every unsent message and the assignments would go:
+        # an empty or wholly rejected file is far likelier a mistake than the intent.
+        raise InputError(
+            f"{describe(customers)} has no usable customer rows: nothing was run "
+            "(the store is unchanged)" + (f"\n{aud.load_note}" if aud.load_note else "")
+        )
     result = RunResult(
         campaign.id,
         campaign.version,

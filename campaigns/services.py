@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from fanzha.campaigns.errors import InputError
 from fanzha.campaigns.settings import Settings
-from fanzha.campaigns.workspace import Workspace
 
 if TYPE_CHECKING:
+    from fanzha.campaigns.workspace import Workspace
     from fanzha.delivery import FaultSpec
     from fastapi import FastAPI
 
@@ -37,6 +37,7 @@ def dispatch(
 ) -> str:
     """Send what is due once, until idle, or until interrupted; a summary of what was sent."""
     from fanzha.campaigns.dispatching import dispatch_loop
+    from fanzha.campaigns.workspace import Workspace
 
     ws = Workspace(settings)
     ws.keys()
@@ -62,6 +63,7 @@ def run_scheduler(
 ) -> None:
     """Run waves, triggers and dispatch ticks until SIGINT or SIGTERM."""
     from fanzha.campaigns import scheduling
+    from fanzha.campaigns.workspace import Workspace
 
     ws = Workspace(settings)
     ws.keys()
@@ -87,6 +89,7 @@ def feed_app(ws: Workspace) -> FastAPI:
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve the feed API until interrupted (headers limited, no server banner)."""
+    from fanzha.campaigns.workspace import Workspace
     from fanzha.delivery.api import serve as serve_app
 
     serve_app(feed_app(Workspace(settings)), host=host, port=port)
@@ -114,15 +117,34 @@ def mint_token(
 
 
 def _require_known(settings: Settings, customer_id: str) -> None:
-    from fanzha.delivery.api import customer_known
+    """Refuse an id no campaign assigned and no message or feed item names.
 
-    ws = Workspace(settings)
-    if not ws.has_store():
-        raise InputError(
-            f"the store (FANZHA_DB) has no tables to check customer {customer_id!r} against: "
-            "create it (`fanzha db upgrade`) and run a campaign, or pass --allow-unknown"
-        )
-    if not customer_known(ws.engine, customer_id):
+    Only the three tables are read (no schema-revision check): minting stays quick.
+    """
+    from fanzha.delivery.api import customer_known
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = settings.db_url
+    no_store = InputError(
+        f"the store (FANZHA_DB) has no tables to check customer {customer_id!r} against: "
+        "create it (`fanzha db upgrade`) and run a campaign, or pass --allow-unknown"
+    )
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if database and database != ":memory:" and not Path(database).exists():
+        raise no_store  # connecting would create an empty file
+    # A plain engine for one read: delivery's open_engine registers every model first.
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = create_engine(url)
+    try:
+        known = customer_known(engine, customer_id)
+    except SQLAlchemyError:
+        raise no_store from None
+    finally:
+        engine.dispose()
+    if not known:
         raise InputError(
             f"customer {customer_id!r} is unknown to the store (no campaign assigned them and "
             "they have no message or feed item): check the id, or pass --allow-unknown"

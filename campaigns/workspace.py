@@ -105,11 +105,14 @@ class Workspace:
         source: CampaignSource,
         customer_columns: set[str] | None = None,
         customers: pd.DataFrame | None = None,
+        *,
+        with_content: bool = True,
     ) -> Campaign:
         """Load and check a campaign file against the library, schema and customer columns.
 
         ``customers`` (a loaded customer frame) also flags rule values no customer has. A
-        ``Campaign`` already loaded is returned as it is.
+        ``Campaign`` already loaded is returned as it is. ``with_content=False`` leaves the
+        warning library unread (its ids unchecked): for work on rules alone, like segmenting.
         """
         from functools import partial
 
@@ -118,14 +121,14 @@ class Workspace:
         if isinstance(source, Campaign):
             return source
         ctx = LoadContext(
-            known_warnings=frozenset(self.library.ids()),
+            known_warnings=frozenset(self.library.ids()) if with_content else None,
             rule_checker=partial(self.rule_problems, customers=customers),
             customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
             rule_columns=self.rule_columns,
             risk_rule_checker=partial(risk_rule_problems, self.schema),
         )
         campaign = load_campaign(Path(source), ctx)
-        return _with_content_fingerprint(campaign, self)
+        return _with_content_fingerprint(campaign, self) if with_content else campaign
 
     def content_problems(self, campaign: Campaign, today: date) -> list[Problem]:
         """Lint problems and unapproved/expired warnings among what the campaign sends."""

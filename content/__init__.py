@@ -15,21 +15,28 @@ from fanzha.content.errors import (
 from fanzha.content.library import BUNDLED, Library, WarningDoc, load_library
 from fanzha.content.limits import LIMITS, display_width, limits_table
 from fanzha.content.lint import LintProblem, format_table, lint_lines, lint_paths
-from fanzha.content.risk import risk_labels, risk_questions, risk_story
 from fanzha.content.templating import check_template, render_template
 
 if TYPE_CHECKING:
+    from fanzha.content.risk import risk_labels, risk_questions, risk_story
     from fanzha.content.select import select_warnings
+
+# Selection works on pandas frames (risk prompts use it too): loaded on first use, so that
+# `fanzha validate` and the renderer never import pandas.
+_LAZY = {
+    "select_warnings": "select",
+    "risk_labels": "risk",
+    "risk_questions": "risk",
+    "risk_story": "risk",
+}
 
 
 def __getattr__(name: str) -> object:
-    # Selection works on pandas frames: loaded on first use, so that `fanzha validate`
-    # and the renderer never import pandas.
-    if name == "select_warnings":
-        from fanzha.content.select import select_warnings
+    if name not in _LAZY:
+        raise AttributeError(f"module 'fanzha.content' has no attribute {name!r}")
+    import importlib
 
-        return select_warnings
-    raise AttributeError(f"module 'fanzha.content' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"fanzha.content.{_LAZY[name]}"), name)
 
 
 __all__ = [

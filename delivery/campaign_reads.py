@@ -22,6 +22,7 @@ from fanzha.delivery.models import (
     FeedItem,
     Message,
     Preference,
+    table_of,
 )
 from sqlalchemy.engine import Engine
 
@@ -35,10 +36,10 @@ __all__ = [
     "report_frames",
 ]
 
-_M = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
-_A = Assignment.__table__  # type: ignore[attr-defined]
-_F = FeedItem.__table__  # type: ignore[attr-defined]
-_P = Preference.__table__  # type: ignore[attr-defined]
+_M = table_of(Message)
+_A = table_of(Assignment)
+_F = table_of(FeedItem)
+_P = table_of(Preference)
 
 
 def _frame(

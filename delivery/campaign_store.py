@@ -3,9 +3,10 @@
 ``commit_version`` is what ``fanzha run`` writes, all at once: the version row, the old
 versions' untried pending messages marked ``superseded`` (each with an event), the new
 version's messages (the overdue backlog included: the caller builds them for every wave still
-owed) and the campaign's assignments. Trigger messages (waves ``event:…``, ``cooling:…``) belong to events,
-not versions, and are never superseded; neither is a message already tried once (attempts >
-0), whose id a gateway may have seen. On PostgreSQL an advisory lock per campaign makes
+owed) and the campaign's assignments. Only cadence waves (wave = the local date) are
+versioned: what an event brought (``event:…`` notices, ``cooling:…`` reminders, any later
+kind) belongs to the event and is never superseded; neither is a message already tried once
+(attempts > 0), whose id a gateway may have seen. On PostgreSQL an advisory lock per campaign makes
 concurrent runs take turns; on SQLite the first statement is a write, which serializes them.
 """
 
@@ -20,10 +21,15 @@ import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.errors import StoreError
-from fanzha.delivery.models import PENDING, SUPERSEDED, Assignment, CampaignVersion, Message
+from fanzha.delivery.models import (
+    PENDING,
+    SUPERSEDED,
+    Assignment,
+    CampaignVersion,
+    Message,
+    table_of,
+)
 from fanzha.delivery.outbox import analyze_if_large, enqueue_in, message_ids
-from fanzha.delivery.risk_cooling import WAVE_PREFIX as COOLING_WAVE
-from fanzha.delivery.trigger_store import EVENT_WAVE
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = [
@@ -36,12 +42,13 @@ __all__ = [
     "unsent_waves",
 ]
 
-# Messages that belong to events, not versions: trigger notices and cooling-off reminders.
-EVENT_WAVES = (EVENT_WAVE, COOLING_WAVE)
-ASSIGNMENT_COLUMNS = [c.name for c in Assignment.__table__.columns]  # type: ignore[attr-defined]
-_M = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
-_V = CampaignVersion.__table__  # type: ignore[attr-defined]
-_A = Assignment.__table__  # type: ignore[attr-defined]
+# A cadence wave is named by its local date (delivery.schedule); any other wave was brought
+# by an event (trigger notices ``event:…``, cooling-off reminders ``cooling:…``).
+WAVE_DATE = "____-__-__"  # LIKE: exactly ten characters, dashes at 5 and 8
+ASSIGNMENT_COLUMNS = [c.name for c in table_of(Assignment).columns]
+_M = table_of(Message)
+_V = table_of(CampaignVersion)
+_A = table_of(Assignment)
 _CHUNK = 5000
 
 
@@ -68,12 +75,12 @@ class VersionOutcome:
 
 
 def unsent_waves(campaign_id: str) -> sa.ColumnElement[bool]:
-    """The campaign's wave messages a run builds again: pending, never tried, not triggered."""
+    """The campaign's cadence messages a run builds again: pending, never tried, wave a date."""
     return sa.and_(
         _M.c.campaign_id == campaign_id,
         _M.c.state == PENDING,
         _M.c.attempts == 0,
-        *(sa.not_(_M.c.wave.startswith(w, autoescape=True)) for w in EVENT_WAVES),
+        _M.c.wave.like(WAVE_DATE),
     )
 
 

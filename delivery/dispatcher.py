@@ -24,14 +24,14 @@ from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from fanzha.delivery.feed_channel import FeedChannel
-from fanzha.delivery.models import CLAIMED, FEED, PENDING, PUSH, Message
+from fanzha.delivery.models import CLAIMED, FEED, PENDING, PUSH, Message, table_of
 from fanzha.delivery.ratelimit import TokenBucket
 from fanzha.delivery.recorder import Recorder
 from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
-_m = Message.__table__
+_m = table_of(Message)
 Tick = Callable[[datetime], object]  # run before each pass (e.g. turn app events into messages)
 NO_GATEWAY = "push messages wait: no push gateway is configured (set FANZHA_GATEWAY_URL)"
 

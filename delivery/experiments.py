@@ -21,6 +21,7 @@ from fanzha.delivery.models import (
     Message,
     Outcome,
     Preference,
+    table_of,
 )
 from sqlalchemy.engine import Engine
 
@@ -55,7 +56,7 @@ class UpsertResult(tuple[int, int]):
 
 
 def _table(model: Any) -> sa.Table:
-    return model.__table__  # type: ignore[no-any-return]  # SQLModel sets it
+    return table_of(model)
 
 
 def upsert_outcomes(
@@ -111,7 +112,8 @@ def message_arms(engine: Engine, campaign_id: str) -> pd.DataFrame:
             sa.func.max(sa.case((f.c.read_at.is_not(None), 1), else_=0)).label("read"),
         )
         .select_from(m.outerjoin(f, f.c.message_id == m.c.id))
-        .where(m.c.campaign_id == campaign_id, m.c.experiment_id != "")
+        # Superseded messages were replaced by a newer version's and never sent.
+        .where(m.c.campaign_id == campaign_id, m.c.experiment_id != "", m.c.state != "superseded")
         .group_by(m.c.customer_id, m.c.experiment_id, m.c.arm)
     )
     with engine.connect() as conn:
@@ -194,7 +196,7 @@ def customer_activity(engine: Engine, campaign_id: str) -> pd.DataFrame:
             sa.func.max(sa.case((f.c.read_at.is_not(None), 1), else_=0)).label("read"),
         )
         .select_from(m.outerjoin(f, f.c.message_id == m.c.id))
-        .where(m.c.campaign_id == campaign_id)
+        .where(m.c.campaign_id == campaign_id, m.c.state != "superseded")
         .group_by(m.c.customer_id)
     )
     with engine.connect() as conn:

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import FeedItem
+from fanzha.delivery.models import FeedItem, table_of
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-_feed = FeedItem.__table__
+_feed = table_of(FeedItem)
 
 
 class FeedChannel:

@@ -7,7 +7,9 @@ convert at the edges with ``delivery.clock.to_db`` / ``from_db``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
+import sqlalchemy as sa
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
@@ -343,3 +345,8 @@ class RiskCheck(SQLModel, table=True):
     transfer_at: datetime | None = None
     fraud_at: datetime | None = None
     updated_at: datetime
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A model's Table (SQLModel sets ``__table__`` when it makes the class; its stubs don't say)."""
+    return cast(sa.Table, model.__table__)  # type: ignore[attr-defined]

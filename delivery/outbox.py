@@ -12,7 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db, utcnow
 from fanzha.delivery.errors import StoreError
-from fanzha.delivery.models import CHANNELS, OPEN_STATES, PENDING, Message
+from fanzha.delivery.models import CHANNELS, OPEN_STATES, PENDING, Message, table_of
 from sqlalchemy.engine import Connection, Engine
 
 KEY = ["campaign_id", "customer_id", "wave", "channel"]  # one live message per key
@@ -149,7 +149,7 @@ def _insert_sqlite(conn: Connection, rows: pd.DataFrame) -> int:
     driver = conn.connection.driver_connection
     before = driver.total_changes  # type: ignore[union-attr]  # sqlite3.Connection
     for start in range(0, len(rows), _CHUNK):
-        conn.exec_driver_sql(sql, _sqlite_values(rows.iloc[start : start + _CHUNK]))  # type: ignore[arg-type]  # executemany
+        conn.exec_driver_sql(sql, _sqlite_values(rows.iloc[start : start + _CHUNK]))  # executemany
     return int(driver.total_changes - before)  # type: ignore[union-attr]
 
 
@@ -184,7 +184,7 @@ def _copy_postgres(conn: Connection, rows: pd.DataFrame) -> int:
 
 def open_messages(engine: Engine, campaign_id: str | None = None) -> int:
     """How many messages are still pending, claimed or held (for one campaign or all)."""
-    table = Message.__table__
+    table = table_of(Message)
     query = (
         sa.select(sa.func.count()).select_from(table).where(table.c.state.in_(sorted(OPEN_STATES)))
     )

@@ -23,11 +23,12 @@ from fanzha.delivery.models import (
     SUPPRESSED,
     DeliveryEvent,
     Message,
+    table_of,
 )
 from sqlalchemy.engine import Connection, Engine
 
-_m = Message.__table__
-_events = DeliveryEvent.__table__
+_m = table_of(Message)
+_events = table_of(DeliveryEvent)
 _TS = _m.c.due_at.type
 _SET_STATE = (
     sa.update(_m)

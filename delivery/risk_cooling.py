@@ -12,14 +12,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message
+from fanzha.delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message, table_of
 from sqlalchemy.engine import Engine
 
 WAVE_PREFIX = "cooling:"
 REPAID = "loan_repaid"
 
-_messages = Message.__table__
-_events = DeliveryEvent.__table__
+_messages = table_of(Message)
+_events = table_of(DeliveryEvent)
 
 
 def reminder_wave(event_id: str) -> str:

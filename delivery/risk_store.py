@@ -16,14 +16,14 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import Preference, RiskCheck, RiskProfile, RiskRuleset
+from fanzha.delivery.models import Preference, RiskCheck, RiskProfile, RiskRuleset, table_of
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-_rulesets = RiskRuleset.__table__
-_profiles = RiskProfile.__table__
-_checks = RiskCheck.__table__
-_prefs = Preference.__table__
+_rulesets = table_of(RiskRuleset)
+_profiles = table_of(RiskProfile)
+_checks = table_of(RiskCheck)
+_prefs = table_of(Preference)
 
 OUTCOME_FIELDS = {"action": "action_at", "transfer": "transfer_at", "fraud_reported": "fraud_at"}
 

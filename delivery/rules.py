@@ -16,13 +16,22 @@ import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.errors import ScheduleError
-from fanzha.delivery.models import CLAIMED, DELIVERED, PUSH, SENT, Message, Preference, Suppression
+from fanzha.delivery.models import (
+    CLAIMED,
+    DELIVERED,
+    PUSH,
+    SENT,
+    Message,
+    Preference,
+    Suppression,
+    table_of,
+)
 from fanzha.delivery.schedule import QuietHours
 from sqlalchemy.engine import Connection
 
-_m = Message.__table__
-_prefs = Preference.__table__
-_supp = Suppression.__table__
+_m = table_of(Message)
+_prefs = table_of(Preference)
+_supp = table_of(Suppression)
 CAP_IN_FLIGHT_DEFER = timedelta(seconds=60)
 
 

@@ -13,12 +13,13 @@ from fanzha.delivery.models import (
     Message,
     Preference,
     Suppression,
+    table_of,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-_m = Message.__table__
-_prefs = Preference.__table__
-_supp = Suppression.__table__
+_m = table_of(Message)
+_prefs = table_of(Preference)
+_supp = table_of(Suppression)
 _TS = _m.c.due_at.type
 
 
@@ -106,7 +107,7 @@ def insert_events(conn: sa.Connection, rows: list[dict[str, object]]) -> None:
     if not rows:
         return
     if conn.dialect.name != "postgresql":
-        conn.execute(sa.insert(DeliveryEvent.__table__), rows)
+        conn.execute(sa.insert(table_of(DeliveryEvent)), rows)
         return
     conn.execute(
         _EVENTS_UNNEST,

@@ -7,11 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db, utcnow
-from fanzha.delivery.models import Message, Suppression
+from fanzha.delivery.models import Message, Suppression, table_of
 from sqlalchemy.engine import Engine
 
-_supp = Suppression.__table__
-_m = Message.__table__
+_supp = table_of(Suppression)
+_m = table_of(Message)
 
 
 def apply_preference(

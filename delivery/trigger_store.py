@@ -13,13 +13,13 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import AppEvent, Assignment, CampaignVersion, Message
+from fanzha.delivery.models import AppEvent, Assignment, CampaignVersion, Message, table_of
 from sqlalchemy.engine import Engine
 
-_events = AppEvent.__table__
-_a = Assignment.__table__
-_v = CampaignVersion.__table__
-_m = Message.__table__
+_events = table_of(AppEvent)
+_a = table_of(Assignment)
+_v = table_of(CampaignVersion)
+_m = table_of(Message)
 CHUNK = 500  # ids per IN list, under every driver's parameter limit
 EVENT_WAVE = "event:"  # a trigger message's wave: "event:" + the event id that caused it
 AUDIENCE = ["customer_id", "segment", "holdout", "eligible", "locale", "timezone"]

@@ -6,7 +6,6 @@ import io
 import os
 from pathlib import Path
 
-import pikepdf
 from fanzha.renderer.errors import RenderError
 from PIL import Image
 
@@ -42,6 +41,8 @@ def save_pdf(
     page: Image.Image, path: Path, bleed_px: int, dpi: int, marks: str, title: str
 ) -> None:
     """A one-page PDF: the page raster (JPEG, 4:4:4) plus vector crop marks and print boxes."""
+    import pikepdf  # only PDFs need it: a strip or a card never loads it
+
     buf = io.BytesIO()
     page.save(buf, "JPEG", quality=94, subsampling=0, dpi=(dpi, dpi))
     pdf = pikepdf.new()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from fanzha.campaigns import keygen
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import FILE, LIBRARY, STORE, reads, settings_from
 
@@ -92,6 +91,8 @@ def keys_generate(as_env: bool) -> None:
     Example:
       fanzha keys generate --env
     """
+    from fanzha.campaigns import keygen
+
     if as_env:
         click.echo("\n".join(keygen.env_lines(keygen.new_keys())))
     else:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from fanzha.campaigns import segmenting
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import DAY, EXISTING, FILE, LIBRARY, STORE, reads, settings_from
 
@@ -35,6 +34,8 @@ def customers_generate(n: int, seed: int, out: Path) -> None:
     Example:
       fanzha customers generate --n 1000000 --seed 1 --out customers.parquet
     """
+    from fanzha.campaigns import segmenting
+
     click.echo(segmenting.generate_file(n, seed, out).render())
 
 
@@ -114,6 +115,8 @@ def segment(
       fanzha segment spring.yaml --customers 'postgresql://bank@dw/crm#retail.customers' \\
           --out assignments.parquet
     """
+    from fanzha.campaigns import segmenting
+
     result = segmenting.segment_customers(
         campaign,
         customers,
@@ -144,6 +147,8 @@ def explain(
     Example:
       fanzha explain spring.yaml --customers customers.parquet --customer-id C000000042
     """
+    from fanzha.campaigns import segmenting
+
     text = segmenting.explain_customer(
         campaign,
         customers,

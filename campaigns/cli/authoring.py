@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from fanzha.campaigns import api, posters, validation
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import (
     BANK,
@@ -49,6 +48,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], customers: Path | None
     Example:
       fanzha validate campaigns/examples/spring-2027.yaml content/library/zh-CN/*.yaml
     """
+    from fanzha.campaigns import validation
+
     problems = validation.validate_files(list(files), settings_from(ctx), customers)
     usable = f"; every row of {customers} is usable" if customers else ""
     _report(problems, f"{len(files)} file(s) OK{usable}")
@@ -144,6 +145,8 @@ def render(
       fanzha render credit-repair --format strip --large-text --out strip.webp
       fanzha render money-mule --format poster-a3 --qr https://bank.example.com/fanzha --out p.pdf
     """
+    from fanzha.campaigns import posters
+
     request = posters.RenderRequest(
         warning, fmt, segment, locale, variant, layout, large_text, qr=qr, press=press
     )
@@ -162,6 +165,8 @@ def preview(ctx: click.Context, campaign: Path, out: Path) -> None:
     Example:
       fanzha preview spring.yaml --out preview/ && open preview/index.html
     """
+    from fanzha.campaigns import api
+
     click.echo(api.preview(campaign, out, settings=settings_from(ctx)).render())
 
 
@@ -195,6 +200,8 @@ def posters_command(
       fanzha posters spring.yaml --out press/ --press
       fanzha posters --check press/01-zhangjiang-a3-press.pdf --press
     """
+    from fanzha.campaigns import posters
+
     if check:
         result = posters.preflight_posters(list(check), press=press)
     elif campaign is None or out is None:
@@ -229,6 +236,8 @@ def content_list(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     Example:
       fanzha content list
     """
+    from fanzha.campaigns import validation
+
     click.echo(validation.list_content(settings_from(ctx), list(paths)))
 
 
@@ -252,6 +261,8 @@ def content_lint(ctx: click.Context, paths: tuple[Path, ...], due: timedelta | N
       fanzha content lint content/library
       fanzha content lint --due 30d
     """
+    from fanzha.campaigns import validation
+
     settings = settings_from(ctx)
     problems = validation.lint_content(settings, list(paths))
     if due is not None:

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from fanzha.campaigns import api
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import (
     BANK,
@@ -38,6 +37,8 @@ def plan(
     Example:
       fanzha plan spring.yaml --customers customers.parquet --json
     """
+    from fanzha.campaigns import api
+
     result = api.plan(campaign, customers, now=now, settings=settings_from(ctx))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -60,6 +61,8 @@ def run(ctx: click.Context, campaign: Path, customers: Path, now: datetime | Non
     Example:
       fanzha run spring.yaml --customers customers.parquet --now 2027-03-01T00:00+08:00
     """
+    from fanzha.campaigns import api
+
     click.echo(api.run(campaign, customers, now=now, settings=settings_from(ctx)).render())
 
 
@@ -82,6 +85,8 @@ def report(ctx: click.Context, campaign_id: str, outcomes: Path | None, out: Pat
     Example:
       fanzha report spring-2027-new-citizens --outcomes outcomes.csv --out report/
     """
+    from fanzha.campaigns import api
+
     result = api.report(campaign_id, out, outcomes=outcomes, settings=settings_from(ctx))
     click.echo(result.render())
 
@@ -98,4 +103,6 @@ def recall(ctx: click.Context, warning_id: str, now: datetime | None) -> None:
     Example:
       fanzha recall fake-loan
     """
+    from fanzha.campaigns import api
+
     click.echo(api.recall(warning_id, now=now, settings=settings_from(ctx)).render())

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
-from fanzha.campaigns import services
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import (
     BANK,
@@ -73,6 +72,8 @@ def dispatch(
     Example:
       FANZHA_GATEWAY_URL=http://127.0.0.1:9099/push fanzha dispatch --once
     """
+    from fanzha.campaigns import services
+
     if once and until_idle:
         raise click.UsageError("give --once or --until-idle, not both")
     summary = services.dispatch(
@@ -121,6 +122,8 @@ def scheduler(
     Example:
       fanzha scheduler --campaign spring.yaml --customers customers.parquet
     """
+    from fanzha.campaigns import services
+
     services.run_scheduler(settings_from(ctx), list(campaign_files), customers, tick, now)
 
 
@@ -141,6 +144,8 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     Example:
       fanzha serve --port 8000   # then open /app?token=$(fanzha token C000000042)
     """
+    from fanzha.campaigns import services
+
     services.serve(settings_from(ctx), host, port)
 
 
@@ -168,6 +173,8 @@ def token(ctx: click.Context, customer_id: str, ttl_hours: int, allow_unknown: b
       fanzha token C000000042
       fanzha token C999999999 --allow-unknown --ttl-hours 2
     """
+    from fanzha.campaigns import services
+
     ttl = timedelta(hours=ttl_hours)
     click.echo(
         services.mint_token(settings_from(ctx), customer_id, ttl, allow_unknown=allow_unknown)
@@ -232,6 +239,7 @@ def gateway_fake(
     Example:
       fanzha gateway fake --port 9099 --error-rate 0.2 --rate-429 0.1
     """
+    from fanzha.campaigns import services
     from fanzha.delivery import FaultSpec
 
     faults = FaultSpec(

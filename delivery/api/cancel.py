@@ -6,14 +6,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message
+from fanzha.delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message, table_of
 from sqlalchemy.engine import Connection
 
 # Claimed messages are in a dispatcher's hands right now; only the dispatcher may end them.
 CANCELLABLE_STATES = (PENDING, HELD)
 
-_messages = Message.__table__
-_events = DeliveryEvent.__table__
+_messages = table_of(Message)
+_events = table_of(DeliveryEvent)
 
 
 def cancel_messages(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fanzha.delivery.models import Assignment, CampaignVersion, FeedItem, Message
 from sqlalchemy.engine import Engine
 
-_assignments = Assignment.__table__
-_versions = CampaignVersion.__table__
-_messages = Message.__table__
-_items = FeedItem.__table__
+# The columns this check reads, as light table clauses: `fanzha token` need not build the
+# SQLModel models (tests/delivery check they name the models' tables and columns).
+_assignments = sa.table("assignments", sa.column("campaign_id"), sa.column("customer_id"))
+_versions = sa.table("campaign_versions", sa.column("campaign_id"))
+_messages = sa.table("messages", sa.column("customer_id"))
+_items = sa.table("feed_items", sa.column("customer_id"))
 
 
 def customer_known(engine: Engine, customer_id: str) -> bool:

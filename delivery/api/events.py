@@ -15,12 +15,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from fanzha.delivery.api._sql import insert_ignore
 from fanzha.delivery.clock import from_db, to_db
-from fanzha.delivery.models import AppEvent
+from fanzha.delivery.models import AppEvent, table_of
 from sqlalchemy.engine import Engine
 
 EVENT_KINDS = ("first_loan", "new_payee", "large_transfer", "loan_repaid")
 
-_events = AppEvent.__table__
+_events = table_of(AppEvent)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from fanzha.delivery.api.errors import MessageNotFound
 from fanzha.delivery.api.page import COLUMNS, FeedEntry, entry_of
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import DeliveryEvent, FeedItem
+from fanzha.delivery.models import DeliveryEvent, FeedItem, table_of
 from sqlalchemy.engine import Connection, Engine
 
-_items = FeedItem.__table__
-_events = DeliveryEvent.__table__
+_items = table_of(FeedItem)
+_events = table_of(DeliveryEvent)
 
 
 def _entry(row: sa.Row) -> FeedEntry:

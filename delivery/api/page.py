@@ -17,7 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from fanzha.delivery.api.errors import CursorError
 from fanzha.delivery.clock import from_db, to_db
-from fanzha.delivery.models import FEED_COVER_BYTES, FEED_ITEM_SIZE, FeedItem
+from fanzha.delivery.models import FEED_COVER_BYTES, FEED_ITEM_SIZE, FeedItem, table_of
 from sqlalchemy.engine import Connection, Engine
 
 # A cursor is the position of the last item shown: its creation time in microseconds since
@@ -30,7 +30,7 @@ _CURSOR = re.compile(CURSOR_PATTERN)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
-_items = FeedItem.__table__
+_items = table_of(FeedItem)
 COLUMNS = (
     _items.c.id,
     _items.c.title,

@@ -22,11 +22,11 @@ import sqlalchemy as sa
 from fanzha.delivery.api._sql import upsert
 from fanzha.delivery.api.cancel import cancel_messages
 from fanzha.delivery.clock import from_db, to_db
-from fanzha.delivery.models import PUSH, Message, Preference
+from fanzha.delivery.models import PUSH, Message, Preference, table_of
 from sqlalchemy.engine import Engine
 
-_prefs = Preference.__table__
-_messages = Message.__table__
+_prefs = table_of(Preference)
+_messages = table_of(Message)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from fanzha.delivery.api.cancel import cancel_messages
 from fanzha.delivery.clock import to_db
-from fanzha.delivery.models import FEED, PUSH, FeedItem, Message
+from fanzha.delivery.models import FEED, PUSH, FeedItem, Message, table_of
 from sqlalchemy.engine import Engine
 
-_items = FeedItem.__table__
-_messages = Message.__table__
+_items = table_of(FeedItem)
+_messages = table_of(Message)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ def test_run_twice_adds_nothing(ws: Workspace, campaign_file: Path, customers_fi
     again = runner.run_campaign(ws, campaign_file, customers_file, START)
     assert not again.new_version
     assert again.inserted == 0 and again.skipped == first.messages
+    assert "this version ran before" in again.render()
+    # The rerun picks what the first run picked: its own unsent messages are not history.
+    assert again.renders == first.renders
     assert len(message_frame(ws)) == first.inserted
 
 

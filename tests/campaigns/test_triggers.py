@@ -65,6 +65,11 @@ def event(
     )
 
 
+# one loan: the notice and the cooling-off reminder two days before the window closes, each as
+# a push and a feed item
+NOTICE_AND_REMINDER = 4
+
+
 def notices(ws: Workspace, customer: str) -> pd.DataFrame:
     m = Message.__table__
     with ws.engine.connect() as conn:
@@ -131,11 +136,11 @@ def test_the_same_loan_posted_again_brings_one_notice_in_thirty_days(
     event(ws, "loan-a", customer, NOON)
     event(ws, "loan-a-again", customer, NOON + timedelta(minutes=5))  # same batch
     first = triggers.process_events(ws, NOON + timedelta(minutes=6))
-    assert (first.messages, first.repeats) == (2, 1)
+    assert (first.messages, first.repeats) == (NOTICE_AND_REMINDER, 1)
     event(ws, "loan-a-third", customer, NOON + timedelta(days=3))  # a later batch
     assert triggers.process_events(ws, NOON + timedelta(days=3)).repeats == 1
     event(ws, "loan-b", customer, NOON + timedelta(days=31))  # a new loan, a month on
-    assert triggers.process_events(ws, NOON + timedelta(days=31)).messages == 2
+    assert triggers.process_events(ws, NOON + timedelta(days=31)).messages == NOTICE_AND_REMINDER
     assert sorted(set(notices(ws, customer)["wave"])) == ["event:loan-a", "event:loan-b"]
 
 
@@ -146,11 +151,11 @@ def test_a_loan_posted_again_under_a_new_event_id_brings_no_second_notice(
     event(ws, "e1", customer, NOON, loan="L-1")
     event(ws, "e1-again", customer, NOON + timedelta(minutes=1), loan="L-1")  # same batch
     first = triggers.process_events(ws, NOON + timedelta(minutes=2))
-    assert (first.messages, first.repeats) == (2, 1)
+    assert (first.messages, first.repeats) == (NOTICE_AND_REMINDER, 1)
     event(ws, "e1-weeks-later", customer, later, loan="L-1")
     event(ws, "e2", customer, later + timedelta(minutes=1), loan="L-2")
     second = triggers.process_events(ws, later + timedelta(minutes=2))
-    assert (second.messages, second.repeats) == (2, 1)
+    assert (second.messages, second.repeats) == (NOTICE_AND_REMINDER, 1)
     assert sorted(set(notices(ws, customer)["wave"])) == ["event:e1", "event:e2"]
 
 

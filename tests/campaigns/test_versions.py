@@ -115,3 +115,19 @@ def test_a_new_version_keeps_trigger_messages_and_tried_messages(
     reminders = rows[rows["wave"].str.endswith(":loan-9") & (rows["wave"] != "event:loan-9")]
     assert len(reminders) == 2 and set(reminders["state"]) == {"pending"}
     assert rows.loc[rows["id"] == tried, "state"].item() == "pending"
+
+
+def test_a_run_with_no_usable_customers_changes_nothing(
+    ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
+) -> None:
+    from fanzha.campaigns.errors import InputError
+
+    first = runner.run_campaign(ws, campaign_file, customers_file, START)
+    empty = tmp_path / "empty.parquet"
+    pd.read_parquet(customers_file).iloc[:0].to_parquet(empty)
+    rename(campaign_file, "a new name")
+    with pytest.raises(InputError, match="no usable customer rows: nothing was run"):
+        runner.run_campaign(ws, campaign_file, empty, START)
+    states = frame(ws, "SELECT state, COUNT(*) AS n FROM messages GROUP BY state")
+    assert states.set_index("state")["n"].to_dict() == {"pending": first.inserted}
+    assert frame(ws, "SELECT COUNT(*) AS n FROM assignments")["n"].item() == 3000

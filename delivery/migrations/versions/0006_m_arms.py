@@ -13,7 +13,7 @@ bandit re-weighting (and the global control group's epochs) for the report's his
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0006_m_arms"

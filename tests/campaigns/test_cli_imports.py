@@ -1,0 +1,73 @@
+"""Commands load only what they use: a check of the modules each one imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fanzha.campaigns.demo import example_campaign
+
+from tests.conftest import TEST_BANK, TEST_KEYS
+
+PROBE = """
+import sys
+from fanzha.campaigns.cli import main
+sys.argv = ["fanzha", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("MODULES", " ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules a command imported, run in a fresh interpreter as the console script does."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "FANZHA_DB": f"sqlite:///{tmp_path / 'none.db'}",
+    }
+    env |= TEST_BANK | TEST_KEYS
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
+    return set(line.split()[1:])
+
+
+DATA = {"pandas", "numpy", "pyarrow"}
+
+
+def test_validate_checks_a_campaign_without_the_data_libraries(tmp_path: Path) -> None:
+    modules = loaded(["validate", str(example_campaign())], tmp_path)
+    assert "fanzha.campaigns.loader" in modules  # it did check the file
+    assert DATA.isdisjoint(modules), DATA & modules
+
+
+def test_token_loads_neither_the_campaign_loader_nor_the_web_stack(tmp_path: Path) -> None:
+    modules = loaded(["token", "C000000001", "--allow-unknown"], tmp_path)
+    assert "fanzha.delivery.api.tokens" in modules  # it did mint
+    unwanted = DATA | {"fastapi", "fanzha.campaigns.loader", "fanzha.content.library"}
+    assert unwanted.isdisjoint(modules), unwanted & modules
+
+
+@pytest.mark.slow
+def test_segment_never_loads_the_warning_library(tmp_path: Path) -> None:
+    from fanzha.segments import generate_customers, write_customers
+
+    customers = tmp_path / "c.parquet"
+    write_customers(generate_customers(200, seed=1), customers)
+    args = [
+        "segment",
+        str(example_campaign()),
+        "--customers",
+        str(customers),
+        "--out",
+        str(tmp_path / "a.parquet"),
+    ]
+    modules = loaded(args, tmp_path)
+    assert "fanzha.segments.run" in modules and (tmp_path / "a.parquet").exists()
+    assert "fanzha.content.library" not in modules and "fanzha.content" not in modules
