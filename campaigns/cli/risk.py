@@ -45,8 +45,6 @@ def risk_check(
     Example:
       fanzha risk-check --customer C000000001 --kind transfer --amount 50000 --payee-new
     """
-    from fanzha.campaigns import risk_check as R
-
     event = {
         "kind": kind,
         "amount": amount,
