@@ -75,6 +75,8 @@ class RiskCheckResult(Result):
             "prompt": "prompt shown",
             "holdout": "no prompt — held out (the prompt it would have seen is recorded)",
             "opted_out": "no prompt — the customer turned risk prompts off",
+            "global_control": "no prompt — in the bank's global control group "
+            "(FANZHA_CONTROL_RISK_PROMPTS=false)",
             "no_match": "no prompt — no rule matched",
             "no_campaign": "no prompt — no active campaign has risk prompts",
         }

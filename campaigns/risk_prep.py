@@ -9,7 +9,9 @@ written as a profile. The API's in-memory index reloads from these when it sees 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from fanzha.campaigns import messages as M
@@ -24,8 +26,13 @@ def prompt_key(warning_id: str, segment: str, locale: str, large_text: bool) -> 
     return f"{warning_id}|{segment}|{locale}|{int(large_text)}"
 
 
-def risk_profiles(campaign: Campaign, aud: Audience, columns: list[str]) -> pd.DataFrame:
-    """One row per assigned customer: segment, holdout, locale, large_text, facts (JSON)."""
+def risk_profiles(
+    campaign: Campaign, aud: Audience, columns: list[str], withheld: Callable[[pd.Series], Any]
+) -> pd.DataFrame:
+    """One row per assigned customer: segment, holdout, locale, large_text, withheld, facts.
+
+    ``withheld(ids)`` marks the bank's global control members that risk prompts skip.
+    """
     a = aud.assignments[["customer_id", "segment", "holdout"]]
     style_large = {s.id: s.large_text for s in campaign.segments}
     cust = aud.customers[["customer_id", *sorted({"locale", "large_text", *columns})]]
@@ -37,6 +44,7 @@ def risk_profiles(campaign: Campaign, aud: Audience, columns: list[str]) -> pd.D
     frame["locale"] = frame["locale"].fillna(campaign.locale).astype(str)
     by_style = frame["segment"].map(style_large).fillna(False).astype(bool)
     frame["large_text"] = frame["large_text"].fillna(False).astype(bool) | by_style
+    frame["withheld"] = withheld(frame["customer_id"])
     if columns:
         facts = frame[columns].astype(object).where(frame[columns].notna(), None)
         frame["facts"] = [
@@ -45,7 +53,7 @@ def risk_profiles(campaign: Campaign, aud: Audience, columns: list[str]) -> pd.D
         ]
     else:
         frame["facts"] = ""
-    return frame[["customer_id", "segment", "holdout", "locale", "large_text", "facts"]]
+    return frame[["customer_id", "segment", "holdout", "locale", "large_text", "withheld", "facts"]]
 
 
 def prepare_prompts(
@@ -104,7 +112,11 @@ def prepare_risk(ws: Workspace, campaign: Campaign, aud: Audience, now: datetime
         deactivate_ruleset(ws.engine, campaign.id)
         return 0
     columns = customer_columns_read([r.when for r in campaign.risk_prompts], ws.schema)
-    profiles = risk_profiles(campaign, aud, columns)
+    from fanzha.campaigns.control import withheld_from_risk_prompts
+
+    profiles = risk_profiles(
+        campaign, aud, columns, lambda ids: withheld_from_risk_prompts(ws.settings, ids, now.date())
+    )
     prompts = prepare_prompts(ws, campaign, profiles)
     rules = [
         {"index": i, "when": r.when, "warning": r.warning, "pause_seconds": r.pause.seconds}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fanzha.content.copy import WarningCopy
 from fanzha.content.library import Library
-from fanzha.content.select import stories_for
+from fanzha.content.stories import stories_for
 
 MAX_QUESTIONS = 3
 POLICE = "110"  # the public police line every warning already tells customers to call

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from fanzha.content.errors import NoEligibleWarning
 from fanzha.content.library import Library
+from fanzha.content.stories import stories_for
 
 _NEVER = np.iinfo(np.int64).min
 _PERSON = b"fanzha.select"
@@ -231,16 +232,6 @@ def _no_history() -> tuple[pd.Index, np.ndarray, np.ndarray]:
     """History statistics of a customer base that was never sent anything."""
     empty = np.array([], dtype=np.int64)
     return pd.Index(empty), empty, empty
-
-
-def stories_for(
-    names: Sequence[str], fits: Sequence[Sequence[str]], segment: str
-) -> tuple[list[str], bool]:
-    """The stories (variant ids) for ``segment``: its own, else those for anyone, else all;
-    and whether they are its own."""
-    own = [n for n, f in zip(names, fits, strict=True) if segment in f]
-    marked_all = [n for n, f in zip(names, fits, strict=True) if ALL in f] or list(names)
-    return (own or marked_all), bool(own)
 
 
 def _story_lists(

@@ -310,6 +310,7 @@ class RiskProfile(SQLModel, table=True):
     holdout: bool = False
     locale: str = Field(default="zh-CN", max_length=16)
     large_text: bool = False
+    withheld: bool = False  # in the bank's global control group, which risk prompts skip
     facts: str = Field(default="")  # JSON of the customer columns the rules read; "" for none
 
 
@@ -327,7 +328,7 @@ class RiskCheck(SQLModel, table=True):
     amount: float | None = None
     occurred_at: datetime | None = None
     decided_at: datetime
-    reason: str = Field(max_length=32)  # prompt, holdout, opted_out, no_match, no_campaign
+    reason: str = Field(max_length=32)  # prompt, holdout, opted_out, global_control, no_match, …
     rule_index: int | None = None
     rule: str = Field(default="", max_length=2000)
     warning_id: str = Field(default="", max_length=64)

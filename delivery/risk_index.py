@@ -35,6 +35,7 @@ PROMPT, HOLDOUT, OPTED_OUT, NO_MATCH, NO_CAMPAIGN = (
     "no_match",
     "no_campaign",
 )
+GLOBAL_CONTROL = "global_control"  # FANZHA_CONTROL_RISK_PROMPTS=false and a control member
 
 
 def prompt_id_for(check_id: str) -> str:
@@ -62,6 +63,7 @@ class Profile:
     locale: str
     large_text: bool
     facts: dict[str, Any] = field(default_factory=dict)
+    withheld: bool = False
 
 
 class CampaignRisk:
@@ -76,6 +78,7 @@ class CampaignRisk:
         self.segment_codes, self.locale_codes = seg_codes, loc_codes
         self.holdout = profiles["holdout"].to_numpy(dtype=bool)
         self.large = profiles["large_text"].to_numpy(dtype=bool)
+        self.withheld = profiles["withheld"].to_numpy(dtype=bool)
         types = {c["name"]: c["type"] for c in row.columns}
         self.types = types
         self.facts = profiles["facts"].tolist() if types else None
@@ -93,6 +96,7 @@ class CampaignRisk:
             self.locales[self.locale_codes[i]],
             bool(self.large[i]),
             facts,
+            bool(self.withheld[i]),
         )
 
     def prompt(self, rule: Rule, who: Profile, kind: str, check_id: str) -> dict[str, Any]:
@@ -204,7 +208,15 @@ class RiskIndex:
             if rule is None:
                 continue
             prompt = camp.prompt(rule, who, str(event.get("kind", "")), check_id)
-            reason = OPTED_OUT if risk_off else HOLDOUT if who.holdout else PROMPT
+            reason = (
+                GLOBAL_CONTROL
+                if who.withheld
+                else OPTED_OUT
+                if risk_off
+                else HOLDOUT
+                if who.holdout
+                else PROMPT
+            )
             return Decision(
                 reason, row.campaign_id, row.version, rule, who.segment, who.holdout, prompt
             )
@@ -232,6 +244,7 @@ def build_index(
 
 
 __all__ = [
+    "GLOBAL_CONTROL",
     "HOLDOUT",
     "NO_CAMPAIGN",
     "NO_MATCH",

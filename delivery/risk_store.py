@@ -130,6 +130,7 @@ def load_profiles(
         _profiles.c.holdout,
         _profiles.c.locale,
         _profiles.c.large_text,
+        _profiles.c.withheld,
         _profiles.c.facts,
     ).where(_profiles.c.campaign_id == campaign_id)
     if customer_ids is not None:

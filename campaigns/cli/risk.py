@@ -45,8 +45,6 @@ def risk_check(
     Example:
       fanzha risk-check --customer C000000001 --kind transfer --amount 50000 --payee-new
     """
-    from fanzha.campaigns import risk_check as R
-
     event = {
         "kind": kind,
         "amount": amount,
@@ -56,5 +54,7 @@ def risk_check(
         "screen_sharing": screen_sharing,
         "on_call": on_call,
     }
+    from fanzha.campaigns import risk_check as R  # loads pandas: only when the command runs
+
     result = R.check(settings_from(ctx), customer, event, risk_off=risk_prompts_off, now=now)
     click.echo(result.render())

@@ -81,7 +81,7 @@ class RiskCheckOut(BaseModel):
 
     check_id: str
     holdout: bool = Field(description="held out of the campaign: no prompt, for the comparison")
-    reason: Literal["prompt", "holdout", "opted_out", "no_match", "no_campaign"]
+    reason: Literal["prompt", "holdout", "opted_out", "global_control", "no_match", "no_campaign"]
     prompt: RiskPromptOut | None
 
 

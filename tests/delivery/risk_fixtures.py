@@ -61,6 +61,7 @@ def seed_risk_ruleset(engine: Engine, image_key: str, campaign: str = "c1") -> N
                 "holdout": [False, True],
                 "locale": ["zh-CN", "zh-CN"],
                 "large_text": [True, True],
+                "withheld": [False] * 2,
                 "facts": ["", ""],
             }
         ),

@@ -87,6 +87,7 @@ def _seed(env: Env) -> None:
                 "holdout": [False, False],
                 "locale": ["zh-CN", "zh-CN"],
                 "large_text": [True, False],
+                "withheld": [False] * 2,
                 "facts": ["", ""],
             }
         ),

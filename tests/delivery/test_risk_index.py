@@ -66,6 +66,7 @@ def test_customer_columns_reach_the_rules_with_their_types(tmp_path: Path) -> No
                 "holdout": [False, False],
                 "locale": ["zh-CN", "zh-CN"],
                 "large_text": [False, False],
+                "withheld": [False, False],
                 "facts": ['{"born": "1950-05-01"}', '{"born": "1990-05-01"}'],
             }
         ),
@@ -76,3 +77,37 @@ def test_customer_columns_reach_the_rules_with_their_types(tmp_path: Path) -> No
     assert index.decide("b", "C1", {"kind": "payee_added"}, False).reason == NO_MATCH
     one = build_index(engine, compile, lambda *_: False, customer_ids=["C2"])
     assert len(one.campaigns[0].ids) == 1  # the CLI loads only the customer it checks
+
+
+def test_global_control_members_are_withheld_when_the_bank_says_so(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    init_db(engine)
+    save_ruleset(
+        engine,
+        campaign_id="c3",
+        version="v1",
+        locale="zh-CN",
+        holdout_pct=0.0,
+        rules=[{"index": 1, "when": "any", "warning": W, "pause_seconds": 10}],
+        prompts={f"{W}||zh-CN|0": prompt(W, "a", False, "k.webp")},
+        labels={"zh-CN": {"": ACTIONS}},
+        columns=[],
+        profiles=pd.DataFrame(
+            {
+                "customer_id": ["C1", "C2"],
+                "segment": ["", ""],
+                "holdout": [False, False],
+                "locale": ["zh-CN", "zh-CN"],
+                "large_text": [False, False],
+                "withheld": [True, False],  # C1 is in the global control group
+                "facts": ["", ""],
+            }
+        ),
+        now=dt.datetime(2027, 3, 1, tzinfo=dt.UTC),
+    )
+    index = build_index(engine, compile, lambda *_: False)
+    event = {"kind": "transfer", "amount": 9000}
+    control = index.decide("a", "C1", event, False)
+    assert (control.reason, control.response("a")["prompt"]) == ("global_control", None)
+    assert control.prompt is not None  # what it would have been is still recorded
+    assert index.decide("b", "C2", event, False).reason == PROMPT

@@ -1,7 +1,7 @@
 """Risk prompts: rulesets and customer profiles as campaigns run them, checks and outcomes.
 
 Revision ID: 0007_j_risk_checks
-Revises: 0002_b_feed_indexes
+Revises: 0006_m_arms
 Create Date: 2026-11-30
 
 ``preferences.risk_prompts_off`` is the customer's refusal of risk prompts (default: shown).
@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("holdout", sa.Boolean(), nullable=False),
         sa.Column("locale", _S(length=16), nullable=False),
         sa.Column("large_text", sa.Boolean(), nullable=False),
+        sa.Column("withheld", sa.Boolean(), nullable=False),
         sa.Column("facts", _S(), nullable=False),
         sa.PrimaryKeyConstraint("campaign_id", "customer_id"),
     )
