@@ -103,7 +103,9 @@ def render_design(d: dict[str, Any]) -> str:
     power_rows: list[tuple[object, ...]] = []
     for s in d["segments"]:
         if "mde_relative" not in s:
-            power_rows.append((s["segment"], s["eligible"], f"{s['holdout']:g}%", "—", "—", "—", "—"))
+            power_rows.append(
+                (s["segment"], s["eligible"], f"{s['holdout']:g}%", "—", "—", "—", "—")
+            )
             continue
         needed = s["holdout_share_needed"]
         power_rows.append(

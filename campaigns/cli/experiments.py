@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from fanzha.campaigns.cli.main import cli
 from fanzha.campaigns.cli.options import EXISTING, FILE, LIBRARY, STORE, reads, settings_from
-from fanzha.campaigns.workspace import Workspace
 
 CONTROL = (
     "FANZHA_CONTROL_PCT",
@@ -44,6 +43,7 @@ def import_(ctx: click.Context, file: Path) -> None:
       fanzha outcomes import outcomes-2027-03.csv
     """
     from fanzha.campaigns.outcomes import import_outcomes
+    from fanzha.campaigns.workspace import Workspace
 
     click.echo(import_outcomes(Workspace(settings_from(ctx)), file).render())
 
@@ -78,6 +78,7 @@ def export(ctx: click.Context, customers: Path, out: Path, day: datetime | None)
       FANZHA_CONTROL_PCT=2 fanzha control export --customers customers.parquet --out gc.csv
     """
     from fanzha.campaigns.control import export_control
+    from fanzha.campaigns.workspace import Workspace
 
     when = (day or datetime.now()).date()
     click.echo(export_control(Workspace(settings_from(ctx)), customers, when, out).render())
