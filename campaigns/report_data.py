@@ -111,6 +111,7 @@ def customer_funnel(
                 "scheduled": int(c["first_at"].notna().sum()),
                 "sent": int(c["sent"].fillna(False).astype(bool).sum()),
                 "delivered": int(c["delivered"].fillna(False).astype(bool).sum()),
+                "in_feed": int(c["in_feed"].fillna(False).astype(bool).sum()),
                 "read": int(c["read"].fillna(False).astype(bool).sum()),
             }
         )
@@ -124,6 +125,7 @@ def customer_funnel(
             "scheduled",
             "sent",
             "delivered",
+            "in_feed",
             "read",
         ],
     )
@@ -158,7 +160,7 @@ def figures(
 
     t, ft = labels(campaign.locale), figure_labels(campaign.locale)
     made: dict[str, str] = {}
-    stages = ["eligible", "held_out", "contacted", "scheduled", "sent", "delivered", "read"]
+    stages = ["eligible", "held_out", "contacted", "scheduled", "delivered", "in_feed", "read"]
     plots.save_png(
         funnel_figure(customers, stages, t, t["figure_customers"], t["customers"]),
         out / "customers.png",
