@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import requests
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,21 +79,32 @@ class Gateway:
     """A fake gateway in its own process."""
 
     def __init__(self, latency_ms: float) -> None:
+        with socket.socket() as probe:  # a free port for `fanzha gateway fake`
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
         cmd = [
             sys.executable,
             "-m",
-            "delivery",
-            "gateway-fake",
+            "fanzha",
+            "gateway",
+            "fake",
             "--port",
-            "0",
-            "--secret",
-            SECRET,
+            str(port),
             "--latency-ms",
             str(latency_ms),
         ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        self.url = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "FANZHA_WEBHOOK_SECRET": SECRET}
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                gateway_stats(self.url)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def __enter__(self) -> Gateway:
         return self

@@ -146,6 +146,37 @@ def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignor
     return time.perf_counter() - start
 
 
+def set_layout(engine, layout: str) -> None:  # type: ignore[no-untyped-def]
+    """``covering``: the page indexes of migration 0003 (created if missing); ``heap``: dropped.
+
+    ``heap`` is the reference layout of before 0003: a page then reads its rows from the heap.
+    """
+    import importlib
+
+    import sqlalchemy as sa
+
+    m = importlib.import_module("fanzha.delivery.migrations.versions.0005_k_feed_covering")
+    size, cover = m.SIZE, m.COVER_BYTES
+    statements = (
+        [
+            "CREATE INDEX IF NOT EXISTS ix_feed_page_cover ON feed_items (customer_id, created_at, id)"
+            f" INCLUDE ({', '.join(m.PAGE_COLUMNS)}) WHERE {m.VISIBLE} AND {size} <= {cover}",
+            "CREATE INDEX IF NOT EXISTS ix_feed_page_oversize ON feed_items"
+            f" (customer_id, created_at, id) WHERE {m.VISIBLE} AND {size} > {cover}",
+            "VACUUM ANALYZE feed_items",
+        ]
+        if layout == "covering"
+        else [
+            "DROP INDEX IF EXISTS ix_feed_page_cover",
+            "DROP INDEX IF EXISTS ix_feed_page_oversize",
+            "ANALYZE feed_items",
+        ]
+    )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for sql in statements:
+            conn.execute(sa.text(sql))
+
+
 def count_items(engine) -> int:  # type: ignore[no-untyped-def]
     """Rows already in the bench schema (0 when it does not exist)."""
     import sqlalchemy as sa
@@ -248,6 +279,12 @@ def main() -> None:
     parser.add_argument("--driver", choices=("auto", "asyncpg", "psycopg"), default="auto")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
+    parser.add_argument(
+        "--layout",
+        choices=("covering", "heap"),
+        default="covering",
+        help="covering: the page from ix_feed_page_cover (migration 0003); heap: without it",
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     generator = args.generator
@@ -269,14 +306,16 @@ def main() -> None:
     if not (args.reuse and have == args.items):
         load_s = load(engine, args.items, args.customers, now)
         print(f"loaded {args.items:,} items in {load_s:.1f} s", file=sys.stderr)
+    set_layout(engine, args.layout)
     feed_requests = bench_requests(engine, args.customers, now)
     engine.dispose()
+    load_start = os.getloadavg()[0]
 
     configs = [
         (int(w), mode) for mode in args.fast_path.split(",") for w in args.workers.split(",")
     ]
     runs = {(w, mode): run_config(generator, w, mode, feed_requests, args) for w, mode in configs}
-    text = report(args, Setup(generator, driver, load_s), runs)
+    text = report(args, Setup(generator, driver, load_s, args.layout, load_start), runs)
     print(text)
     if not args.no_write:
         write_section("feed", text)

@@ -15,9 +15,8 @@ The public API, imported as ``fanzha.*`` (or from ``fanzha.campaigns.api``)::
 
 from __future__ import annotations
 
-# The API's functions are not re-exported here: ``fanzha.campaigns.report`` and
-# ``.preview`` are modules, and importing them would shadow functions of the same name.
-from fanzha.campaigns.api import Recall, Report
+from typing import TYPE_CHECKING
+
 from fanzha.campaigns.errors import (
     CampaignFileError,
     CampaignNotFound,
@@ -29,6 +28,22 @@ from fanzha.campaigns.errors import (
 )
 from fanzha.campaigns.results import Result
 from fanzha.campaigns.settings import Settings
+
+if TYPE_CHECKING:
+    # The API's functions are not re-exported here: ``fanzha.campaigns.report`` and
+    # ``.preview`` are modules, and importing them would shadow functions of the same name.
+    from fanzha.campaigns.api import Recall, Report
+
+
+def __getattr__(name: str) -> object:
+    # The API loads on first use: `fanzha token` or `fanzha keys` never pay for the
+    # campaign loader and its models.
+    if name in ("Recall", "Report"):
+        from fanzha.campaigns import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'fanzha.campaigns' has no attribute {name!r}")
+
 
 __all__ = [
     "CampaignFileError",

@@ -108,10 +108,16 @@ class Report(Result):
     index: Path
     funnel_csv: Path
     uplift_csv: Path | None
+    failed_events: int = 0  # app events of the store that could not become a notice
 
     def render(self) -> str:
-        """One line."""
-        return f"wrote {self.index}"
+        """Where the report went, and app events that brought no notice, if any."""
+        lines = [f"wrote {self.index}"]
+        if self.failed_events:
+            lines.append(
+                f"app events that brought no notice (warning unavailable): {self.failed_events}"
+            )
+        return "\n".join(lines)
 
 
 def report(
@@ -126,10 +132,18 @@ def report(
 
     folder = Path(out)
     outcomes_path = Path(outcomes) if outcomes is not None else None
-    index = write_report(_workspace(settings), campaign_id, outcomes_path, folder)
+    from fanzha.delivery.trigger_store import failed_event_count
+
+    ws = _workspace(settings)
+    index = write_report(ws, campaign_id, outcomes_path, folder)
     uplift = index.with_name("uplift.csv")  # written when there are outcomes (file or store)
+    failed = failed_event_count(ws.engine)
     return Report(
-        campaign_id, index, index.with_name("funnel.csv"), uplift if uplift.exists() else None
+        campaign_id,
+        index,
+        index.with_name("funnel.csv"),
+        uplift if uplift.exists() else None,
+        failed,
     )
 
 

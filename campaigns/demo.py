@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -68,28 +69,32 @@ def run_demo(
     )
 
     customers = out / "customers.parquet"
-    echo(f"1/6 generating {n:,} customers …")
-    write_customers(generate_customers(n, seed=2027), customers)
-    echo("2/6 segmenting …")
-    segmenting.segment_customers(
-        campaign_file,
-        customers,
-        out / "assignments.csv",
-        as_of=DEMO_START.date(),
-        settings=settings,
-    )
-    echo("3/6 picking warnings, rendering cards, enqueuing two weeks …")
-    result = runner.run_campaign(ws, campaign_file, customers, DEMO_START)
-    echo("4/6 rendering posters …")
-    poster_paths = posters.campaign_posters(ws, campaign_file, out / "posters")
-    samples = _sample_cards(ws, out / "samples")
-    echo("5/6 sending the first week through a local push gateway (simulated clock) …")
-    first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
-    # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
-    with FakeGateway(FaultSpec(reject_rate=0.01, seed=7), keys=settings.webhook_keys()) as gateway:
-        adapter = dispatching.push_adapter(Workspace(settings.replace(gateway_url=gateway.url)))
-        ticks = _simulate_week(ws, adapter, DEMO_START, DEMO_START + timedelta(days=DEMO_DAYS))
-        accepted = len(gateway.accepted_ids())
+    with _step(echo, f"1/6 generating {n:,} customers"):
+        write_customers(generate_customers(n, seed=2027), customers)
+    with _step(echo, "2/6 segmenting"):
+        segmenting.segment_customers(
+            campaign_file,
+            customers,
+            out / "assignments.csv",
+            as_of=DEMO_START.date(),
+            settings=settings,
+        )
+    with _step(echo, f"3/6 picking warnings, rendering cards, enqueuing {2 * DEMO_DAYS} days"):
+        result = runner.run_campaign(ws, campaign_file, customers, DEMO_START)
+    with _step(echo, "4/6 rendering posters and sample cards"):
+        poster_paths = posters.campaign_posters(ws, campaign_file, out / "posters")
+        samples = _sample_cards(ws, out / "samples")
+    with _step(
+        echo,
+        f"5/6 sending the first {DEMO_DAYS} days through a local push gateway (simulated clock)",
+    ):
+        first_loans = _first_loan_events(ws, out, DEMO_START + timedelta(days=2, hours=1))
+        # A few pushes are rejected, as real gateways reject uninstalled apps and stale aliases.
+        faults = FaultSpec(reject_rate=0.01, seed=7)
+        with FakeGateway(faults, keys=settings.webhook_keys()) as gateway:
+            adapter = dispatching.push_adapter(Workspace(settings.replace(gateway_url=gateway.url)))
+            ticks = _simulate_week(ws, adapter, DEMO_START, DEMO_START + timedelta(days=DEMO_DAYS))
+            accepted = len(gateway.accepted_ids())
     echo("6/6 summary\n")
     summary = _summary(ws, result, accepted, ticks, first_loans)
     echo(summary)
@@ -107,6 +112,16 @@ def run_demo(
         f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )
     return {"result": result, "accepted": accepted, "posters": poster_paths, "samples": samples}
+
+
+@contextmanager
+def _step(echo: Callable[[str], None], what: str) -> Iterator[None]:
+    """Say what the step does, and show a bar while it runs (on a terminal)."""
+    from fanzha.campaigns.progress import progress
+
+    echo(f"{what} …")
+    with progress(what.split(" ", 1)[1]):
+        yield
 
 
 def _fanzha_command() -> str:
@@ -159,15 +174,19 @@ def _first_loan_events(ws: Workspace, out: Path, at: datetime) -> int:
 def _simulate_week(ws: Workspace, adapter, start: datetime, end: datetime) -> int:  # type: ignore[no-untyped-def]
     """Jump the clock from one due time to the next and send what is due."""
     from fanzha.campaigns.dispatching import drain
+    from fanzha.campaigns.progress import progress
 
     now, ticks = start, 0
-    while now <= end and ticks < 10_000:
-        drain(ws, now, adapter)
-        ticks += 1
-        nxt = _next_due(ws, now)
-        if nxt is None:
-            break
-        now = max(nxt, now + timedelta(seconds=1))
+    day = timedelta(days=1)
+    with progress("simulated days", total=(end - start) / day) as bar:
+        while now <= end and ticks < 10_000:
+            drain(ws, now, adapter)
+            ticks += 1
+            bar.update(min(now - start, end - start) / day)
+            nxt = _next_due(ws, now)
+            if nxt is None:
+                break
+            now = max(nxt, now + timedelta(seconds=1))
     return ticks
 
 
@@ -181,6 +200,11 @@ def _sample_customer(ws: Workspace) -> str:
     from fanzha.delivery.campaign_reads import message_states
 
     return message_states(ws.engine).first_feed_customer or "C000000001"
+
+
+def _media_images(ws: Workspace) -> int:
+    """Image files the run wrote into the media folder (the manifests beside them not counted)."""
+    return sum(1 for p in ws.settings.media_dir.iterdir() if p.suffix != ".json")
 
 
 def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int) -> str:  # type: ignore[no-untyped-def]
@@ -205,6 +229,8 @@ def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int)
             table(msg_rows, ("channel", "state", "messages")),
             "",
             f"pushes accepted by the gateway: {accepted}; feed items written: {feed}; "
-            f"first-loan events: {first_loans}; unique card renders: {result.renders}; clock ticks: {ticks}",
+            f"first-loan events: {first_loans}; clock ticks: {ticks}",
+            f"card images written to media/: {_media_images(ws)} "
+            f"({result.renders} unique renders; a carousel card has one image per page)",
         ]
     )

@@ -12,7 +12,14 @@ from pathlib import Path
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.experiments_model import experiment_specs, outcome_spec
 from fanzha.campaigns.model import CampaignModel
-from fanzha.campaigns.spec import Campaign, PosterSpecC, SegmentSpecC, SendSpec, TriggerSpec
+from fanzha.campaigns.spec import (
+    Campaign,
+    PosterSpecC,
+    RiskPromptSpec,
+    SegmentSpecC,
+    SendSpec,
+    TriggerSpec,
+)
 from fanzha.campaigns.values import LOCALES, Checks, LoadContext
 from pydantic import ValidationError
 
@@ -157,10 +164,11 @@ def campaign_of(m: CampaignModel, text: str, filename: str) -> Campaign:
         cap_max=limits.frequency_cap.max,
         cap_per=limits.frequency_cap.per,
         rate_per_s=limits.rate,
-        triggers=tuple(TriggerSpec(t.on, t.warning, t.delay) for t in m.triggers),
+        triggers=tuple(TriggerSpec(t.on, t.warning, t.delay, t.once_per) for t in m.triggers),
         posters=tuple(PosterSpecC(p.community, p.size, tuple(p.segments), p.qr) for p in m.posters),
         experiments=experiment_specs(m.experiments),
         outcome=outcome_spec(m.outcome),
+        risk_prompts=tuple(RiskPromptSpec(r.when, r.warning, r.pause) for r in m.risk_prompts),
         source=text,
         path=filename,
     )

@@ -76,9 +76,15 @@ def render_cards(
         jobs.append(RenderJob(copies[CopyKey(wid, variant, locale, seg)], fmt, style))
         rows.append((wid, variant, locale, seg, large))
     ws.settings.media_dir.mkdir(parents=True, exist_ok=True)
-    manifests = render_batch(
-        jobs, cache=RenderCache(ws.settings.media_dir), processes=ws.settings.render_processes
-    )
+    from fanzha.campaigns.progress import progress
+
+    with progress("rendering cards", total=len({job.key() for job in jobs})) as bar:
+        manifests = render_batch(
+            jobs,
+            cache=RenderCache(ws.settings.media_dir),
+            processes=ws.settings.render_processes,
+            on_done=bar.advance,
+        )
     table = pd.DataFrame(
         rows, columns=["warning_id", "variant", "copy_locale", "segment", "large_text"]
     )

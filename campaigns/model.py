@@ -21,8 +21,11 @@ from fanzha.campaigns.values import (
     Holdout,
     Locale,
     LocalTime,
+    OncePer,
+    Pause,
     Quiet,
     Rate,
+    RiskRule,
     Rule,
     SegmentRef,
     TimeZone,
@@ -132,6 +135,20 @@ class Trigger(_Strict):
     on: Literal["first_loan", "new_payee", "large_transfer"]
     warning: WarningId | None = Field(default=None)
     delay: Delay = Field(default="1m", validate_default=True)
+    once_per: OncePer | None = Field(
+        default=None,
+        description="one notice per customer in this window (a repeated loan under a new event)",
+    )
+
+
+class RiskPrompt(_Strict):
+    """A prompt the bank's app shows before the money leaves (first match wins)."""
+
+    when: RiskRule = Field(
+        description='over the event, the customer and segment: kind == "transfer" and payee_new'
+    )
+    warning: WarningId
+    pause: Pause = Field(default="0s", validate_default=True)
 
 
 class Poster(_Strict):
@@ -161,6 +178,7 @@ class CampaignModel(_Strict):
     posters: list[Poster] = []
     experiments: list[Experiment] = []  # after segments: an experiment names one of them
     outcome: OutcomeModel = Field(default_factory=OutcomeModel)
+    risk_prompts: list[RiskPrompt] = []
 
     @field_validator("ends")
     @classmethod
@@ -214,6 +232,7 @@ __all__ = [
     "FrequencyCap",
     "Limits",
     "Poster",
+    "RiskPrompt",
     "SegmentModel",
     "Send",
     "Style",

@@ -12,6 +12,9 @@ from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.workspace import CampaignSource, Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fanzha.campaigns.spec import Campaign, PosterSpecC
     from fanzha.renderer import Manifest
 
 
@@ -121,44 +124,59 @@ def campaign_posters(
     ws: Workspace, source: CampaignSource, out: Path, press: bool = False
 ) -> list[Path]:
     """One PDF per poster entry: a block per segment (its first warning), its community and QR."""
+    from fanzha.campaigns.progress import progress
+
+    campaign = ws.campaign(source)
+    out.mkdir(parents=True, exist_ok=True)
+    with progress("posters", total=len(campaign.posters)) as bar:
+        return [
+            _campaign_poster(ws, campaign, i, poster, out, press, bar.advance)
+            for i, poster in enumerate(campaign.posters, start=1)
+        ]
+
+
+def _campaign_poster(
+    ws: Workspace,
+    campaign: Campaign,
+    i: int,
+    poster: PosterSpecC,
+    out: Path,
+    press: bool,
+    done: Callable[[], None],
+) -> Path:
+    """One poster entry's PDF."""
     from fanzha.campaigns.messages import copy_context
     from fanzha.renderer import PosterSpec, render_poster
     from fanzha.renderer.errors import PosterError
 
-    campaign = ws.campaign(source)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, poster in enumerate(campaign.posters, start=1):
-        copies, seen = [], set()
-        for seg_id in poster.segments:
-            seg = campaign.segment(seg_id)
-            if seg.warnings[0] in seen:
-                continue  # two segments warned of one scam: one block, not the same block twice
-            seen.add(seg.warnings[0])
-            ctx = copy_context(ws, campaign, seg_id, campaign.locale)
-            copies.append(
-                ws.library.resolve(
-                    seg.warnings[0], variant="a", locale=campaign.locale, context=ctx
-                )
-            )
-        spec = PosterSpec(
-            community=poster.community,
-            size=poster.size,
-            qr=poster.qr,
-            bank_name=ws.content_config.text("bank_name", campaign.locale),
-            locale=campaign.locale,
-            bank_phone=ws.content_config.bank_phone,
-            press=press,
+    copies, seen = [], set()
+    for seg_id in poster.segments:
+        seg = campaign.segment(seg_id)
+        if seg.warnings[0] in seen:
+            continue  # two segments warned of one scam: one block, not the same block twice
+        seen.add(seg.warnings[0])
+        ctx = copy_context(ws, campaign, seg_id, campaign.locale)
+        copies.append(
+            ws.library.resolve(seg.warnings[0], variant="a", locale=campaign.locale, context=ctx)
         )
-        suffix = "-press" if press else ""
-        path = out / f"{i:02d}-{_slug(poster.community)}-{poster.size.lower()}{suffix}.pdf"
-        try:
-            render_poster(spec, copies, out=path)
-        except PosterError as exc:  # name the campaign setting the user must change
-            where = f"posters[{i - 1}]." if str(exc).startswith("qr:") else ""
-            raise PosterError(f"{campaign.path or 'campaign'}: {where}{exc}") from None
-        paths.append(path)
-    return paths
+    spec = PosterSpec(
+        community=poster.community,
+        size=poster.size,
+        qr=poster.qr,
+        bank_name=ws.content_config.text("bank_name", campaign.locale),
+        locale=campaign.locale,
+        bank_phone=ws.content_config.bank_phone,
+        press=press,
+    )
+    suffix = "-press" if press else ""
+    path = out / f"{i:02d}-{_slug(poster.community)}-{poster.size.lower()}{suffix}.pdf"
+    try:
+        render_poster(spec, copies, out=path)
+    except PosterError as exc:  # name the campaign setting the user must change
+        where = f"posters[{i - 1}]." if str(exc).startswith("qr:") else ""
+        raise PosterError(f"{campaign.path or 'campaign'}: {where}{exc}") from None
+    done()
+    return path
 
 
 def check_posters(paths: list[Path], press: bool) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from fanzha.campaigns.errors import CampaignFileError, CampaignNotFound, Problem
+from fanzha.campaigns.report_risk import risk_report
 from fanzha.campaigns.workspace import Workspace
 
 STAGES = ["eligible", "held_out", "scheduled", "sent", "delivered", "read", "dismissed"]
@@ -151,5 +152,9 @@ def write_report(
         files,
     )
     index = out / "report.html"
-    index.write_text(render(page, analysis, t), encoding="utf-8")
+    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
+    html = render(page, analysis, t).replace(
+        "</main></body></html>", risk + "</main></body></html>"
+    )
+    index.write_text(html, encoding="utf-8")
     return index

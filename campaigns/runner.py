@@ -15,6 +15,7 @@ from fanzha.campaigns import waves as W
 from fanzha.campaigns.customers import CustomerSource, rejected_path_for
 from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
+from fanzha.campaigns.risk_prep import prepare_risk
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -200,13 +201,14 @@ def run_campaign(
         push = rows["channel"] == "push"
         spread = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)
         rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
-        result.renders = len(images)
+        result.renders = int(images["image_key"].nunique())  # combinations can share a render
         first = rows.groupby("segment")["due_at"].min()
         result.first_due = {
             str(k): pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for k, v in first.items()
         }
     record = VersionRecord(campaign.id, campaign.version, campaign.name, campaign.source)
     outcome = commit_version(ws.engine, record, rows, A.assignment_rows(campaign, aud), now=now)
+    prepare_risk(ws, campaign, aud, now)  # risk prompts: rules, profiles, images (risk_prep)
     result.new_version, result.messages = outcome.new_version, len(rows)
     result.inserted, result.skipped = outcome.inserted, outcome.skipped
     result.superseded, result.replaced = outcome.superseded, outcome.replaced

@@ -45,12 +45,16 @@ def trigger_job(ctx: Any, now: datetime) -> None:
 
 
 def dispatch_job(ctx: Any, now: datetime) -> None:
-    """Send what is due."""
+    """Send what is due: one pass of the dispatch loop."""
     from fanzha.campaigns.dispatching import dispatcher
 
-    stats = dispatcher(ctx.extra["workspace"], ctx.adapters.get("push")).run_once(now)
+    sender = dispatcher(ctx.extra["workspace"], ctx.adapters.get("push"), clock=ctx.now_fn)
+    stats = sender.run(once=True, now=now)
     if stats.claimed:
         log.info("dispatch: %s", stats)
+    note = sender.waiting_note(now)
+    if note:
+        log.warning(note)
 
 
 def jobs(campaigns: list[Path], customers: Path | None, tick_s: float) -> list[JobSpec]:

@@ -49,11 +49,10 @@ class Segmented(Result):
     rejected_rows: int = 0
     rejected_path: Path | None = None
     load_note: str = ""  # the file's encoding and its first rejected rows
+    dataset: bool = False  # out is a directory of part files
 
     def render(self) -> str:
         """Counts as a table, and where rejected rows went."""
-        if self.customers is None:  # Dask writes one file per partition and counts nothing
-            return f"wrote {self.out}/ (one file per Dask partition)"
         rows: list[tuple[str, int]] = [
             (f"segment {k}", v) for k, v in sorted(self.by_segment.items()) if k and v
         ]
@@ -61,7 +60,8 @@ class Segmented(Result):
         if self.rejected_rows:
             rows.append(("rejected rows", self.rejected_rows))
         note = f"\n{self.load_note}" if self.load_note else ""
-        head = f"wrote {self.out} ({self.customers} customers)\n"
+        shown = f"{self.out}/ (a dataset directory, " if self.dataset else f"{self.out} ("
+        head = f"wrote {shown}{self.customers} customers)\n"
         return head + table(rows, ("", "customers")) + note
 
 
@@ -74,44 +74,77 @@ def _stored_opt_outs(ws: Workspace) -> frozenset[str]:
 
 def segment_customers(
     campaign: CampaignSource,
-    customers: Path,
-    out: Path,
+    customers: Path | str,
+    out: Path | str,
     *,
     engine: str = "pandas",
     as_of: date | None = None,
     settings: Settings,
+    scheduler: str | None = None,
 ) -> Segmented:
-    """Write a campaign's assignments for a customer file (stored opt-outs are honoured)."""
+    """Write a campaign's assignments for customers (stored opt-outs are honoured).
+
+    ``customers`` is a file, a Parquet dataset directory, or ``URL#schema.table`` (the
+    rules then run in that database); ``out`` is one file or a dataset directory ``X/``.
+    """
     from fanzha.campaigns.audience import segment_specs
-    from fanzha.segments import segment_file
+    from fanzha.campaigns.progress import progress
+    from fanzha.segments import output_target, segment_file, segment_table, split_table_url
 
     ws = Workspace(settings)
-    spec = ws.campaign(campaign, customer_columns=columns_of(customers))
-    rejected_path = out.with_name(out.stem + ".rejected.csv")
+    target = output_target(out)
+    located = split_table_url(str(customers)) if "://" in str(customers) else None
+    columns = None if located else columns_of(Path(customers))
+    spec = ws.campaign(campaign, customer_columns=columns)
     audience, segments = segment_specs(spec)
-    run = segment_file(
-        customers,
-        out,
-        audience,
-        segments,
-        engine=engine,
-        as_of=as_of or date.today(),
-        opted_out=_stored_opt_outs(ws),
-        schema=ws.schema,
-        rejected_path=rejected_path,
-        all_matches=spec.match == "all",
-    )
+    day, opted, all_matches = as_of or date.today(), _stored_opt_outs(ws), spec.match == "all"
+    if located is not None:
+        url, where = located
+        with progress(f"segmenting {where}"):  # one library call: a pulsing bar
+            done = segment_table(
+                url,
+                where,
+                target,
+                audience,
+                segments,
+                as_of=day,
+                opted_out=opted,
+                all_matches=all_matches,
+            )
+        return Segmented(
+            target.path,
+            done.rows,
+            dict(done.by_segment),
+            dict(done.by_reason),
+            dataset=target.kind == "dataset",
+        )
+    rejected_path = target.rejected_path
+    with progress(f"segmenting {Path(str(customers)).name}"):  # one library call: a pulsing bar
+        run = segment_file(
+            customers,
+            target,
+            audience,
+            segments,
+            engine=engine,
+            schema=ws.schema,
+            rejected_path=rejected_path,
+            scheduler=scheduler,
+            as_of=day,
+            opted_out=opted,
+            all_matches=all_matches,
+        )
     rejected = run.load.rows_rejected if run.load is not None else 0
     if not rejected:
         rejected_path.unlink(missing_ok=True)
     return Segmented(
-        out,
+        target.path,
         run.rows,
         dict(run.by_segment),
         dict(run.by_reason),
         rejected,
         rejected_path if rejected else None,
         run.describe_load(rejected_path if rejected else None),
+        dataset=target.kind == "dataset",
     )
 
 

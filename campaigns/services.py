@@ -7,6 +7,7 @@ misconfigured, whichever service notices first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,13 +23,34 @@ if TYPE_CHECKING:
 __all__ = ["dispatch", "fake_gateway", "feed_app", "mint_token", "run_scheduler", "serve"]
 
 
-def dispatch(settings: Settings, now: datetime | None, *, once: bool, interval: float) -> str:
-    """Send what is due once, or keep ticking until interrupted; a summary of what was sent."""
+def dispatch(
+    settings: Settings,
+    now: datetime | None,
+    *,
+    once: bool = False,
+    until_idle: bool = False,
+    interval: float = 5.0,
+    lease_s: float = 60.0,
+    workers: int = 1,
+    echo: Callable[[str], object] = print,
+    warn: Callable[[str], object] = print,
+) -> str:
+    """Send what is due once, until idle, or until interrupted; a summary of what was sent."""
     from fanzha.campaigns.dispatching import dispatch_loop
 
     ws = Workspace(settings)
     ws.keys()
-    return dispatch_loop(ws, now, once=once, interval=interval)
+    return dispatch_loop(
+        ws,
+        now,
+        once=once,
+        until_idle=until_idle,
+        interval=interval,
+        lease_s=lease_s,
+        workers=workers,
+        echo=echo,
+        warn=warn,
+    )
 
 
 def run_scheduler(
@@ -48,6 +70,7 @@ def run_scheduler(
 
 def feed_app(ws: Workspace) -> FastAPI:
     """The feed API over the store and the media cache, with the configured keys."""
+    from fanzha.campaigns.risk_check import live_risk_index
     from fanzha.delivery.api import create_app
 
     s, keys = ws.settings, ws.keys()
@@ -56,8 +79,9 @@ def feed_app(ws: Workspace) -> FastAPI:
         token_keys=keys.token,
         backend_keys=keys.backend,
         webhook_keys=keys.webhook,
-        media_dir=s.media_dir,
+        media_dir=s.media_dir.resolve(),  # the warning at start-up names the real folder
         feed_ttl=s.feed_ttl,
+        risk_index=live_risk_index(ws),
     )
 
 
@@ -68,15 +92,41 @@ def serve(settings: Settings, host: str, port: int) -> None:
     serve_app(feed_app(Workspace(settings)), host=host, port=port)
 
 
-def mint_token(settings: Settings, customer_id: str, ttl: timedelta) -> str:
-    """A feed token for ``customer_id``, signed with the current ``FANZHA_SECRET`` key."""
+def mint_token(
+    settings: Settings, customer_id: str, ttl: timedelta, *, allow_unknown: bool = False
+) -> str:
+    """A feed token for ``customer_id``, signed with the current ``FANZHA_SECRET`` key.
+
+    The id must be one the store knows (assigned by a campaign, or with a message or feed
+    item), so that a typo does not make a token for an empty feed; ``allow_unknown``
+    skips the check (a customer the bank adds before the next run).
+    """
     from fanzha.delivery.api import mint_token as mint
 
     keys = settings.keys()
     try:
-        return str(mint(customer_id, keys.token, ttl))
+        token = str(mint(customer_id, keys.token, ttl))
     except ValueError as exc:  # an id the token format cannot carry, said in one line
         raise InputError(str(exc)) from None
+    if not allow_unknown:
+        _require_known(settings, customer_id)
+    return token
+
+
+def _require_known(settings: Settings, customer_id: str) -> None:
+    from fanzha.delivery.api import customer_known
+
+    ws = Workspace(settings)
+    if not ws.has_store():
+        raise InputError(
+            f"the store (FANZHA_DB) has no tables to check customer {customer_id!r} against: "
+            "create it (`fanzha db upgrade`) and run a campaign, or pass --allow-unknown"
+        )
+    if not customer_known(ws.engine, customer_id):
+        raise InputError(
+            f"customer {customer_id!r} is unknown to the store (no campaign assigned them and "
+            "they have no message or feed item): check the id, or pass --allow-unknown"
+        )
 
 
 def fake_gateway(settings: Settings, host: str, port: int, faults: FaultSpec) -> None:

@@ -36,6 +36,16 @@ class TriggerSpec:
     on: str
     warning: str | None
     delay: timedelta
+    once_per: timedelta | None = None  # at most one notice per customer in this window
+
+
+@dataclass(frozen=True)
+class RiskPromptSpec:
+    """A risk prompt: its rule, the warning it shows and the pause before "continue"."""
+
+    when: str
+    warning: str
+    pause: timedelta
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class Campaign:
     posters: tuple[PosterSpecC, ...] = ()
     experiments: tuple[ExperimentSpec, ...] = ()
     outcome: OutcomeSpec = OutcomeSpec()
+    risk_prompts: tuple[RiskPromptSpec, ...] = ()
     source: str = ""
     path: str = ""
     content_fingerprint: str = field(default="", compare=False)
@@ -119,4 +130,5 @@ class Campaign:
     def warning_ids(self) -> set[str]:
         """Every warning the campaign can send."""
         ids = {w for seg in self.segments for w in seg.warnings}
+        ids |= {r.warning for r in self.risk_prompts}
         return ids | {t.warning for t in self.triggers if t.warning}

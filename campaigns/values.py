@@ -43,6 +43,8 @@ LOCALES = ("zh-CN", "en")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 HOLDOUT_MAX = 50.0
 RuleChecker = Callable[[str], list[tuple[int, str]]]
+# A risk prompt's rule also reads the event's fields and ``segment`` (one of these ids).
+RiskRuleChecker = Callable[[str, frozenset[str]], list[tuple[int, str]]]
 
 # A real date from 2000 to 2199: month lengths and leap years (2100 is not one) included.
 _DAY = r"(?:0[1-9]|1[0-9]|2[0-8])"
@@ -63,6 +65,7 @@ class LoadContext:
     rule_checker: RuleChecker | None = None
     customer_columns: frozenset[str] | None = None
     rule_columns: Callable[[str], set[str]] | None = None
+    risk_rule_checker: RiskRuleChecker | None = None
 
 
 @dataclass
@@ -168,6 +171,19 @@ def _none(_: str) -> list[tuple[int, str]]:
     return []
 
 
+def _check_risk_rule(rule: str, info: ValidationInfo) -> str:
+    """A risk prompt's ``when``: checked over event fields, customer columns and ``segment``."""
+    c = checks(info)
+    if c is None or c.load.risk_rule_checker is None:
+        return rule
+    found = [
+        (col - 1, msg) for col, msg in c.load.risk_rule_checker(rule, frozenset(c.segment_ids))
+    ]
+    if found:
+        raise PydanticCustomError("rule", "{message}", {"message": found[0][1], "found": found})
+    return rule
+
+
 def _check_segment_ref(sid: str, info: ValidationInfo) -> str:
     c = checks(info)
     if c is not None and sid not in c.segment_ids:
@@ -205,7 +221,18 @@ def _duration(units: str, high: timedelta, description: str, low: timedelta) -> 
 
 _CAP = _duration("hdw", timedelta(days=365), 'a window: "7d", "24h", "2w"', timedelta(hours=1))
 _DELAY = _duration("smhdw", timedelta(days=30), 'a delay: "10m", "1h", "1d"', timedelta(0))
+_ONCE = _duration(
+    "hdw",
+    timedelta(days=3650),
+    'at most one notice per customer within this window: "30d", "2w"',
+    timedelta(hours=1),
+)
+_PAUSE = _duration(
+    "sm", timedelta(minutes=5), 'how long "continue" stays disabled: "20s", "1m"', timedelta(0)
+)
 CapWindow = Annotated[timedelta, _CAP[0], _CAP[1]]
+OncePer = Annotated[timedelta, _ONCE[0], _ONCE[1]]
+Pause = Annotated[timedelta, _PAUSE[0], _PAUSE[1]]
 Delay = Annotated[timedelta, _DELAY[0], _DELAY[1]]
 Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
 Day = Annotated[
@@ -264,6 +291,7 @@ WarningId = Annotated[
     str, AfterValidator(_check_warning), _schema("a warning id", **{"x-fanzha-ref": "WarningId"})
 ]
 Rule = Annotated[str, AfterValidator(_check_rule)]
+RiskRule = Annotated[str, AfterValidator(_check_risk_rule)]
 SegmentRef = Annotated[str, AfterValidator(_check_segment_ref)]
 WebAddress = Annotated[
     str,
@@ -284,8 +312,12 @@ __all__ = [
     "LoadContext",
     "LocalTime",
     "Locale",
+    "OncePer",
+    "Pause",
     "Quiet",
     "Rate",
+    "RiskRule",
+    "RiskRuleChecker",
     "Rule",
     "RuleChecker",
     "SegmentRef",

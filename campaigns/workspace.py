@@ -113,6 +113,8 @@ class Workspace:
         """
         from functools import partial
 
+        from fanzha.campaigns.risk_rules import risk_rule_problems
+
         if isinstance(source, Campaign):
             return source
         ctx = LoadContext(
@@ -120,6 +122,7 @@ class Workspace:
             rule_checker=partial(self.rule_problems, customers=customers),
             customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
             rule_columns=self.rule_columns,
+            risk_rule_checker=partial(risk_rule_problems, self.schema),
         )
         campaign = load_campaign(Path(source), ctx)
         return _with_content_fingerprint(campaign, self)

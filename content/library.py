@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from fanzha.content.cast import look_of, story_looks
 from fanzha.content.config import IMAGE_FIELDS, CopyContext
 from fanzha.content.copy import CastMember, Line, Panel, Screen, WarningCopy
@@ -16,6 +16,9 @@ from fanzha.content.model import PanelModel, VariantModel, WarningModel, parse_w
 from fanzha.content.review import review_status
 from fanzha.content.source import read_source
 from fanzha.content.templating import render_template
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUNDLED = Path(__file__).resolve().parent / "library"
 
@@ -166,6 +169,8 @@ class Library:
     def sendable(self, today: date) -> pd.DataFrame:
         """(warning_id, locale, variant, position, segments) of every approved, unexpired
         variant; `segments` is the tuple of segments the story is written for."""
+        import pandas as pd  # only the run's content picks need a frame
+
         rows = [
             (doc.model.id, doc.model.locale, v.id, pos, tuple(v.segments))
             for doc in self

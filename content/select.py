@@ -233,6 +233,16 @@ def _no_history() -> tuple[pd.Index, np.ndarray, np.ndarray]:
     return pd.Index(empty), empty, empty
 
 
+def stories_for(
+    names: Sequence[str], fits: Sequence[Sequence[str]], segment: str
+) -> tuple[list[str], bool]:
+    """The stories (variant ids) for ``segment``: its own, else those for anyone, else all;
+    and whether they are its own."""
+    own = [n for n, f in zip(names, fits, strict=True) if segment in f]
+    marked_all = [n for n, f in zip(names, fits, strict=True) if ALL in f] or list(names)
+    return (own or marked_all), bool(own)
+
+
 def _story_lists(
     warnings: pd.Index, segments: pd.Index, primary: pd.DataFrame, variants: pd.Index
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -243,10 +253,9 @@ def _story_lists(
     for w in warnings:
         frame = by_warning[w]
         names, fits = frame["variant"].tolist(), frame["segments"].tolist()
-        marked_all = [n for n, f in zip(names, fits, strict=True) if ALL in f] or names
         for s in segments:
-            own = [n for n, f in zip(names, fits, strict=True) if s in f]
-            lists.append(list(variants.get_indexer(own or marked_all)))
+            fitting, own = stories_for(names, fits, s)
+            lists.append(list(variants.get_indexer(fitting)))
             fallback.append(not own)
     n_fit = np.array([len(v) for v in lists] or [1], dtype=np.int64)
     width = int(n_fit.max())

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
         verify_token,
     )
     from fanzha.delivery.clock import fixed_clock, offset_clock, parse_now, utcnow
-    from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats, dispatch_due
+    from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
+    from fanzha.delivery.dispatcher import Dispatcher, dispatch_due
     from fanzha.delivery.feed_channel import FeedChannel
     from fanzha.delivery.gateway_fake import (
         FakeGateway,
@@ -76,8 +77,8 @@ _HOME: dict[str, str] = {
     "Cadence": "schedule",
     "CursorError": "api",
     "DISPATCH_TICK": "scheduler",
-    "DispatchConfig": "dispatcher",
-    "DispatchStats": "dispatcher",
+    "DispatchConfig": "dispatch_config",
+    "DispatchStats": "dispatch_config",
     "Dispatcher": "dispatcher",
     "EnqueueResult": "outbox",
     "FakeGateway": "gateway_fake",

@@ -6,8 +6,10 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Protocol
 
@@ -88,18 +90,29 @@ def signature_valid(keys: KeyRing, body: bytes, signature: str | None) -> bool:
     return found
 
 
+MAX_RETRY_AFTER_S = 86_400.0  # a gateway asking for more than a day is taken to mean a day
+_SECONDS = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,9})?", re.ASCII)
+
+
 def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` in seconds (delta-seconds or an HTTP date); None when absent or bad."""
-    if not value:
+    """``Retry-After`` in seconds, at most a day; None (use the backoff) when absent or bad.
+
+    Delta-seconds are digits (RFC 9110; a decimal fraction is tolerated), so ``inf``,
+    ``1e12`` and ``-5`` are refused rather than believed; an HTTP date in the past means now, one far ahead means a day.
+    """
+    text = (value or "").strip()
+    if not text or len(text) > 64:
         return None
+    if _SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER_S)
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
-    except (TypeError, ValueError):
+        when = parsedate_to_datetime(text)
+        if when.tzinfo is None:  # "-0000": UTC, origin unknown
+            when = when.replace(tzinfo=UTC)
+        ahead = (when - utcnow()).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return min(max(0.0, ahead), MAX_RETRY_AFTER_S)
 
 
 def pooled_session(pool_size: int = 8) -> requests.Session:

@@ -3,7 +3,7 @@
 ``commit_version`` is what ``fanzha run`` writes, all at once: the version row, the old
 versions' untried pending messages marked ``superseded`` (each with an event), the new
 version's messages (the overdue backlog included: the caller builds them for every wave still
-owed) and the campaign's assignments. Trigger messages (wave ``event:…``) belong to events,
+owed) and the campaign's assignments. Trigger messages (waves ``event:…``, ``cooling:…``) belong to events,
 not versions, and are never superseded; neither is a message already tried once (attempts >
 0), whose id a gateway may have seen. On PostgreSQL an advisory lock per campaign makes
 concurrent runs take turns; on SQLite the first statement is a write, which serializes them.
@@ -22,6 +22,8 @@ from fanzha.delivery.clock import to_db
 from fanzha.delivery.errors import StoreError
 from fanzha.delivery.models import PENDING, SUPERSEDED, Assignment, CampaignVersion, Message
 from fanzha.delivery.outbox import analyze_if_large, enqueue_in, message_ids
+from fanzha.delivery.risk_cooling import WAVE_PREFIX as COOLING_WAVE
+from fanzha.delivery.trigger_store import EVENT_WAVE
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = [
@@ -34,7 +36,8 @@ __all__ = [
     "unsent_waves",
 ]
 
-TRIGGER_WAVE = "event:"  # waves of trigger messages start so (campaigns.triggers)
+# Messages that belong to events, not versions: trigger notices and cooling-off reminders.
+EVENT_WAVES = (EVENT_WAVE, COOLING_WAVE)
 ASSIGNMENT_COLUMNS = [c.name for c in Assignment.__table__.columns]  # type: ignore[attr-defined]
 _M = Message.__table__  # type: ignore[attr-defined]  # SQLModel sets it at class creation
 _V = CampaignVersion.__table__  # type: ignore[attr-defined]
@@ -70,7 +73,7 @@ def unsent_waves(campaign_id: str) -> sa.ColumnElement[bool]:
         _M.c.campaign_id == campaign_id,
         _M.c.state == PENDING,
         _M.c.attempts == 0,
-        sa.not_(_M.c.wave.startswith(TRIGGER_WAVE, autoescape=True)),
+        *(sa.not_(_M.c.wave.startswith(w, autoescape=True)) for w in EVENT_WAVES),
     )
 
 

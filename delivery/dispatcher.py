@@ -13,8 +13,7 @@ import random
 import socket
 import threading
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -22,50 +21,21 @@ import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
 from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
-from fanzha.delivery.errors import GatewayError, PermanentGatewayError, RetryableGatewayError
+from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
+from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from fanzha.delivery.feed_channel import FeedChannel
 from fanzha.delivery.models import CLAIMED, FEED, PENDING, PUSH, Message
-from fanzha.delivery.ratelimit import Backoff, TokenBucket
+from fanzha.delivery.ratelimit import TokenBucket
 from fanzha.delivery.recorder import Recorder
 from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 _m = Message.__table__
+Tick = Callable[[datetime], object]  # run before each pass (e.g. turn app events into messages)
+NO_GATEWAY = "push messages wait: no push gateway is configured (set FANZHA_GATEWAY_URL)"
 
-
-@dataclass(frozen=True)
-class DispatchConfig:
-    """How a dispatcher claims, paces and retries."""
-
-    batch_size: int = 500
-    lease_s: float = 60.0
-    max_attempts: int = 6
-    backoff: Backoff = field(default_factory=Backoff)
-    rate_per_s: float | None = None  # token bucket over all of this process's workers
-    workers: int = 1
-    poll_s: float = 1.0
-    media_base_url: str = ""  # image_url = media_base_url + image_key
-
-
-@dataclass
-class DispatchStats:
-    """What a dispatch run did, by outcome."""
-
-    claimed: int = 0
-    delivered: int = 0
-    rejected: int = 0
-    retried: int = 0
-    dead: int = 0
-    suppressed: int = 0
-    cancelled: int = 0
-    deferred: int = 0
-    batches: int = 0
-
-    def add(self, other: DispatchStats) -> None:
-        """Add another run's counts to these."""
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+__all__ = ["NO_GATEWAY", "DispatchConfig", "DispatchStats", "Dispatcher", "dispatch_due"]
 
 
 def worker_name() -> str:
@@ -79,7 +49,7 @@ class Dispatcher:
     def __init__(
         self,
         engine: Engine,
-        adapters: Mapping[str, PushAdapter | FeedChannel],
+        adapters: Mapping[str, PushAdapter | FeedChannel | None],
         config: DispatchConfig | None = None,
         *,
         clock: Clock = utcnow,
@@ -87,7 +57,8 @@ class Dispatcher:
         name: str | None = None,
     ) -> None:
         self.engine = engine
-        self.adapters = dict(adapters)
+        # A channel given as None has no adapter: its messages are not claimed here.
+        self.adapters = {k: v for k, v in adapters.items() if v is not None}
         self.adapters.setdefault(FEED, FeedChannel())
         self.config = config or DispatchConfig()
         self.clock = clock
@@ -129,7 +100,8 @@ class Dispatcher:
                     ],
                 )
                 log.warning("released %d messages whose lease expired", len(released))
-            rows = conn.execute(sqlbits.CLAIM, params).all()
+            claim = sqlbits.CLAIM if PUSH in self.adapters else sqlbits.CLAIM_FEED
+            rows = conn.execute(claim, params).all()
         # Plain objects: a batch is small, and row-wise access to Arrow strings is slow.
         return pd.DataFrame(rows, columns=sqlbits.COLUMNS, dtype=object)
 
@@ -157,11 +129,11 @@ class Dispatcher:
             assert isinstance(channel, FeedChannel)
             stats.add(self.recorder.feed(channel, feed, now, worker))
         adapter = self.adapters.get(PUSH)
-        if not pushes.empty and adapter is None:
-            raise GatewayError("push messages are due but no push adapter is configured")
-        for start in range(0, len(pushes), adapter.max_batch if adapter else 1):
-            chunk = pushes.iloc[start : start + adapter.max_batch]  # type: ignore[union-attr]
-            stats.add(self._send(adapter, chunk, now, worker))  # type: ignore[arg-type]
+        if adapter is None or isinstance(adapter, FeedChannel):  # pushes are not claimed then
+            return stats
+        for start in range(0, len(pushes), adapter.max_batch):
+            chunk = pushes.iloc[start : start + adapter.max_batch]
+            stats.add(self._send(adapter, chunk, now, worker))
         return stats
 
     def _payloads(self, chunk: pd.DataFrame) -> list[PushPayload]:
@@ -212,55 +184,109 @@ class Dispatcher:
             stats.add(self.process(batch, at, worker))
 
     def pending_due(self, now: datetime) -> tuple[int, datetime | None]:
-        """Open messages due by ``now`` (retries waiting included) and the next time to look."""
+        """Open messages this dispatcher can send that are due by ``now`` (retries waiting
+        included), and the next time to look."""
         stamp = to_db(now)
         ready = sa.func.coalesce(_m.c.next_attempt_at, _m.c.due_at)
+        mine = sa.true() if PUSH in self.adapters else _m.c.channel == FEED
         with self.engine.connect() as conn:
             count = conn.execute(
                 sa.select(sa.func.count()).where(
-                    _m.c.state.in_((PENDING, CLAIMED)), _m.c.due_at <= stamp
+                    _m.c.state.in_((PENDING, CLAIMED)), _m.c.due_at <= stamp, mine
                 )
             ).scalar_one()
             nxt = conn.execute(
-                sa.select(sa.func.min(ready)).where(_m.c.state == PENDING)
+                sa.select(sa.func.min(ready)).where(_m.c.state == PENDING, mine)
             ).scalar_one()
         return int(count), nxt
 
+    def waiting_note(self, now: datetime) -> str | None:
+        """One line when pushes due by ``now`` wait because there is no push adapter."""
+        waiting = self.waiting_pushes(now)
+        return f"{waiting} {NO_GATEWAY}" if waiting else None
+
+    def waiting_pushes(self, now: datetime) -> int:
+        """Pushes due by ``now`` that wait because this dispatcher has no push adapter."""
+        if PUSH in self.adapters:
+            return 0
+        with self.engine.connect() as conn:
+            count = conn.execute(
+                sa.select(sa.func.count()).where(
+                    _m.c.state == PENDING, _m.c.channel == PUSH, _m.c.due_at <= to_db(now)
+                )
+            ).scalar_one()
+        return int(count)
+
     def run(
-        self, *, until_idle: bool = False, stop: threading.Event | None = None
+        self,
+        *,
+        once: bool = False,
+        until_idle: bool = False,
+        stop: threading.Event | None = None,
+        now: datetime | None = None,
+        tick: Tick | None = None,
+        report: Callable[[DispatchStats], object] | None = None,
     ) -> DispatchStats:
-        """Dispatch continuously on ``config.workers`` threads (until idle, or until ``stop``)."""
+        """The dispatch loop behind ``fanzha dispatch`` and the scheduler's dispatch tick.
+
+        On ``config.workers`` threads: each pass calls ``tick`` (first worker only), then
+        sends everything due. ``once`` stops after one pass (at ``now`` if given, else the
+        clock); ``until_idle`` when nothing this dispatcher can send is due or waiting for a
+        retry; otherwise it runs until ``stop`` is set or the process is interrupted.
+        ``report`` receives the counts of every pass that claimed something.
+        """
         stop = stop or threading.Event()
         totals, lock = DispatchStats(), threading.Lock()
+        errors: list[BaseException] = []
 
-        def loop(worker: str) -> None:
-            while not stop.is_set():
-                stats = self.run_once(worker=worker)
-                with lock:
-                    totals.add(stats)
-                now = self.clock()
-                count, nxt = self.pending_due(now)
-                if until_idle and count == 0:
-                    return
-                if stats.claimed == 0:
-                    wait = self.config.poll_s
-                    nxt_at = from_db(nxt) if isinstance(nxt, datetime) else None
-                    if nxt_at is not None:
-                        wait = min(wait, max(0.01, (nxt_at - now).total_seconds()))
-                    stop.wait(wait)
+        def loop(index: int, worker: str) -> None:
+            try:
+                while not stop.is_set():
+                    at = (now if once else None) or self.clock()
+                    if tick is not None and index == 0:
+                        tick(at)
+                    stats = self.run_once(at if once else None, worker=worker)
+                    with lock:
+                        totals.add(stats)
+                    if report is not None and stats.claimed:
+                        report(stats)
+                    if once:
+                        return
+                    at = self.clock()
+                    count, nxt = self.pending_due(at)
+                    if until_idle and count == 0:
+                        return
+                    if stats.claimed == 0:
+                        wait = self.config.poll_s
+                        nxt_at = from_db(nxt) if isinstance(nxt, datetime) else None
+                        if nxt_at is not None:
+                            wait = min(wait, max(0.01, (nxt_at - at).total_seconds()))
+                        stop.wait(wait)
+            except BaseException as exc:  # raised again in the caller's thread
+                errors.append(exc)
+                stop.set()
 
         names = [f"{self.name}/{i}" for i in range(self.config.workers)]
-        threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in names]
+        threads = [
+            threading.Thread(target=loop, args=(i, n), daemon=True) for i, n in enumerate(names)
+        ]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except KeyboardInterrupt:  # Ctrl-C: let the workers finish their batch, then stop
+            stop.set()
+            for thread in threads:
+                thread.join()
+        if errors:
+            raise errors[0]
         return totals
 
 
 def dispatch_due(
     engine: Engine,
-    adapters: Mapping[str, PushAdapter | FeedChannel],
+    adapters: Mapping[str, PushAdapter | FeedChannel | None],
     *,
     now: datetime | None = None,
     once: bool = True,
@@ -268,8 +294,6 @@ def dispatch_due(
     clock: Clock | None = None,
     stop: threading.Event | None = None,
 ) -> DispatchStats:
-    """``fanzha dispatch``: one pass over what is due (``once``), or run until stopped."""
+    """One pass over what is due (``once``), or dispatch until stopped."""
     dispatcher = Dispatcher(engine, adapters, config, clock=clock or offset_clock(now))
-    if once:
-        return dispatcher.run_once(now)
-    return dispatcher.run(stop=stop)
+    return dispatcher.run(once=once, now=now, stop=stop)

@@ -50,7 +50,22 @@ def schema_drift(engine: Engine) -> list[object]:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diffs = compare_metadata(ctx, SQLModel.metadata)
     # APScheduler keeps its job table in the same database; it is not ours to migrate.
-    return [d for d in diffs if "apscheduler_jobs" not in repr(d)]
+    return [
+        d
+        for d in diffs
+        if "apscheduler_jobs" not in repr(d) and not _other_dialect(d, engine.dialect.name)
+    ]
+
+
+def _other_dialect(diff: object, dialect: str) -> bool:
+    """An index the models declare for another dialect only (``Index.ddl_if``) is no drift."""
+    if not isinstance(diff, tuple) or diff[0] != "add_index":
+        return False
+    index = diff[1]
+    table = SQLModel.metadata.tables.get(index.table.name)  # the diff holds a copy
+    declared = {i.name: i for i in table.indexes} if table is not None else {}
+    only = getattr(declared.get(index.name), "_ddl_if", None)
+    return only is not None and only.dialect is not None and only.dialect != dialect
 
 
 def head_revision() -> str | None:

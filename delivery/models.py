@@ -112,6 +112,11 @@ class MessagePublic(MessageBase):
 
 
 _UNREAD = "read_at IS NULL AND dismissed_at IS NULL AND recalled_at IS NULL"
+# The feed page from the index alone (migration 0005_k_feed_covering; PostgreSQL only).
+FEED_COVER_BYTES = 2000
+_VISIBLE = "dismissed_at IS NULL AND recalled_at IS NULL"
+FEED_ITEM_SIZE = "octet_length(title) + octet_length(body) + octet_length(alt_text)"
+_PAGE_INCLUDE = ["expires_at", "read_at", "title", "body", "image_key", "alt_text", "warning_id"]
 
 
 class FeedItem(SQLModel, table=True):
@@ -129,6 +134,21 @@ class FeedItem(SQLModel, table=True):
             postgresql_where=text(_UNREAD),
             sqlite_where=text(_UNREAD),
         ),
+        Index(
+            "ix_feed_page_cover",
+            "customer_id",
+            "created_at",
+            "id",
+            postgresql_include=_PAGE_INCLUDE,
+            postgresql_where=text(f"{_VISIBLE} AND {FEED_ITEM_SIZE} <= {FEED_COVER_BYTES}"),
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_feed_page_oversize",
+            "customer_id",
+            "created_at",
+            "id",
+            postgresql_where=text(f"{_VISIBLE} AND {FEED_ITEM_SIZE} > {FEED_COVER_BYTES}"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -171,6 +191,9 @@ class Preference(SQLModel, table=True):
     push_opt_out: bool = False
     personalization_opt_out: bool = False
     all_opt_out: bool = False
+    # Risk prompts are not marketing, so the education opt-outs above do not cover them;
+    # this one does (PIPL art. 24: the customer may refuse automated decisions about them).
+    risk_prompts_off: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime
 
 
@@ -196,6 +219,8 @@ class AppEvent(SQLModel, table=True):
     occurred_at: datetime
     received_at: datetime
     processed_at: datetime | None = None
+    failed_reason: str | None = Field(default=None, max_length=200)  # processed, no notice
+    loan_id: str | None = Field(default=None, max_length=128)  # first_loan: the bank's loan id
 
 
 class Assignment(SQLModel, table=True):
@@ -244,9 +269,7 @@ class ExperimentEvent(SQLModel, table=True):
     """An experiment's event: a bandit re-weighting or stop, with its record as JSON."""
 
     __tablename__ = "experiment_events"
-    __table_args__ = (
-        Index("ix_experiment_events_key", "campaign_id", "experiment_id", "wave"),
-    )
+    __table_args__ = (Index("ix_experiment_events_key", "campaign_id", "experiment_id", "wave"),)
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: str = Field(max_length=64)
@@ -255,3 +278,67 @@ class ExperimentEvent(SQLModel, table=True):
     at: datetime
     kind: str = Field(max_length=32)
     payload: str = ""
+
+
+class RiskRuleset(SQLModel, table=True):
+    """A campaign's risk prompts as run: rules, prepared prompts (images rendered) and labels."""
+
+    __tablename__ = "risk_rulesets"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    version: str = Field(max_length=64)
+    locale: str = Field(default="zh-CN", max_length=16)
+    holdout_pct: float = 0.0
+    rules: str = Field(default="[]")  # JSON: [{index, when, warning, pause_seconds}]
+    prompts: str = Field(default="{}")  # JSON: "warning|segment|locale|large" -> prompt
+    labels: str = Field(default="{}")  # JSON: locale -> kind -> actions
+    columns: str = Field(default="[]")  # JSON: the customer columns the rules read
+    active: bool = True
+    created_at: datetime
+
+
+class RiskProfile(SQLModel, table=True):
+    """What a risk check needs of one customer in one campaign, written when the campaign runs."""
+
+    __tablename__ = "risk_profiles"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    customer_id: str = Field(primary_key=True, max_length=64)
+    segment: str = Field(default="", max_length=64)
+    holdout: bool = False
+    locale: str = Field(default="zh-CN", max_length=16)
+    large_text: bool = False
+    facts: str = Field(default="")  # JSON of the customer columns the rules read; "" for none
+
+
+class RiskCheck(SQLModel, table=True):
+    """One risk check (idempotent by ``check_id``), its decision and its outcome so far."""
+
+    __tablename__ = "risk_checks"
+    __table_args__ = (Index("ix_risk_checks_campaign", "campaign_id", "decided_at"),)
+
+    check_id: str = Field(primary_key=True, max_length=128)
+    customer_id: str = Field(index=True, max_length=64)
+    campaign_id: str = Field(default="", max_length=64)
+    version: str = Field(default="", max_length=64)
+    kind: str = Field(max_length=32)
+    amount: float | None = None
+    occurred_at: datetime | None = None
+    decided_at: datetime
+    reason: str = Field(max_length=32)  # prompt, holdout, opted_out, no_match, no_campaign
+    rule_index: int | None = None
+    rule: str = Field(default="", max_length=2000)
+    warning_id: str = Field(default="", max_length=64)
+    variant: str = Field(default="", max_length=16)
+    segment: str = Field(default="", max_length=64)
+    holdout: bool = False
+    prompt_id: str | None = Field(default=None, unique=True, max_length=40)
+    response: str = Field(default="")  # the JSON answered, so a repeat answers the same
+    would_be: str = Field(default="")  # the prompt as shown, or as it would have been
+    action: str | None = Field(default=None, max_length=16)
+    transfer: str | None = Field(default=None, max_length=16)
+    fraud_reported: bool | None = None
+    action_at: datetime | None = None
+    transfer_at: datetime | None = None
+    fraud_at: datetime | None = None
+    updated_at: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -48,6 +49,9 @@ class TokenBucket:
         return waited
 
 
+MAX_WAIT_S = 86_400.0  # no retry waits longer than a day, whatever a gateway says
+
+
 @dataclass(frozen=True)
 class Backoff:
     """Exponential backoff with jitter; ``Retry-After`` wins when the gateway sends one."""
@@ -57,8 +61,9 @@ class Backoff:
 
     def delay(self, attempt: int, rng: random.Random, retry_after: float | None = None) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        if retry_after is not None:
-            # Never earlier than asked; a little spread so a fleet does not return at once.
-            return retry_after * (1.0 + 0.1 * rng.random())
+        if retry_after is not None and math.isfinite(retry_after) and retry_after >= 0:
+            # Never earlier than asked (up to a day); a little spread so a fleet does not
+            # return at once.
+            return min(retry_after, MAX_WAIT_S) * (1.0 + 0.1 * rng.random())
         ceiling = min(self.cap_s, self.base_s * 2 ** max(0, attempt - 1))
         return ceiling * (0.5 + 0.5 * rng.random())  # "equal jitter": never less than half

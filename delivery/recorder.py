@@ -6,13 +6,14 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.adapters import SendResult
 from fanzha.delivery.clock import to_db
+from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.feed_channel import FeedChannel
 from fanzha.delivery.models import (
     CANCELLED,
@@ -24,9 +25,6 @@ from fanzha.delivery.models import (
     Message,
 )
 from sqlalchemy.engine import Connection, Engine
-
-if TYPE_CHECKING:
-    from fanzha.delivery.dispatcher import DispatchConfig, DispatchStats
 
 _m = Message.__table__
 _events = DeliveryEvent.__table__
@@ -125,12 +123,15 @@ class Recorder:
     def decisions(
         self, decided: pd.DataFrame, batch: pd.DataFrame, now: datetime, worker: str
     ) -> DispatchStats:
-        """Cancellations, suppressions and deferrals decided by the send-time rules."""
-        from fanzha.delivery.dispatcher import DispatchStats
-
+        """Cancellations, suppressions, deferrals and dead letters decided by the send-time rules."""
         stats = DispatchStats()
         rows = batch.set_index("id", drop=False).loc[decided["id"]]
-        state = {"cancelled": CANCELLED, "suppressed": SUPPRESSED, "deferred": PENDING}
+        state = {
+            "cancelled": CANCELLED,
+            "suppressed": SUPPRESSED,
+            "deferred": PENDING,
+            "dead": DEAD,
+        }
         with self.engine.begin() as conn:
             mine = self._own(conn, decided["id"], worker, now)
             changes, kinds = [], {}
@@ -151,8 +152,6 @@ class Recorder:
         self, channel: FeedChannel, rows: pd.DataFrame, now: datetime, worker: str
     ) -> DispatchStats:
         """Write feed items and mark their messages delivered, in one transaction."""
-        from fanzha.delivery.dispatcher import DispatchStats
-
         with self.engine.begin() as conn:
             mine = self._delivered(conn, list(rows["id"]), worker, now)
             rows = rows[rows["id"].isin(mine)]
@@ -164,8 +163,6 @@ class Recorder:
         self, chunk: pd.DataFrame, result: SendResult, now: datetime, worker: str
     ) -> DispatchStats:
         """The gateway's answer: delivered, rejected, retried later or dead-lettered."""
-        from fanzha.delivery.dispatcher import DispatchStats
-
         changes, kinds = [], {}
         accepted = set(result.accepted)
         for row in chunk.itertuples(index=False):

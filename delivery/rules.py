@@ -8,14 +8,16 @@ Vectorized over the batch; lookups are one query per batch.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
+from fanzha.delivery.errors import ScheduleError
 from fanzha.delivery.models import CLAIMED, DELIVERED, PUSH, SENT, Message, Preference, Suppression
-from fanzha.delivery.schedule import QuietHours, to_utc
+from fanzha.delivery.schedule import QuietHours
 from sqlalchemy.engine import Connection
 
 _m = Message.__table__
@@ -69,20 +71,32 @@ def opt_outs(conn: Connection, batch: pd.DataFrame, now: datetime) -> pd.DataFra
 
 
 def quiet_deferrals(pushes: pd.DataFrame, now: datetime) -> pd.DataFrame:
-    """Pushes whose customer is in quiet hours now, with the next allowed time (UTC)."""
+    """Pushes whose customer is in quiet hours now, with the next allowed time (UTC).
+
+    A message whose time zone or quiet hours cannot be read is dead-lettered with the reason
+    (kind ``dead``): it can never be timed, and it must not hold up the rest of its batch.
+    """
     out = []
     spec = pushes[pushes["quiet_hours"].fillna("") != ""]
-    for (zone, quiet), group in spec.groupby(["timezone", "quiet_hours"], sort=False):
-        local_now = pd.Series(
-            pd.Timestamp(now).tz_convert(zone).tz_localize(None), index=group.index
-        )
-        allowed = QuietHours.parse(quiet).next_allowed(local_now)
-        moved = allowed != local_now
-        if moved.any():
-            frame = _decisions(group.loc[moved, "id"], "deferred", "quiet_hours")
-            frame["due_at"] = to_utc(allowed[moved], zone)
+    for (zone, quiet), group in spec.groupby(["timezone", "quiet_hours"], sort=False, dropna=False):
+        try:
+            allowed = QuietHours.parse(str(quiet)).next_allowed_instant(now, _zone(zone))
+        except (ScheduleError, ValueError) as exc:
+            out.append(_decisions(group["id"], "dead", str(exc)))
+            continue
+        if allowed != now:
+            frame = _decisions(group["id"], "deferred", "quiet_hours")
+            frame["due_at"] = pd.Timestamp(allowed)
             out.append(frame)
     return pd.concat(out, ignore_index=True) if out else _decisions(pd.Series(dtype=str), "", "")
+
+
+def _zone(name: object) -> ZoneInfo:
+    """The zone a message names; ValueError with a reason when there is none by that name."""
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        raise ValueError(f"unknown time zone {str(name)[:64]!r}") from None
 
 
 def _push_counts(

@@ -98,6 +98,61 @@ class QuietHours:
         """Which naive local datetimes fall in quiet hours."""
         return self.next_allowed(local) != local
 
+    def quiet_at(self, wall: time) -> bool:
+        """Whether a local wall-clock time falls in quiet hours."""
+        if self.start < self.end:
+            return self.start <= wall < self.end
+        return wall >= self.start or wall < self.end
+
+    def next_allowed_instant(self, now: datetime, zone: ZoneInfo) -> datetime:
+        """``now`` if it is outside quiet hours in ``zone``, else the next real instant that is.
+
+        The end of quiet hours is resolved on the real time line: in the repeated autumn hour
+        the occurrence at or after ``now`` is taken (the first one may already be past), and
+        in the spring gap the end moves to the first instant after the gap.
+        """
+        local = now.astimezone(zone)
+        if not self.quiet_at(local.time().replace(tzinfo=None)):
+            return now
+        for offset in range(_SEARCH_DAYS):
+            day = local.date() + timedelta(days=offset)
+            for instant in real_instants(datetime.combine(day, self.end), zone):
+                wall = instant.astimezone(zone).time().replace(tzinfo=None)
+                if instant > now and not self.quiet_at(wall):
+                    return instant
+        # Unreachable for real zones (an end is found within two days); step as a last resort.
+        instant = now
+        while True:
+            instant += timedelta(minutes=1)
+            if not self.quiet_at(instant.astimezone(zone).time().replace(tzinfo=None)):
+                return instant
+
+
+_SEARCH_DAYS = 8
+
+
+def real_instants(wall: datetime, zone: ZoneInfo) -> list[datetime]:
+    """The UTC instants a naive local time names in ``zone``, earliest first.
+
+    Usually one; two in a repeated (autumn) hour; in a skipped (spring) hour, the first
+    instant after the gap.
+    """
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    exists = [t for t in {first, second} if t.astimezone(zone).replace(tzinfo=None) == wall]
+    if exists:
+        return sorted(exists)
+    # In a gap fold=1 lands before it and fold=0 after it: find the transition, whole seconds.
+    low, high = int(min(first, second).timestamp()), int(max(first, second).timestamp())
+    before = datetime.fromtimestamp(low, UTC).astimezone(zone).utcoffset()
+    while high - low > 1:
+        mid = (low + high) // 2
+        if datetime.fromtimestamp(mid, UTC).astimezone(zone).utcoffset() == before:
+            low = mid
+        else:
+            high = mid
+    return [datetime.fromtimestamp(high, UTC)]
+
 
 def resolve_zones(names: pd.Series, default: str) -> pd.Series:
     """Time-zone names with unknown or missing ones replaced by ``default``."""

@@ -24,7 +24,8 @@ from typing import Any
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from fanzha.delivery.clock import Clock, utcnow
-from fanzha.delivery.dispatcher import DispatchConfig, Dispatcher, DispatchStats
+from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
+from fanzha.delivery.dispatcher import Dispatcher
 from fanzha.delivery.errors import ScheduleError
 from fanzha.delivery.store import open_engine
 from sqlalchemy.engine import Engine
@@ -74,8 +75,12 @@ def run_job(target: str, kwargs: Mapping[str, Any]) -> Any:
 
 
 def dispatch_tick(ctx: SchedulerContext, now: Any, **_: Any) -> DispatchStats:
-    """A dispatch tick: send everything due now."""
-    stats = Dispatcher(ctx.engine, ctx.adapters, ctx.dispatch, clock=ctx.now_fn).run_once(now)
+    """A dispatch tick: one pass of the dispatch loop over everything due now."""
+    dispatcher = Dispatcher(ctx.engine, ctx.adapters, ctx.dispatch, clock=ctx.now_fn)
+    stats = dispatcher.run(once=True, now=now)
+    note = dispatcher.waiting_note(now)
+    if note:
+        log.warning(note)
     log.info("dispatch tick: %s", stats)
     return stats
 

@@ -151,8 +151,12 @@ COLUMNS = [
 ]
 
 
-def _claim_statement() -> sa.Update:
-    """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once."""
+def _claim_statement(channels: tuple[str, ...] = ()) -> sa.Update:
+    """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once.
+
+    With ``channels``, only messages of those channels are claimed (a dispatcher without a
+    push gateway claims feed messages only, and leaves pushes pending for one that has one).
+    """
     now = sa.bindparam("now", type_=_TS)
     # "state = 'pending' AND due_at <= now ORDER BY due_at" is an ordered walk of
     # ix_messages_state_due on both databases: no sort, however large the backlog.
@@ -162,6 +166,7 @@ def _claim_statement() -> sa.Update:
             _m.c.state == PENDING,
             _m.c.due_at <= now,
             _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now),
+            *([_m.c.channel.in_(channels)] if channels else []),
         )
         .order_by(_m.c.due_at)
         .limit(sa.bindparam("limit", type_=sa.Integer))
@@ -183,6 +188,7 @@ def _claim_statement() -> sa.Update:
 
 
 CLAIM = _claim_statement()
+CLAIM_FEED = _claim_statement(("feed",))
 # A dispatcher that died leaves its rows claimed; once the lease is over they go back to
 # pending (recorded as ``lease_expired``) and are claimed again like any other.
 RELEASE = (

@@ -110,7 +110,12 @@ def render_card(
     if out is None and cache is None:
         raise ValueError("render_card needs an output path or a cache")
     fonts = fonts or default_fonts()
-    extra: dict = {"warning_id": copy.warning_id, "variant": copy.variant, "locale": copy.locale}
+    extra: dict = {
+        "warning_id": copy.warning_id,
+        "variant": copy.variant,
+        "locale": copy.locale,
+        "font": fonts.info,
+    }
     if fmt.kind == "strip":
         strip = render_strip_image(copy, fmt, style, fonts)
         pages = list(strip.images)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,8 +35,25 @@ def _run(job: RenderJob, cache_dir: str) -> Manifest:
     return render_card(job.copy, job.format, job.style, cache=cache)
 
 
-def render_batch(jobs: list[RenderJob], cache: RenderCache, processes: int = 2) -> list[Manifest]:
-    """Render every unique job once (cached keys are skipped); manifests in job order."""
+# Workers are replaced after this many renders each: the font faces and image buffers a
+# long-lived worker accumulates are given back, so a large batch runs in bounded memory.
+# (A fresh pool per round rather than max_tasks_per_child, which needs the spawn start
+# method: every worker would import the whole stack again, and scripts without a
+# ``__main__`` guard would re-run.)
+TASKS_PER_WORKER = 4
+
+
+def render_batch(
+    jobs: list[RenderJob],
+    cache: RenderCache,
+    processes: int = 2,
+    on_done: Callable[[int], None] | None = None,
+) -> list[Manifest]:
+    """Render every unique job once (cached keys are skipped); manifests in job order.
+
+    ``on_done(n)`` is called as renders finish (cache hits included), for a progress bar.
+    """
+    done_hook = on_done or (lambda n: None)
     unique: dict[str, RenderJob] = {}
     for job in jobs:
         unique.setdefault(job.key(), job)
@@ -47,13 +65,21 @@ def render_batch(jobs: list[RenderJob], cache: RenderCache, processes: int = 2) 
             done[key] = hit
         else:
             todo.append((key, job))
+    done_hook(len(done))
     cache_dir = str(Path(cache.dir))
     if processes <= 1 or len(todo) <= 1:
         for key, job in todo:
             done[key] = _run(job, cache_dir)
+            done_hook(1)
     else:
-        with ProcessPoolExecutor(max_workers=min(processes, len(todo))) as pool:
-            futures = {key: pool.submit(_run, job, cache_dir) for key, job in todo}
-            for key, fut in futures.items():
-                done[key] = fut.result()
+        workers = min(processes, len(todo))
+        step = workers * TASKS_PER_WORKER
+        for start in range(0, len(todo), step):
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {
+                    pool.submit(_run, j, cache_dir): k for k, j in todo[start : start + step]
+                }
+                for fut in as_completed(futures):
+                    done[futures[fut]] = fut.result()
+                    done_hook(1)
     return [done[job.key()] for job in jobs]

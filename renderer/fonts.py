@@ -1,4 +1,9 @@
-"""Font discovery, cached faces per (size, weight), and per-character fallback coverage."""
+"""Font discovery, cached faces per (size, weight), and per-character fallback coverage.
+
+The CJK font is, in order: ``FANZHA_FONT``; Debian's Noto Sans CJK (fonts-noto-cjk) when
+installed; the pip package's variable Noto Sans CJK; other system CJK fonts. Whichever
+it is, ``font_info`` gives its name, version and licence for the render manifests.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,16 @@ FONT_ENV = "FANZHA_FONT"
 PACKAGE_FONT = "NotoSansCJK-VF.otf.ttc"
 SC_INDEX = 2  # face index of "Noto Sans CJK SC" in the pip package's collection
 WEIGHTS = ("Regular", "Medium", "Bold", "Black")
-SYSTEM_CJK = (
+# Debian's fonts-noto-cjk (and Fedora's / Arch's google-noto-cjk): static Regular and Bold.
+SYSTEM_NOTO = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+)
+SC_FAMILY = "Noto Sans CJK SC"
+# A static family has no Medium or Black: they take the nearest of its two files.
+STATIC_WEIGHTS = {"Regular": "Regular", "Medium": "Regular", "Bold": "Bold", "Black": "Bold"}
+SYSTEM_CJK = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/System/Library/Fonts/PingFang.ttc",
     "C:/Windows/Fonts/msyh.ttc",
@@ -58,21 +70,22 @@ def _fc_match() -> Path | None:
 
 
 def find_font(configured: str | Path | None = None) -> Path:
-    """The CJK font to use: configured path or $FANZHA_FONT, the pip package, then system fonts."""
+    """The CJK font: configured path or $FANZHA_FONT, system Noto Sans CJK, the pip package, others."""
     chosen = configured or os.environ.get(FONT_ENV)
     if chosen:
         path = Path(chosen).expanduser()
         if not path.is_file():
             raise FontNotFound(f"configured font {path} does not exist")
         return path
-    for candidate in (_package_font(), *map(Path, SYSTEM_CJK)):
+    for candidate in (*map(Path, SYSTEM_NOTO), _package_font(), *map(Path, SYSTEM_CJK)):
         if candidate is not None and candidate.is_file():
             return candidate
     found = _fc_match()
     if found:
         return found
     raise FontNotFound(
-        "no CJK font found: install manimgx-fonts-cjk or set FANZHA_FONT to a .ttf/.otf/.ttc"
+        "no CJK font found: install fonts-noto-cjk (or manimgx-fonts-cjk), "
+        "or set FANZHA_FONT to a .ttf/.otf/.ttc"
     )
 
 
@@ -89,7 +102,55 @@ def _cmap(path: str, index: int) -> frozenset[int]:
 
 
 def _face_index(path: Path) -> int:
-    return SC_INDEX if path.name == PACKAGE_FONT else 0
+    """The Simplified Chinese face of a collection (Noto's .ttc holds JP, KR, SC, …), else 0."""
+    if path.name == PACKAGE_FONT:
+        return SC_INDEX
+    if path.suffix.lower() not in (".ttc", ".otc"):
+        return 0
+    return _collection_index(str(path), SC_FAMILY)
+
+
+@functools.lru_cache(maxsize=16)
+def _collection_index(path: str, family: str) -> int:
+    from fontTools.ttLib import TTCollection
+
+    for i, face in enumerate(TTCollection(path, lazy=True).fonts):
+        if face["name"].getDebugName(1) == family:
+            return i
+    return 0
+
+
+def _weight_file(path: Path, weight: str) -> Path:
+    """The file of a weight: a static family keeps each weight in its own file."""
+    if "-Regular." not in path.name:
+        return path
+    other = path.with_name(
+        path.name.replace("-Regular.", f"-{STATIC_WEIGHTS.get(weight, 'Regular')}.")
+    )
+    return other if other.is_file() else path
+
+
+@functools.lru_cache(maxsize=16)
+def font_info(path: Path) -> dict[str, str]:
+    """Name, version, licence and file of the face a FontSet draws with (for manifests)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    index = _face_index(path)
+    if path.suffix.lower() in (".ttc", ".otc"):
+        face = TTCollection(str(path), lazy=True).fonts[index]
+    else:
+        face = TTFont(str(path), lazy=True)
+    name = face["name"]
+    licence = str(name.getDebugName(13) or "")
+    if "SIL Open Font License" in licence:
+        licence = "OFL-1.1" if "1.1" in licence else "OFL"
+    return {
+        "name": str(name.getDebugName(4) or path.stem),
+        "version": str(name.getDebugName(5) or "").split(";")[0],
+        "licence": licence or "unknown",
+        "licence_url": str(name.getDebugName(14) or ""),
+        "file": path.name,
+    }
 
 
 @functools.lru_cache(maxsize=512)
@@ -115,9 +176,15 @@ class FontSet:
         fallback = next((Path(p) for p in FALLBACK_FACES if Path(p).is_file()), None)
         return cls(find_font(configured), fallback)
 
+    @property
+    def info(self) -> dict[str, str]:
+        """The main face's name, version and licence (recorded in every manifest)."""
+        return font_info(self.path)
+
     def face(self, size: int, weight: str = "Regular") -> ImageFont.FreeTypeFont:
         """The main face at a pixel size and named weight (cached)."""
-        return _load(str(self.path), _face_index(self.path), int(size), weight)
+        path = _weight_file(self.path, weight)
+        return _load(str(path), _face_index(path), int(size), weight)
 
     def fallback_face(self, size: int, weight: str = "Regular") -> ImageFont.FreeTypeFont | None:
         """The fallback face at a pixel size (cached), if one exists."""

@@ -282,6 +282,7 @@ def render_poster(
         qr,
         {
             **fmt.to_dict(),
+            "font": fonts.info,
             "press": spec.press,
             "color": "CMYK, FOGRA39 output intent" if spec.press else "sRGB",
             "boxes_pt": boxes,

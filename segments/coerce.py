@@ -257,6 +257,11 @@ def duplicates(ids: pd.Series, name: str) -> Problem | None:
     dup[np.flatnonzero(repeated)] = (
         suspects.duplicated(keep="first") & suspects.notna()
     ).to_numpy()
+    return duplicate_problem(ids, name, dup)
+
+
+def duplicate_problem(ids: pd.Series, name: str, dup: np.ndarray) -> Problem | None:
+    """The problem of rows ``dup`` (each repeats a value of an earlier row)."""
     if not dup.any():
         return None
     detail = np.asarray(f"{name}: duplicate (" + _shown(ids[dup]) + ")", dtype=object)

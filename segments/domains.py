@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from fanzha.segments.schema import ColumnSpec, closest
+
+if TYPE_CHECKING:  # the checks of rows need them; a campaign file's rule check does not
+    import numpy as np
+    import pandas as pd
 
 _SHOWN = 40  # characters of a bad value quoted in its reason
 
@@ -29,6 +32,9 @@ def declared_values(
     spec: ColumnSpec, uniques: pd.Index, parsed: np.ndarray, ok: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, str] | None:
     """Distinct values outside the declared ``values``: mask, reasons, summary key."""
+    import numpy as np
+    import pandas as pd
+
     if spec.values is None:
         return None
     allowed = pd.Index(spec.values)
@@ -51,6 +57,8 @@ def time_zones(
     spec: ColumnSpec, uniques: pd.Index, ok: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, str] | None:
     """Distinct values that are not IANA time zone names: mask, reasons, summary key."""
+    import numpy as np
+
     if spec.format != "timezone":
         return None
     names = zone_names()

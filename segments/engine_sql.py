@@ -151,12 +151,14 @@ def tri_state(expr: ColumnElement) -> ColumnElement:
     return sa.case((expr, 1), (sa.not_(expr), 0), else_=None)
 
 
-def customers_table(schema: CustomerSchema, name: str, with_row: bool = False) -> sa.Table:
+def customers_table(
+    schema: CustomerSchema, name: str, with_row: bool = False, db_schema: str | None = None
+) -> sa.Table:
     """A Table object for the customer columns (and our row-order column when loaded by us)."""
     cols = [sa.Column(c.name, _SA_TYPES[c.type]()) for c in schema.columns]
     if with_row:
         cols.append(sa.Column(ROW_COLUMN, sa.BigInteger))
-    return sa.Table(name, sa.MetaData(), *cols)
+    return sa.Table(name, sa.MetaData(), *cols, schema=db_schema)
 
 
 def load_frame(

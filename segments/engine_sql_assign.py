@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from fanzha.segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, finish, make_plan
+from fanzha.segments.assignment import CONSENT_COLUMN, AudienceSpec, SegmentSpec, finish, make_plan
 from fanzha.segments.engine_sql import customers_table, load_frame, sql_truths
 from fanzha.segments.errors import SchemaError, SegmentsError
 from fanzha.segments.schema import ColumnSpec, CustomerSchema, infer_schema
@@ -29,8 +29,17 @@ _PYTHON_TYPES = {
 
 def _reflect_schema(engine: sa.Engine, table: str) -> CustomerSchema:
     """Infer the customer schema from an existing table's column types (no rows are read)."""
+    return _schema_of(sa.inspect(engine).get_columns(table))
+
+
+def reflect_schema(table: sa.Table) -> CustomerSchema:
+    """The customer schema of a reflected table's columns and types."""
+    return _schema_of([{"name": c.name, "type": c.type} for c in table.columns])
+
+
+def _schema_of(columns: Sequence[Any]) -> CustomerSchema:
     specs = []
-    for col in sa.inspect(engine).get_columns(table):
+    for col in columns:
         try:
             python = col["type"].python_type
         except NotImplementedError:

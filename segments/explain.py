@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from fanzha.segments import vectors as v
-from fanzha.segments.assign import (
+from fanzha.segments.assignment import (
     CONSENT_COLUMN,
     AudienceSpec,
     SegmentSpec,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from fanzha.segments.domains import did_you_mean, zone_names
 from fanzha.segments.nodes import Call, Column, Compare, InList, Literal, Node, Rule
 from fanzha.segments.schema import CustomerSchema
+
+if TYPE_CHECKING:  # only a check against customers' rows needs them
+    import pandas as pd
 
 _MAX_SUGGESTED = 10_000  # distinct values beyond this (ids, names) give no suggestion
 
@@ -58,6 +60,9 @@ def _compared(node: Node) -> Iterator[tuple[str, bool, Literal]]:
 
 def _observed(values: pd.Series) -> pd.Index:
     """The distinct values customers actually have (unused categories left out)."""
+    import numpy as np
+    import pandas as pd
+
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy()
         counts = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
@@ -89,8 +94,8 @@ def literal_problems(
             if key not in seen:
                 observed = _observed(customers[name])
                 seen[key] = observed.str.lower().unique() if lowered else observed
-            observed = pd.Index(seen[key])
-            if value not in observed:
+            observed = list(seen[key])
+            if value not in set(observed):
                 # a declared value is no typo: no suggestion; otherwise the closest observed
                 options = [] if declared else list(observed)[:_MAX_SUGGESTED]
                 message = f"no customer has {shown}{did_you_mean(value, options)}"

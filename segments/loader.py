@@ -9,14 +9,14 @@ checked, whatever the command uses, so a row is usable or rejected the same way 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from fanzha.segments.coerce import Problem, coerce_column, duplicates
+from fanzha.segments.coerce import Problem, coerce_column, duplicate_problem, duplicates
 from fanzha.segments.errors import SchemaError
 from fanzha.segments.reading import read_customers
 from fanzha.segments.schema import CustomerSchema, default_schema
@@ -133,11 +133,14 @@ def check_rows(
     encoding: str = "",
     extra: tuple[str, ...] = (),
     unit: str = "row",
+    duplicates_known: Mapping[str, np.ndarray] | None = None,
 ) -> LoadResult:
     """Type and check raw rows (``rows``: their numbers); split usable from rejected rows.
 
     Every schema column in ``raw`` is checked; the frame holds the ``keep`` columns
-    (default: all), absent optional ones as nulls.
+    (default: all), absent optional ones as nulls. ``duplicates_known`` maps unique
+    columns to the rows that repeat an earlier row of the whole dataset (decided across
+    partitions by the Dask engine); it replaces the check within ``raw`` for them.
     """
     absent = _absent(raw, schema, where)
     keep = list(schema.names) if keep is None else list(keep)
@@ -150,7 +153,11 @@ def check_rows(
         problems += found
     for spec in schema.columns:
         if (spec.unique or spec.name == schema.id_column) and spec.name in typed:
-            dup = duplicates(typed[spec.name], spec.name)
+            if duplicates_known is not None and spec.name in duplicates_known:
+                mask = duplicates_known[spec.name]
+                dup = duplicate_problem(typed[spec.name], spec.name, mask)
+            else:
+                dup = duplicates(typed[spec.name], spec.name)
             problems += [dup] if dup is not None else []
     extra = extra or tuple(str(c) for c in raw.columns if c not in schema)
     return _assemble(
@@ -288,11 +295,11 @@ def describe_load(
     lines = []
     if summary.encoding and summary.encoding != "UTF-8":
         lines.append(f"read {summary.source} as {summary.encoding}")
-    if len(rejected):
+    if summary.rows_rejected:
         where = f" (all of them, with reasons, in {rejected_path})" if rejected_path else ""
         lines.append(
-            f"{len(rejected)} customer row(s) rejected, not used{where}"
-            + (f"; the first {limit}:" if len(rejected) > limit else ":")
+            f"{summary.rows_rejected} customer row(s) rejected, not used{where}"
+            + (f"; the first {limit}:" if summary.rows_rejected > limit else ":")
         )
         ids = rejected.get(summary.id_column, pd.Series("", index=rejected.index))
         for row, cid, reason in zip(

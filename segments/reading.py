@@ -33,6 +33,8 @@ class RawRows:
 def customer_path(source: str | Path) -> Path:
     """A customer file's path, refused early when it cannot be one."""
     path = Path(source)
+    if path.is_dir():  # a Parquet dataset: its files are checked when read
+        return path
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls"):
         raise SchemaError(
@@ -43,8 +45,6 @@ def customer_path(source: str | Path) -> Path:
         raise SchemaError(f"{path}: customers are read from .csv or .parquet, not {suffix!r}")
     if not path.exists():
         raise SchemaError(f"{path}: no such customer file")
-    if path.is_dir():
-        raise SchemaError(f"{path}: a directory, not a customer file")
     return path
 
 
@@ -227,12 +227,9 @@ def _read_csv(path: Path, schema: CustomerSchema) -> RawRows:
 
 def _read_parquet(path: Path, schema: CustomerSchema) -> RawRows:
     """The schema's columns of a Parquet file; low-cardinality text stays dictionary-coded."""
-    import pyarrow.parquet as pq
+    from fanzha.segments.dataset import dataset_schema, read_dataset
 
-    try:
-        file_schema = pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise SchemaError(f"{path}: not a readable Parquet file ({exc})") from None
+    file_schema = dataset_schema(path)
     wanted = [c for c in schema.names if c in file_schema.names]
     # occupation, locale, … stay dictionary-coded: far less memory and time than one
     # string per row, and every value is checked once; the id stays plain text
@@ -243,7 +240,7 @@ def _read_parquet(path: Path, schema: CustomerSchema) -> RawRows:
         and f.name != schema.id_column
         and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
     ]
-    table = pq.read_table(path, columns=wanted, read_dictionary=coded)
+    table = read_dataset(path, wanted, coded)
     frame = table.to_pandas(split_blocks=True, self_destruct=True)  # no consolidation copy
     del table
     extra = tuple(c for c in file_schema.names if c not in schema)
@@ -270,6 +267,6 @@ def read_customers(source: Any, schema: CustomerSchema, *, table: str | None = N
     if table is not None:
         return _read_table(source, table, schema)
     path = customer_path(source)
-    if path.suffix.lower() == ".parquet":
+    if path.is_dir() or path.suffix.lower() == ".parquet":
         return _read_parquet(path, schema)
     return _read_csv(path, schema)

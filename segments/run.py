@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from fanzha.segments.assign import CONSENT_COLUMN, AudienceSpec, SegmentSpec, assign, make_plan
-from fanzha.segments.engine_dask import validated
+from fanzha.segments.assign import (
+    CONSENT_COLUMN,
+    OUTPUT_COLUMNS,
+    AudienceSpec,
+    Plan,
+    SegmentSpec,
+    assign,
+    make_plan,
+)
 from fanzha.segments.errors import SchemaError
 from fanzha.segments.explain import Explanation, explain
 from fanzha.segments.loader import LoadSummary, check_rows, describe_load, load_customers
+from fanzha.segments.output import PART, Output, check_replaceable, output_target, replacing
 from fanzha.segments.schema import CustomerSchema, default_schema
 from fanzha.segments.stream import segment_parquet_chunks
-
-OUTPUT_SUFFIXES = (".csv", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -39,25 +46,23 @@ class SegmentRun:
         return describe_load(self.load, self.rejected, rejected_path, limit)
 
 
-def write_assignments(assignments: Any, path: str | Path) -> Path:
-    """Write assignments as .csv or .parquet by extension (a Dask frame writes a directory)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        raise SchemaError(f"{path}: assignments are written as .csv or .parquet, not {suffix!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not isinstance(assignments, pd.DataFrame):  # Dask: one file per partition
-        if suffix == ".parquet":
-            assignments.to_parquet(str(path), write_index=False)
-        else:
-            assignments.to_csv(str(path / "part-*.csv"), index=False)
-        return path
-    if suffix == ".parquet":
-        # ids are unique: a dictionary would only cost time; the labels already are one
-        assignments.to_parquet(path, index=False, use_dictionary=["segment", "reason"])
-    else:
-        assignments.to_csv(path, index=False)
-    return path
+def write_assignments(assignments: Any, path: str | Path | Output) -> Path:
+    """Write assignments to one .csv/.parquet file or a dataset directory (``X/``), replacing."""
+    target = output_target(path)
+    if not isinstance(assignments, pd.DataFrame):  # a lazy Dask frame: computed in order
+        assignments = assignments.compute()
+    with replacing(target) as temp:
+        _write_frame(assignments, target, temp)
+    return target.path
+
+
+def _write_frame(assignments: pd.DataFrame, target: Output, temp: Path) -> None:
+    if target.kind == "csv":
+        assignments.to_csv(temp, index=False)
+        return
+    file = temp / PART.format(0) if target.kind == "dataset" else temp
+    # ids are unique: a dictionary would only cost time; the labels already are one
+    assignments.to_parquet(file, index=False, use_dictionary=["segment", "reason"])
 
 
 def needed_columns(
@@ -80,7 +85,7 @@ def _counts(assignments: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
 
 def segment_file(
     customers: str | Path,
-    out: str | Path,
+    out: str | Path | Output,
     audience: AudienceSpec,
     segments: Sequence[SegmentSpec],
     *,
@@ -91,48 +96,66 @@ def segment_file(
     rejected_path: str | Path | None = None,
     all_matches: bool = False,
     sql_engine: Any = None,
+    scheduler: str | None = None,
 ) -> SegmentRun:
     """Load customers (only the columns the rules need), assign, write ``out``; return counts.
 
-    With engine "dask" a Parquet file or directory is read as Dask partitions (on the
-    current Dask client, if any) and written partition by partition; rows are checked per
-    partition and a partition with unusable rows stops the run (SchemaError) — duplicate
-    ids across partitions are not detected there. Parquet with the pandas engine streams
-    row groups (see ``segments.stream``).
+    ``customers`` is a .csv/.parquet file or a directory of Parquet files (a dataset);
+    ``out`` is one .csv/.parquet file or a dataset directory ``X/`` (``segments.output``),
+    and replaces an existing one only when complete. Engine "dask" reads Parquet in
+    partitions of whole row groups on the Dask cluster at ``scheduler`` (or the current
+    client, or local threads), with the same rejected rows and duplicate-id rule as pandas.
+    Parquet with the pandas engine streams row groups (see ``segments.stream``).
     """
     schema = schema or default_schema()
     columns = needed_columns(audience, segments, schema)
+    target = output_target(out)
+    check_replaceable(target)
+    rejected = Path(rejected_path) if rejected_path is not None else None
     if engine == "dask":
-        import dask.dataframe as dd
-
-        lazy = dd.read_parquet(str(customers))
-        lazy = lazy[[c for c in schema.names if c in lazy.columns]]  # all checked, as in pandas
-        frame = validated(lazy, schema, columns)
-        result = assign(
-            frame, audience, segments, opted_out, as_of, "dask", all_matches, schema=schema
-        )
-        write_assignments(result, out)
-        return SegmentRun(load=None, rows=None, out=Path(out))  # not counted: the cluster wrote it
-    path, out = Path(customers), Path(out)
-    streamable = engine == "pandas" and path.suffix.lower() == ".parquet" == out.suffix.lower()
-    if streamable and path.is_file():
         plan = make_plan(audience, segments, schema)
-        done = segment_parquet_chunks(
-            path,
-            out,
+        return _segment_dask(
+            Path(customers),
+            target,
             plan,
             schema,
             columns,
-            as_of=as_of,
-            opted_out=list(opted_out),
-            all_matches=all_matches,
-            rejected_path=Path(rejected_path) if rejected_path else None,
+            opted_out,
+            as_of,
+            all_matches,
+            rejected,
+            scheduler,
         )
+    path = Path(customers)
+    streamable = (
+        engine == "pandas" and path.suffix.lower() == ".parquet" and target.kind == "parquet"
+    )
+    if streamable and path.is_file():
+        plan = make_plan(audience, segments, schema)
+        try:
+            with replacing(target) as temp:
+                done = segment_parquet_chunks(
+                    path,
+                    temp,
+                    plan,
+                    schema,
+                    columns,
+                    as_of=as_of,
+                    opted_out=list(opted_out),
+                    all_matches=all_matches,
+                    rejected_path=rejected,
+                )
+                if done is None:  # ids out of order: the whole file is loaded below
+                    raise _NotStreamed
+        except _NotStreamed:
+            done = None
         if done is not None:
-            summary, rejected, counted, per_segment = done
+            summary, rejected_rows, counted, per_segment = done
             rows = sum(counted.values())
-            return SegmentRun(summary, rows, dict(counted), dict(per_segment), out, rejected)
-    loaded = load_customers(customers, schema, rejected_path, columns=columns)
+            return SegmentRun(
+                summary, rows, dict(counted), dict(per_segment), target.path, rejected_rows
+            )
+    loaded = load_customers(customers, schema, rejected, columns=columns)
     result = assign(
         loaded.frame,
         audience,
@@ -144,11 +167,89 @@ def segment_file(
         schema=schema,
         sql_engine=sql_engine,
     )
-    write_assignments(result, out)
-    by_reason, by_segment = _counts(result)
+    write_assignments(result, target)
+    reason_counts, segment_counts = _counts(result)
     return SegmentRun(
-        loaded.summary, len(result), by_reason, by_segment, Path(out), loaded.rejected
+        loaded.summary, len(result), reason_counts, segment_counts, target.path, loaded.rejected
     )
+
+
+def _segment_dask(
+    customers: Path,
+    target: Output,
+    plan: Plan,
+    schema: CustomerSchema,
+    columns: list[str],
+    opted_out: Iterable[str],
+    as_of: Any,
+    all_matches: bool,
+    rejected: Path | None,
+    scheduler: str | None,
+) -> SegmentRun:
+    """The Dask engine on a Parquet file or dataset, on the cluster at ``scheduler``."""
+    from fanzha.segments.dataset import dataset_schema
+    from fanzha.segments.engine_dask_dataset import run_dask_dataset
+
+    if customers.is_file() and customers.suffix.lower() != ".parquet":
+        raise SchemaError(
+            f"{customers}: the Dask engine reads Parquet (a file or a directory of files); "
+            "use --engine pandas for CSV, or convert it to Parquet"
+        )
+    names = dataset_schema(customers).names
+    present = [c for c in schema.names if c in names]
+    _absent_required(schema, present, customers)
+    job = {
+        "columns": present,
+        "coded": [c for c in present if c != schema.id_column and schema[c].type == "string"],
+        "schema": schema,
+        "keep": columns,
+        "extra": tuple(c for c in names if c not in schema),
+        "plan": plan,
+        "opted": list(opted_out),
+        "as_of": as_of,
+        "all_matches": all_matches,
+    }
+    with _scheduler(scheduler), replacing(target) as temp:
+        done = run_dask_dataset(customers, target, temp, job, schema, rejected)
+        if target.kind != "dataset" and not temp.exists():  # a dataset without rows
+            _write_frame(pd.DataFrame(columns=list(OUTPUT_COLUMNS)), target, temp)
+    rows = sum(done.by_reason.values())
+    return SegmentRun(
+        done.summary,
+        rows,
+        dict(done.by_reason),
+        dict(done.by_segment),
+        target.path,
+        done.rejected_sample,
+    )
+
+
+def _absent_required(schema: CustomerSchema, present: list[str], where: Path) -> None:
+    missing = [c for c in schema.names if schema[c].required and c not in present]
+    if missing:
+        raise SchemaError(f"{where}: required column(s) missing: {', '.join(missing)}")
+
+
+@contextmanager
+def _scheduler(address: str | None) -> Iterator[None]:
+    """Run on the Dask cluster at ``address`` (a ``tcp://host:port``) for the block."""
+    if not address:
+        yield
+        return
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s", set_as_default=True)
+    except (OSError, TimeoutError) as exc:
+        raise SchemaError(f"no Dask scheduler at {address} ({exc})") from None
+    try:
+        yield
+    finally:
+        client.close()
+
+
+class _NotStreamed(Exception):
+    """The streaming path gave up (ids out of order); the caller loads the whole file."""
 
 
 def explain_file(

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from fanzha.segments.assign import Plan, assign_pandas
+from fanzha.segments.assignment import Plan, assign_pandas
 from fanzha.segments.loader import LoadSummary, check_rows, write_rejected
 from fanzha.segments.schema import CustomerSchema
 

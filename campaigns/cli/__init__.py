@@ -7,7 +7,17 @@ handled once, on the group (``main.FanzhaGroup``).
 from __future__ import annotations
 
 # Importing a family module registers its commands on the group.
-from fanzha.campaigns.cli import admin, audience, authoring, campaign, experiments, services
+from fanzha.campaigns.cli import admin, audience, authoring, campaign, experiments, risk, services
 from fanzha.campaigns.cli.main import cli, main
 
-__all__ = ["admin", "audience", "authoring", "campaign", "cli", "experiments", "main", "services"]
+__all__ = [
+    "admin",
+    "audience",
+    "authoring",
+    "campaign",
+    "cli",
+    "experiments",
+    "main",
+    "risk",
+    "services",
+]

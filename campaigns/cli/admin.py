@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from fanzha.campaigns import keygen
 from fanzha.campaigns.cli.main import cli
-from fanzha.campaigns.cli.options import FILE, STORE, reads, settings_from
+from fanzha.campaigns.cli.options import FILE, LIBRARY, STORE, reads, settings_from
 
 
 @cli.command()
@@ -22,12 +22,14 @@ from fanzha.campaigns.cli.options import FILE, STORE, reads, settings_from
     show_default=True,
     help="How many customers to generate.",
 )
+@reads(*LIBRARY, "FANZHA_RENDER_PROCESSES", "FANZHA_FONT")
 @click.pass_context
 def demo(ctx: click.Context, out: Path, n: int) -> None:
     """Run the whole pipeline on generated customers with the embedded SQLite store.
 
-    The demo makes its own store, keys and fictional bank, and writes them to OUT/.env so
-    that `fanzha serve` can show its feed; it ignores FANZHA_DB and the key variables.
+    The demo makes its own store, keys, media folder and fictional bank, and writes them to
+    OUT/.env so that `fanzha serve` can show its feed; it ignores FANZHA_DB,
+    FANZHA_MEDIA_DIR, the key variables and the bank's.
 
     \b
     Example:

@@ -27,23 +27,66 @@ DISPATCH = (*STORE, *KEYS, *GATEWAY, *LIBRARY, *BANK, "FANZHA_PUBLIC_URL", "FANZ
 @cli.command()
 @click.option("--once", is_flag=True, help="Send what is due now and exit.")
 @click.option(
+    "--until-idle",
+    is_flag=True,
+    help="Keep sending until nothing is due or waiting for a retry, then exit.",
+)
+@click.option(
     "--interval",
-    type=click.FloatRange(0.1, 3600),
+    type=click.FloatRange(0.01, 3600),
     default=5.0,
     show_default=True,
-    help="Seconds between ticks when not --once.",
+    help="Seconds between passes when idle (not with --once).",
+)
+@click.option(
+    "--lease",
+    type=click.FloatRange(1, 3600),
+    default=60.0,
+    show_default=True,
+    help="Seconds a claimed batch stays reserved; a killed dispatcher's batch returns after it.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Sending threads in this process.",
 )
 @now_option
 @reads(*DISPATCH, *RENDER)
 @click.pass_context
-def dispatch(ctx: click.Context, once: bool, interval: float, now: datetime | None) -> None:
+def dispatch(
+    ctx: click.Context,
+    once: bool,
+    until_idle: bool,
+    interval: float,
+    lease: float,
+    workers: int,
+    now: datetime | None,
+) -> None:
     """Send due messages through the push gateway and into feeds.
+
+    Without FANZHA_GATEWAY_URL the feed is still delivered; pushes stay pending, with a
+    warning, until a dispatcher with a gateway sends them.
 
     \b
     Example:
       FANZHA_GATEWAY_URL=http://127.0.0.1:9099/push fanzha dispatch --once
     """
-    click.echo(services.dispatch(settings_from(ctx), now, once=once, interval=interval))
+    if once and until_idle:
+        raise click.UsageError("give --once or --until-idle, not both")
+    summary = services.dispatch(
+        settings_from(ctx),
+        now,
+        once=once,
+        until_idle=until_idle,
+        interval=interval,
+        lease_s=lease,
+        workers=workers,
+        echo=click.echo,
+        warn=lambda line: click.echo(line, err=True),
+    )
+    click.echo(summary)
 
 
 @cli.command()
@@ -91,6 +134,9 @@ def scheduler(
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the feed API and the browser view of a customer's feed.
 
+    Card images come from the folder `fanzha run` renders into (FANZHA_MEDIA_DIR, default
+    fanzha-media); serve warns at start-up when it is missing or empty.
+
     \b
     Example:
       fanzha serve --port 8000   # then open /app?token=$(fanzha token C000000042)
@@ -107,16 +153,25 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     show_default=True,
     help="How long the token stays valid.",
 )
-@reads(*KEYS)
+@click.option(
+    "--allow-unknown",
+    is_flag=True,
+    help="Mint even when the store has never seen the id (no assignment, message or feed item).",
+)
+@reads(*STORE, *KEYS)
 @click.pass_context
-def token(ctx: click.Context, customer_id: str, ttl_hours: int) -> None:
-    """Mint a feed token for a customer (printed alone on stdout).
+def token(ctx: click.Context, customer_id: str, ttl_hours: int, allow_unknown: bool) -> None:
+    """Mint a feed token for a customer the store knows (printed alone on stdout).
 
     \b
     Example:
       fanzha token C000000042
+      fanzha token C999999999 --allow-unknown --ttl-hours 2
     """
-    click.echo(services.mint_token(settings_from(ctx), customer_id, timedelta(hours=ttl_hours)))
+    ttl = timedelta(hours=ttl_hours)
+    click.echo(
+        services.mint_token(settings_from(ctx), customer_id, ttl, allow_unknown=allow_unknown)
+    )
 
 
 @cli.group()

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio.to_thread
 import sqlalchemy as sa
-from fanzha.delivery.api import feed_route, routes_backend, routes_customer, view
+from fanzha.delivery.api import (
+    feed_route,
+    risk,
+    risk_fast,
+    risk_view,
+    routes_backend,
+    routes_customer,
+    view,
+)
 from fanzha.delivery.api.errors import MessageNotFound
 from fanzha.delivery.api.feed_fast import FastPathStats, FeedFastPath
 from fanzha.delivery.api.methods import method_not_allowed
@@ -30,6 +38,8 @@ from starlette.middleware import Middleware
 
 if TYPE_CHECKING:
     from fanzha.delivery.api.pgasync import AsyncPageReader
+    from fanzha.delivery.api.risk_pg import RiskWriter
+    from fanzha.delivery.risk_live import LiveRiskIndex
 
 log = logging.getLogger("fanzha.delivery.api")
 
@@ -55,6 +65,8 @@ class ApiState:
     tokens: TokenCache
     reader: AsyncPageReader | None = None
     fast_path: FastPathStats = field(default_factory=FastPathStats)
+    risk: LiveRiskIndex | None = None  # risk prompts' index (None: /v1/risk-check answers 503)
+    risk_writer: RiskWriter | None = None  # PostgreSQL: checks stored in one async round trip
 
 
 def create_app(
@@ -75,6 +87,7 @@ def create_app(
     threads: int = 8,
     feed_driver: Literal["auto", "asyncpg", "psycopg"] = "auto",
     feed_connections: int = 8,
+    risk_index: LiveRiskIndex | None = None,
 ) -> FastAPI:
     """The feed API over ``engine``.
 
@@ -85,6 +98,8 @@ def create_app(
     the feed's fast path included. ``docs`` serves Swagger UI at /docs (development only: it
     loads its script from a CDN); /openapi.json is always served. On PostgreSQL each server
     process reads feed pages over ``feed_connections`` async connections of ``feed_driver``.
+    ``risk_index`` decides risk checks (``delivery.risk_live``; it is refreshed in the
+    background while the app runs).
     """
     _check_keys(token_keys, backend_keys, webhook_keys)
     if feed_ttl <= timedelta(0):
@@ -98,6 +113,8 @@ def create_app(
         clock=clock or utcnow,
         tokens=TokenCache(token_keys),
         reader=_page_reader(engine, feed_driver, feed_connections),
+        risk=risk_index,
+        risk_writer=risk_view.risk_writer(engine) if risk_index is not None else None,
     )
     # Outermost first: the bank's middleware sees every request, then the headers, the limits
     # and, innermost, the feed's fast path (see feed_fast.py).
@@ -108,6 +125,7 @@ def create_app(
     ]
     if fast_path:
         stack.append(Middleware(FeedFastPath, state=state))
+        stack.append(Middleware(risk_fast.RiskFastPath, state=state))
     app = FastAPI(
         lifespan=_lifespan(threads),
         title="fanzha feed API",
@@ -123,9 +141,10 @@ def create_app(
     app.add_exception_handler(StoreError, _store_down)
     app.add_exception_handler(sa.exc.OperationalError, _store_down)
     app.add_exception_handler(405, method_not_allowed)
-    for router in (feed_route.router, routes_customer.router, routes_backend.router):
+    for router in (feed_route.router, routes_customer.router, routes_backend.router, risk.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     app.include_router(view.router)
+    app.include_router(risk_view.router)
     app.add_api_route(
         "/healthz",
         _healthz,
@@ -194,8 +213,13 @@ def _lifespan(threads: int):  # type: ignore[no-untyped-def]
         # Everything built so far (routes, models, schemas) lives as long as the process:
         # moving it out of the collector's reach keeps full collections short, and with them
         # the latency tail.
+        refresher = await risk_view.start_refresh(state.risk)
         gc.freeze()
         yield
+        if refresher is not None:
+            refresher.cancel()
+        if state.risk_writer is not None:
+            await state.risk_writer.close()
         if state.reader is not None:
             await state.reader.close()
 

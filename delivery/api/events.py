@@ -18,7 +18,7 @@ from fanzha.delivery.clock import from_db, to_db
 from fanzha.delivery.models import AppEvent
 from sqlalchemy.engine import Engine
 
-EVENT_KINDS = ("first_loan", "new_payee", "large_transfer")
+EVENT_KINDS = ("first_loan", "new_payee", "large_transfer", "loan_repaid")
 
 _events = AppEvent.__table__
 
@@ -32,6 +32,7 @@ class PendingEvent:
     kind: str
     occurred_at: datetime
     received_at: datetime
+    loan_id: str | None = None  # first_loan: one notice per loan, whatever the event id
 
 
 def record_event(
@@ -42,6 +43,7 @@ def record_event(
     kind: str,
     occurred_at: datetime,
     now: datetime,
+    loan_id: str | None = None,
 ) -> bool:
     """Store an app event; False when ``event_id`` was already stored (the new one is ignored)."""
     if kind not in EVENT_KINDS:
@@ -53,6 +55,7 @@ def record_event(
         "occurred_at": to_db(occurred_at),
         "received_at": to_db(now),
         "processed_at": None,
+        "loan_id": loan_id,
     }
     with engine.begin() as conn:
         return insert_ignore(conn, _events, values)
@@ -75,6 +78,7 @@ def pending_events(engine: Engine, limit: int, now: datetime) -> list[PendingEve
             kind=row.kind,
             occurred_at=from_db(row.occurred_at),  # type: ignore[arg-type]
             received_at=from_db(row.received_at),  # type: ignore[arg-type]
+            loan_id=row.loan_id,
         )
         for row in rows
     ]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from fanzha.delivery.api.errors import CursorError
 from fanzha.delivery.clock import from_db, to_db
-from fanzha.delivery.models import FeedItem
+from fanzha.delivery.models import FEED_COVER_BYTES, FEED_ITEM_SIZE, FeedItem
 from sqlalchemy.engine import Connection, Engine
 
 # A cursor is the position of the last item shown: its creation time in microseconds since
@@ -79,11 +79,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 
 @cache
-def _page_statement(with_cursor: bool) -> sa.Select:
+def _page_statement(with_cursor: bool, covering: bool = False) -> sa.Select:
     """One statement for a page and the unread count: the feed's hot path is one round trip.
 
     ``(unread count) LEFT JOIN (page)`` always yields at least one row, so an empty page still
     carries the count; both sides use bound parameters, so the statement is built once.
+    ``covering`` (PostgreSQL) reads the page from ``ix_feed_page_cover`` alone, plus the
+    items too big for it from ``ix_feed_page_oversize`` (migration 0005_k_feed_covering).
     """
     stamp = _items.c.created_at.type
     visible = [
@@ -107,17 +109,37 @@ def _page_statement(with_cursor: bool) -> sa.Select:
             sa.tuple_(_items.c.created_at, _items.c.id)
             < sa.tuple_(sa.bindparam("after_at", type_=stamp), sa.bindparam("after_id"))
         )
-    page = (
-        sa.select(*COLUMNS)
-        .where(*page_where)
-        .order_by(_items.c.created_at.desc(), _items.c.id.desc())
-        .limit(sa.bindparam("fetch", type_=sa.Integer()))
-        .subquery("p")
-    )
+    page = _newest(page_where) if not covering else _newest_covered(page_where)
     return (
         sa.select(unread.c.unread, *page.c)
         .select_from(unread.outerjoin(page, sa.true()))
         .order_by(page.c.created_at.desc(), page.c.id.desc())
+    )
+
+
+def _newest(where: list, name: str = "p") -> sa.Subquery:
+    """The newest ``fetch`` items that satisfy ``where``."""
+    return (
+        sa.select(*COLUMNS)
+        .where(*where)
+        .order_by(_items.c.created_at.desc(), _items.c.id.desc())
+        .limit(sa.bindparam("fetch", type_=sa.Integer()))
+        .subquery(name)
+    )
+
+
+def _newest_covered(where: list) -> sa.Subquery:
+    """``_newest`` over the two partial indexes; each predicate as the index spells it."""
+    parts = [
+        _newest([*where, sa.text(f"{FEED_ITEM_SIZE} <= {FEED_COVER_BYTES}")], "c"),
+        _newest([*where, sa.text(f"{FEED_ITEM_SIZE} > {FEED_COVER_BYTES}")], "o"),
+    ]
+    both = sa.union_all(*(sa.select(*part.c) for part in parts)).subquery("b")
+    return (
+        sa.select(*both.c)
+        .order_by(both.c.created_at.desc(), both.c.id.desc())
+        .limit(sa.bindparam("fetch", type_=sa.Integer()))
+        .subquery("p")
     )
 
 
@@ -140,7 +162,8 @@ def page_params(
 @cache
 def driver_sql(dialect: sa.Dialect, with_cursor: bool) -> str:
     """The page statement compiled once for ``dialect``, for the driver's own cursor."""
-    return str(_page_statement(with_cursor).compile(dialect=dialect))
+    covering = dialect.name == "postgresql"
+    return str(_page_statement(with_cursor, covering).compile(dialect=dialect))
 
 
 def fetch_rows(engine: Engine, params: dict[str, object]) -> list[tuple]:

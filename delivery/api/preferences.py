@@ -5,6 +5,9 @@
   cancelled with reason ``opt_out_personalization``; campaigns enqueues generic warnings for
   these customers on its next wave (PIPL art. 24: no automated personalization on request).
 * ``all_opt_out``: every pending message is cancelled (reason ``opt_out_all``).
+* ``risk_prompts``: ``off`` stops the warnings shown before a risky payment (risk checks
+  answer no prompt, reason ``opted_out``). They are not marketing, so the opt-outs above do
+  not cover them; this choice does (PIPL art. 24). Default ``on``.
 
 The preference row and the cancellations are one transaction: no dispatcher can see one
 without the other.
@@ -35,6 +38,7 @@ class Preferences:
     personalization_opt_out: bool = False
     all_opt_out: bool = False
     updated_at: datetime | None = None
+    risk_prompts: str = "on"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ def get_preferences(engine: Engine, customer_id: str) -> Preferences:
         personalization_opt_out=row.personalization_opt_out,
         all_opt_out=row.all_opt_out,
         updated_at=from_db(row.updated_at),
+        risk_prompts="off" if row.risk_prompts_off else "on",
     )
 
 
@@ -68,9 +73,14 @@ def set_preferences(
     personalization_opt_out: bool,
     all_opt_out: bool,
     now: datetime,
+    risk_prompts: str = "on",
 ) -> PreferenceResult:
     """Store the customer's preferences and cancel the pending messages they rule out."""
-    prefs = Preferences(customer_id, push_opt_out, personalization_opt_out, all_opt_out, now)
+    if risk_prompts not in ("on", "off"):
+        raise ValueError(f"risk_prompts is on or off, not {risk_prompts!r}")
+    prefs = Preferences(
+        customer_id, push_opt_out, personalization_opt_out, all_opt_out, now, risk_prompts
+    )
     mine = _messages.c.customer_id == customer_id
     cancelled: dict[str, int] = {}
     with engine.begin() as conn:
@@ -82,6 +92,7 @@ def set_preferences(
                 "push_opt_out": push_opt_out,
                 "personalization_opt_out": personalization_opt_out,
                 "all_opt_out": all_opt_out,
+                "risk_prompts_off": risk_prompts == "off",
                 "updated_at": to_db(now),
             },
             key="customer_id",

@@ -41,5 +41,6 @@ def post_event(request: Request, body: EventIn) -> EventOut:
         kind=body.kind,
         occurred_at=body.occurred_at,
         now=state.clock(),
+        loan_id=body.loan_id,
     )
     return EventOut(event_id=body.event_id, duplicate=not added)

@@ -145,10 +145,16 @@ class EventIn(_Strict):
 
     event_id: str = Field(pattern=EVENT_ID_PATTERN, description="unique; a repeat is ignored")
     customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
-    kind: Literal["first_loan", "new_payee", "large_transfer"]
+    kind: Literal["first_loan", "new_payee", "large_transfer", "loan_repaid"]
     occurred_at: StrictDateTime = Field(
         description="when it happened, with its offset, 1970 to 2099",
         examples=["2027-03-02T10:00:00+08:00"],
+    )
+    loan_id: str | None = Field(
+        default=None,
+        pattern=EVENT_ID_PATTERN,
+        description="the bank's id of the loan (first_loan): the same loan posted again under "
+        "a new event_id brings no second notice",
     )
 
 
@@ -165,6 +171,11 @@ class PreferencesIn(_Strict):
     push_opt_out: StrictBool = False
     personalization_opt_out: StrictBool = False
     all_opt_out: StrictBool = False
+    risk_prompts: Literal["on", "off"] = Field(
+        default="on",
+        description="warnings before a risky payment; separate from the education opt-outs "
+        "(PIPL art. 24: the customer may refuse automated decisions about them)",
+    )
 
 
 class PreferencesOut(BaseModel):
@@ -174,5 +185,6 @@ class PreferencesOut(BaseModel):
     push_opt_out: bool
     personalization_opt_out: bool
     all_opt_out: bool
+    risk_prompts: Literal["on", "off"] = "on"
     updated_at: datetime | None
     cancelled: dict[str, int] = Field(default_factory=dict)

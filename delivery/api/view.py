@@ -26,6 +26,8 @@ _STATIC = {
     "feed.js": "text/javascript; charset=utf-8",
     "feed.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
+    "risk.js": "text/javascript; charset=utf-8",
+    "risk.css": "text/css; charset=utf-8",
 }
 # Only our own script, styles and images: card text can never become markup or code.
 CSP = (

@@ -33,7 +33,15 @@ def open_page(path: Path, screenshot: Path) -> tuple[int, int, list[str]]:
             "[...document.images].filter(i => i.complete && i.naturalWidth > 0).length"
         )
         page.screenshot(path=str(screenshot), full_page=False)
+        boxes = page.evaluate(
+            "[...document.querySelectorAll('figure.poster')].map(e => {"
+            "const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+        )
         browser.close()
+    for i, a in enumerate(boxes):  # poster thumbnails side by side, never on top of each other
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, f"poster thumbnails overlap: {a} {b}"
     return total, loaded, errors
 
 

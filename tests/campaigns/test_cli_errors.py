@@ -102,8 +102,37 @@ def test_keys_generate_prints_keys_the_services_accept() -> None:
         line.removeprefix("export ").split("=", 1)[0]: line.split("=", 1)[1] for line in lines
     }
     assert len(set(exported.values())) == 3  # a different key for each variable
-    token = invoke(["token", "C000000001"], exported)
+    token = invoke(["token", "C000000001", "--allow-unknown"], exported)
     assert token.exit_code == 0 and token.output.count(".") == 1
+
+
+def test_token_refuses_an_id_the_store_has_never_seen(tmp_path: Path) -> None:
+    from fanzha.campaigns.store import upgrade_store
+
+    from tests.campaigns.conftest import make_settings
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    no_store = invoke(["--db", db, "token", "C000000001"], TEST_KEYS)
+    assert no_store.exit_code == 1
+    (line,) = error_lines(no_store)
+    assert "fanzha db upgrade" in line and "--allow-unknown" in line
+
+    upgrade_store(make_settings(db_url=db))
+    unknown = invoke(["--db", db, "token", "C000000001"], TEST_KEYS)
+    assert unknown.exit_code == 1
+    (line,) = error_lines(unknown)
+    assert line.startswith("error: customer 'C000000001' is unknown to the store")
+    assert invoke(["--db", db, "token", "C000000001", "--allow-unknown"], TEST_KEYS).exit_code == 0
+
+    from fanzha.campaigns.store import open_store
+
+    from tests.delivery.feed_fixtures import add_feed_item
+
+    add_feed_item(
+        open_store(make_settings(db_url=db)), "C000000001", 1, created_at=datetime.now(UTC)
+    )
+    known = invoke(["--db", db, "token", "C000000001"], TEST_KEYS)
+    assert known.exit_code == 0 and known.output.count(".") == 1
 
 
 def test_commands_that_need_the_store_say_how_to_create_it(tmp_path: Path) -> None:

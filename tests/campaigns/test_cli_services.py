@@ -121,11 +121,11 @@ def test_run_dispatch_serve_through_processes(
                 proc.wait(timeout=10)
 
 
-def test_dispatch_without_a_gateway_is_a_clear_error(tmp_path: Path) -> None:
+def test_dispatch_without_a_gateway_delivers_the_feed_and_exits_0(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "FANZHA_GATEWAY_URL"}
     env.update(TEST_KEYS, FANZHA_DB=f"sqlite:///{tmp_path / 'x.db'}")
     assert fanzha(["db", "upgrade"], env).returncode == 0
     result = fanzha(["dispatch", "--once"], env)
-    assert result.returncode == 1
-    assert "FANZHA_GATEWAY_URL is not set" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "FANZHA_GATEWAY_URL" not in result.stderr  # no push waits, so nothing to warn of
     assert "Traceback" not in result.stderr

@@ -103,7 +103,7 @@ def test_problems_of_every_kind_are_reported_together_even_across_segments() -> 
         'c.yaml:26:5: unknown key "lable" (did you mean "label"?)',
         'c.yaml:33:32: "99999999999d" is out of range; allowed 1h to 365d',
         'c.yaml:34:9: "99999999999/fortnight" is not a rate; expected a number per unit, e.g. "500/s"',
-        'c.yaml:50:16: the poster names unknown segment "founders"',
+        'c.yaml:51:16: the poster names unknown segment "founders"',
     ]
 
 

@@ -133,14 +133,16 @@ def test_first_loan_brings_the_cooling_off_notice_once(
         now=at,
     )
     result = triggers.process_events(ws, at)
-    assert result.events == 1 and result.messages == 2  # push + feed
+    # push + feed now, and push + feed of the reminder two days before the window closes
+    assert result.events == 1 and result.messages == 4
     with FakeGateway() as gateway:
         adapter = dispatching.push_adapter(Workspace(settings=_with_gateway(ws, gateway.url)))
         dispatching.drain(ws, at + timedelta(minutes=11), adapter)
         dispatching.drain(ws, at + timedelta(minutes=30), adapter)
         ids = gateway.accepted_ids()
     frame = message_frame(ws)
-    notice = frame[(frame["customer_id"] == customer) & (frame["warning_id"] == "loan-cooling-off")]
+    notice = frame[(frame["customer_id"] == customer) & (frame["wave"] == "event:loan-1")]
+    assert notice["warning_id"].unique().tolist() == ["loan-cooling-off"]
     assert set(notice["channel"]) == {"push", "feed"}
     push_id = notice.loc[notice["channel"] == "push", "id"].item()
     assert list(ids).count(push_id) == 1

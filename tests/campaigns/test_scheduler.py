@@ -62,3 +62,23 @@ def test_scheduler_enqueues_dispatches_and_resumes_without_duplicates(
         assert _count(local, "SELECT COUNT(*) FROM messages") == messages
         accepted = gateway.accepted_ids()
     assert len(accepted) == len(set(accepted)) > 0
+
+
+def test_a_scheduler_without_a_gateway_delivers_the_feed_and_pushes_wait(
+    ws: Workspace, campaign_file: Path, customers_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert ws.settings.gateway_url is None
+    now = START + timedelta(hours=12, minutes=15)  # the founders' wave is due
+    sched = scheduling.build(ws, [campaign_file], customers_file, 1.0, now)  # no SettingsError
+    scheduling.prime(ws, [campaign_file], customers_file, now)
+    with caplog.at_level("WARNING"):
+        sched.start()
+        try:
+            feed = "SELECT COUNT(*) FROM messages WHERE channel = 'feed' AND state = 'delivered'"
+            assert _wait_for(lambda: _count(ws, feed) > 0)
+            assert _wait_for(lambda: "no push gateway is configured" in caplog.text)
+        finally:
+            sched.shutdown()
+    pushes = "SELECT COUNT(*) FROM messages WHERE channel = 'push' AND state = 'pending'"
+    assert _count(ws, pushes) > 0
+    assert _count(ws, "SELECT COUNT(*) FROM messages WHERE state = 'claimed'") == 0

@@ -97,7 +97,8 @@ def test_a_new_version_keeps_trigger_messages_and_tried_messages(
         occurred_at=at,
         now=at,
     )
-    assert triggers.process_events(ws, at).messages == 2
+    # the notice (push and feed) and, five days on, the cooling-off reminder (push and feed)
+    assert triggers.process_events(ws, at).messages == 4
     # One message was tried once and is waiting for a retry: a gateway may have seen its id.
     with ws.engine.begin() as conn:
         tried = conn.execute(
@@ -111,4 +112,6 @@ def test_a_new_version_keeps_trigger_messages_and_tried_messages(
     notices = rows[rows["wave"] == "event:loan-9"]
     assert len(notices) == 2 and set(notices["state"]) == {"pending"}
     assert second.version not in set(notices["version"])
+    reminders = rows[rows["wave"].str.endswith(":loan-9") & (rows["wave"] != "event:loan-9")]
+    assert len(reminders) == 2 and set(reminders["state"]) == {"pending"}
     assert rows.loc[rows["id"] == tried, "state"].item() == "pending"

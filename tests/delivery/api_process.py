@@ -83,6 +83,17 @@ def served(db_url: str, media_dir: Path, log: Path) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+def _risk_index(engine):  # type: ignore[no-untyped-def]
+    """The risk index the composition root would build (rules read with the default schema)."""
+    from fanzha.campaigns.risk_check import holdout_of
+    from fanzha.campaigns.risk_rules import compile_rule
+    from fanzha.delivery.risk_live import LiveRiskIndex
+    from fanzha.segments import default_schema
+
+    schema = default_schema()
+    return LiveRiskIndex(engine, lambda text: compile_rule(text, schema), holdout_of)
+
+
 def main() -> None:
     """Serve the store named by the environment (the child process of ``served``)."""
     from fanzha.delivery.api import create_app, serve
@@ -98,6 +109,7 @@ def main() -> None:
         webhook_keys=KeyRing.parse("FANZHA_WEBHOOK_SECRET", os.environ["FANZHA_WEBHOOK_SECRET"]),
         media_dir=Path(os.environ["FANZHA_TEST_SERVE_MEDIA"]),
         feed_ttl=timedelta(days=30),
+        risk_index=_risk_index(engine),
     )
     serve(app, "127.0.0.1", int(os.environ["FANZHA_TEST_SERVE_PORT"]))
 

@@ -50,6 +50,15 @@ def test_a_first_loan_event_is_stored_once_and_handed_over_once(env: Env) -> Non
     assert pending_events(env.engine, limit=10, now=env.clock()) == []
 
 
+def test_a_first_loan_event_may_name_its_loan(env: Env) -> None:
+    body = {**_event("loan-43"), "loan_id": "L-2027-0001"}
+    assert env.client.post("/v1/events", json=body, headers=BACKEND).status_code == 200
+    bad = {**_event("loan-44"), "loan_id": "no spaces allowed"}
+    assert env.client.post("/v1/events", json=bad, headers=BACKEND).status_code == 422
+    pending = pending_events(env.engine, limit=10, now=env.clock())
+    assert [(e.event_id, e.loan_id) for e in pending] == [("loan-43", "L-2027-0001")]
+
+
 def test_pending_events_come_oldest_first_and_respect_the_limit(env: Env) -> None:
     for n, kind in enumerate(["new_payee", "large_transfer", "first_loan"]):
         record_event(

@@ -84,11 +84,16 @@ def test_preferences_round_trip_and_can_be_withdrawn(env: Env) -> None:
         "push_opt_out": False,
         "personalization_opt_out": False,
         "all_opt_out": False,
+        "risk_prompts": "on",
         "updated_at": None,
         "cancelled": {},
     }
     env.client.put("/v1/preferences", json={"all_opt_out": True}, headers=env.auth(ME))
     assert get_preferences(env.engine, ME).all_opt_out is True
+    # Risk prompts are not marketing: the education opt-out leaves them on until refused.
+    assert get_preferences(env.engine, ME).risk_prompts == "on"
+    env.client.put("/v1/preferences", json={"risk_prompts": "off"}, headers=env.auth(ME))
+    assert get_preferences(env.engine, ME).risk_prompts == "off"
     env.client.put("/v1/preferences", json={}, headers=env.auth(ME))
     prefs = get_preferences(env.engine, ME)
     assert (prefs.push_opt_out, prefs.personalization_opt_out, prefs.all_opt_out) == (

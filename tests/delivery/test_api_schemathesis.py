@@ -22,6 +22,7 @@ from fanzha.delivery.store import init_db, open_engine
 from tests.conftest import _pg_base, _pg_schema_url
 from tests.delivery.api_process import served
 from tests.delivery.feed_fixtures import BACKEND_KEY, T0, TOKEN_KEYS, add_feed_item, write_image
+from tests.delivery.risk_fixtures import seed_risk_ruleset
 
 ME = "C000000001"
 
@@ -60,6 +61,7 @@ def test_schemathesis_all_checks_pass_against_the_live_server(
     key = write_image(media, (10, 120, 200), "card")
     for n in range(5):
         add_feed_item(engine, ME, n, created_at=T0 - timedelta(minutes=n), image_key=key)
+    seed_risk_ruleset(engine, key)
     engine.dispose()
     token = mint_token(ME, TOKEN_KEYS, timedelta(days=1), now=T0)
     with served(store_url, media, tmp_path / "server.log") as base:
@@ -100,5 +102,5 @@ def test_schemathesis_all_checks_pass_against_the_live_server(
         )
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout
-    assert "Operations:       9 selected / 9 total" in run.stdout  # every operation was tested
+    assert "Operations:       11 selected / 11 total" in run.stdout  # every operation was tested
     assert health.stdout.strip() == "200"  # still healthy after the fuzzing

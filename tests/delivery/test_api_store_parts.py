@@ -95,3 +95,57 @@ def test_the_item_json_is_the_documented_shape(tmp_path) -> None:  # type: ignor
         assert list(read) == list(item) and read["read_at"] == "2027-03-01T09:30:00Z"
     entry = ("i", "t", "b", "", "a", "w", T0, None)
     assert item_json(entry)["image_url"] is None
+
+
+def test_feed_pages_read_covered_and_oversize_items_in_order(db_url: str) -> None:
+    """Items too big for the covering index (a long alt text) still page in their place."""
+    from fanzha.delivery.api import list_feed
+
+    engine = open_engine(db_url)
+    upgrade(engine)
+    long_body = "骗子冒充客服，要求您开启屏幕共享。" * 100  # 5.1 kB of UTF-8: past a btree entry
+    for n in range(7):
+        add_feed_item(
+            engine,
+            "C000000001",
+            n,
+            created_at=T0 + timedelta(minutes=n),
+            body=long_body if n in (2, 5) else None,
+        )
+    seen, cursor = [], None
+    for _ in range(4):
+        page = list_feed(
+            engine,
+            "C000000001",
+            now=T0 + timedelta(hours=1),
+            ttl=timedelta(days=30),
+            limit=2,
+            cursor=cursor,
+        )
+        seen += [item.body == long_body for item in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == [False, True, False, False, True, False, False]  # newest first
+    if engine.dialect.name == "postgresql":
+        names = _indexes(engine)
+        assert {"ix_feed_page_cover", "ix_feed_page_oversize"} <= names
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan TO off")  # 7 rows: make the plan the real one
+            rows = conn.exec_driver_sql("EXPLAIN " + _page_sql(engine), _page_args())
+            plan = "\n".join(r[0] for r in rows)
+        assert "Index Only Scan Backward using ix_feed_page_cover" in plan, plan
+
+
+def _page_sql(engine: sa.Engine) -> str:
+    from fanzha.delivery.api.page import driver_sql
+
+    return driver_sql(engine.dialect, False)
+
+
+def _page_args() -> dict[str, object]:
+    from fanzha.delivery.api.page import page_params
+
+    return page_params(
+        "C000000001", now=T0 + timedelta(hours=1), ttl=timedelta(days=30), limit=20, cursor=None
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,50 +17,58 @@ from fanzha.delivery import (
     Dispatcher,
     FakeGateway,
     FaultSpec,
+    MockAdapter,
     WebhookAdapter,
     enqueue,
 )
 from fanzha.delivery.clock import utcnow
-from fanzha.delivery.keys import KeyRing, generate_key
+from fanzha.delivery.keys import KeyRing
 from fanzha.delivery.models import Message
 
+from tests.conftest import TEST_KEYS
 from tests.delivery.helpers import messages, states, store, table
 
 pytestmark = pytest.mark.slow  # killed and restarted dispatchers
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = generate_key()  # FANZHA_WEBHOOK_SECRET of the dispatchers and the gateway
-KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)
+# The dispatchers' FANZHA_WEBHOOK_SECRET, which the gateway checks.
+KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", TEST_KEYS["FANZHA_WEBHOOK_SECRET"])
 
 
-def dispatcher_process(db_url: str, gateway_url: str, *extra: str) -> subprocess.Popen[str]:
-    """A real dispatcher process (``python -m delivery dispatch``) running until idle."""
+def dispatcher_process(
+    db_url: str, gateway_url: str, *, batch: int = 100, lease: float = 60.0
+) -> subprocess.Popen[str]:
+    """A real dispatcher process (``fanzha dispatch --until-idle``), the command users run."""
     cmd = [
         sys.executable,
         "-m",
-        "delivery",
+        "fanzha",
         "dispatch",
-        "--db",
-        db_url,
-        "--gateway-url",
-        gateway_url,
-        "--secret",
-        SECRET,
         "--until-idle",
-        "--poll",
+        "--interval",
         "0.1",
-        *extra,
+        "--lease",
+        str(lease),
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        **TEST_KEYS,
+        "PYTHONPATH": str(ROOT),
+        "FANZHA_DB": db_url,
+        "FANZHA_GATEWAY_URL": gateway_url,
+        "FANZHA_GATEWAY_BATCH": str(batch),
+    }
     return subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 180) -> dict[str, int]:
+    """The counts the dispatcher printed last (``delivered 3000, rejected 0, …``)."""
     out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1])
+    pairs = (part.rsplit(" ", 1) for part in out.strip().splitlines()[-1].split(", "))
+    return {name: int(value) for name, value in pairs}
 
 
 def all_ids(engine) -> set[str]:  # type: ignore[no-untyped-def]
@@ -72,7 +79,7 @@ def test_a_killed_dispatcher_restarts_and_every_message_arrives_exactly_once(db_
     engine = store(db_url)
     enqueue(engine, messages(3000, due=utcnow() - timedelta(minutes=1)))
     with FakeGateway(FaultSpec(latency_ms=40), keys=KEYS) as gw:
-        proc = dispatcher_process(db_url, gw.url, "--batch", "100", "--lease", "2")
+        proc = dispatcher_process(db_url, gw.url, lease=2)
         deadline = time.monotonic() + 60
         while len(gw.accepted_ids()) < 600 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -81,7 +88,7 @@ def test_a_killed_dispatcher_restarts_and_every_message_arrives_exactly_once(db_
         assert proc.returncode == -signal.SIGKILL
         before = states(engine)
         assert before.get("pending", 0) + before.get("claimed", 0) > 0  # it died mid-run
-        finish(dispatcher_process(db_url, gw.url, "--batch", "100", "--lease", "2"))
+        finish(dispatcher_process(db_url, gw.url, lease=2))
         accepted = gw.accepted_ids()
         stats = gw.stats()
     assert states(engine) == {"delivered": 3000}
@@ -119,7 +126,7 @@ def test_four_concurrent_dispatchers_send_each_message_once(db_url: str) -> None
     engine = store(db_url)
     enqueue(engine, messages(6000, due=utcnow() - timedelta(minutes=1)))
     with FakeGateway(FaultSpec(latency_ms=15), keys=KEYS) as gw:
-        procs = [dispatcher_process(db_url, gw.url, "--batch", "100") for _ in range(4)]
+        procs = [dispatcher_process(db_url, gw.url) for _ in range(4)]
         results = [finish(p) for p in procs]
         accepted = gw.accepted_ids()
         gateway = gw.stats()
@@ -133,7 +140,7 @@ def test_four_concurrent_dispatchers_send_each_message_once(db_url: str) -> None
 def test_skip_locked_claims_do_not_overlap(pg_url: str) -> None:
     engine = store(pg_url)
     enqueue(engine, messages(500))
-    d = Dispatcher(engine, {})
+    d = Dispatcher(engine, {"push": MockAdapter()})
     now = utcnow() + timedelta(days=400)
     # Claims inside open transactions: the second one skips the rows the first has locked.
     with engine.connect() as a, engine.connect() as b:

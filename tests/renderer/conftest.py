@@ -164,7 +164,7 @@ ENGLISH = WarningCopy(
 
 @pytest.fixture(scope="session")
 def fonts() -> FontSet:
-    """The default FontSet (the pip CJK font)."""
+    """The default FontSet (the system Noto Sans CJK when installed, else the pip font)."""
     return FontSet.default()
 
 

@@ -56,6 +56,15 @@ def made(tmp_path_factory):  # type: ignore[no-untyped-def]
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 
 
+def test_every_poster_manifest_names_the_font(made) -> None:  # type: ignore[no-untyped-def]
+    from fanzha.renderer.api import default_fonts
+
+    for key, (_pdf, manifest) in made.items():
+        font = manifest.to_dict()["font"]
+        assert font == default_fonts().info, key
+        assert font["name"] and font["version"] and font["licence"], key
+
+
 @needs_poppler
 def test_pdffonts_lists_embedded_subset_fonts(made) -> None:  # type: ignore[no-untyped-def]
     for key in ("a3", "a3-press", "rollup"):

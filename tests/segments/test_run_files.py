@@ -114,16 +114,32 @@ def test_holdout_hash_does_not_depend_on_id_lengths_in_the_batch() -> None:
     ],
     ids=["a-column-the-rules-read", "a-column-they-do-not"],
 )
-def test_dask_refuses_partitions_with_unusable_rows(
+def test_dask_sets_unusable_rows_aside_as_pandas_does(
     tmp_path: Path, column: str, value: object, kind: str
 ) -> None:
     customers = generate_customers(500, seed=17)
     customers["age"] = customers["age"].astype("Int64")
     customers[column] = customers[column].astype(object)
     customers.loc[42, column] = value
-    src = _parquet(customers, tmp_path / "c.parquet")
-    with pytest.raises(SchemaError, match=rf"1 unusable customer rows.*{kind}: 1"):
-        segment_file(src, tmp_path / "a.parquet", AUDIENCE, SEGMENTS, engine="dask")
+    src = _parquet(customers, tmp_path / "c.parquet", row_group_size=100)
+    runs = {
+        engine: segment_file(
+            src,
+            tmp_path / f"{engine}.csv",
+            AUDIENCE,
+            SEGMENTS,
+            engine=engine,
+            as_of="2027-03-01",
+            rejected_path=tmp_path / f"{engine}.rejected.csv",
+        )
+        for engine in ("pandas", "dask")
+    }
+    load = runs["dask"].load
+    assert load is not None and load.rows_rejected == 1 and load.by_reason == {kind: 1}
+    _same(pd.read_csv(tmp_path / "dask.csv"), pd.read_csv(tmp_path / "pandas.csv"))
+    rejected = pd.read_csv(tmp_path / "dask.rejected.csv")
+    _same(rejected, pd.read_csv(tmp_path / "pandas.rejected.csv"))
+    assert rejected["row"].tolist() == [43]
 
 
 def test_explain_file_reads_one_customer_from_parquet(tmp_path: Path) -> None:

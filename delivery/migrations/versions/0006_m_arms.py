@@ -1,6 +1,6 @@
 """Experiments: the arm on every message, imported outcomes, and experiment events.
 
-Revision ID: 0003_m_arms
+Revision ID: 0006_m_arms
 Revises: 0003_a2_live_message_key
 Create Date: 2026-11-30
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0003_m_arms"
-down_revision = "0003_a2_live_message_key"  # re-chained after main merged a2's
+revision = "0006_m_arms"
+down_revision = "0005_k_feed_covering"
 branch_labels = None
 depends_on = None
 

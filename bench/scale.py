@@ -1,0 +1,276 @@
+"""Benchmark: how `fanzha segment` grows with customers — time and peak memory, 1M to 10M.
+
+Each size runs, as a user runs them, in their own process (peak RSS is the process's own,
+from GNU time):
+  - `fanzha segment` with the pandas engine (Parquet streamed by row group);
+  - `fanzha segment --engine dask` (local threads; partitions of whole row groups);
+  - the reference: pyarrow reading the same columns and writing as many output rows,
+    the I/O a segment run cannot avoid (same run, same file).
+With ``--table-rows N`` the customers are also COPYed into a PostgreSQL table and
+segmented where they live (`--customers URL#bench_scale.customers`), against reading
+that table whole into pandas (what the old `--engine sql` path did). Plots time and
+peak memory against customers into bench/scale.png; writes the `scale` section of
+bench/RESULTS.md. The load average is recorded at the start and end of each run.
+
+    PYTHONPATH=. .venv/bin/python bench/scale.py [--sizes 1000000,3000000,10000000]
+        [--table-rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
+
+from bench.results_md import write_section  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+CAMPAIGN = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
+FANZHA = str(Path(sys.executable).with_name("fanzha"))
+PLOT = ROOT / "bench" / "scale.png"
+AS_OF = "2027-03-01"
+PG = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+READ_COLUMNS = [  # what the example campaign's rules and every check read
+    "customer_id",
+    "age",
+    "months_in_city",
+    "hukou_local",
+    "occupation",
+    "has_business_license",
+    "months_employed",
+    "app_user",
+    "consent_education",
+    "locale",
+    "timezone",
+    "community",
+    "large_text",
+    "first_loan_at",
+]
+REFERENCE = """
+import sys, pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
+src, out, cols = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+f = pq.ParquetFile(src)
+w = None
+for i in range(f.num_row_groups):
+    t = f.read_row_group(i, columns=cols)
+    n = t.num_rows
+    o = pa.table({"customer_id": t["customer_id"], "segment": pa.nulls(n, pa.string()),
+                  "holdout": pa.array([False] * n), "eligible": t["consent_education"],
+                  "reason": pa.nulls(n, pa.string())})
+    w = w or pq.ParquetWriter(out, o.schema)
+    w.write_table(o)
+w.close()
+"""
+WHOLE_TABLE = """
+import sys, pandas as pd, sqlalchemy as sa
+e = sa.create_engine(sys.argv[1])
+frame = pd.read_sql_table("customers", e, schema="bench_scale")
+print(len(frame))
+"""
+
+
+@dataclass
+class Run:
+    """One measured process: what, how many customers, seconds, peak RSS, load average."""
+
+    what: str
+    customers: int
+    seconds: float
+    peak_mb: float
+    load_start: float
+    load_end: float
+
+
+def measure(what: str, customers: int, argv: list[str], env: dict[str, str]) -> Run:
+    """Run ``argv`` under GNU time; its wall seconds and peak RSS."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
+        load_start = os.getloadavg()[0]
+        started = time.perf_counter()
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", stats.name, *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        load_end = os.getloadavg()[0]
+        if done.returncode != 0:
+            raise SystemExit(f"{what} failed:\n{done.stdout}\n{done.stderr}")
+        peak_kb = float(stats.read().strip().splitlines()[-1])
+    run = Run(what, customers, seconds, peak_kb / 1024, load_start, load_end)
+    print(f"{what} {customers:,}: {seconds:.1f} s, {run.peak_mb:,.0f} MB", file=sys.stderr)
+    return run
+
+
+def ensure_data(rows: int) -> Path:
+    """The generated customer file, created once (bench/data is gitignored)."""
+    path = DATA / f"customers-{rows}.parquet"
+    if not path.exists():
+        from fanzha.segments import generate_customers, write_customers
+
+        DATA.mkdir(parents=True, exist_ok=True)
+        write_customers(generate_customers(rows, seed=2027), path)
+    return path
+
+
+def load_table(path: Path, rows: int) -> str:
+    """COPY the file's customers into ``bench_scale.customers``; the SQLAlchemy URL."""
+    import pandas as pd
+    import psycopg
+    import pyarrow.parquet as pq
+
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS bench_scale CASCADE")
+        conn.execute("CREATE SCHEMA bench_scale")
+        conn.execute(
+            "CREATE TABLE bench_scale.customers (customer_id text PRIMARY KEY, age bigint,"
+            " months_in_city bigint, hukou_local boolean, occupation text,"
+            " has_business_license boolean, months_employed bigint, app_user boolean,"
+            " consent_education boolean, locale text, timezone text, community text,"
+            " large_text boolean, first_loan_at timestamp)"
+        )
+        parquet = pq.ParquetFile(path)
+        copied = 0
+        copy_sql = (
+            f"COPY bench_scale.customers ({', '.join(READ_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+        )
+        with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            for batch in parquet.iter_batches(batch_size=100_000, columns=READ_COLUMNS):
+                frame = batch.to_pandas(types_mapper=pd.ArrowDtype).head(rows - copied)
+                copy.write(frame.to_csv(header=False, index=False))
+                copied += len(frame)
+                if copied >= rows:
+                    break
+        conn.execute("ANALYZE bench_scale.customers")
+    return PG.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def plot(runs: list[Run]) -> None:
+    """Time and peak memory against customers, one line per way of running."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=110)
+    for what in dict.fromkeys(r.what for r in runs if r.what.startswith(("segment", "ref"))):
+        mine = sorted((r for r in runs if r.what == what), key=lambda r: r.customers)
+        xs = [r.customers / 1e6 for r in mine]
+        left.plot(xs, [r.seconds for r in mine], marker="o", label=what)
+        right.plot(xs, [r.peak_mb for r in mine], marker="o", label=what)
+    left.set(xlabel="customers (millions)", ylabel="wall time (s)", title="Time")
+    right.set(xlabel="customers (millions)", ylabel="peak RSS (MB)", title="Peak memory")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
+    left.legend(fontsize=8)
+    fig.suptitle("fanzha segment: growth with customers (one process each)")
+    fig.tight_layout()
+    fig.savefig(PLOT)
+
+
+def table(runs: list[Run]) -> str:
+    """The markdown rows: time, memory, per-million cost and the load average."""
+    ref = {r.customers: r for r in runs if r.what == "reference (pyarrow I/O)"}
+    whole = next((r for r in runs if r.what.startswith("table, read whole")), None)
+    lines = [
+        "| run | customers | wall s | s per million | × reference | peak RSS MB | load avg start → end |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in runs:
+        base = whole if r.what.startswith("segment, PostgreSQL") else ref.get(r.customers)
+        ratio = f"{r.seconds / base.seconds:.2f}" if base and r.what.startswith("segment") else ""
+        lines.append(
+            f"| {r.what} | {r.customers:,} | {r.seconds:.1f} | {r.seconds / (r.customers / 1e6):.2f} |"
+            f" {ratio} | {r.peak_mb:,.0f} | {r.load_start:.1f} → {r.load_end:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Generate, measure every size and way, plot, write the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,3000000,10000000")
+    parser.add_argument("--table-rows", type=int, default=0, help="also a PostgreSQL table")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="fanzha-scale-"))
+    env = os.environ | {"FANZHA_DB": f"sqlite:///{work / 'store.db'}"}
+    segment = [FANZHA, "segment", str(CAMPAIGN), "--as-of", AS_OF]
+    runs: list[Run] = []
+    start = measure("startup (fanzha segment --help)", 1, [*segment, "--help"], env)
+    for n in sizes:
+        src = str(ensure_data(n))
+        out = str(work / "a.parquet")
+        runs.append(
+            measure(
+                "reference (pyarrow I/O)",
+                n,
+                [sys.executable, "-c", REFERENCE, src, out, ",".join(READ_COLUMNS)],
+                env,
+            )
+        )
+        runs.append(
+            measure("segment, pandas", n, [*segment, "--customers", src, "--out", out], env)
+        )
+        runs.append(
+            measure(
+                "segment, dask",
+                n,
+                [*segment, "--engine", "dask", "--customers", src, "--out", out],
+                env,
+            )
+        )
+    if args.table_rows:
+        url = load_table(ensure_data(max(sizes)), args.table_rows)
+        where = f"{url}#bench_scale.customers"
+        runs.append(
+            measure(
+                "table, read whole into pandas",
+                args.table_rows,
+                [sys.executable, "-c", WHOLE_TABLE, url],
+                env,
+            )
+        )
+        runs.append(
+            measure(
+                "segment, PostgreSQL table (pushdown)",
+                args.table_rows,
+                [*segment, "--customers", where, "--out", str(work / "t.parquet")],
+                env,
+            )
+        )
+    plot(runs)
+    text = f"""## scale: `fanzha segment` from 1M to {max(sizes) / 1e6:g}M customers (`bench/scale.py`)
+
+Each run is its own process as a user runs it; wall time and peak RSS from GNU time.
+Customers from `fanzha customers generate` (seed 2027), the example campaign
+(`campaigns/examples/spring-2027.yaml`, three segments, 5% holdout), Parquet out. The
+reference reads the same columns and writes as many rows (the I/O floor). Python
+{platform.python_version()}, {platform.machine()}, 2 cores shared with other sessions.
+
+![time and peak memory against customers](scale.png)
+
+{table(runs)}
+
+Fixed cost in every `fanzha` run: starting the command (`fanzha segment --help`) took
+{start.seconds:.1f} s and {start.peak_mb:,.0f} MB here (load average {start.load_start:.1f}).
+"""
+    print(text)
+    if not args.no_write:
+        write_section("scale", text)
+
+
+if __name__ == "__main__":
+    main()
