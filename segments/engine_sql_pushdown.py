@@ -188,8 +188,10 @@ def segment_table(
                     chunk = chunk[~chunk["customer_id"].isin(repeated)]
                 flags = [chunk[c].to_numpy(dtype=np.int8) == 1 for c in chunk.columns[1:]]
                 consent = flags.pop(0)
-                held = flags.pop(0) if plan.where is not None else np.ones(len(chunk), bool)
-                done = finish(chunk["customer_id"], consent, held, flags, plan, opted, all_matches)
+                audience_ok = flags.pop(0) if plan.where is not None else np.ones(len(chunk), bool)
+                done = finish(
+                    chunk["customer_id"], consent, audience_ok, flags, plan, opted, all_matches
+                )
                 sink.write(done)
             sink.close()
             if repeated:
