@@ -12,48 +12,15 @@ arm name (a style, a send time) is recorded on the messages for the report.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from fanzha.campaigns.experiments_model import LOWER_IS_BETTER, Experiment, OutcomeModel
-from fanzha.campaigns.spec import Campaign, ExperimentSpec, OutcomeSpec
-
-if TYPE_CHECKING:  # the loader imports this module: checking a file needs no pandas
-    import pandas as pd
-    from fanzha.segments.arms import Allocation, ArmSplit
+import pandas as pd
+from fanzha.campaigns.experiments_model import experiment_specs, outcome_spec
+from fanzha.campaigns.spec import Campaign, ExperimentSpec
+from fanzha.segments.arms import Allocation, ArmSplit, assign_arms
 
 ARM_COLUMNS = ["experiment_id", "arm"]
 Picker = Callable[[Campaign, "pd.DataFrame", "pd.DataFrame"], "pd.DataFrame"]
-
-
-def experiment_specs(models: Sequence[Experiment]) -> tuple[ExperimentSpec, ...]:
-    """The campaign's experiments as the pipeline uses them (shares as fractions)."""
-    return tuple(
-        ExperimentSpec(
-            id=m.id,
-            segment=m.segment,
-            arms=tuple((arm, share / 100) for arm, share in m.arms.items()),
-            metric=m.metric,
-            min_sample=m.min_sample,
-            mode=m.mode,
-            margin=(m.margin or 0.0) / 100,
-            floor=m.floor / 100,
-            higher_is_better=m.metric not in LOWER_IS_BETTER,
-        )
-        for m in models
-    )
-
-
-def outcome_spec(m: OutcomeModel) -> OutcomeSpec:
-    """The campaign's pre-declared outcome (rates as fractions)."""
-    return OutcomeSpec(
-        primary=m.primary,
-        window=m.window,
-        base_rate=None if m.base_rate is None else m.base_rate / 100,
-        target=m.target / 100,
-        cost_per_message=m.cost_per_message,
-        loss_per_case=m.loss_per_case,
-    )
 
 
 def split_of(exp: ExperimentSpec) -> ArmSplit:
@@ -76,7 +43,7 @@ def with_arms(
     ``recorded``: experiment_id, customer_id, arm of customers already messaged, who keep it.
     The first experiment naming a segment wins (one experiment per segment is the norm).
     """
-    from fanzha.segments.arms import Allocation, assign_arms
+    from fanzha.segments.arms import Allocation
 
     out = people.assign(experiment_id="", arm="")
     taken: set[str] = set()

@@ -11,9 +11,11 @@ key by the loader, like every other campaign-file error.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
+from fanzha.campaigns.spec import ExperimentSpec, OutcomeSpec
 from fanzha.campaigns.values import checks
 from fanzha.delivery.syntax import duration_pattern, parse_duration
 from pydantic import (
@@ -199,4 +201,42 @@ class OutcomeModel(_Strict):
     loss_per_case: float | None = Field(default=None, ge=0, description="yuan lost per case")
 
 
-__all__ = ["LOWER_IS_BETTER", "METRICS", "Experiment", "OutcomeModel", "parse_percent"]
+def experiment_specs(models: Sequence[Experiment]) -> tuple[ExperimentSpec, ...]:
+    """The campaign's experiments as the pipeline uses them (shares as fractions)."""
+    return tuple(
+        ExperimentSpec(
+            id=m.id,
+            segment=m.segment,
+            arms=tuple((arm, share / 100) for arm, share in m.arms.items()),
+            metric=m.metric,
+            min_sample=m.min_sample,
+            mode=m.mode,
+            margin=(m.margin or 0.0) / 100,
+            floor=m.floor / 100,
+            higher_is_better=m.metric not in LOWER_IS_BETTER,
+        )
+        for m in models
+    )
+
+
+def outcome_spec(m: OutcomeModel) -> OutcomeSpec:
+    """The campaign's pre-declared outcome (rates as fractions)."""
+    return OutcomeSpec(
+        primary=m.primary,
+        window=m.window,
+        base_rate=None if m.base_rate is None else m.base_rate / 100,
+        target=m.target / 100,
+        cost_per_message=m.cost_per_message,
+        loss_per_case=m.loss_per_case,
+    )
+
+
+__all__ = [
+    "LOWER_IS_BETTER",
+    "METRICS",
+    "Experiment",
+    "OutcomeModel",
+    "experiment_specs",
+    "outcome_spec",
+    "parse_percent",
+]

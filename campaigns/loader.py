@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fanzha.campaigns.errors import CampaignFileError, Problem
-from fanzha.campaigns.experiments import experiment_specs, outcome_spec
+from fanzha.campaigns.experiments_model import experiment_specs, outcome_spec
 from fanzha.campaigns.model import CampaignModel
 from fanzha.campaigns.spec import (
     Campaign,

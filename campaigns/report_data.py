@@ -4,17 +4,28 @@ and the funnel figures (customers and messages on separate charts)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from fanzha.campaigns.errors import CampaignNotFound
 from fanzha.campaigns.report_analysis import Analysis, primary_events
-from fanzha.campaigns.spec import Campaign
+from fanzha.campaigns.spec import Campaign, ExperimentSpec
 from fanzha.campaigns.workspace import Workspace
+from matplotlib.figure import Figure
 
-__all__ = ["Gathered", "as_of", "customer_funnel", "figures", "gather", "stored_campaign", "uplift"]
+__all__ = [
+    "Gathered",
+    "as_of",
+    "customer_funnel",
+    "figures",
+    "gather",
+    "stored_campaign",
+    "uplift",
+    "weights_figure",
+]
 
 
 def stored_campaign(ws: Workspace, campaign_id: str) -> tuple[Campaign, str, str]:
@@ -100,6 +111,7 @@ def customer_funnel(
                 "scheduled": int(c["first_at"].notna().sum()),
                 "sent": int(c["sent"].fillna(False).astype(bool).sum()),
                 "delivered": int(c["delivered"].fillna(False).astype(bool).sum()),
+                "in_feed": int(c["in_feed"].fillna(False).astype(bool).sum()),
                 "read": int(c["read"].fillna(False).astype(bool).sum()),
             }
         )
@@ -113,6 +125,7 @@ def customer_funnel(
             "scheduled",
             "sent",
             "delivered",
+            "in_feed",
             "read",
         ],
     )
@@ -141,15 +154,13 @@ def figures(
     campaign: Campaign, customers: pd.DataFrame, fun: pd.DataFrame, a: Analysis, out: Path
 ) -> dict[str, str]:
     """Write the report's PNGs; return {key: file name}."""
-    from fanzha.campaigns.bandit import WeightChange
-    from fanzha.campaigns.experiments_bandit import _change
     from fanzha.campaigns.report_figures import funnel_figure
     from fanzha.campaigns.report_labels import figure_labels, labels
     from fanzha.campaigns.stats import plots
 
     t, ft = labels(campaign.locale), figure_labels(campaign.locale)
     made: dict[str, str] = {}
-    stages = ["eligible", "held_out", "contacted", "scheduled", "sent", "delivered", "read"]
+    stages = ["eligible", "held_out", "contacted", "scheduled", "delivered", "in_feed", "read"]
     plots.save_png(
         funnel_figure(customers, stages, t, t["figure_customers"], t["customers"]),
         out / "customers.png",
@@ -178,16 +189,21 @@ def figures(
         plots.save_png(plots.weekly_trend_figure(a.weekly, labels=ft), out / "weekly.png")
         made["weekly"] = "weekly.png"
     for e, spec in zip(a.experiments, campaign.experiments, strict=True):
-        changes: list[WeightChange] = [
-            _change(h["payload"]) for h in e.history if h["kind"] in ("reweight", "stop")
-        ]
         if spec.mode != "bandit":
             continue
-        started = datetime.combine(campaign.starts, datetime.min.time())
-        fig = plots.arm_weights_figure(
-            changes, dict(spec.arms), started, floor=spec.floor, labels=ft
-        )
         name = f"weights-{e.id}.png"
-        plots.save_png(fig, out / name)
+        plots.save_png(weights_figure(campaign, spec, e.history, ft), out / name)
         made[f"weights_{e.id}"] = name
     return made
+
+
+def weights_figure(
+    campaign: Campaign, spec: ExperimentSpec, history: list[dict[str, Any]], ft: dict[str, str]
+) -> Figure:
+    """A bandit's arm weights from the start (midnight in the campaign's zone) through its events."""
+    from fanzha.campaigns.experiments_bandit import _change
+    from fanzha.campaigns.stats import plots
+
+    changes = [_change(h["payload"]) for h in history if h["kind"] in ("reweight", "stop")]
+    started = datetime.combine(campaign.starts, time(0), tzinfo=ZoneInfo(campaign.timezone))
+    return plots.arm_weights_figure(changes, dict(spec.arms), started, floor=spec.floor, labels=ft)

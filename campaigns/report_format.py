@@ -21,8 +21,8 @@ def est(e: S.Estimate | None, scale: float = 100, digits: int = 2, unit: str = "
     """A value with its interval."""
     if e is None or not math.isfinite(e.value):
         return "—"
-    high = "∞" if math.isinf(e.high) else f"{e.high * scale:.{digits}f}"
-    return f"{e.value * scale:.{digits}f}{unit} [{e.low * scale:.{digits}f}, {high}]"
+    high = "∞" if math.isinf(e.high) else f"{e.high * scale:,.{digits}f}"
+    return f"{e.value * scale:,.{digits}f}{unit} [{e.low * scale:,.{digits}f}, {high}]"
 
 
 def pval(p: float | None) -> str:

@@ -18,12 +18,12 @@ from fanzha.campaigns.report_sections import effects, experiment, guardrails
 CSS = """
 body{font:15px/1.55 "Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;
  color:#1d2430;margin:0;background:#f6f7f9}
-main{max-width:1280px;margin:0 auto;padding:1.5rem 2rem 3rem;background:#fff;box-sizing:border-box}
+main{max-width:1400px;margin:0 auto;padding:1.5rem 1.5rem 3rem;background:#fff;box-sizing:border-box}
 h1{font-size:1.7rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid #e3e7ee;padding-bottom:.2rem}
 h3{font-size:1.02rem;margin:1.2rem 0 .3rem}.meta{color:#5b6575;margin:0 0 1rem}
 .scroll{overflow-x:auto;max-width:100%;margin:.4rem 0 .8rem}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
-td,th{border:1px solid #d5dbe5;padding:.28rem .55rem;text-align:right;white-space:nowrap}
+td,th{border:1px solid #d5dbe5;padding:.26rem .45rem;text-align:right;white-space:nowrap}
 th{white-space:normal;word-break:keep-all;vertical-align:bottom;min-width:4em;max-width:11em}table.wrap td{white-space:normal}
 th{background:#eef2f8;font-weight:600}td.l,th.l{text-align:left}tr.total td{font-weight:600;background:#fafbfc}
 .note{color:#4a5363;font-size:.9rem;max-width:70em}.warn{background:#fff4e5;border-left:4px solid #e07b00;padding:.5rem .8rem;margin:.5rem 0}
@@ -148,13 +148,23 @@ def _summary(page: Page, a: Analysis, t: dict[str, str]) -> str:
 
 def _funnels(page: Page, t: dict[str, str]) -> list[str]:
     c = page.customers
-    cols = ["eligible", "held_out", "contacted", "scheduled", "sent", "delivered", "read"]
+    cols = [
+        "eligible",
+        "held_out",
+        "contacted",
+        "scheduled",
+        "sent",
+        "delivered",
+        "in_feed",
+        "read",
+    ]
     rows = [[r["segment"], *(int(r[k]) for k in cols)] for _, r in c.iterrows()]
     rows.append([t["total"], *(int(c[k].sum()) for k in cols)])
+    heads = [t.get(f"c_{k}", t[k]) for k in cols]
     out = [
         f"<h2>{t['customer_funnel']}</h2>",
         f"<p class='note'>{t['customer_funnel_note']}</p>",
-        table([t["segment"], *(t[k] for k in cols)], rows, total=True),
+        table([t["segment"], *heads], rows, total=True),
     ]
     if page.global_control:
         epoch = f" · {t['epoch']} {html.escape(page.epoch)}" if page.epoch else ""

@@ -72,7 +72,8 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
                 [t["method"], t["difference"]],
                 [("CUPED", est(c.adjusted)), (t["unadjusted"], est(c.unadjusted))],
             ),
-            f"<p class='note'>{t['cuped_note'].format(vr=c.variance_reduction, theta=c.slope)}</p>",
+            f"<p class='note'>{t['cuped_note'].format(vr=c.variance_reduction, theta=c.slope)} "
+            f"{t['cuped_vs_newcombe']}</p>",
         ]
     if a.sequential is None and a.overall is not None:
         out += [f"<h3>{t['always_valid']}</h3>", f"<p class='note'>{t['seq_too_few']}</p>"]

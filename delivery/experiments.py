@@ -183,15 +183,17 @@ def campaign_record(engine: Engine, campaign_id: str) -> tuple[str, str] | None:
 
 
 def customer_activity(engine: Engine, campaign_id: str) -> pd.DataFrame:
-    """Per customer with a message: first due, and whether any was sent, delivered, read."""
+    """Per customer with a message: first due; any push sent, delivered; in the feed; read."""
     m, f = _table(Message), _table(FeedItem)
-    sent = m.c.state.in_(("sent", "delivered"))
+    sent = m.c.state.in_(("sent", "delivered")) & (m.c.channel == "push")
     query = (
         sa.select(
             m.c.customer_id,
             sa.func.min(m.c.due_at).label("first_at"),
             sa.func.max(sa.case((sent, 1), else_=0)).label("sent"),
-            sa.func.max(sa.case((m.c.state == "delivered", 1), else_=0)).label("delivered"),
+            sa.func.max(
+                sa.case(((m.c.state == "delivered") & (m.c.channel == "push"), 1), else_=0)
+            ).label("delivered"),
             sa.func.max(sa.case((f.c.id.is_not(None), 1), else_=0)).label("in_feed"),
             sa.func.max(sa.case((f.c.read_at.is_not(None), 1), else_=0)).label("read"),
         )

@@ -60,8 +60,11 @@ def simulate(root: Path, customers: int = 12_000, weeks: int = 5) -> Path:
         for week in range(weeks):
             now = START + timedelta(days=7 * week)
             runner.run_campaign(ws, campaign, cust, now)
-            for day in (3, 7):
-                dispatching.drain(ws, now + timedelta(days=day), adapter)
+            for day in range(1, 8):  # what a dispatcher running all week sends
+                for _ in range(20):  # until a pass sends nothing more (deferrals stay put)
+                    done = dispatching.drain(ws, now + timedelta(days=day, hours=12), adapter)
+                    if not done["delivered"] + done["rejected"] + done["suppressed"]:
+                        break
             _read(ws, rng)
     _outcomes(ws, root / "outcomes.csv", rng)
     return write_report(ws, "spring-2027-new-citizens", None, root / "report")

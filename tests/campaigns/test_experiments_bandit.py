@@ -84,7 +84,7 @@ def _campaign() -> Campaign:
     return load_campaign_text(CAMPAIGN, "c.yaml", LoadContext())
 
 
-def test_the_bandit_moves_traffic_to_the_better_arm_once_per_wave(engine: Engine) -> None:
+def test_the_bandit_moves_traffic_to_the_better_arm_once_per_wave(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     campaign = _campaign()
     rng = np.random.default_rng(7)
     looks = []
@@ -108,6 +108,12 @@ def test_the_bandit_moves_traffic_to_the_better_arm_once_per_wave(engine: Engine
     assert (late["arm"] == "b").mean() > 0.7
     first = arms[arms["customer_id"].str.startswith("C00")]
     assert abs((first["arm"] == "b").mean() - 0.5) < 0.06
+    # the report's figure of the weights draws from the recorded events
+    from fanzha.campaigns.report_data import weights_figure
+    from fanzha.campaigns.stats.plots import save_png
+
+    figure = weights_figure(campaign, campaign.experiments[0], events, {})
+    assert save_png(figure, tmp_path / "w.png").stat().st_size > 5_000
 
 
 def test_with_equal_arms_the_bandit_declares_no_winner(engine: Engine) -> None:
