@@ -162,8 +162,11 @@ def _balloons(
                 continue
             layout, ow, oh = got
             ox = rx1 - ow if side == "right" else rx0
-            placed = _at(line.kind, layout, ox, y, ow, oh, m)
-            break
+            here = _at(line.kind, layout, ox, y, ow, oh, m)
+            placed = placed or here  # a place that splits a word only when no other fits
+            if not layout.splits:
+                placed = here
+                break
         if placed is None:
             return None
         out.append(dataclasses.replace(placed, speaker=boxes.get(line.speaker)))
@@ -278,7 +281,9 @@ def plan(
     shortest = max(int(ih * (0.42 if m.compact else 0.5)), m.px(130))
     heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
     heights = [*heights, shortest] if tallest >= shortest else []
-    # balloons in a column first, at any figure size; side by side only when that cannot fit
+    # balloons in a column first, at any figure size; side by side only when that cannot fit;
+    # smaller figures before a balloon that breaks inside a word (wider than its line)
+    fallback = None
     for mode in ("column", "row") if m.compact and m.side_by_side else ("column",):
         for h in heights if panel.cast else [0]:
             cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
@@ -286,9 +291,13 @@ def plan(
                 placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
             else:
                 placed = _row(fonts, name, panel, inner, caption, cast, size, m)
-            if placed is not None:
-                return _finish(panel, rect, caption, cast, placed)
-    return None
+            if placed is None:
+                continue
+            found = _finish(panel, rect, caption, cast, placed)
+            if not any(p.layout.splits for p in placed):
+                return found
+            fallback = fallback or found
+    return fallback
 
 
 def _finish(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from fanzha.content.copy import WarningCopy
 from fanzha.renderer import card, comic
@@ -69,6 +70,7 @@ def draw_art(
     m = comic.Metrics(balloon_px / 28, 1.25)
     canvas = Canvas(Image.new("RGB", (width, height), (255, 255, 255)), fonts)
     area = (0, 0, width, height)
+    fallback: tuple[Any, WarningCopy, str, tuple[int, ...]] | None = None
     for shrink in (1.0, 0.8, 0.6):
         for kind in _kinds(w_mm, h_mm, scale):
             story, shown = copy, _shown(kind, len(copy.panels))
@@ -87,11 +89,28 @@ def draw_art(
                 area,
                 m,
                 round(28 * m.scale * shrink),
-                round(44 * m.scale),
+                round(44 * m.scale * shrink),
                 shown=planned,
             )
-            if plans is not None:
-                for pp in plans:
-                    comic.draw(canvas, pp, m, story)
-                return Art(canvas.img, kind, tuple(i + 1 for i in shown), ppi, (w_mm, h_mm))
+            if plans is None:
+                continue
+            found = (plans, story, kind, shown)
+            if not any(item.layout.splits for pp in plans for item in pp.items):
+                return _drawn(canvas, m, found, ppi, (w_mm, h_mm))
+            fallback = fallback or found  # a word split inside a balloon: look further first
+    if fallback is not None:
+        return _drawn(canvas, m, fallback, ppi, (w_mm, h_mm))
     return Art(canvas.img, "none", (), ppi, (w_mm, h_mm))  # too small a slot: paper shows
+
+
+def _drawn(
+    canvas: Canvas,
+    m: comic.Metrics,
+    found: tuple[Any, WarningCopy, str, tuple[int, ...]],
+    ppi: int,
+    size_mm: tuple[float, float],
+) -> Art:
+    plans, story, kind, shown = found
+    for pp in plans:
+        comic.draw(canvas, pp, m, story)
+    return Art(canvas.img, kind, tuple(i + 1 for i in shown), ppi, size_mm)

@@ -273,7 +273,11 @@ def test_headline_cap_height_and_the_slogan_is_the_largest_type(made) -> None:  
         out, m = made[key]
         with pikepdf.open(out) as pdf:
             ratios = {
-                str(f.BaseFont).lstrip("/"): float(f.DescendantFonts[0].FontDescriptor.CapHeight)
+                # keyed by the descendant font's name, which pdfminer reports (a Type 0 font's
+                # own name may carry the encoding: "…-Identity-H" with an OpenType/CFF face)
+                str(f.DescendantFonts[0].BaseFont).lstrip("/"): float(
+                    f.DescendantFonts[0].FontDescriptor.CapHeight
+                )
                 / 1000
                 for f in pdf.pages[0].Resources.Font.values()
             }
