@@ -20,7 +20,7 @@ from fanzha.delivery.migrate import upgrade
 from tests.conftest import TEST_BANK, TEST_KEYS
 from tests.delivery.helpers import T0, messages
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.postgres
 
 FANZHA = str(Path(sys.executable).with_name("fanzha"))
 NOW = "2027-03-01T00:00+08:00"

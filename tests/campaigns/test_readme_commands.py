@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # a dozen whole processes
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

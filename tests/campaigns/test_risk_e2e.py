@@ -26,7 +26,6 @@ from tests.campaigns.conftest import START
 from tests.conftest import TEST_BANK, TEST_KEYS
 from tests.delivery.api_process import free_port
 
-pytestmark = pytest.mark.slow
 KEY = {"X-Backend-Key": TEST_KEYS["FANZHA_BACKEND_KEY"]}
 TRANSFER = {
     "kind": "transfer",

@@ -13,7 +13,6 @@ from sqlalchemy import text
 
 from tests.campaigns.conftest import START
 
-pytestmark = pytest.mark.slow  # whole runs on thousands of customers
 
 KEY = ["customer_id", "wave", "channel"]
 

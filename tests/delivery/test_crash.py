@@ -28,7 +28,6 @@ from fanzha.delivery.models import Message
 from tests.conftest import TEST_KEYS
 from tests.delivery.helpers import messages, states, store, table
 
-pytestmark = pytest.mark.slow  # killed and restarted dispatchers
 
 ROOT = Path(__file__).resolve().parents[2]
 # The dispatchers' FANZHA_WEBHOOK_SECRET, which the gateway checks.

@@ -18,7 +18,7 @@ from tests.chromium import launch
 from tests.delivery.feed_fixtures import BACKEND_KEY, T0, Env, live_server, make_env
 from tests.delivery.risk_fixtures import ACTIONS
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 W = "impersonating-authorities"

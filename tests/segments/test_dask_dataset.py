@@ -72,7 +72,7 @@ EDITS = st.lists(
 )
 
 
-@pytest.mark.slow
+# not slow: the multi-process cluster runs in CI
 @settings(
     max_examples=12,
     deadline=None,
