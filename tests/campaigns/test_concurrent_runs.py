@@ -38,6 +38,7 @@ def _env(db_url: str, media: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # two whole runs racing (the lock test below stays in CI)
 def test_two_concurrent_runs_both_succeed_and_the_second_finds_everything_there(
     pg_url: str, tmp_path: Path, media_dir: Path
 ) -> None:
