@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 # Commands a test cannot run inside the test suite, each with where it is covered instead.

@@ -13,7 +13,6 @@ from sqlalchemy import text
 
 from tests.campaigns.conftest import START
 
-
 KEY = ["customer_id", "wave", "channel"]
 
 

@@ -28,7 +28,6 @@ from fanzha.delivery.models import Message
 from tests.conftest import TEST_KEYS
 from tests.delivery.helpers import messages, states, store, table
 
-
 ROOT = Path(__file__).resolve().parents[2]
 # The dispatchers' FANZHA_WEBHOOK_SECRET, which the gateway checks.
 KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", TEST_KEYS["FANZHA_WEBHOOK_SECRET"])
