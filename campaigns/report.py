@@ -152,7 +152,7 @@ def write_report(
         files,
     )
     index = out / "report.html"
-    risk = risk_report(ws, campaign_id, out)  # the risk-prompt section (report_risk.py)
+    risk = risk_report(ws, campaign_id, out, campaign.locale)  # report_risk.py
     html = render(page, analysis, t).replace(
         "</main></body></html>", risk + "</main></body></html>"
     )

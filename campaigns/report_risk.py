@@ -88,15 +88,84 @@ def _pct(value: object) -> str:
     return "–" if pd.isna(value) else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
 
 
-def _html(table: pd.DataFrame, frame: pd.DataFrame) -> str:
-    shown = table[["by", "value", "checks", "shown", "cancelled_or_called", "abandoned"]].copy()
-    shown["fraud reported"] = table["fraud_reported"]
-    shown["holdout"] = table["holdout"]
-    for what, label in (("abandoned", "abandonment"), ("fraud_reported", "fraud reported")):
-        shown[f"{label}: prompted"] = table[f"{what}_rate"].map(_pct)
-        shown[f"{label}: holdout"] = table[f"{what}_rate_holdout"].map(_pct)
-        shown[f"{label}: difference (95% CI)"] = [
-            f"{_pct(d)} ({_pct(lo)} to {_pct(hi)})"
+_WORDS = {
+    "en": {
+        "title": "Risk prompts at the moment of risk",
+        "by": "by",
+        "value": "value",
+        "checks": "checks",
+        "shown": "shown",
+        "cancelled_or_called": "cancelled or called",
+        "abandoned": "abandoned",
+        "fraud_reported": "fraud reported",
+        "holdout": "held out",
+        "abandonment": "abandonment",
+        "prompted": "prompted",
+        "difference": "difference (95% CI)",
+        "needed": "checks needed",
+        "to": "to",
+        "summary": "Checks by decision: {summary}. Prompted and held-out checks matched the same "
+        "rules; customers who turned risk prompts off are in neither arm. Rates are per "
+        "check; intervals are Newcombe's 95% hybrid score intervals; 'checks needed' detects "
+        "a {change:.0%} relative change in the holdout's rate (80% power, α = 0.05).",
+        "data": "Data",
+    },
+    "zh-CN": {
+        "title": "交易时的风险提示",
+        "by": "维度",
+        "value": "取值",
+        "checks": "检查次数",
+        "shown": "显示提示",
+        "cancelled_or_called": "取消或致电核实",
+        "abandoned": "放弃转账",
+        "fraud_reported": "报告被骗",
+        "holdout": "留出组",
+        "abandonment": "放弃转账率",
+        "prompted": "提示组",
+        "difference": "差异（95% 置信区间）",
+        "needed": "所需检查次数",
+        "to": "至",
+        "summary": "按决定统计的检查：{summary}。提示组和留出组的检查命中的是同样的规则；"
+        "关闭了风险提示的客户不在任何一组。比率按每次检查计算；区间为 Newcombe 95% 混合得分区间；"
+        "“所需检查次数”是以 80% 检验效能、α = 0.05 检出留出组比率 {change:.0%} 相对变化所需的次数。",
+        "data": "数据",
+        "rule": "规则",
+        "warning": "警示",
+        "story": "故事",
+        "segment": "分群",
+        "all": "全部",
+        "prompt": "显示提示",
+        "opted_out": "已关闭风险提示",
+        "no_match": "无命中规则",
+        "no_campaign": "无进行中的活动",
+        "control": "全局对照组",
+    },
+}
+
+
+def _html(table: pd.DataFrame, frame: pd.DataFrame, locale: str = "en") -> str:
+    w = _WORDS.get(locale, _WORDS["en"])
+
+    def word(value: object) -> str:  # a dimension or a decision in the report's language
+        return w.get(str(value), str(value))
+
+    shown = pd.DataFrame(
+        {
+            w["by"]: table["by"].map(word),
+            w["value"]: table["value"].map(word),
+            w["checks"]: table["checks"],
+            w["shown"]: table["shown"],
+            w["cancelled_or_called"]: table["cancelled_or_called"],
+            w["abandoned"]: table["abandoned"],
+            w["fraud_reported"]: table["fraud_reported"],
+            w["holdout"]: table["holdout"],
+        }
+    )
+    for what, label in (("abandoned", w["abandonment"]), ("fraud_reported", w["fraud_reported"])):
+        shown[f"{label}: {w['prompted']}"] = table[f"{what}_rate"].map(_pct)
+        shown[f"{label}: {w['holdout']}"] = table[f"{what}_rate_holdout"].map(_pct)
+        shown[f"{label}: {w['difference']}"] = [
+            f"{_pct(d)} ({_pct(lo)} {w['to']} {_pct(hi)})"
             for d, lo, hi in zip(
                 table[f"{what}_difference"],
                 table[f"{what}_ci_low"],
@@ -104,32 +173,29 @@ def _html(table: pd.DataFrame, frame: pd.DataFrame) -> str:
                 strict=True,
             )
         ]
-        shown[f"{label}: checks needed"] = table[f"{what}_checks_needed"].map(
+        shown[f"{label}: {w['needed']}"] = table[f"{what}_checks_needed"].map(
             lambda v: "–" if pd.isna(v) else f"{int(v):,}"
         )
     reasons = frame["reason"].value_counts().sort_index()
-    summary = ", ".join(f"{html.escape(str(k))} {int(v)}" for k, v in reasons.items())
+    summary = ", ".join(f"{html.escape(word(k))} {int(v)}" for k, v in reasons.items())
     return "\n".join(
         [
-            "<h2>Risk prompts at the moment of risk</h2>",
-            f"<p>Checks by decision: {summary}. Prompted and held-out checks matched the same "
-            "rules; customers who turned risk prompts off are in neither arm. Rates are per "
-            "check; intervals are Newcombe's 95% hybrid score intervals; 'checks needed' detects "
-            f"a {CHANGE:.0%} relative change in the holdout's rate (80% power, α = 0.05).</p>",
+            f"<h2>{w['title']}</h2>",
+            "<p>" + w["summary"].format(summary=summary, change=CHANGE) + "</p>",
             "<div class='scroll'>" + shown.to_html(index=False, border=0) + "</div>",
-            "<p>Data: <a href='risk_prompts.csv'>risk_prompts.csv</a></p>",
+            f"<p>{w['data']}: <a href='risk_prompts.csv'>risk_prompts.csv</a></p>",
         ]
     )
 
 
-def risk_report(ws: Workspace, campaign_id: str, out: Path) -> str:
+def risk_report(ws: Workspace, campaign_id: str, out: Path, locale: str = "en") -> str:
     """Write risk_prompts.csv into ``out``; the HTML section ("" when there were no checks)."""
     frame = risk_checks(ws, campaign_id)
     if frame.empty:
         return ""
     table = risk_table(frame)
     table.to_csv(out / "risk_prompts.csv", index=False)
-    return _html(table, frame)
+    return _html(table, frame, locale)
 
 
 __all__ = ["CHANGE", "risk_checks", "risk_report", "risk_table"]

@@ -134,7 +134,8 @@ def test_run_serve_check_outcomes_report(
         assert outcome("e2e-2", fraud_reported=True)["action"] == "continued"  # days later
         outcome("e2e-3", transfer="completed", fraud_reported=True)  # held out: the comparison
     index = write_report(ws, "spring-2027-new-citizens", None, tmp_path / "report")
-    assert "Risk prompts at the moment of risk" in index.read_text(encoding="utf-8")
+    page = index.read_text(encoding="utf-8")
+    assert "交易时的风险提示" in page and "报告被骗" in page  # in the campaign's language
     table = pd.read_csv(tmp_path / "report" / "risk_prompts.csv").set_index(["by", "value"])
     elder = table.loc[("segment", "elderly")]
     assert (elder["checks"], elder["shown"], elder["holdout"]) == (2, 1, 1)
