@@ -75,6 +75,7 @@ def test_the_readme_lists_commands_a_newcomer_types() -> None:
     assert all(any(c.startswith(k) for c in commands) for k in NOT_HERE), "update NOT_HERE"
 
 
+@pytest.mark.slow  # a dozen whole processes: ./dev test --all
 def test_the_readme_commands_run_on_todays_date_without_a_traceback(tmp_path: Path) -> None:
     cwd, env = _sandbox(tmp_path)
     runnable = [c for c in readme_commands() if not c.startswith(tuple(NOT_HERE))]
@@ -91,7 +92,7 @@ def test_the_readme_commands_run_on_todays_date_without_a_traceback(tmp_path: Pa
             assert "first wave 2027-03-0" in output and "nothing due before" in output, output
 
 
-@pytest.mark.slow  # the commands on today's date above stay in CI
+@pytest.mark.slow  # whole processes: ./dev test --all
 def test_plan_and_run_after_the_campaign_ended_say_so(tmp_path: Path) -> None:
     cwd, env = _sandbox(tmp_path)
     commands = [c for c in readme_commands() if not c.startswith(tuple(NOT_HERE))]

@@ -89,6 +89,7 @@ def first(frame: pd.DataFrame, segment: str, holdout: bool) -> str:
     return str(match["customer_id"].sort_values().iloc[0])
 
 
+@pytest.mark.slow  # a campaign run, a server and a report over HTTP: ./dev test --all
 def test_run_serve_check_outcomes_report(
     ws: Workspace, campaign_file: Path, customers_file: Path, tmp_path: Path
 ) -> None:
