@@ -27,6 +27,7 @@ def rename(path: Path, name: str) -> None:
     path.write_text(source.replace(old, f"name: {name}"), encoding="utf-8")
 
 
+@pytest.mark.slow  # whole runs on thousands of customers (the store property runs in CI)
 def test_renaming_after_an_undispatched_week_keeps_every_due_message_once(
     ws: Workspace, campaign_file: Path, customers_file: Path
 ) -> None:
