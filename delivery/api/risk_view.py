@@ -13,16 +13,15 @@ import asyncio
 import contextlib
 import html
 import json
-from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
 from fanzha.delivery.api.security import VIEW_COOKIE, customer_from_token, view_customer
-from fanzha.delivery.api.view import CSP, _asset, _signin, view_path
+from fanzha.delivery.api.view import CSP, _asset, _signin, cookie_exchange, view_path
 from fanzha.delivery.risk_live import LiveRiskIndex
 from fanzha.delivery.risk_store import check_by_prompt, record_outcome
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 
@@ -109,24 +108,8 @@ def risk_page(
     token: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
     """The interstitial for one prompt (cookie, or ``?token=`` swapped for it)."""
-    state = request.app.state.fanzha
     if token is not None:
-        try:
-            customer_from_token(request, token)
-        except HTTPException:
-            return _signin()
-        expires = state.tokens.expiry(token)
-        redirect = RedirectResponse(f"{view_path(request)}/risk/{prompt_id}", status_code=303)
-        redirect.set_cookie(
-            VIEW_COOKIE,
-            token,
-            max_age=max(1, int((expires - state.clock()) / timedelta(seconds=1))),
-            path=view_path(request),
-            secure=request.url.scheme == "https",
-            httponly=True,
-            samesite="strict",
-        )
-        return redirect
+        return cookie_exchange(request, token, f"{view_path(request)}/risk/{prompt_id}")
     try:
         customer = customer_from_token(request, request.cookies.get(VIEW_COOKIE))
     except HTTPException:

@@ -57,29 +57,34 @@ def view_path(request: Request) -> str:
     return f"{request.scope.get('root_path', '')}/app"
 
 
+def cookie_exchange(request: Request, token: str, to: str) -> Response:
+    """A ``?token=`` traded for an HttpOnly cookie and a redirect to ``to`` (a clean URL)."""
+    state = request.app.state.fanzha
+    try:
+        customer_from_token(request, token)
+    except HTTPException:
+        return _signin()
+    expires = state.tokens.expiry(token)
+    redirect = RedirectResponse(to, status_code=303)
+    redirect.set_cookie(
+        VIEW_COOKIE,
+        token,
+        max_age=max(1, int((expires - state.clock()) / timedelta(seconds=1))),
+        path=view_path(request),
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+    return redirect
+
+
 @router.get("/app", response_class=HTMLResponse)
 def feed_page(
     request: Request, token: Annotated[str | None, Query(max_length=1024)] = None
 ) -> Response:
     """The customer's feed as the app shows it: ``?token=`` becomes the cookie, then a clean URL."""
-    state = request.app.state.fanzha
     if token is not None:
-        try:
-            customer_from_token(request, token)
-        except HTTPException:
-            return _signin()
-        expires = state.tokens.expiry(token)
-        redirect = RedirectResponse(view_path(request), status_code=303)
-        redirect.set_cookie(
-            VIEW_COOKIE,
-            token,
-            max_age=max(1, int((expires - state.clock()) / timedelta(seconds=1))),
-            path=view_path(request),
-            secure=request.url.scheme == "https",
-            httponly=True,
-            samesite="strict",
-        )
-        return redirect
+        return cookie_exchange(request, token, view_path(request))
     try:
         customer = customer_from_token(request, request.cookies.get(VIEW_COOKIE))
     except HTTPException:
