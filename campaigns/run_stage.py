@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from fanzha.campaigns.experiments import story_arms
 from fanzha.campaigns.spec import Campaign
 
 
-def spread_keys(campaign: Campaign, picks: pd.DataFrame) -> pd.DataFrame:
+def spread_keys(campaign: Campaign, picks: pd.DataFrame) -> pa.Table:
     """Per pick (the segment not yet blanked for opt-outs): due time and tie-break order.
 
     ``experiments.pick_by_arm`` lists story arms first (sorted by experiment and arm), then
@@ -34,26 +35,27 @@ def spread_keys(campaign: Campaign, picks: pd.DataFrame) -> pd.DataFrame:
     )
     positions = {s.id: i for i, s in enumerate(campaign.segments)}
     due = pd.to_datetime(picks["due_at"], utc=True).dt.tz_convert(None)
-    return pd.DataFrame(
+    return pa.table(
         {
             "due_us": due.to_numpy().astype("datetime64[us]").astype("int64"),
             "group": group.fillna(len(stories)).astype("int32").to_numpy(),
             "wave_index": picks["wave_index"].astype("int64").to_numpy(),
             "segment": picks["segment"].map(positions).fillna(-1).astype("int32").to_numpy(),
-            "customer_id": picks["customer_id"].astype(str).to_numpy(),
+            # Arrow text, not Python strings: a tenth of the memory for millions of picks
+            "customer_id": pa.array(picks["customer_id"].astype(str), type=pa.string()),
         }
     )
 
 
-def spread_times(keys: list[pd.DataFrame], rate_per_s: float) -> np.ndarray:
+def spread_times(keys: list[pa.Table], rate_per_s: float) -> np.ndarray:
     """Spread due times (µs since the epoch, UTC) in the order the keys were added."""
-    import pyarrow as pa
     import pyarrow.compute as pc
     from fanzha.delivery import spread_for_rate
 
     if not keys:
         return np.empty(0, dtype="int64")
-    table = pa.concat_tables(pa.Table.from_pandas(k, preserve_index=False) for k in keys)
+    table = pa.concat_tables(keys)
+    keys.clear()
     order = pc.sort_indices(
         table,
         [(name, "ascending") for name in ("due_us", "group", "wave_index", "segment")]
@@ -76,7 +78,7 @@ class Stage:
 
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fanzha-run-")))
     chunks: int = 0
-    keys: list[pd.DataFrame] = field(default_factory=list)
+    keys: list[pa.Table] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)  # picks per chunk
 
     def add(self, picks: pd.DataFrame, assignments: pd.DataFrame) -> None:

@@ -172,6 +172,4 @@ def spread_of(campaign: Campaign, stage: Stage) -> np.ndarray | None:
     """Every push's spread send time, in staging order (None: the campaign sends none)."""
     if "push" not in campaign.channels:
         return None
-    times = spread_times(stage.keys, campaign.rate_per_s)
-    stage.keys.clear()
-    return times
+    return spread_times(stage.keys, campaign.rate_per_s)
