@@ -196,8 +196,8 @@ def customers_file(rows: int) -> Path:
     return path
 
 
-def raw_copy(source: str, target: str, work: Path) -> tuple[float, dict[str, int]]:
-    """Seconds to COPY the rows a run stored in ``source`` into the empty tables of ``target``."""
+def dump(source: str, work: Path) -> dict[str, int]:
+    """The rows a run stored, as CSV files (one per table); rows per table."""
     import psycopg
 
     counts = {}
@@ -207,7 +207,15 @@ def raw_copy(source: str, target: str, work: Path) -> tuple[float, dict[str, int
             with path.open("wb") as out, cur.copy(f"COPY {table} TO STDOUT (FORMAT csv)") as copy:
                 for block in copy:
                     out.write(block)
-            counts[table] = int(cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+            row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
+            counts[table] = int(row[0]) if row else 0
+    return counts
+
+
+def raw_copy(target: str, work: Path) -> float:
+    """Seconds to COPY the dumped rows into the empty tables of ``target`` (files removed)."""
+    import psycopg
+
     start = time.perf_counter()
     with psycopg.connect(target) as conn, conn.cursor() as cur:
         for table in STORED:
@@ -219,7 +227,7 @@ def raw_copy(source: str, target: str, work: Path) -> tuple[float, dict[str, int
     seconds = time.perf_counter() - start
     for table in STORED:
         (work / f"{table}.csv").unlink()
-    return seconds, counts
+    return seconds
 
 
 def run_once(rows: int, url: str, media: Path) -> dict[str, float | str]:
@@ -235,7 +243,7 @@ def run_once(rows: int, url: str, media: Path) -> dict[str, float | str]:
     }
 
 
-def bench_run(rows: int, keep: bool) -> str:
+def bench_run(rows: int) -> str:
     """`fanzha run` against segment plus a raw COPY, same invocation; the markdown section."""
     base = PG.rsplit("/", 1)[1]
     work = Path(tempfile.mkdtemp(prefix="fanzha-bench-run-"))
@@ -251,14 +259,14 @@ def bench_run(rows: int, keep: bool) -> str:
         [*segment, "--out", str(work / "a.parquet"), "--as-of", "2027-03-01"], env
     )
     print("segment", seg_s, seg_mb, flush=True)
+    counts = dump(store, work)
+    drop(f"{base}_run")  # disk: the run's store, its dump and the reference's never all at once
     reference = database(f"{base}_ref")
     copy_l0 = load()
-    copy_s, counts = raw_copy(store, reference, work)
+    copy_s = raw_copy(reference, work)
     copy_l1 = load()
     print("copy", copy_s, counts, flush=True)
     drop(f"{base}_ref")
-    if not keep:
-        drop(f"{base}_run")
     parts = seg_s + copy_s
     return f"""## run: `fanzha run` end to end (`bench/run.py run`)
 
@@ -289,13 +297,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="messages (enqueue)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (enqueue)")
     parser.add_argument("--customers", type=int, default=10_000_000, help="customers (run)")
-    parser.add_argument("--keep", action="store_true", help="keep the run's store")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if args.part == "enqueue":
         text = bench_enqueue(args.rows, args.rounds)
     else:
-        text = bench_run(args.customers, args.keep)
+        text = bench_run(args.customers)
     print(text)
     if not args.no_write:
         write_section(f"run-{args.part}", text)

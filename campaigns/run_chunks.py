@@ -60,8 +60,8 @@ class CustomerChunks:
         import pyarrow.parquet as pq
 
         file = pq.ParquetFile(path)
-        if self.schema.id_column not in file.schema_arrow.names:
-            return None  # the whole-file load says which column is missing
+        if file.metadata.num_rows == 0 or self.schema.id_column not in file.schema_arrow.names:
+            return None  # the whole-file load says what is missing
         ids = file.read(columns=[self.schema.id_column]).column(0)
         ids = pc.utf8_trim_whitespace(ids.cast("string")).drop_null()
         # Repeated ids are rejected across the whole file: only then does a batch need others.

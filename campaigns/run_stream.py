@@ -29,6 +29,8 @@ from fanzha.campaigns.run_stage import Stage, spread_keys, spread_times
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.workspace import Workspace
 
+PIECE = 25_000  # picks per piece of messages (a message per pick and channel)
+
 
 @dataclass
 class FirstPass:
@@ -122,22 +124,26 @@ class SecondPass:
             yield self.stage.assignments(i)
 
     def messages(self) -> Iterator[pd.DataFrame]:
-        """The outbox rows, chunk by chunk, push send times spread over the whole run."""
+        """The outbox rows, piece by piece, push send times spread over the whole run."""
         offsets = self.stage.offsets()
         for i in range(self.stage.chunks):
             picks = self.stage.picks(i)
-            if picks.empty:
-                continue
-            rows = self._build(picks)
-            if self.spread is not None:
-                push = (rows["channel"] == "push").to_numpy()
-                times = self.spread[offsets[i] : offsets[i] + len(picks)]
-                rows.loc[push, "due_at"] = pd.to_datetime(times, unit="us", utc=True)
-            self.built += len(rows)
-            for segment, when in rows.groupby("segment")["due_at"].min().items():
-                key = str(segment)
-                self.first_due[key] = min(self.first_due.get(key, when), when)
-            yield rows
+            # Messages repeat each pick's copy and alt text per channel: a piece of PIECE
+            # picks at a time keeps that text to tens of megabytes.
+            for start in range(0, len(picks), PIECE):
+                yield self._piece(picks.iloc[start : start + PIECE], offsets[i] + start)
+
+    def _piece(self, picks: pd.DataFrame, offset: int) -> pd.DataFrame:
+        rows = self._build(picks)
+        if self.spread is not None:
+            push = (rows["channel"] == "push").to_numpy()
+            times = self.spread[offset : offset + len(picks)]
+            rows.loc[push, "due_at"] = pd.to_datetime(times, unit="us", utc=True)
+        self.built += len(rows)
+        for segment, when in rows.groupby("segment")["due_at"].min().items():
+            key = str(segment)
+            self.first_due[key] = min(self.first_due.get(key, when), when)
+        return rows
 
     def renders(self) -> int:
         """Unique card renders of the run (combinations can share a render)."""
