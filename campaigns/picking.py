@@ -15,13 +15,13 @@ from fanzha.campaigns.workspace import Workspace
 
 def history(
     ws: Workspace,
-    customer_ids: pd.Series,
+    customer_ids: pd.Series | None,
     now: datetime,
     days: int = 28,
     *,
     rebuilding: Campaign | None = None,
 ) -> pd.DataFrame:
-    """Warnings these customers were sent (or will be) within the repeat window, any campaign.
+    """Warnings these customers (None: all) were sent, or will be, within the repeat window.
 
     With ``rebuilding``, that campaign's unsent wave messages are left out: the run builds them
     again (a new version supersedes them).

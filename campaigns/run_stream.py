@@ -59,7 +59,7 @@ def first_pass(
     chunks = CustomerChunks(customers, ws.schema, rows, write_rejected=True)
     outs = A.opt_outs(ws)
     arms = P.arm_state(ws, campaign, True)
-    past = P.history(ws, None, now, rebuilding=campaign)  # type: ignore[arg-type]
+    past = P.history(ws, None, now, rebuilding=campaign)
     since = backlog_since(owed, now) if not owed.empty else None
     risk_columns = R.risk_columns(ws, campaign)
     totals: list[dict[str, Any]] = []
