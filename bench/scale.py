@@ -112,7 +112,22 @@ average 9–15 from other sessions throughout, so single figures move by ±30%):
 `fanzha run` (PostgreSQL store; measured on 2026-11-30 after the streaming change, load
 average 8–12; the 1M and 3M runs ran beside the 10M run of `bench/run.py`, so their times
 are high by up to 2×):
-RUN_NOTES
+- **Time** 64 s at 1M, 249 s at 3M (beside the 10M run of `bench/run.py`, which roughly
+  halved its share of the 2 cores), 718 s at 10M: 64 → 83 → 72 s per million. Per customer
+  the Python side is linear (chunks of 200,000, each the same work). What grows faster is
+  PostgreSQL's share: the outbox's indexes (random hex ids, the live key by customer, the
+  claim index) outgrow its 128 MB of shared buffers, so each insert touches index pages at
+  random, and with `max_wal_size` 1 GB the load checkpoints every few seconds and writes
+  full pages again. The raw COPY of the 10M run's rows (11.2M messages, 10M assignments,
+  10M risk profiles) took 411 s (`bench/run.py`; 607 s in an earlier, busier run), against
+  11.5 s for 1M messages into an empty outbox: about 3× more per message.
+- **Peak memory** 915 → 937 → 1,909 MB. Up to 3M it is one chunk's work (200,000 customers,
+  pieces of 25,000 picks), the same at any size. At 10M the rate spread dominates: it sorts
+  every push (11.2M) at once, about 30 bytes of keys each plus pandas temporaries in
+  `spread_for_rate` (~100 bytes a push at the peak). Under the 2 GB target, with little
+  margin; an in-place NumPy spread would take it to ~40 bytes a push (not done).
+- Before the fix of `campaign_store._activate` (psycopg reports `rowcount` −1 for `INSERT …
+  ON CONFLICT`, so every new version looked for rows to revive), the 10M run took 1,110 s.
 """
 
 
