@@ -121,14 +121,19 @@ def plan_panels(
             plans.append(pp)
         return plans
 
-    # stacked balloons at any size read better than a row of narrow ones at a larger size
-    for rows in (False, True) if m.compact else (False,):
-        if attempt(min_px, dataclasses.replace(m, side_by_side=rows)) is None:
+    # stacked balloons at any size read better than a row of narrow ones at a larger size;
+    # the script's shot (faces large) at any size better than full-length figures at a larger
+    tries = [(strict, rows) for strict in (True, False) for rows in (False, True)]
+    for strict, rows in tries:
+        if (strict and not m.staged) or (rows and not m.compact):
+            continue
+        mm = dataclasses.replace(m, side_by_side=rows, strict_shot=strict)
+        if attempt(min_px, mm) is None:
             continue  # nothing fits even at the floor: skip the search
         lo, hi, best = min_px, max_px, None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = attempt(mid, dataclasses.replace(m, side_by_side=rows))
+            found = attempt(mid, mm)
             if found is None:
                 hi = mid - 1
             else:

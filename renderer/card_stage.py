@@ -103,9 +103,18 @@ def anchor(speaker: Box | None, facing: str, screen: bool, px: Any) -> tuple[Poi
     return (float(mx), float(my)), (hx, hy, characters.character_head_radius(speaker) + px(6))
 
 
-def tail(outer: Box, kind: str, spike: float, target: Point, stop: Any, lw: int) -> dict[str, Any]:
+def tail(
+    outer: Box,
+    kind: str,
+    spike: float,
+    target: Point,
+    stop: Any,
+    lw: int,
+    others: tuple[Box, ...] = (),
+) -> dict[str, Any]:
     """Where a balloon's tail leaves it, where its tip is and what it points at; `gap` is what
-    the drawing leaves between tip and target."""
+    the drawing leaves between tip and target, `reach` the longest it may be. A tail runs all
+    the way to the speaker's head unless that would cross another balloon or the caption."""
     inner = outer if kind != "alarm" else _shrink(outer, int(spike))
     base = max(18, lw * 7)
     start = shapes.tail_start(inner, target, base)
@@ -124,15 +133,33 @@ def tail(outer: Box, kind: str, spike: float, target: Point, stop: Any, lw: int)
         t = (-b - math.sqrt(disc)) / (2 * a) if a and disc >= 0 else 1 - r / dist
         want = dist * min(max(t, 0.0), 1.0)
     gap = dist - want
-    # as balloons.tail_polygon draws it: never shorter than a stub, never longer than 5 bases
-    reach = min(max(want, min(base * 1.2, dist * 0.5)), base * 5)
+    # as balloons.tail_polygon draws it: never shorter than a stub
+    longest = 10_000.0
+    reach = max(want, min(base * 1.2, dist * 0.5))
+    if _crosses((sx, sy), (tx - sx) / dist, (ty - sy) / dist, reach, others, base / 2):
+        longest = base * 5
+        reach = min(reach, longest)
     tip = (sx + (tx - sx) * reach / dist, sy + (ty - sy) * reach / dist)
     return {
         "from": [round(sx), round(sy)],
         "tip": [round(tip[0]), round(tip[1])],
         "points_at": [round(tx), round(ty)],
         "gap": gap,
+        "reach": longest,
     }
+
+
+def _crosses(
+    start: Point, ux: float, uy: float, length: float, boxes: tuple[Box, ...], pad: float
+) -> bool:
+    """Whether a tail of this length (and half-width pad) runs into any of the boxes."""
+    steps = max(2, int(length // 8))
+    for i in range(2, steps + 1):  # from a little way out: the tail leaves its own balloon
+        x, y = start[0] + ux * length * i / steps, start[1] + uy * length * i / steps
+        for b in boxes:
+            if b[0] - pad < x < b[2] + pad and b[1] - pad < y < b[3] + pad:
+                return True
+    return False
 
 
 def _shrink(box: Box, by: int) -> Box:

@@ -69,9 +69,11 @@ def draw(
         if who is not None:
             point, stop = card_stage.anchor(who[0], who[1], who[2], m.px)
             sp = spike(item.layout.font_px, m.compact)
-            tail = card_stage.tail(item.outer, item.kind, sp, point, stop, lw)
+            others = tuple(o.outer for o in pp.items if o is not item)
+            tail = card_stage.tail(item.outer, item.kind, sp, point, stop, lw, others)
             target = point
         gap = tail["gap"] if tail else 0.0
+        reach = tail["reach"] if tail else None
         if item.kind == "caption":
             balloons.caption(d, item.outer, pal.caption_fill, pal.outline, max(2, lw // 2))
         elif item.kind == "alarm":
@@ -84,12 +86,13 @@ def draw(
                 lw,
                 spike(item.layout.font_px, m.compact),
                 gap,
+                reach,
             )
         elif item.kind == "think":
             inset = min(pads("think", item.layout.font_px, m.compact))
             balloons.thought(d, item.outer, target, pal.balloon, pal.outline, lw, gap, inset)
         else:
-            balloons.speech(d, item.outer, target, pal.balloon, pal.outline, lw, gap)
+            balloons.speech(d, item.outer, target, pal.balloon, pal.outline, lw, gap, reach)
         tails.append(tail)
     for item in pp.items:
         ink = pal.alarm_ink if item.kind == "alarm" else pal.ink
@@ -169,7 +172,7 @@ def _geometry(
                 "speaker": _speaker_role(pp, item) or None,
                 "box": list(item.outer),
                 "joined": False,
-                "tail": None if t is None else {k: v for k, v in t.items() if k != "gap"},
+                "tail": None if t is None else {k: t[k] for k in ("from", "tip", "points_at")},
             }
             for item, t in spoken
         ],

@@ -30,6 +30,7 @@ class Metrics:
     compact: bool = False  # large text: slimmer padding so 52 px words still fit the panel
     side_by_side: bool = True  # compact panels may set balloons in a row when a column fails
     staged: bool = False  # cards: shot sizes and the phone screen the script names
+    strict_shot: bool = False  # staged: only the script's shot (no full-length fallback)
     zh: bool = True  # the screen's buttons in Chinese
 
     def px(self, value: float) -> int:
@@ -323,6 +324,8 @@ def plan(
                 continue
         # a crowded screen panel may show its cast small, full length, rather than not at all
         tries = [(shot, False) for shot in shots] + ([("wide", True)] if with_screen else [])
+        if m.strict_shot:
+            tries = tries[:1]
         for shot, small in tries:
             found, split = _search(
                 fonts, name, panel, rect, inner, top, caption, size, m, st, shot, screen, small
@@ -363,14 +366,19 @@ def _search(
         else:
             area = (screen.box[2] + gap, inner[1], inner[2], inner[3])
     present = tuple(mem for mem in panel.cast if screen is None or mem not in st.remote)
-    iw, ih = inner[2] - inner[0], inner[3] - inner[1]
+    ih = inner[3] - inner[1]
     aw = area[2] - area[0]
     per = card_stage.visible_width(1000, shot, FIGURE_ASPECT) / 1000
-    share = 0.4 if screen is None else 0.9 / max(1, len(present))
-    tallest = min(inner[3] - top, int(aw * share / per), int(iw * 0.4 / per))
+    # two figures share the width with the balloons between them; one alone may be larger
+    share = (0.8 if shot != "wide" else 0.62) if len(present) == 1 and m.staged else 0.4
+    if screen is not None:
+        share = 0.9 / max(1, len(present))
+    tallest = min(inner[3] - top, int(aw * share / per))
     floor = 0.42 if m.compact else 0.5
-    if screen is not None:  # beside a screen, a third of the panel still shows a face well
+    if shot != "wide":  # a figure cut at the hips or chest: its face is large at a third
         floor = 0.36
+    if screen is not None:  # beside a screen, a third of the panel still shows a face well
+        floor = 0.34
     shortest = m.px(130) if small else max(int(ih * floor), m.px(130))
     heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
     heights = [*heights, shortest] if tallest >= shortest else []
