@@ -31,6 +31,7 @@ class Metrics:
     side_by_side: bool = True  # compact panels may set balloons in a row when a column fails
     staged: bool = False  # cards: shot sizes and the phone screen the script names
     strict_shot: bool = False  # staged: only the script's shot (no full-length fallback)
+    min_figure: int = 0  # with strict_shot: the shortest a figure's visible part may be
     zh: bool = True  # the screen's buttons in Chinese
 
     def px(self, value: float) -> int:
@@ -380,6 +381,8 @@ def _search(
     if screen is not None:  # beside a screen, a third of the panel still shows a face well
         floor = 0.34
     shortest = m.px(130) if small else max(int(ih * floor), m.px(130))
+    if m.strict_shot:  # large text: faces an elderly reader can see, or the panel on its own page
+        shortest = max(shortest, m.min_figure)
     heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
     heights = [*heights, shortest] if tallest >= shortest else []
     # balloons in a column first, at any figure size; side by side only when that cannot fit;
