@@ -314,15 +314,7 @@ def plan(
         shots = (st.shot, "wide")
     with_screen = m.staged and panel.screen is not None and st.phone
     fallback = None
-    for share in card_stage.SCREEN_SHARES if with_screen else (0.0,):
-        screen = None
-        if with_screen:
-            side = card_stage.remote_side(st)
-            screen = card_stage.screen_plan(
-                fonts, name, panel, inner, top, side, share, size, m.spacing, m.zh
-            )
-            if screen is None:
-                continue
+    for screen in _screens(fonts, name, panel, st, inner, top, size, m) if with_screen else [None]:
         # a crowded screen panel may show its cast small, full length, rather than not at all
         tries = [(shot, False) for shot in shots] + ([("wide", True)] if with_screen else [])
         if m.strict_shot:
@@ -335,6 +327,29 @@ def plan(
                 return found
             fallback = fallback or found
     return fallback
+
+
+def _screens(
+    fonts: FontSet,
+    name: str,
+    panel: Panel,
+    st: Any,
+    inner: Box,
+    top: int,
+    size: int,
+    m: Metrics,
+) -> list[Any]:
+    """The screen close-ups that fit, at each width tried: those whose words break only between
+    words first ("养老金 / 资格认证", not "养老金资 / 格认证")."""
+    side = card_stage.remote_side(st)
+    found = []
+    for share in card_stage.SCREEN_SHARES:
+        sp = card_stage.screen_plan(
+            fonts, name, panel, inner, top, side, share, size, m.spacing, m.zh
+        )
+        if sp is not None:
+            found.append(sp)
+    return sorted(found, key=lambda sp: any(t.splits for t in (sp.title, *sp.lines)))
 
 
 def _index(name: str) -> int:
