@@ -23,6 +23,13 @@ _REMOTE_WORDS = re.compile(
     r"\b(?:call|calls|called|phone|video|chat|message|online|link|screen)\b",
     re.IGNORECASE,
 )
+# words that say the victim reads rather than listens: the phone is in hand, not at the ear
+_READING_WORDS = re.compile(
+    r"刷到|看到|群里|群聊|私信|短信|链接|网上|网友|信息|消息|页面|广告|"
+    r"\b(?:sees|saw|reads|read|chat|message|messages|online|link|post|ad|page|text)\b",
+    re.IGNORECASE,
+)
+_CALL_WORDS = re.compile(r"电话|来电|打来|接听|\b(?:call|calls|called|caller|rings)\b", re.I)
 # the scammer's look when the script names none: the design that fits the scam
 SCAMMER_LOOK = {
     "fake-customer-service": "agent_headset",
@@ -86,7 +93,9 @@ def stage(panel: Panel, index: int, copy: WarningCopy | None = None) -> Staging:
     holding = None
     if holder is not None:
         # a screen to show means the victim looks at the phone; otherwise a call is at the ear
-        talking = panel.screen is None and bool(remote) and panel.scene != "chat"
+        said = " ".join([panel.caption, *(ln.text for ln in panel.lines)])
+        reading = bool(_READING_WORDS.search(said)) and not _CALL_WORDS.search(said)
+        talking = panel.screen is None and bool(remote) and panel.scene != "chat" and not reading
         holding = "ear" if talking else "hand"
     shot = panel.shot or _default_shot(panel, index, present, holder, holding)
     return Staging(shot, present, remote, holder, holding)
