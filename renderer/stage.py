@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fanzha.content.copy import LOOK_GENDER, LOOKS, CastMember, Panel, WarningCopy
 
-__all__ = ["SCAMMER_ROLES", "Staging", "default_look", "stage"]
+__all__ = ["SCAMMER_ROLES", "Staging", "default_look", "remote_scene", "stage"]
 
 SCAMMER_ROLES = frozenset({"scammer_phone", "fake_officer"})
 PHONE_SCENES = frozenset({"phone_call", "chat"})
@@ -74,6 +74,8 @@ REMOTE_LOOKS = frozenset({"agent_headset", "sweetheart", "fake_boss", "caller"})
 def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
     if panel.screen is not None or panel.scene in PHONE_SCENES:
         return True
+    if any(m.on_phone for m in panel.cast):
+        return True
     scammers = [m for m in panel.cast if m.role in SCAMMER_ROLES]
     victims = [m for m in panel.cast if m.role not in SCAMMER_ROLES]
     if not scammers or not victims:
@@ -87,7 +89,7 @@ def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
 def stage(panel: Panel, index: int, copy: WarningCopy | None = None) -> Staging:
     """Decide how to stage one panel (index: its place in the story, 0 first)."""
     phone = _is_phone_panel(panel, copy)
-    remote = tuple(m for m in panel.cast if phone and m.role in SCAMMER_ROLES)
+    remote = tuple(m for m in panel.cast if phone and (m.role in SCAMMER_ROLES or m.on_phone))
     present = tuple(m for m in panel.cast if m not in remote)
     holder = present[0] if phone and present else None
     holding = None
@@ -115,6 +117,17 @@ def _default_shot(
     if index == 0 and holder is None:
         return "wide"  # the first panel sets the scene
     return "medium"
+
+
+def remote_scene(role: str, look: str | None) -> str:
+    """The backdrop of someone on the line: a hotel room for a fake officer, the bank's
+    counter for its staff, a home for family, a call centre for the rest."""
+    if role == "fake_officer":
+        return "hotel_room"
+    by_role = {"bank_staff": "bank", "family": "home", "elderly": "home", "child": "home"}
+    if role in by_role:
+        return by_role[role]
+    return {"sweetheart": "home", "recruiter": "street"}.get(look or "", "office")
 
 
 # forms of address name the protagonist (赵大爷, 李奶奶, Mrs Liu); pronouns may mean the scammer
