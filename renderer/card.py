@@ -115,29 +115,35 @@ def plan_panels(
         for i in shown
     ]
 
-    def attempt(size: int, m: comic.Metrics) -> list[comic.PanelPlan] | None:
+    def attempt(size: int, m: comic.Metrics, clean: bool) -> list[comic.PanelPlan] | None:
         plans = []
         for idx, panel, rect in zip(shown, drawn, rects, strict=False):
             mm = dataclasses.replace(m, strict_shot=True) if idx in must else m
             pp = comic.plan(fonts, f"panel{idx + 1}", panel, rect, size, mm, copy)
-            if pp is None:
+            if pp is None or (clean and any(i.layout.splits for i in pp.items)):
                 return None
             plans.append(pp)
         return plans
 
     # stacked balloons at any size read better than a row of narrow ones at a larger size;
     # the script's shot (faces large) at any size better than full-length figures at a larger
-    tries = [(strict, rows) for strict in (True, False) for rows in (False, True)]
-    for strict, rows in tries:
+    # and any of these with words whole before a balloon broken inside a word
+    tries = [
+        (clean, strict, rows)
+        for clean in (True, False)
+        for strict in (True, False)
+        for rows in (False, True)
+    ]
+    for clean, strict, rows in tries:
         if (strict and not m.staged) or (rows and not m.compact):
             continue
         mm = dataclasses.replace(m, side_by_side=rows, strict_shot=strict)
-        if attempt(min_px, mm) is None:
+        if attempt(min_px, mm, clean) is None:
             continue  # nothing fits even at the floor: skip the search
         lo, hi, best = min_px, max_px, None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = attempt(mid, mm)
+            found = attempt(mid, mm, clean)
             if found is None:
                 hi = mid - 1
             else:
