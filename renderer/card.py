@@ -217,7 +217,11 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
                 canvas, chrome.raised_footer(footer, fmt.height) if covers else footer
             )
         if len(sheets) > 1:
-            chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body)
+            drawn = [g for g in geometry if g["image"] == n]
+            avoid = [b["box"] for g in drawn for b in g["balloons"]]
+            avoid += [box for g in drawn for box in g["props"]]
+            avoid += [f["face"] for g in drawn for f in g["figures"]]
+            chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body, avoid)
         pages.append((canvas.img, chunk))
         records.append(tuple(canvas.records))
     return CardResult(
