@@ -47,29 +47,38 @@ CHOICES = ("on_reason", "on_response", "off_reason", "off_response")
 # A check is answered before its row is durable: waiting for the WAL flush of every batch
 # would tie the answer to the disk's flushes, and a crash loses at most the last few hundred
 # milliseconds of check records (never a decision the app is waiting for).
-SESSION = {"TimeZone": "UTC", "synchronous_commit": "off"}
+# The statements here only look rows up by key: a sequential scan is never the plan wanted,
+# even when a table's statistics (a new or truncated risk_checks) make it look cheap.
+SESSION = {"TimeZone": "UTC", "synchronous_commit": "off", "enable_seqscan": "off"}
 _CAST = {"amount": "float8", "rule_index": "int4", "holdout": "bool"}
 _CAST |= {c: "timestamptz" for c in ("occurred_at", "decided_at", "updated_at")}
 _NAMES = (*COLUMNS, *CHOICES)
 _ARRAYS = ", ".join(f"${i}::{_CAST.get(c, 'text')}[]" for i, c in enumerate(_NAMES, start=1))
 # One array per column ($1 the check ids); built from this module's constants only, every value
-# a bound parameter. The second SELECT finds the checks stored before this statement began.
+# a bound parameter. Each preference and each earlier check is read by its key (a subquery per
+# check, the stored answer only for an id that was there already): a join's plan could turn
+# into a scan of the whole table as the tables grow or their statistics go stale.
 SQL = f"""
 WITH input AS (
   SELECT * FROM unnest({_ARRAYS}) AS i({", ".join(_NAMES)})
 ), ins AS (
   INSERT INTO risk_checks ({", ".join(COLUMNS)}, reason, response)
   SELECT {", ".join(f"i.{c}" for c in COLUMNS)},
-         CASE WHEN p.risk_prompts_off THEN i.off_reason ELSE i.on_reason END,
-         CASE WHEN p.risk_prompts_off THEN i.off_response ELSE i.on_response END
-  FROM input i LEFT JOIN preferences p ON p.customer_id = i.customer_id
+         CASE WHEN i.off THEN i.off_reason ELSE i.on_reason END,
+         CASE WHEN i.off THEN i.off_response ELSE i.on_response END
+  FROM (
+    SELECT input.*,
+           (SELECT p.risk_prompts_off FROM preferences p WHERE p.customer_id = input.customer_id)
+             AS off
+    FROM input
+    OFFSET 0  -- read each preference once, not once per CASE
+  ) i
   ON CONFLICT (check_id) DO NOTHING
   RETURNING check_id, response
 )
-SELECT check_id, response FROM ins
-UNION ALL
-SELECT r.check_id, r.response FROM risk_checks r
-WHERE r.check_id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.check_id = r.check_id)
+SELECT i.check_id,
+       coalesce(ins.response, (SELECT r.response FROM risk_checks r WHERE r.check_id = i.check_id))
+FROM input i LEFT JOIN ins ON ins.check_id = i.check_id
 """  # noqa: S608
 # A check another server process stored while this statement ran: its row, read afresh.
 STORED_SQL = "SELECT check_id, response FROM risk_checks WHERE check_id = ANY($1::text[])"
@@ -118,6 +127,7 @@ class RiskWriter:
             conn = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
             await conn.execute("SET TIME ZONE 'UTC'")
             await conn.execute("SET synchronous_commit = off")
+            await conn.execute("SET enable_seqscan = off")
         except psycopg.Error as exc:
             raise StoreError(f"cannot reach the store: {exc}") from exc
         return conn
@@ -212,7 +222,7 @@ class RiskWriter:
             self._pool.release(conn)
             raise
         self._pool.release(conn)
-        return {str(r[0]): str(r[1]) for r in rows}
+        return {str(r[0]): str(r[1]) for r in rows if r[1] is not None}
 
     async def close(self) -> None:
         """Close every idle connection (at shutdown)."""
