@@ -431,7 +431,7 @@ def report(args, load_s, ready_s, runs, seen, loads) -> str:  # type: ignore[no-
     for k, (c, r, lo) in enumerate(triples, start=1):
         rows.append(
             f"| {k} | {c['rps']:,.0f} | {r['rps']:,.0f} | {r['rps'] / c['rps']:.0%} "
-            f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} "
+            f"| {c['p99_ms']:.1f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} "
             f"| {c['server_cpu_us']:.0f} | {r['server_cpu_us']:.0f} | {r['db_cpu_us']:.0f} "
             f"| {r['idle_pct']:.0f}% "
             f"| {lo['rps']:,.0f} | {lo['p50_ms']:.1f} | {lo['p99_ms']:.1f} | {lo['errors']} |"
@@ -461,10 +461,10 @@ def report(args, load_s, ready_s, runs, seen, loads) -> str:  # type: ignore[no-
             "microseconds per request of the server process (ceiling, risk) and of its "
             "PostgreSQL backends (risk); idle: the machine's idle share during the risk run.",
             "",
-            "| round | ceiling req/s | risk req/s | ratio | p50 ms | p99 ms | errors "
+            "| round | ceiling req/s | risk req/s | ratio | ceiling p99 ms | p50 ms | p99 ms | errors "
             "| ceiling server µs | risk server µs | risk PG µs | idle "
             "| light req/s | light p50 ms | light p99 ms | light errors |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
             "| ---: | ---: | ---: | ---: |",
             *rows,
             "",

@@ -48,8 +48,15 @@ CHOICES = ("on_reason", "on_response", "off_reason", "off_response")
 # would tie the answer to the disk's flushes, and a crash loses at most the last few hundred
 # milliseconds of check records (never a decision the app is waiting for).
 # The statements here only look rows up by key: a sequential scan is never the plan wanted,
-# even when a table's statistics (a new or truncated risk_checks) make it look cheap.
-SESSION = {"TimeZone": "UTC", "synchronous_commit": "off", "enable_seqscan": "off"}
+# even when a table's statistics (a new or truncated risk_checks) make it look cheap. A
+# statement that hangs (a lock held elsewhere) is cancelled: its checks answer 503 long after
+# the app's deadline, but the checks queued behind it are not held up for ever.
+SESSION = {
+    "TimeZone": "UTC",
+    "synchronous_commit": "off",
+    "enable_seqscan": "off",
+    "statement_timeout": "1s",
+}
 _CAST = {"amount": "float8", "rule_index": "int4", "holdout": "bool"}
 _CAST |= {c: "timestamptz" for c in ("occurred_at", "decided_at", "updated_at")}
 _NAMES = (*COLUMNS, *CHOICES)
@@ -128,6 +135,7 @@ class RiskWriter:
             await conn.execute("SET TIME ZONE 'UTC'")
             await conn.execute("SET synchronous_commit = off")
             await conn.execute("SET enable_seqscan = off")
+            await conn.execute("SET statement_timeout = '1s'")
         except psycopg.Error as exc:
             raise StoreError(f"cannot reach the store: {exc}") from exc
         return conn

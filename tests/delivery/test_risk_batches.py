@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,27 @@ def test_a_check_the_store_refuses_fails_alone(pg_url: str, tmp_path: Path) -> N
         assert [a.status_code for a in answers] == [200, 503, 200, 200]
         assert answers[1].json() == {"detail": "store unavailable"}
         assert set(_stored(env.engine)) == {"other", "good-1", "good-2", "good-3"}
+
+
+def test_a_statement_held_up_by_a_lock_answers_503_and_frees_the_queue(
+    pg_url: str, tmp_path: Path
+) -> None:
+    for env in make_env(pg_url, tmp_path, risk_index=_index(pg_url)):
+        seed_risk_ruleset(env.engine, "k.webp")
+        assert env.app.state.fanzha.risk.refresh() is True
+        with env.engine.connect() as blocker:  # a transaction holding "held"'s key, not ending
+            blocker.execute(
+                sa.text(
+                    "INSERT INTO risk_checks (check_id, customer_id, campaign_id, version, kind,"
+                    " decided_at, reason, rule, warning_id, variant, segment, holdout, response,"
+                    " would_be, updated_at) VALUES ('held', 'C000000001', 'c1', 'v1', 'transfer',"
+                    " now(), 'prompt', '', '', '', '', false, '{}', '', now())"
+                )
+            )
+            started = time.monotonic()
+            held = env.client.post("/v1/risk-check", json={**BODY, "check_id": "held"}, headers=KEY)
+            assert held.status_code == 503 and held.json() == {"detail": "store unavailable"}
+            assert time.monotonic() - started < 5  # cancelled, not a hang
+            blocker.rollback()
+        after = env.client.post("/v1/risk-check", json={**BODY, "check_id": "next"}, headers=KEY)
+        assert after.status_code == 200 and after.json()["reason"] == "prompt"
