@@ -16,6 +16,7 @@ import asyncio
 import logging
 from typing import Any
 
+import orjson
 from fanzha.delivery.api.pgasync import _close, _unavailable_errors, asyncpg_available
 from fanzha.delivery.api.pgpool import FairPool
 from fanzha.delivery.errors import StoreError
@@ -60,14 +61,14 @@ SESSION = {
 _CAST = {"amount": "float8", "rule_index": "int4", "holdout": "bool"}
 _CAST |= {c: "timestamptz" for c in ("occurred_at", "decided_at", "updated_at")}
 _NAMES = (*COLUMNS, *CHOICES)
-_ARRAYS = ", ".join(f"${i}::{_CAST.get(c, 'text')}[]" for i, c in enumerate(_NAMES, start=1))
-# One array per column ($1 the check ids); built from this module's constants only, every value
-# a bound parameter. Each preference and each earlier check is read by its key (a subquery per
+_TYPES = ", ".join(f"{c} {_CAST.get(c, 'text')}" for c in _NAMES)
+# $1: the batch as one JSON array of objects (encoded by orjson: about half the client CPU of
+# an array parameter per column); built from this module's constants only. Each preference and each earlier check is read by its key (a subquery per
 # check, the stored answer only for an id that was there already): a join's plan could turn
 # into a scan of the whole table as the tables grow or their statistics go stale.
 SQL = f"""
 WITH input AS (
-  SELECT * FROM unnest({_ARRAYS}) AS i({", ".join(_NAMES)})
+  SELECT * FROM json_to_recordset($1::text::json) AS i({_TYPES})
 ), ins AS (
   INSERT INTO risk_checks ({", ".join(COLUMNS)}, reason, response)
   SELECT {", ".join(f"i.{c}" for c in COLUMNS)},
@@ -91,7 +92,7 @@ FROM input i LEFT JOIN ins ON ins.check_id = i.check_id
 STORED_SQL = "SELECT check_id, response FROM risk_checks WHERE check_id = ANY($1::text[])"
 MAX_BATCH = 256  # checks per statement: bounds its size and the wait behind a full one
 
-Row = tuple[Any, ...]  # a check's values in COLUMNS order, then CHOICES
+Row = dict[str, Any]  # a check's COLUMNS and CHOICES
 
 
 class RiskWriter:
@@ -151,7 +152,8 @@ class RiskWriter:
             return await asyncio.shield(earlier)
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._waiting[check_id] = answer
-        self._pending.append(((*(values[c] for c in COLUMNS), *on, *off), answer))
+        row = values | dict(zip(CHOICES, (*on, *off), strict=True))
+        self._pending.append((row, answer))
         if self._running < self._lanes:
             # A lane runs statements while checks wait; the checks that arrive meanwhile
             # queue for its next statement, so the batch grows with the load.
@@ -172,16 +174,16 @@ class RiskWriter:
                     await self._store(batch)
                 finally:
                     for row, _ in batch:
-                        self._waiting.pop(row[0], None)
+                        self._waiting.pop(row["check_id"], None)
         finally:
             self._running -= 1
 
     async def _store(self, batch: list[tuple[Row, asyncio.Future[str]]]) -> None:
         """Run one batch's statement and answer each of its checks (or fail them: 503)."""
         try:
-            columns = [list(col) for col in zip(*(row for row, _ in batch), strict=True)]
-            found = await self._run(SQL, columns)
-            missing = [row[0] for row, _ in batch if row[0] not in found]
+            payload = orjson.dumps([row for row, _ in batch]).decode("utf-8")
+            found = await self._run(SQL, [payload])
+            missing = [row["check_id"] for row, _ in batch if row["check_id"] not in found]
             if missing:
                 found |= await self._run(STORED_SQL, [missing])
         except StoreError as exc:
@@ -201,8 +203,8 @@ class RiskWriter:
         for row, answer in batch:
             if answer.done():  # the request went away; its check is stored all the same
                 continue
-            if row[0] in found:
-                answer.set_result(found[row[0]])
+            if row["check_id"] in found:
+                answer.set_result(found[row["check_id"]])
             else:  # not expected: the row exists or was just inserted
                 answer.set_exception(StoreError("the check was neither stored nor found"))
 
@@ -249,10 +251,8 @@ def _fail(batch: list[tuple[Row, asyncio.Future[str]]], exc: StoreError) -> None
 
 
 def _psycopg_sql(sql: str) -> str:
-    """``sql`` with psycopg's placeholders (``$12`` before ``$1``)."""
-    for i in range(len(_NAMES), 0, -1):
-        sql = sql.replace(f"${i}", f"%(p{i})s")
-    return sql
+    """``sql`` with psycopg's placeholder for its one parameter."""
+    return sql.replace("$1", "%(p1)s")
 
 
 def _driver_errors(driver: str) -> tuple[type[BaseException], ...]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +149,25 @@ def test_a_statement_held_up_by_a_lock_answers_503_and_frees_the_queue(
             blocker.rollback()
         after = env.client.post("/v1/risk-check", json={**BODY, "check_id": "next"}, headers=KEY)
         assert after.status_code == 200 and after.json()["reason"] == "prompt"
+
+
+def test_a_batched_check_is_stored_with_every_column(pg_url: str, tmp_path: Path) -> None:
+    for env in make_env(pg_url, tmp_path, risk_index=_index(pg_url)):
+        seed_risk_ruleset(env.engine, "k.webp")
+        assert env.app.state.fanzha.risk.refresh() is True
+        body = {**BODY, "check_id": "cols-1", "occurred_at": "2027-03-02T10:00:00+08:00"}
+        answer = env.client.post("/v1/risk-check", json=body, headers=KEY).json()
+        with env.engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT * FROM risk_checks")).mappings().one()
+        assert row["occurred_at"] == datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
+        assert row["decided_at"] == T0 and row["updated_at"] == T0
+        assert (row["amount"], row["kind"], row["campaign_id"], row["version"]) == (
+            9000.0,
+            "transfer",
+            "c1",
+            "v1",
+        )
+        assert (row["rule_index"], row["segment"], row["holdout"]) == (1, "elderly", False)
+        assert row["prompt_id"] == prompt_id_for("cols-1") == answer["prompt"]["prompt_id"]
+        assert json.loads(row["would_be"]) == answer["prompt"]
+        assert json.loads(row["response"]) == answer and row["reason"] == "prompt"
