@@ -133,6 +133,7 @@ def render_card(
         )
         layout, elder = card.layout, card.elder_cut
         extra["arrangements"] = list(card.arrangements)
+        extra["geometry"] = list(card.geometry)
         extra["carousel"] = len(pages) > 1
         shown = tuple(i + 1 for i in card.panels)
     lowest = check_accessibility(records, fmt, style)

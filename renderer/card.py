@@ -29,6 +29,7 @@ class CardResult:
     panels: tuple[int, ...]  # every story panel drawn (0-based)
     arrangements: tuple[str, ...]
     elder_cut: bool = False
+    geometry: tuple[dict[str, Any], ...] = ()  # every panel's staging, in its page's pixels
 
     @property
     def image(self) -> Image.Image:
@@ -114,20 +115,25 @@ def plan_panels(
     def attempt(size: int, m: comic.Metrics) -> list[comic.PanelPlan] | None:
         plans = []
         for idx, panel, rect in zip(shown, drawn, rects, strict=False):
-            pp = comic.plan(fonts, f"panel{idx + 1}", panel, rect, size, m)
+            pp = comic.plan(fonts, f"panel{idx + 1}", panel, rect, size, m, copy)
             if pp is None:
                 return None
             plans.append(pp)
         return plans
 
-    # stacked balloons at any size read better than a row of narrow ones at a larger size
-    for rows in (False, True) if m.compact else (False,):
-        if attempt(min_px, dataclasses.replace(m, side_by_side=rows)) is None:
+    # stacked balloons at any size read better than a row of narrow ones at a larger size;
+    # the script's shot (faces large) at any size better than full-length figures at a larger
+    tries = [(strict, rows) for strict in (True, False) for rows in (False, True)]
+    for strict, rows in tries:
+        if (strict and not m.staged) or (rows and not m.compact):
+            continue
+        mm = dataclasses.replace(m, side_by_side=rows, strict_shot=strict)
+        if attempt(min_px, mm) is None:
             continue  # nothing fits even at the floor: skip the search
         lo, hi, best = min_px, max_px, None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = attempt(mid, dataclasses.replace(m, side_by_side=rows))
+            found = attempt(mid, mm)
             if found is None:
                 hi = mid - 1
             else:
@@ -155,7 +161,12 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
 
     wide = fmt.width > fmt.height  # a banner sets balloons side by side, as large text does
     m = comic.Metrics(
-        fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text or wide
+        fmt.scale,
+        style.line_spacing,
+        style.asset_dir,
+        compact=style.large_text or wide,
+        staged=True,
+        zh=copy.locale.lower().startswith("zh"),
     )
     min_body = fmt.body_min_px(style.large_text)
     max_body = max(min_body, m.px(62 if style.large_text else 48))
@@ -179,11 +190,11 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     sheets += planned
     if covers:
         sheets.append(("action", (), []))
-    pages, records = [], []
+    pages, records, geometry = [], [], []
     for n, (_kind, chunk, plans) in enumerate(sheets):
         canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
         for pp in plans:
-            comic.draw(canvas, pp, m, copy)
+            geometry.append({**comic.draw(canvas, pp, m, copy), "image": n})
         if n == 0:
             chrome.draw_title(canvas, chrome.centred_title(band, fmt.height) if covers else band)
             chrome.draw_stamp(
@@ -204,6 +215,7 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
         tuple(range(len(story))),
         tuple(pp.arrangement for _, _, plans in planned for pp in plans),
         elder,
+        tuple(geometry),
     )
 
 
@@ -256,6 +268,6 @@ def _overflow(
 ) -> str:
     """Name the first panel that cannot hold its text at the minimum size, alone on a page."""
     for idx, panel in enumerate(story):
-        if comic.plan(fonts, f"panel{idx + 1}", panel, area, size, m) is None:
+        if comic.plan(fonts, f"panel{idx + 1}", panel, area, size, m, copy) is None:
             return f"panel{idx + 1}"
     return "panels"

@@ -71,3 +71,14 @@ def test_segment_never_loads_the_warning_library(tmp_path: Path) -> None:
     modules = loaded(args, tmp_path)
     assert "fanzha.segments.run" in modules and (tmp_path / "a.parquet").exists()
     assert "fanzha.content.library" not in modules and "fanzha.content" not in modules
+
+
+def test_token_checks_the_customer_with_the_driver_alone(tmp_path: Path) -> None:
+    from fanzha.delivery import open_engine, upgrade
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'none.db'}")  # the store `loaded` points at
+    upgrade(engine)
+    engine.dispose()
+    modules = loaded(["token", "C000000001"], tmp_path)  # unknown: refused after the check
+    assert "fanzha.delivery.direct" in modules and "sqlite3" in modules  # it did check
+    assert "sqlalchemy" not in modules and "pydantic_settings" in modules
