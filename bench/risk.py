@@ -441,13 +441,13 @@ def report(args, load_s, ready_s, runs, seen, loads) -> str:  # type: ignore[no-
     p99 = sorted(r["p99_ms"] for r in runs["risk"])
     total = sum(seen.values()) or 1
     mix = ", ".join(f"{k} {v / total:.0%}" for k, v in sorted(seen.items()))
-    loaded = f"{load_s:.0f} s" if load_s is not None else "reused"
+    loaded = f"load {load_s:.0f} s" if load_s is not None else "loaded by an earlier run"
     return "\n".join(
         [
             "## risk: `POST /v1/risk-check` (`bench/risk.py`)",
             "",
             f"{args.customers:,} customer profiles and the example campaign's three risk prompts in "
-            f"PostgreSQL (load {loaded}); {args.workers} server process(es), as `fanzha serve` runs; "
+            f"PostgreSQL ({loaded}); {args.workers} server process(es), as `fanzha serve` runs; "
             f"the index loaded in {ready_s:.0f} s at start-up. wrk, {args.clients} keep-alive "
             f"connections, {args.seconds:g} s per run; every request is a new check_id (one "
             "decision in memory; its preference lookup and insert in the statement the server "
