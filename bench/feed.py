@@ -36,7 +36,8 @@ from bench.feed_report import Setup, report  # noqa: E402
 from bench.feed_server import start_server, stop_server  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
-SCHEMA = "bench_feed"
+# One schema per size (bench_feed_1000000, ...), so 1M and 10M can both stay loaded.
+SCHEMA_ENV = "FANZHA_BENCH_SCHEMA"
 # Bench-only keys, the three separate rings create_app requires (never use them elsewhere).
 TOKEN_KEYS = "bench:Zk3hQ9vLx2NcR7tWp4YmB8sJd1fGa6uKe0oTiVqXyHn"
 BACKEND_KEYS = "bench:Lr5nW2xQk8ZpT1vMc7YbH4sJg9dFa3uNe6oRiKqXyUw"
@@ -46,11 +47,21 @@ APP_NAME = "fanzha_bench_feed"  # how the server's database backends are found
 FEED_PATH, CEILING_PATH = "/v1/feed?limit=20", "/v1/_ceiling"
 
 
+def schema_for(items: int) -> str:
+    """The schema holding ``items`` feed items."""
+    return f"bench_feed_{items}"
+
+
+def schema() -> str:
+    """The schema this process works on (the server processes inherit it from bench/feed.py)."""
+    return os.environ.get(SCHEMA_ENV, schema_for(1_000_000))
+
+
 def db_url() -> str:
     """The bench schema's URL (search_path set to it)."""
     base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
     joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}options=-csearch_path%3D{SCHEMA}&application_name={APP_NAME}"
+    return f"{base}{joiner}options=-csearch_path%3D{schema()}&application_name={APP_NAME}"
 
 
 def make_app():  # type: ignore[no-untyped-def]
@@ -77,10 +88,13 @@ def make_app():  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- data
 
 
-def items_frame(n: int, customers: int, now: datetime, seed: int = 7) -> pd.DataFrame:
-    """``n`` feed items spread over ``customers``, the last 20 days; some read, dismissed, recalled."""
-    rng = np.random.default_rng(seed)
-    idx = np.arange(n)
+def items_frame(
+    n: int, customers: int, now: datetime, seed: int = 7, start: int = 0
+) -> pd.DataFrame:
+    """``n`` feed items (ids from ``start``) over ``customers``, the last 20 days; some read,
+    dismissed, recalled."""
+    rng = np.random.default_rng([seed, start])
+    idx = np.arange(start, start + n)
     customer = rng.integers(0, customers, n)
     age_s = rng.integers(0, 20 * 86400, n)
     created = pd.Series(pd.Timestamp(now) - pd.to_timedelta(age_s, unit="s"))
@@ -106,44 +120,80 @@ def items_frame(n: int, customers: int, now: datetime, seed: int = 7) -> pd.Data
             "created_at": created,
             "read_at": read,
             "dismissed_at": dismissed,
-            "expires_at": pd.Series(pd.NaT, index=idx, dtype=created.dtype),
+            "expires_at": pd.Series(pd.NaT, index=created.index, dtype=created.dtype),
             "recalled_at": recalled,
         }
     )
 
 
 def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignore[no-untyped-def]
-    """Fill the schema with ``n`` items by COPY; returns seconds taken."""
+    """Fill the schema with ``n`` items by COPY, the indexes built after; returns seconds taken.
+
+    COPY into a table that already has the covering index ran at ~200,000 rows a minute (each
+    item's text is written twice, into random leaf pages); so the secondary indexes are
+    dropped, the rows copied (FREEZE: written all-visible, nothing left for VACUUM to do) in
+    chunks generated on the fly, and the indexes built again from their own definitions.
+    """
     import sqlalchemy as sa
     from fanzha.delivery.store import init_db
 
     start = time.perf_counter()
     with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema()} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {schema()}"))
     init_db(engine)
-    frame = items_frame(n, customers, now)
-    columns = list(frame.columns)
+    with engine.begin() as conn:
+        indexes = conn.execute(
+            sa.text(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'feed_items'"
+                " AND i.schemaname = current_schema() AND i.indexname NOT IN"
+                " (SELECT conname FROM pg_constraint WHERE conrelid = 'feed_items'::regclass)"
+            )
+        ).all()
+        for name, _ in indexes:
+            conn.execute(sa.text(f'DROP INDEX "{name}"'))
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        chunk = 200_000
+        _same_niceness(cursor)
+        cursor.execute("TRUNCATE feed_items")  # same transaction as the COPY: FREEZE allowed
+        chunk = 250_000
         for lo in range(0, n, chunk):
+            frame = items_frame(min(chunk, n - lo), customers, now, start=lo)
             buf = io.StringIO()
-            frame.iloc[lo : lo + chunk].to_csv(
-                buf, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S.%f+00"
+            frame.to_csv(buf, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S.%f+00")
+            sql = (
+                f"COPY feed_items ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv, FREEZE)"
             )
-            sql = f"COPY feed_items ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
             with cursor.copy(sql) as copy:
                 copy.write(buf.getvalue())
+            print(f"copied {lo + len(frame):,} items", file=sys.stderr, flush=True)
         raw.commit()
     finally:
         raw.close()
-    # What autovacuum does to a settled table: statistics, and the visibility map that lets
-    # the unread count be answered from the index alone.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        _same_niceness(conn.connection.cursor())
+        conn.execute(sa.text("SET maintenance_work_mem = '512MB'"))
+        for name, definition in indexes:
+            conn.execute(sa.text(definition))
+            print(f"built {name}", file=sys.stderr, flush=True)
+        # What autovacuum does to a settled table: statistics, and the visibility map that
+        # lets the unread count be answered from the index alone.
         conn.execute(sa.text("VACUUM ANALYZE feed_items"))
     return time.perf_counter() - start
+
+
+def _same_niceness(cursor) -> None:  # type: ignore[no-untyped-def]
+    """Give the PostgreSQL backend behind ``cursor`` this process's niceness (a load run under
+    ``nice`` should not take the CPU from measurements through its backend)."""
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    if mine <= 0:
+        return
+    cursor.execute("SELECT pg_backend_pid()")
+    try:
+        os.setpriority(os.PRIO_PROCESS, int(cursor.fetchone()[0]), mine)
+    except OSError:  # another user's process (PostgreSQL on another host or account)
+        pass
 
 
 def set_layout(engine, layout: str) -> None:  # type: ignore[no-untyped-def]
@@ -265,7 +315,9 @@ def main() -> None:
     """Load the data, serve it, measure feed and ceiling in alternation, record the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument(
+        "--customers", type=int, default=None, help="default: one per 50 items (20,000 at 1M)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=32)
@@ -286,7 +338,12 @@ def main() -> None:
         help="covering: the page from ix_feed_page_cover (migration 0003); heap: without it",
     )
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--load-only", action="store_true", help="load the data (outside the bench lock), no run"
+    )
     args = parser.parse_args()
+    args.customers = args.customers or max(1, args.items // 50)
+    os.environ[SCHEMA_ENV] = schema_for(args.items)  # the server processes inherit it
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if wrk_available() else "python"
@@ -307,6 +364,8 @@ def main() -> None:
         load_s = load(engine, args.items, args.customers, now)
         print(f"loaded {args.items:,} items in {load_s:.1f} s", file=sys.stderr)
     set_layout(engine, args.layout)
+    if args.load_only:
+        return
     feed_requests = bench_requests(engine, args.customers, now)
     engine.dispose()
     load_start = os.getloadavg()[0]
