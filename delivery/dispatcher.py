@@ -94,7 +94,7 @@ class Dispatcher:
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             if self._release_due(now):
                 self._release(conn, stamp)
-            claim = sqlbits.CLAIM if PUSH in self.adapters else sqlbits.CLAIM_FEED
+            claim = sqlbits.claim(conn.dialect.name, () if PUSH in self.adapters else (FEED,))
             rows = conn.execute(claim, params).all()
         # Column lists, not Row objects: pandas probes each Row for array protocols otherwise.
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(_CLAIMED)
