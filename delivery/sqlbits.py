@@ -229,7 +229,7 @@ COLUMNS = [
 SCREEN = "screen"
 # Spelled out: SQLite's RETURNING is rendered without table names, and an unqualified
 # customer_id inside the subquery would mean the subquery's own column.
-_CUSTOMER = sa.literal_column(f"{Message.__tablename__}.customer_id")
+_CUSTOMER: sa.ColumnClause[str] = sa.literal_column(f"{Message.__tablename__}.customer_id")
 _SCREEN = sa.or_(
     sa.exists().where(_prefs.c.customer_id == _CUSTOMER),
     sa.exists().where(_supp.c.customer_id == _CUSTOMER),
