@@ -3,18 +3,23 @@
 1. Dispatch: N push messages through ``Dispatcher`` (claim with a lease, send-time rules,
    webhook adapter, outcome + events in a transaction) to the fake gateway, batch 500, next to
    a bare loop that POSTs the same batches (same JSON, signature and keys) with one requests
-   Session to an identical fake gateway. Each gateway runs in its own process.
+   Session to an identical fake gateway. Every sender is a process of its own with a gateway
+   of its own; 3 rounds per configuration (median and spread), and on PostgreSQL also 2 and 4
+   dispatcher processes against 2 and 4 bare loops (``--scale``). ``--lock /work/bench.lock``
+   holds the machine's bench lock during each measured round only (data prepared outside it).
 2. Enqueue: M messages through ``enqueue`` (ids, defaults, idempotent insert; COPY on
    PostgreSQL) against a raw bulk insert of the same rows (executemany / COPY of prepared rows,
-   no ids computed, no conflict handling).
+   no ids computed, no conflict handling). ``--enqueue 0`` keeps the last table.
 
 Writes the ``dispatch`` section of bench/RESULTS.md.
-Usage: python bench/dispatch.py [--messages 200000] [--enqueue 1000000] [--pg URL]
+Usage: python bench/dispatch.py [--messages 200000] [--enqueue 1000000] [--pg URL] [--lock FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import platform
@@ -24,8 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import requests
@@ -223,46 +230,65 @@ def run_children(commands: list[list[str]]) -> float:
     return max(r["end"] for r in results) - min(r["start"] for r in results)
 
 
+@contextlib.contextmanager
+def held(lock: str | None) -> Iterator[None]:
+    """The machine-wide bench lock (``flock``) around one measured round, when given."""
+    if not lock:
+        yield
+        return
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def bench_dispatch(
-    url: str, n: int, latency_ms: float, workers: int, procs: int
-) -> dict[str, float]:
+    url: str, n: int, latency_ms: float, workers: int, procs: int, lock: str | None = None
+) -> dict[str, Any]:
     """One round: ``procs`` dispatcher processes, then ``procs`` bare loops, same n and gateways.
 
     Each process has a gateway of its own (a gateway is one Python process: shared by several
     senders it would be the bottleneck of both sides).
     """
-    engine = fresh(url)
+    engine = fresh(url)  # data prepared before the lock is taken
     enqueue(engine, frame(n), now=NOW)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE messages")  # a settled outbox, as in service
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
-    gateways = [Gateway(latency_ms) for _ in range(procs)]
-    try:
-        ours = run_children([["dispatch", url, gw.url, str(workers)] for gw in gateways])
-        sent = sum(gateway_stats(gw.url)["accepted"] for gw in gateways)
-        assert sent == n, (sent, n)
-    finally:
-        for gw in gateways:
-            gw.__exit__()
-    gateways = [Gateway(latency_ms) for _ in range(procs)]
-    try:
-        bare = run_children(
-            [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)]
-        )
-        assert sum(gateway_stats(gw.url)["accepted"] for gw in gateways) == n
-    finally:
-        for gw in gateways:
-            gw.__exit__()
-    return {"ours": n / ours, "bare": n / bare, "ours_s": ours, "bare_s": bare}
+    with held(lock):
+        load = os.getloadavg()[0]
+        gateways = [Gateway(latency_ms) for _ in range(procs)]
+        try:
+            ours = run_children([["dispatch", url, gw.url, str(workers)] for gw in gateways])
+            sent = sum(gateway_stats(gw.url)["accepted"] for gw in gateways)
+            assert sent == n, (sent, n)
+        finally:
+            for gw in gateways:
+                gw.__exit__()
+        gateways = [Gateway(latency_ms) for _ in range(procs)]
+        try:
+            bare = run_children(
+                [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)]
+            )
+            assert sum(gateway_stats(gw.url)["accepted"] for gw in gateways) == n
+        finally:
+            for gw in gateways:
+                gw.__exit__()
+        loads = (load, os.getloadavg()[0])
+    return {"ours": n / ours, "bare": n / bare, "ours_s": ours, "bare_s": bare, "loads": loads}
 
 
 def rounds(
-    url: str, n: int, latency_ms: float, workers: int, procs: int, count: int
-) -> dict[str, object]:
-    """``count`` rounds of one configuration: the median round by ratio and the spread."""
-    load_start = os.getloadavg()[0]
+    url: str, n: int, latency_ms: float, workers: int, procs: int, count: int, lock: str | None
+) -> dict[str, Any]:
+    """``count`` rounds of one configuration: median msg/s and ratio, the spread of the ratio."""
     runs = []
     for _ in range(count):
-        runs.append(bench_dispatch(url, n, latency_ms, workers, procs))
+        runs.append(bench_dispatch(url, n, latency_ms, workers, procs, lock))
         print(procs, workers, runs[-1], flush=True)
     ratios = sorted(r["ours"] / r["bare"] for r in runs)
     return {
@@ -271,7 +297,8 @@ def rounds(
         "ratio": statistics.median(ratios),
         "low": ratios[0],
         "high": ratios[-1],
-        "load": (load_start, os.getloadavg()[0]),
+        "load": (min(r["loads"][0] for r in runs), max(r["loads"][1] for r in runs)),
+        "loads": [r["loads"] for r in runs],
     }
 
 
@@ -353,6 +380,9 @@ def main() -> None:
         "--scale", default="2,4", help="dispatcher processes on PostgreSQL beside as many loops"
     )
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--lock", default=None, help="hold this flock file during each measured round only"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="fanzha-bench-"))
     configs = [("SQLite", f"sqlite:///{tmp / 'bench.db'}", args.workers_sqlite, 1)]
@@ -363,11 +393,12 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     rows = []
     for name, url, workers, procs in configs:
-        r = rounds(url, args.messages, args.latency_ms, workers, procs, args.rounds)
+        r = rounds(url, args.messages, args.latency_ms, workers, procs, args.rounds, args.lock)
         rows.append(
             f"| {name} | {procs} | {workers} | {r['ours']:,.0f} | {r['bare']:,.0f} | "
             f"**{r['ratio']:.2f}×** ({r['low']:.2f}–{r['high']:.2f}) | "
-            f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |"
+            + " · ".join(f"{a:.1f}→{b:.1f}" for a, b in r["loads"])
+            + " |"
         )
         print(rows[-1], flush=True)
     lines = [
@@ -387,7 +418,7 @@ def main() -> None:
         "round's ratio.",
         "",
         "| backend | processes | threads each | dispatcher msg/s | bare loops msg/s | "
-        "ratio (spread) | load average |",
+        "ratio (spread) | load average per round (start→end) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
     ]
