@@ -1,9 +1,10 @@
-"""Benchmark: GET /v1/feed over 1,000,000 feed items in PostgreSQL, beside a constant endpoint.
+"""Benchmark: GET /v1/feed over 1M and 10M feed items in PostgreSQL, beside a constant endpoint.
 
 Run from the repository root:
-    PYTHONPATH=. .venv/bin/python bench/feed.py [--items 1000000] [--customers 20000] [--reuse]
-Needs PostgreSQL (FANZHA_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test); the data
-lives in its own schema, ``bench_feed``. The server is uvicorn worker processes sharing the port
+    PYTHONPATH=. .venv/bin/python bench/feed.py --load-only   # outside the bench lock
+    flock /work/bench.lock .venv/bin/python bench/feed.py --reuse [--items 1000000,10000000]
+Needs PostgreSQL (FANZHA_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test); each
+size lives in its own schema (``bench_feed_1000000``, ...), one customer per 50 items. The server is uvicorn worker processes sharing the port
 (bench/feed_server.py); the load generator (``wrk`` when installed, else Python; see bench/feed_load.py) is
 another process: 32 keep-alive connections, each sending its next request as soon as the last
 answer arrived, for a fixed time. The ceiling is a constant endpoint of the same server
@@ -314,17 +315,21 @@ def run_config(
 def main() -> None:
     """Load the data, serve it, measure feed and ceiling in alternation, record the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument(
+        "--items", default="1000000,10000000", help="table sizes to measure, e.g. 1000000"
+    )
     parser.add_argument(
         "--customers", type=int, default=None, help="default: one per 50 items (20,000 at 1M)"
     )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", default="2,1", help="worker counts to measure, e.g. 2,1")
+    parser.add_argument(
+        "--workers", default="1", help="worker counts to measure, e.g. 2,1 (`fanzha serve`: 1)"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
-        "--fast-path", default="on,off", help="measure with the feed's fast path on, off or both"
+        "--fast-path", default="on", help="measure with the feed's fast path on, off or on,off"
     )
     parser.add_argument("--db-connections", type=int, default=8, help="feed connections per worker")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
@@ -342,8 +347,7 @@ def main() -> None:
         "--load-only", action="store_true", help="load the data (outside the bench lock), no run"
     )
     args = parser.parse_args()
-    args.customers = args.customers or max(1, args.items // 50)
-    os.environ[SCHEMA_ENV] = schema_for(args.items)  # the server processes inherit it
+    sizes = [int(n) for n in args.items.split(",")]
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if wrk_available() else "python"
@@ -353,31 +357,42 @@ def main() -> None:
     if driver == "auto":
         driver = "asyncpg" if asyncpg_available() else "psycopg"
     os.environ["FANZHA_BENCH_DRIVER"] = driver  # the server processes inherit it
-
-    from fanzha.delivery.store import open_engine
-
     now = datetime.now(UTC)
-    engine = open_engine(db_url())
-    have = count_items(engine)
-    load_s = None
-    if not (args.reuse and have == args.items):
-        load_s = load(engine, args.items, args.customers, now)
-        print(f"loaded {args.items:,} items in {load_s:.1f} s", file=sys.stderr)
-    set_layout(engine, args.layout)
+    prepared = {n: prepare(n, args.customers or max(1, n // 50), now, args) for n in sizes}
     if args.load_only:
         return
-    feed_requests = bench_requests(engine, args.customers, now)
-    engine.dispose()
     load_start = os.getloadavg()[0]
-
     configs = [
         (int(w), mode) for mode in args.fast_path.split(",") for w in args.workers.split(",")
     ]
-    runs = {(w, mode): run_config(generator, w, mode, feed_requests, args) for w, mode in configs}
+    runs = {}
+    for n, (requests, _) in prepared.items():
+        os.environ[SCHEMA_ENV] = schema_for(n)  # the server processes inherit it
+        for w, mode in configs:
+            runs[(n, w, mode)] = run_config(generator, w, mode, requests, args)
+    loads = [s for _, s in prepared.values() if s is not None]
+    load_s = sum(loads) if loads else None
     text = report(args, Setup(generator, driver, load_s, args.layout, load_start), runs)
     print(text)
     if not args.no_write:
         write_section("feed", text)
+
+
+def prepare(items: int, customers: int, now: datetime, args) -> tuple[list[Request], float | None]:  # type: ignore[no-untyped-def]
+    """Load ``items`` into their schema (unless ``--reuse`` finds them), set the layout, and
+    build the requests; returns them and the load time (None when reused)."""
+    from fanzha.delivery.store import open_engine
+
+    os.environ[SCHEMA_ENV] = schema_for(items)
+    engine = open_engine(db_url())
+    load_s = None
+    if not (args.reuse and count_items(engine) == items):
+        load_s = load(engine, items, customers, now)
+        print(f"loaded {items:,} items in {load_s:.1f} s", file=sys.stderr)
+    set_layout(engine, args.layout)
+    requests = [] if args.load_only else bench_requests(engine, customers, now)
+    engine.dispose()
+    return requests, load_s
 
 
 if __name__ == "__main__":
