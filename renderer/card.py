@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,8 +166,18 @@ def _chunks(count: int, per_page: int) -> list[tuple[int, ...]]:
     return out
 
 
-def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontSet) -> CardResult:
-    """Draw a warning as a card: every panel on one page, or a carousel of pages."""
+def render_card_image(
+    copy: WarningCopy,
+    fmt: Format,
+    style: Style,
+    fonts: FontSet,
+    on_image: Callable[[int, Image.Image], None] | None = None,
+) -> CardResult:
+    """Draw a warning as a card: every panel on one page, or a carousel of pages.
+
+    ``on_image(n, page)`` is called as each page is finished (n from 0), so that it can be
+    encoded while the next is drawn.
+    """
     from fanzha.renderer import chrome
 
     wide = fmt.width > fmt.height  # a banner sets balloons side by side, as large text does
@@ -226,6 +237,8 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
             chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body, avoid)
         pages.append((canvas.img, chunk))
         records.append(tuple(canvas.records))
+        if on_image is not None:
+            on_image(n, canvas.img)
     return CardResult(
         tuple(pages),
         tuple(records),

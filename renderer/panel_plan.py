@@ -310,7 +310,7 @@ def plan(
     caption = _caption(fonts, name, panel, rect, size, m) if panel.caption else None
     top = inner[1] if caption is None else caption.outer[3] + m.px(8 if m.compact else 12)
     st = stage(panel, _index(name), copy)
-    shots = ("wide",)
+    shots: tuple[str, ...] = ("wide",)
     if m.staged and st.shot != "wide":
         shots = (st.shot, "wide")
     with_screen = m.staged and panel.screen is not None and st.phone
