@@ -322,7 +322,8 @@ def plan(
         return None
     with_screen = bool(options)
     fallback = None
-    for screen in options or [None]:
+    # as a last resort (screen_optional) the panel may also go without its screen
+    for screen in options + ([None] if m.screen_optional or not options else []):
         # a crowded screen panel may show its cast small, full length, rather than not at all
         tries = [(shot, False) for shot in shots] + ([("wide", True)] if with_screen else [])
         if m.strict_shot:
