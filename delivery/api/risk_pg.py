@@ -151,6 +151,7 @@ class RiskWriter:
         if earlier is not None:  # the same id in flight: one row, one answer for both
             return await asyncio.shield(earlier)
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        answer.add_done_callback(_retrieved)  # nobody may be left to read a failure
         self._waiting[check_id] = answer
         row = values | dict(zip(CHOICES, (*on, *off), strict=True))
         self._pending.append((row, answer))
@@ -159,7 +160,9 @@ class RiskWriter:
             # queue for its next statement, so the batch grows with the load.
             self._running += 1
             asyncio.get_running_loop().create_task(self._drain())
-        return await answer
+        # Shielded: a request that goes away must not cancel the answer another request with
+        # the same id is waiting for.
+        return await asyncio.shield(answer)
 
     def _bind(self) -> None:
         loop = asyncio.get_running_loop()
@@ -194,7 +197,11 @@ class RiskWriter:
                 return
             _fail(batch, exc)
             return
-        except BaseException as exc:
+        except Exception as exc:  # not expected: this batch answers 503, the lane goes on
+            log.exception("risk checks not stored")
+            _fail(batch, StoreError(f"store error: {type(exc).__name__}"))
+            return
+        except BaseException as exc:  # cancelled (the loop is closing)
             _fail(batch, StoreError(f"store error: {type(exc).__name__}"))
             raise
         self.batches += 1
@@ -242,6 +249,11 @@ class RiskWriter:
 
 class _Refused(StoreError):
     """The store refused a statement (it is reachable): a batch's checks are tried alone."""
+
+
+def _retrieved(answer: asyncio.Future[str]) -> None:
+    if not answer.cancelled():
+        answer.exception()
 
 
 def _fail(batch: list[tuple[Row, asyncio.Future[str]]], exc: StoreError) -> None:
