@@ -15,20 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fanzha.campaigns.errors import SettingsError
-from fanzha.campaigns.variables import VARIABLES
+from fanzha.campaigns.variables import KEY_FIELDS, KEY_VARIABLES, VARIABLES
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
     from fanzha.delivery.keys import KeyRing
-
-# The three keys and their fields, in the order `fanzha keys generate --env` prints them.
-KEY_FIELDS = {
-    "FANZHA_SECRET": "secret",  # feed tokens
-    "FANZHA_BACKEND_KEY": "backend_key",  # the bank's backend calling the API
-    "FANZHA_WEBHOOK_SECRET": "webhook_secret",  # push gateway signatures
-}
-KEY_VARIABLES = tuple(KEY_FIELDS)
 
 
 _LONGEST = {"feed_ttl": timedelta(days=3650), "horizon": timedelta(days=366)}

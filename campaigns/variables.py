@@ -6,7 +6,15 @@ reads without loading pydantic-settings (``Settings`` fields take their descript
 
 from __future__ import annotations
 
-__all__ = ["VARIABLES"]
+__all__ = ["KEY_FIELDS", "KEY_VARIABLES", "VARIABLES"]
+
+# The three keys and their fields, in the order `fanzha keys generate --env` prints them.
+KEY_FIELDS = {
+    "FANZHA_SECRET": "secret",  # feed tokens
+    "FANZHA_BACKEND_KEY": "backend_key",  # the bank's backend calling the API
+    "FANZHA_WEBHOOK_SECRET": "webhook_secret",  # push gateway signatures
+}
+KEY_VARIABLES = tuple(KEY_FIELDS)
 
 VARIABLES: dict[str, str] = {
     "FANZHA_DB": "store URL: sqlite:///FILE (default sqlite:///fanzha.db) or postgresql://USER@HOST/DB",

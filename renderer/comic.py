@@ -9,7 +9,7 @@ from fanzha.content.copy import WarningCopy
 from fanzha.renderer import balloons, card_stage, characters, figures, screens
 from fanzha.renderer.canvas import Canvas
 from fanzha.renderer.panel_plan import Box, Metrics, PanelPlan, Placed, pads, plan, spike
-from fanzha.renderer.stage import default_look, stage
+from fanzha.renderer.stage import default_look, remote_scene, stage
 from fanzha.renderer.style import PALETTE
 from PIL import Image, ImageDraw
 
@@ -200,7 +200,7 @@ def _caller_window(
     wx0, wy0, wx1 = win_box
     wy1 = min(y1, wy0 + round((wx1 - wx0) * 1.05))
     win = Image.new("RGB", (wx1 - wx0, wy1 - wy0), PALETTE.paper)
-    scene = "hotel_room" if member.role == "fake_officer" else "office"
+    scene = remote_scene(member.role, look)
     figures.draw_scene(win, scene, (0, 0, wx1 - wx0, wy1 - wy0), asset_dir=assets)
     fw = wx1 - wx0
     fh = round(fw * 200 / 120 * 0.95)

@@ -31,6 +31,7 @@ class Metrics:
     side_by_side: bool = True  # compact panels may set balloons in a row when a column fails
     staged: bool = False  # cards: shot sizes and the phone screen the script names
     strict_shot: bool = False  # staged: only the script's shot (no full-length fallback)
+    min_figure: int = 0  # with strict_shot: the shortest a figure's visible part may be
     zh: bool = True  # the screen's buttons in Chinese
 
     def px(self, value: float) -> int:
@@ -313,15 +314,7 @@ def plan(
         shots = (st.shot, "wide")
     with_screen = m.staged and panel.screen is not None and st.phone
     fallback = None
-    for share in card_stage.SCREEN_SHARES if with_screen else (0.0,):
-        screen = None
-        if with_screen:
-            side = card_stage.remote_side(st)
-            screen = card_stage.screen_plan(
-                fonts, name, panel, inner, top, side, share, size, m.spacing, m.zh
-            )
-            if screen is None:
-                continue
+    for screen in _screens(fonts, name, panel, st, inner, top, size, m) if with_screen else [None]:
         # a crowded screen panel may show its cast small, full length, rather than not at all
         tries = [(shot, False) for shot in shots] + ([("wide", True)] if with_screen else [])
         if m.strict_shot:
@@ -334,6 +327,29 @@ def plan(
                 return found
             fallback = fallback or found
     return fallback
+
+
+def _screens(
+    fonts: FontSet,
+    name: str,
+    panel: Panel,
+    st: Any,
+    inner: Box,
+    top: int,
+    size: int,
+    m: Metrics,
+) -> list[Any]:
+    """The screen close-ups that fit, at each width tried: those whose words break only between
+    words first ("养老金 / 资格认证", not "养老金资 / 格认证")."""
+    side = card_stage.remote_side(st)
+    found = []
+    for share in card_stage.SCREEN_SHARES:
+        sp = card_stage.screen_plan(
+            fonts, name, panel, inner, top, side, share, size, m.spacing, m.zh
+        )
+        if sp is not None:
+            found.append(sp)
+    return sorted(found, key=lambda sp: any(t.splits for t in (sp.title, *sp.lines)))
 
 
 def _index(name: str) -> int:
@@ -380,6 +396,8 @@ def _search(
     if screen is not None:  # beside a screen, a third of the panel still shows a face well
         floor = 0.34
     shortest = m.px(130) if small else max(int(ih * floor), m.px(130))
+    if m.strict_shot:  # large text: faces an elderly reader can see, or the panel on its own page
+        shortest = max(shortest, m.min_figure)
     heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
     heights = [*heights, shortest] if tallest >= shortest else []
     # balloons in a column first, at any figure size; side by side only when that cannot fit;
