@@ -45,9 +45,9 @@ COLUMNS = (
 )
 # Reason and response with prompts on, and with them off: the statement picks by preference.
 CHOICES = ("on_reason", "on_response", "off_reason", "off_response")
-# A check is answered before its row is durable: waiting for the WAL flush of every batch
-# would tie the answer to the disk's flushes, and a crash loses at most the last few hundred
-# milliseconds of check records (never a decision the app is waiting for).
+# A check is answered once its row is committed, before the commit is flushed: waiting for the
+# WAL flush of every batch would tie the answer to the disk's flushes, and a crash loses at most
+# the last few hundred milliseconds of check records (never a decision the app is waiting for).
 # The statements here only look rows up by key: a sequential scan is never the plan wanted,
 # even when a table's statistics (a new or truncated risk_checks) make it look cheap. A
 # statement that hangs (a lock held elsewhere) is cancelled: its checks answer 503 long after
@@ -63,9 +63,10 @@ _CAST |= {c: "timestamptz" for c in ("occurred_at", "decided_at", "updated_at")}
 _NAMES = (*COLUMNS, *CHOICES)
 _TYPES = ", ".join(f"{c} {_CAST.get(c, 'text')}" for c in _NAMES)
 # $1: the batch as one JSON array of objects (encoded by orjson: about half the client CPU of
-# an array parameter per column); built from this module's constants only. Each preference and each earlier check is read by its key (a subquery per
-# check, the stored answer only for an id that was there already): a join's plan could turn
-# into a scan of the whole table as the tables grow or their statistics go stale.
+# an array parameter per column); the text is built from this module's constants only. Each
+# preference and each earlier check is read by its key (a subquery per check; the stored
+# answer only for an id that was there already): a join's plan could turn into a scan of the
+# whole table as the tables grow or their statistics go stale.
 SQL = f"""
 WITH input AS (
   SELECT * FROM json_to_recordset($1::text::json) AS i({_TYPES})
