@@ -152,6 +152,7 @@ def render_card(
             )
             layout, elder = card.layout, card.elder_cut
             extra["arrangements"] = list(card.arrangements)
+            extra["geometry"] = list(card.geometry)
             extra["carousel"] = len(pages) > 1
             shown = tuple(i + 1 for i in card.panels)
             size = pages[0][0].size

@@ -24,7 +24,7 @@ from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.formats import Format
 from fanzha.renderer.panel_plan import Metrics, pads, spike
-from fanzha.renderer.stage import default_look
+from fanzha.renderer.stage import default_look, remote_scene
 from fanzha.renderer.story import footer_text, shown_caption, story_panels
 from fanzha.renderer.strip_panel import StripPanel, compose, tail_tip
 from fanzha.renderer.style import PALETTE, Style
@@ -206,13 +206,6 @@ def _moved(layout: typeset.TextLayout, x: int, y: int) -> typeset.TextLayout:
     return dataclasses.replace(layout, box=(x, y, x + x1 - x0, y + y1 - y0))
 
 
-def _remote_scene(role: str, look: str | None) -> str:
-    """The caller's own backdrop: a hotel room for a fake officer, a call centre otherwise."""
-    if role == "fake_officer":
-        return "hotel_room"
-    return {"sweetheart": "home", "recruiter": "street"}.get(look or "", "office")
-
-
 def _draw_panel(
     canvas: Canvas, sp: StripPanel, y: int, copy: WarningCopy, style: Style, m: Metrics, page: int
 ) -> dict[str, Any]:
@@ -279,7 +272,7 @@ def _draw_inset(
     win = Image.new("RGB", (x1 - x0, y1 - y0), PALETTE.paper)
     first = sp.staging.remote[0] if sp.staging.remote else None
     look = default_look(first, copy) if first else None
-    scene = _remote_scene(first.role if first else "", look)
+    scene = remote_scene(first.role if first else "", look)
     characters.draw_scene(win, scene, (0, 0, x1 - x0, y1 - y0), asset_dir=style.assets)
     for f in remote:
         bx0, by0, bx1, by1 = f.box
