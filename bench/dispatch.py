@@ -57,6 +57,7 @@ from fanzha.delivery.gateway_fake import gateway_stats  # noqa: E402
 from fanzha.delivery.keys import KeyRing  # noqa: E402
 from fanzha.delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
 
+from bench.feed_load import process_cpu  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
 SECRET = "bench-webhook-key-Qx7Lr2mW9vTn4pZk8sYc3hJd6fBg1aVe5uNo0iRt"  # FANZHA_WEBHOOK_SECRET
@@ -153,10 +154,29 @@ def child_dispatch(url: str, gateway: str, workers: int) -> dict[str, float]:
     keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)
     adapter = WebhookAdapter(gateway, keys, max_batch=BATCH)
     dispatcher = Dispatcher(engine, {"push": adapter}, config, clock=lambda: NOW)
+    backends = _backends(engine, workers + 1)  # every worker's connection, and pending_due's
     _ready()
-    start = time.time()
+    start, cpu, db = time.time(), time.process_time(), process_cpu(backends)
     stats = dispatcher.run(until_idle=True)
-    return {"start": start, "end": time.time(), "sent": stats.delivered}
+    return {
+        "start": start,
+        "end": time.time(),
+        "sent": stats.delivered,
+        "cpu": time.process_time() - cpu,
+        "db": process_cpu(backends) - db,
+    }
+
+
+def _backends(engine: sa.Engine, count: int) -> list[int]:
+    """Open ``count`` pooled connections and return their PostgreSQL backends' pids."""
+    if engine.dialect.name != "postgresql":
+        return []
+    conns = [engine.connect() for _ in range(count)]
+    try:
+        return [int(c.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()) for c in conns]
+    finally:
+        for conn in conns:
+            conn.close()  # back to the pool, which keeps them open for the workers
 
 
 def child_bare(gateway: str, n: int, part: int, parts: int) -> dict[str, float]:
@@ -176,7 +196,7 @@ def child_bare(gateway: str, n: int, part: int, parts: int) -> dict[str, float]:
     batches = [payloads[i : i + BATCH] for i in range(0, n, BATCH)][part::parts]
     session = pooled_session()
     _ready()
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     for batch in batches:
         body = json.dumps(
             {"messages": [p.to_json() for p in batch]},
@@ -189,7 +209,13 @@ def child_bare(gateway: str, n: int, part: int, parts: int) -> dict[str, float]:
             "Idempotency-Key": batch_key(p.id for p in batch),
         }
         session.post(gateway, data=body, headers=headers, timeout=(3.05, 30)).raise_for_status()
-    return {"start": start, "end": time.time(), "sent": sum(len(b) for b in batches)}
+    return {
+        "start": start,
+        "end": time.time(),
+        "sent": sum(len(b) for b in batches),
+        "cpu": time.process_time() - cpu,
+        "db": 0.0,
+    }
 
 
 def _ready() -> None:
@@ -198,8 +224,9 @@ def _ready() -> None:
     sys.stdin.readline()
 
 
-def run_children(commands: list[list[str]]) -> float:
-    """Start the children, release them together, and return the wall time until the last ended."""
+def run_children(commands: list[list[str]], gateways: list[int]) -> dict[str, float]:
+    """Start the children, release them together; the wall time until the last ended, and the
+    CPU seconds of the senders, their database backends and the ``gateways`` (pids)."""
     procs = [
         subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--child", *cmd],
@@ -214,6 +241,7 @@ def run_children(commands: list[list[str]]) -> float:
     try:
         for proc in procs:
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        served = process_cpu(gateways)
         for proc in procs:
             assert proc.stdin is not None
             proc.stdin.write("go\n")
@@ -223,11 +251,17 @@ def run_children(commands: list[list[str]]) -> float:
             out, _ = proc.communicate(timeout=600)
             assert proc.returncode == 0, out
             results.append(json.loads(out.strip().splitlines()[-1]))
+        served = process_cpu(gateways) - served
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-    return max(r["end"] for r in results) - min(r["start"] for r in results)
+    return {
+        "wall": max(r["end"] for r in results) - min(r["start"] for r in results),
+        "sender": sum(r["cpu"] for r in results),
+        "db": sum(r["db"] for r in results),
+        "gateway": served,
+    }
 
 
 @contextlib.contextmanager
@@ -263,7 +297,10 @@ def bench_dispatch(
         load = os.getloadavg()[0]
         gateways = [Gateway(latency_ms) for _ in range(procs)]
         try:
-            ours = run_children([["dispatch", url, gw.url, str(workers)] for gw in gateways])
+            ours = run_children(
+                [["dispatch", url, gw.url, str(workers)] for gw in gateways],
+                [gw.proc.pid for gw in gateways],
+            )
             sent = sum(gateway_stats(gw.url)["accepted"] for gw in gateways)
             assert sent == n, (sent, n)
         finally:
@@ -272,14 +309,29 @@ def bench_dispatch(
         gateways = [Gateway(latency_ms) for _ in range(procs)]
         try:
             bare = run_children(
-                [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)]
+                [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)],
+                [gw.proc.pid for gw in gateways],
             )
             assert sum(gateway_stats(gw.url)["accepted"] for gw in gateways) == n
         finally:
             for gw in gateways:
                 gw.__exit__()
         loads = (load, os.getloadavg()[0])
-    return {"ours": n / ours, "bare": n / bare, "ours_s": ours, "bare_s": bare, "loads": loads}
+    per = 1e6 / n  # CPU seconds → µs per message
+    return {
+        "ours": n / ours["wall"],
+        "bare": n / bare["wall"],
+        "ours_s": ours["wall"],
+        "bare_s": bare["wall"],
+        "loads": loads,
+        "cpu": {
+            "dispatcher": ours["sender"] * per,
+            "database": ours["db"] * per,
+            "gateway": ours["gateway"] * per,
+            "bare loop": bare["sender"] * per,
+            "bare gateway": bare["gateway"] * per,
+        },
+    }
 
 
 def rounds(
@@ -298,6 +350,7 @@ def rounds(
         "low": ratios[0],
         "high": ratios[-1],
         "load": (min(r["loads"][0] for r in runs), max(r["loads"][1] for r in runs)),
+        "cpu": {k: statistics.median(r["cpu"][k] for r in runs) for k in runs[0]["cpu"]},
         "loads": [r["loads"] for r in runs],
     }
 
@@ -391,7 +444,7 @@ def main() -> None:
         for procs in (int(k) for k in args.scale.split(",") if k):
             configs.append(("PostgreSQL", args.pg, max(2, args.workers_pg // procs), procs))
     load_start = os.getloadavg()[0]
-    rows = []
+    rows, cpu_rows = [], []
     for name, url, workers, procs in configs:
         r = rounds(url, args.messages, args.latency_ms, workers, procs, args.rounds, args.lock)
         rows.append(
@@ -400,7 +453,16 @@ def main() -> None:
             + " · ".join(f"{a:.1f}→{b:.1f}" for a, b in r["loads"])
             + " |"
         )
-        print(rows[-1], flush=True)
+        c = r["cpu"]
+        sqlite = name == "SQLite"  # its database work is inside the dispatcher process
+        cpu_rows.append(
+            f"| {name} | {procs} | {c['dispatcher']:.0f} | "
+            + ("(in the dispatcher)" if sqlite else f"{c['database']:.0f}")
+            + f" | {c['gateway']:.0f} | {c['dispatcher'] + c['database'] + c['gateway']:.0f} | "
+            f"{c['bare loop']:.0f} | {c['bare gateway']:.0f} | "
+            f"{c['bare loop'] + c['bare gateway']:.0f} |"
+        )
+        print(rows[-1], cpu_rows[-1], flush=True)
     lines = [
         "## delivery: dispatcher and enqueue",
         "",
@@ -421,6 +483,15 @@ def main() -> None:
         "ratio (spread) | load average per round (start→end) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
+        "",
+        "CPU per message, µs (median of the rounds; from the processes' own counters: the "
+        "dispatcher or bare-loop processes, the PostgreSQL backends of the dispatchers' "
+        "connections, the gateways):",
+        "",
+        "| backend | processes | dispatcher | its database | gateway | dispatch path | "
+        "bare loop | gateway | bare path |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *cpu_rows,
     ]
     if args.enqueue:
         enq = [
