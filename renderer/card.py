@@ -232,6 +232,8 @@ def render_card_image(
             avoid = [b["box"] for g in drawn for b in g["balloons"]]
             avoid += [box for g in drawn for box in g["props"]]
             avoid += [f["face"] for g in drawn for f in g["figures"]]
+            avoid += [f["visible"] for g in drawn for f in g["figures"] if f["remote"]]
+            avoid += [r.box for r in canvas.records]  # the title, the stamp, the hotline
             chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body, avoid)
         pages.append((canvas.img, chunk))
         records.append(tuple(canvas.records))

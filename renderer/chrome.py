@@ -270,8 +270,8 @@ def draw_page_mark(
     size: int,
     avoid: list[Any] | None = None,
 ) -> None:
-    """A "2/3" tab in a bottom corner: this card is one page of a carousel. The right corner,
-    unless the tab would cover a face, a phone, a screen or a balloon there (`avoid`)."""
+    """A "2/3" tab in a corner: this card is one page of a carousel. The bottom right, unless
+    the tab would cover a face, a phone, a screen, a balloon or words there (`avoid`)."""
     label = f"{page}/{pages}"
     layout = typeset.TextLayout("page", label, (label,), size, size, "Black", (0, 0, 0, 0))
     w, h = typeset.block_size(canvas.fonts, layout)
@@ -279,7 +279,8 @@ def draw_page_mark(
     y1 = canvas.img.height - m.px(6)
     width = canvas.img.width
     spots = [width - m.px(6), m.px(6) + w + 2 * pad, (width + w) // 2 + pad]
-    boxes = [(x1 - w - 2 * pad, y1 - h - 2 * pad, x1, y1) for x1 in spots]
+    rows = [y1, h + 2 * pad + m.px(6)]  # the bottom corners first, then the top ones
+    boxes = [(x1 - w - 2 * pad, y - h - 2 * pad, x1, y) for y in rows for x1 in spots]
     clear = [b for b in boxes if not any(_overlaps(b, a) for a in avoid or ())]
     box = (clear or boxes)[0]
     canvas.draw.rounded_rectangle(box, radius=m.px(8), fill=canvas.palette.gold)

@@ -89,7 +89,8 @@ def _text_box(
 ) -> tuple[typeset.TextLayout, int, int] | None:
     """The text laid out for a shape at most `width` wide: layout, outer width, outer height."""
     px, py = pads(kind, size, m.compact)
-    max_w = width - 2 * px
+    # widths in steps of 8 px: the many sizes tried share line breaks (text caches them)
+    max_w = (width - 2 * px) // 8 * 8
     if max_w <= size:
         return None
     weight = {"alarm": "Bold", "caption": "Medium"}.get(kind, "Medium")

@@ -98,7 +98,7 @@ def plan(
     bezel = max(10, (x1 - x0) // 22)
     glass = (x0 + bezel, y0 + bezel * 3, x1 - bezel, y1 - bezel * 2)
     pad = max(12, size // 3)
-    inner_w = glass[2] - glass[0] - 2 * pad
+    inner_w = (glass[2] - glass[0] - 2 * pad) // 8 * 8  # steps of 8 px: cached line breaks
     title = _fit(fonts, f"{name}.title", screen.title, inner_w, size, "Bold", spacing)
     if title is None:
         return None

@@ -19,14 +19,14 @@ SCAMMER_ROLES = frozenset({"scammer_phone", "fake_officer"})
 PHONE_SCENES = frozenset({"phone_call", "chat"})
 # words that put a scammer on the line rather than in the room, when the script names no screen
 _REMOTE_WORDS = re.compile(
-    r"电话|来电|打来|视频|微信|群里|群聊|私信|短信|链接|网上|网友|App|屏幕|"
-    r"\b(?:call|calls|called|phone|video|chat|message|online|link|screen)\b",
+    r"电话|来电|打来|视频|微信|群里|群聊|私信|短信|链接|网上|网友|App|屏幕|交友|网恋|软件|"
+    r"\b(?:call|calls|called|phone|video|chat|message|online|link|screen|dating|group)\b",
     re.IGNORECASE,
 )
 # words that say the victim reads rather than listens: the phone is in hand, not at the ear
 _READING_WORDS = re.compile(
-    r"刷到|看到|群里|群聊|私信|短信|链接|网上|网友|信息|消息|页面|广告|"
-    r"\b(?:sees|saw|reads|read|chat|message|messages|online|link|post|ad|page|text)\b",
+    r"刷到|看到|群里|群聊|私信|短信|链接|网上|网友|信息|消息|页面|广告|交友|软件|"
+    r"\b(?:sees|saw|spots|reads|read|chat|message|messages|online|link|post|ad|page|text|dating|group)\b",
     re.IGNORECASE,
 )
 _CALL_WORDS = re.compile(r"电话|来电|打来|接听|\b(?:call|calls|called|caller|rings)\b", re.I)
@@ -82,6 +82,8 @@ def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
         return False
     if any(default_look(m, copy) in REMOTE_LOOKS for m in scammers):
         return True
+    if any(m.role == "fake_officer" for m in scammers):
+        return True  # a fake officer reaches a victim only by call or video, from a hotel room
     said = " ".join([panel.caption, *(ln.text for ln in panel.lines)])
     return bool(_REMOTE_WORDS.search(said))
 
