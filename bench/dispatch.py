@@ -78,17 +78,17 @@ NOTES = [
     "`TCP_NODELAY` on the gateway the bare loop shows what the HTTP part costs: about 5 µs "
     "of CPU per message for loop and gateway together, 110,000–190,000 msg/s.",
     "- **Profile of a batch** (one worker thread, PostgreSQL, 20,000 messages, niced at "
-    "load average ~7, µs per message), before → after this work: claim 108 → about 40, "
+    "load average ~7 before and 9–14 after, µs per message), before → after this work: claim 108 → 66–78, "
     "where the planner hash-joined `id IN (SELECT … LIMIT 500)` against a sequential scan "
     "of the whole outbox (EXPLAIN ANALYZE at 50,000 rows: 30 ms per claim, growing with "
     "every message ever sent; as `id = ANY(ARRAY(SELECT …))` 12 ms, an index probe per "
-    "id); recording 132 → about 60 (delivered UPDATE, then an events INSERT of five "
+    "id); recording 132 → 80–84 (delivered UPDATE, then an events INSERT of five "
     "500-string arrays, now one statement; a pool checkout with a ping per step, now one "
-    "connection per pass); send-time rules 44 → 4 (two lookups and ~20 pandas operations "
+    "connection per pass); send-time rules 44 → 5–8 (two lookups and ~20 pandas operations "
     "for batches where nobody has a preference; now the claim screens customers by index "
-    "probes and only those with a preference are looked up); payloads 27 → 2 "
-    "(itertuples → column lists); the POST 48 (with the stall). One worker thread went "
-    "from 2,460 to 6,300 msg/s in the same conditions.",
+    "probes and only those with a preference are looked up); payloads 27 → 6–7 "
+    "(itertuples → column lists); the POST 48 (with the stall). The claim and recording figures are mostly the wait for PostgreSQL, which got busier between the two measurements."
+    "",
     "- **What remains** is the database's work per message, which the bare loop never "
     "pays: two row versions of `messages` (claim, then outcome; neither can be a HOT update, "
     "as both change `state`, which three of its five indexes key or filter on) and one "
