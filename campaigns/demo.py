@@ -120,8 +120,10 @@ def _step(echo: Callable[[str], None], what: str) -> Iterator[None]:
     from fanzha.campaigns.progress import progress
 
     echo(f"{what} …")
+    began = time.perf_counter()
     with progress(what.split(" ", 1)[1]):
         yield
+    echo(f"    done in {time.perf_counter() - began:.1f}s")
 
 
 def _fanzha_command() -> str:

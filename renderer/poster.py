@@ -25,7 +25,6 @@ from fanzha.renderer.poster_art import draw_art
 from fanzha.renderer.poster_colors import colors, rgb_of, to_cmyk
 from fanzha.renderer.poster_copy import PosterCopy, labels
 from fanzha.renderer.poster_formats import PosterFormat, PosterSpec
-from fanzha.renderer.poster_pdf import finish
 from fanzha.renderer.poster_qr import qr_data
 from fanzha.renderer.poster_typeset import TEMPLATE, Measured, compile_pdf, family, measure
 from fanzha.renderer.poster_words import plain
@@ -250,6 +249,8 @@ def render_poster(
         data["blocks"] = [{**b, "art": names[i]} for i, b in enumerate(data["blocks"])]
         raw = compile_pdf(work, fonts, data)
     title = f"{spec.community} 反诈提醒".strip() if pc.zh else f"Fraud alert {spec.community}"
+    from fanzha.renderer.poster_pdf import finish  # pikepdf: loaded by posters alone
+
     boxes = finish(raw, target, title, spec.press)
     records = _records(found, fmt)
     lowest = min((r.contrast for r in records), default=21.0)

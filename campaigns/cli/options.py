@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from fanzha.campaigns.instants import check_instant
-from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.variables import VARIABLES
+
+if TYPE_CHECKING:
+    from fanzha.campaigns.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,9 +22,12 @@ DAY = click.DateTime(["%Y-%m-%d"])
 
 
 def settings_from(ctx: click.Context) -> Settings:
-    """The settings the ``fanzha`` group read at start-up."""
-    settings = ctx.find_object(Settings)
-    return settings if settings is not None else Settings.from_env()
+    """The settings, read from the environment the first time a command asks for them."""
+    from fanzha.campaigns.cli.main import StartUp
+    from fanzha.campaigns.settings import Settings
+
+    start = ctx.find_object(StartUp)
+    return start.settings() if start is not None else Settings.from_env()
 
 
 class NowType(click.ParamType):
@@ -78,9 +84,8 @@ OTHER_VARIABLES = {"FANZHA_FONT": "a CJK font file for cards and posters (read b
 
 
 def describe_variable(name: str) -> str:
-    """What a ``FANZHA_*`` variable holds, from the settings' field descriptions."""
-    fields = {str(f.alias): f.description or "" for f in Settings.model_fields.values()}
-    return {**fields, **OTHER_VARIABLES}[name]
+    """What a ``FANZHA_*`` variable holds (the settings' descriptions, without pydantic)."""
+    return {**VARIABLES, **OTHER_VARIABLES}[name]
 
 
 def reads(*variables: str) -> Callable[[F], F]:

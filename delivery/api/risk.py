@@ -7,12 +7,12 @@ be reached answers 503 at once; the bank's app is told to go on without a prompt
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
+import orjson
 import sqlalchemy as sa
 from fanzha.delivery.api.risk_pg import RiskWriter
 from fanzha.delivery.api.risk_schemas import (
@@ -60,13 +60,13 @@ def _values(body: RiskCheckIn, decision: Decision, now: datetime) -> dict[str, A
         "segment": decision.segment,
         "holdout": decision.holdout,
         "prompt_id": prompt_id_for(body.check_id) if prompt else None,
-        "would_be": json.dumps(prompt, ensure_ascii=False) if prompt else "",
+        "would_be": orjson.dumps(prompt).decode("utf-8") if prompt else "",
         "updated_at": to_db(now),
     }
 
 
 def _answer(decision: Decision, check_id: str) -> tuple[str, str]:
-    return decision.reason, json.dumps(decision.response(check_id), ensure_ascii=False)
+    return decision.reason, orjson.dumps(decision.response(check_id)).decode("utf-8")
 
 
 def _record_sync(engine: Engine, body: RiskCheckIn, index: RiskIndex, now: datetime) -> str:
@@ -94,12 +94,13 @@ async def check_answer(state: Any, body: RiskCheckIn) -> str:
     writer: RiskWriter | None = state.risk_writer
     if writer is None:
         return str(await anyio.to_thread.run_sync(_record_sync, state.engine, body, index, now))
-    # Decide once; one statement reads the preference, picks the answer and stores the check.
+    # Decide once; the statement that stores the check reads the preference and picks the
+    # answer (most decisions do not depend on it: one answer serves both).
     shown = index.decide(body.check_id, body.customer_id, body.event(), False)
-    values = _values(body, shown, now)
-    return await writer.record(
-        values, _answer(shown, body.check_id), _answer(shown.refused(), body.check_id)
-    )
+    refused = shown.refused()
+    on = _answer(shown, body.check_id)
+    off = on if refused is shown else _answer(refused, body.check_id)
+    return await writer.record(_values(body, shown, now), on, off)
 
 
 @router.post("/v1/risk-check", response_model=RiskCheckOut)
