@@ -102,10 +102,12 @@ def plan_panels(
     shown: tuple[int, ...] | None = None,
     panels: tuple[Panel, ...] | None = None,
     must: frozenset[int] = frozenset(),
+    bare: bool = False,
 ) -> list[comic.PanelPlan] | None:
     """Largest common body size at which every shown panel fits; None if none does.
 
-    Panels in `must` keep the script's shot at its large-text figure size."""
+    Panels in `must` keep the script's shot at its large-text figure size; with `bare`, a
+    panel whose phone screen has no room may go without it (the very last resort)."""
     story = copy.panels if panels is None else panels
     shown = tuple(range(len(story))) if shown is None else shown
     rects = panel_rects(kind, area, gutter(m))
@@ -134,7 +136,7 @@ def plan_panels(
         for clean in (True, False)
         for strict in (True, False)
         for rows in (False, True)
-    ] + [(False, False, rows, True) for rows in (False, True)]
+    ] + ([(False, False, rows, True) for rows in (False, True)] if bare else [])
     for clean, strict, rows, bare in tries:
         if (strict and not m.staged) or (rows and not m.compact):
             continue
@@ -266,7 +268,7 @@ def _paginate(
     min_body = fmt.body_min_px(style.large_text)
     max_body = max(min_body, m.px(62 if style.large_text else 48))
     must = _must(fonts, copy, story, fmt, m, margin, min_body)
-    for covers in (False, True):
+    for bare, covers in ((False, False), (False, True), (True, False), (True, True)):
 
         def area_of(page: int, pages: int, covers: bool = covers) -> Box:
             top = band.bottom + margin if page == 0 and not covers else margin
@@ -283,7 +285,7 @@ def _paginate(
                 area = area_of(n, len(chunks))
                 for kind in candidate_layouts(fmt, style, len(chunk)):
                     plans = plan_panels(
-                        fonts, copy, kind, area, m, min_body, max_body, chunk, story, must
+                        fonts, copy, kind, area, m, min_body, max_body, chunk, story, must, bare
                     )
                     if plans is not None:
                         planned.append((kind, chunk, plans))
