@@ -243,6 +243,22 @@ def run_once(rows: int, url: str, media: Path) -> dict[str, float | str]:
     }
 
 
+def record_scale(rows: int, run: dict[str, float | str]) -> None:
+    """Keep the run among bench/scale.py's figures (the same command it measures)."""
+    from bench.scale import Run, keep, merged, stored
+
+    start, end = str(run["load"]).split(" → ")
+    row = Run(
+        "run, PostgreSQL store",
+        rows,
+        float(run["seconds"]),
+        float(run["peak_mb"]),
+        float(start),
+        float(end),
+    )
+    keep(merged(stored(), [row]))
+
+
 def bench_run(rows: int) -> str:
     """`fanzha run` against segment plus a raw COPY, same invocation; the markdown section."""
     base = PG.rsplit("/", 1)[1]
@@ -253,6 +269,7 @@ def bench_run(rows: int) -> str:
     store = database(f"{base}_run")
     run = run_once(rows, store, media)
     print(run, flush=True)
+    record_scale(rows, run)
     env = os.environ | BANK | {"FANZHA_DB": store}
     segment = [FANZHA, "segment", str(CAMPAIGN), "--customers", str(customers_file(rows))]
     seg_s, seg_mb, seg_l0, seg_l1, _ = timed(
