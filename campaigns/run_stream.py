@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from fanzha.campaigns import audience as A
 from fanzha.campaigns import messages as M
+from fanzha.campaigns import picking as P
 from fanzha.campaigns import risk_prep as R
-from fanzha.campaigns import runner
 from fanzha.campaigns.customers import CustomerSource
 from fanzha.campaigns.run_chunks import CustomerChunks
 from fanzha.campaigns.run_stage import Stage, spread_keys, spread_times
@@ -58,20 +58,20 @@ def first_pass(
     out = FirstPass()
     chunks = CustomerChunks(customers, ws.schema, rows, write_rejected=True)
     outs = A.opt_outs(ws)
-    arms = runner._arm_state(ws, campaign, True)
-    past = runner.history(ws, None, now, rebuilding=campaign)  # type: ignore[arg-type]
+    arms = P.arm_state(ws, campaign, True)
+    past = P.history(ws, None, now, rebuilding=campaign)
     since = backlog_since(owed, now) if not owed.empty else None
     risk_columns = R.risk_columns(ws, campaign)
     totals: list[dict[str, Any]] = []
     for frame in chunks:
         aud = A.assign_loaded(campaign, frame, ws, as_of=now.date(), outs=outs)
         mine = owed[owed["customer_id"].isin(frame[ws.schema.id_column])] if since else None
-        people, picks = runner.choose(
+        people, picks = P.choose(
             ws, campaign, aud, now, arms=arms, past=past, backlog=mine, since=since
         )
         if "push" in campaign.channels and not picks.empty:
             stage.keys.append(spread_keys(campaign, picks))
-        stage.add(runner.finish(picks, people, aud), A.assignment_rows(campaign, aud))
+        stage.add(P.finish(picks, people, aud), A.assignment_rows(campaign, aud))
         if risk_columns is not None:
             profiles = R.chunk_profiles(ws, campaign, aud, risk_columns, now)
             stage.add_risk(profiles)

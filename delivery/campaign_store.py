@@ -186,7 +186,9 @@ def _activate(conn: Connection, record: VersionRecord, now: datetime) -> tuple[b
         "active": False,
     }
     # A write first: on SQLite it takes the lock, so a concurrent run waits here.
-    added = conn.execute(_insert_ignore(conn).values(row)).rowcount
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT, which made every
+    # new version on PostgreSQL look like a revert (and look for rows to revive, in vain).
+    added = conn.execute(_insert_ignore(conn).values(row).returning(_V.c.version)).first()
     active = conn.execute(
         sa.select(_V.c.active).where(
             _V.c.campaign_id == record.campaign_id, _V.c.version == record.version
@@ -199,7 +201,7 @@ def _activate(conn: Connection, record: VersionRecord, now: datetime) -> tuple[b
         .where(_V.c.campaign_id == record.campaign_id)
         .values(active=_V.c.version == record.version)
     )
-    return True, added != 1
+    return True, added is None
 
 
 def _insert_ignore(conn: Connection) -> sa.Insert:

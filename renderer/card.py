@@ -130,15 +130,15 @@ def plan_panels(
     # the script's shot (faces large) at any size better than full-length figures at a larger
     # and any of these with words whole before a balloon broken inside a word
     tries = [
-        (clean, strict, rows)
+        (clean, strict, rows, False)
         for clean in (True, False)
         for strict in (True, False)
         for rows in (False, True)
-    ]
-    for clean, strict, rows in tries:
+    ] + [(False, False, rows, True) for rows in (False, True)]
+    for clean, strict, rows, bare in tries:
         if (strict and not m.staged) or (rows and not m.compact):
             continue
-        mm = dataclasses.replace(m, side_by_side=rows, strict_shot=strict)
+        mm = dataclasses.replace(m, side_by_side=rows, strict_shot=strict, screen_optional=bare)
         if attempt(min_px, mm, clean) is None:
             continue  # nothing fits even at the floor: skip the search
         lo, hi, best = min_px, max_px, None

@@ -73,12 +73,14 @@ def screen_plan(
     words do not fit under the caption at this size."""
     assert panel.screen is not None
     width = int((inner[2] - inner[0]) * share)
-    height = screens.height_for(fonts, panel.screen, width, size, spacing, zh, min_aspect=1.05)
-    if height is None or inner[3] - height < top:
-        return None
     x0 = inner[0] if side == "left" else inner[2] - width
-    box = (x0, inner[3] - height, x0 + width, inner[3])
-    return screens.plan(fonts, f"{name}.screen", panel.screen, box, size, spacing, zh)
+    # a phone's proportions where the panel has the height; a wide banner crops closer
+    for aspect in (1.05, 0.6):
+        height = screens.height_for(fonts, panel.screen, width, size, spacing, zh, aspect)
+        if height is not None and inner[3] - height >= top:
+            box = (x0, inner[3] - height, x0 + width, inner[3])
+            return screens.plan(fonts, f"{name}.screen", panel.screen, box, size, spacing, zh)
+    return None
 
 
 def remote_side(st: Staging) -> str:

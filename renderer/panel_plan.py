@@ -32,6 +32,7 @@ class Metrics:
     staged: bool = False  # cards: shot sizes and the phone screen the script names
     strict_shot: bool = False  # staged: only the script's shot (no full-length fallback)
     min_figure: int = 0  # with strict_shot: the shortest a figure's visible part may be
+    screen_optional: bool = False  # last resort: a panel whose screen has no room goes without
     zh: bool = True  # the screen's buttons in Chinese
 
     def px(self, value: float) -> int:
@@ -314,8 +315,14 @@ def plan(
     if m.staged and st.shot != "wide":
         shots = (st.shot, "wide")
     with_screen = m.staged and panel.screen is not None and st.phone
+    options = _screens(fonts, name, panel, st, inner, top, size, m) if with_screen else []
+    # no room for the screen at this size: the panel still tells its story (the manifest's
+    # geometry says no screen was shown, and the library test names the panel)
+    if with_screen and not options and not m.screen_optional:
+        return None
+    with_screen = bool(options)
     fallback = None
-    for screen in _screens(fonts, name, panel, st, inner, top, size, m) if with_screen else [None]:
+    for screen in options or [None]:
         # a crowded screen panel may show its cast small, full length, rather than not at all
         tries = [(shot, False) for shot in shots] + ([("wide", True)] if with_screen else [])
         if m.strict_shot:
@@ -401,6 +408,9 @@ def _search(
         shortest = max(shortest, m.min_figure)
     heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
     heights = [*heights, shortest] if tallest >= shortest else []
+    least = max(m.px(130), m.min_figure if m.strict_shot else 0)
+    if not heights and shot == "wide" and tallest >= least:
+        heights = [tallest]  # a tall panel, narrow for two: as tall as the width allows
     # balloons in a column first, at any figure size; side by side only when that cannot fit;
     # smaller figures before a balloon that breaks inside a word (wider than its line)
     fallback = None
