@@ -108,6 +108,11 @@ average 9–15 from other sessions throughout, so single figures move by ±30%):
   1M-row table whole into pandas: the table is never held by fanzha. It took longer
   (48.6 s against 34.3 s) because PostgreSQL evaluates the rules on the same 2 shared
   cores and a server-side cursor sends 100,000-row chunks one at a time.
+
+`fanzha run` (PostgreSQL store; measured on 2026-11-30 after the streaming change, load
+average 8–12; the 1M and 3M runs ran beside the 10M run of `bench/run.py`, so their times
+are high by up to 2×):
+RUN_NOTES
 """
 
 
@@ -318,7 +323,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,3000000,10000000")
     parser.add_argument("--table-rows", type=int, default=0, help="also a PostgreSQL table")
-    parser.add_argument("--ways", default="segment,run", help="what to measure again")
+    parser.add_argument(
+        "--ways", default="segment,run", help="what to measure again (none: only the report)"
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -336,7 +343,7 @@ def main() -> None:
     start = next(r for r in runs if r.what.startswith("startup"))
     runs = [r for r in runs if not r.what.startswith("startup")]
     plot(runs)
-    text = f"""## scale: `fanzha segment` and `fanzha run` from 1M to {max(sizes) / 1e6:g}M customers (`bench/scale.py`)
+    text = f"""## scale: `fanzha segment` and `fanzha run` from 1M to {max(r.customers for r in runs) / 1e6:g}M customers (`bench/scale.py`)
 
 Each run is its own process as a user runs it; wall time and peak RSS from GNU time.
 Customers from `fanzha customers generate` (seed 2027), the example campaign
