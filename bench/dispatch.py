@@ -18,109 +18,31 @@ Usage: python bench/dispatch.py [--messages 200000] [--enqueue 1000000] [--pg UR
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
-import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import requests
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from fanzha.delivery import (  # noqa: E402
-    DispatchConfig,
-    Dispatcher,
-    PushPayload,
-    WebhookAdapter,
-    batch_key,
     enqueue,
     init_db,
     open_engine,
-    sign,
 )
-from fanzha.delivery.adapters import pooled_session  # noqa: E402
 from fanzha.delivery.gateway_fake import gateway_stats  # noqa: E402
-from fanzha.delivery.keys import KeyRing  # noqa: E402
 from fanzha.delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
 
+from bench.dispatch_notes import NOTES  # noqa: E402
+from bench.dispatch_senders import BATCH, NOW, Gateway, frame, held, run_children  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
-
-SECRET = "bench-webhook-key-Qx7Lr2mW9vTn4pZk8sYc3hJd6fBg1aVe5uNo0iRt"  # FANZHA_WEBHOOK_SECRET
-BATCH = 500
-NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
-NOTES: list[str] = []  # what one-off measurements found, kept under the tables
-
-
-def frame(n: int, campaign: str = "bench") -> pd.DataFrame:
-    """``n`` push messages due at NOW."""
-    return pd.DataFrame(
-        {
-            "campaign_id": campaign,
-            "version": "v1",
-            "customer_id": [f"C{i:09d}" for i in range(n)],
-            "wave": "2027-03-02",
-            "channel": "push",
-            "warning_id": "credit-repair",
-            "title": "信用修复是骗局",
-            "body": "征信无法花钱修复，任何要求转账“修复”的都是骗子。",
-            "image_key": "a1b2c3.webp",
-            "deep_link": "bank://fanzha/feed",
-            "due_at": NOW,
-        }
-    )
-
-
-class Gateway:
-    """A fake gateway in its own process."""
-
-    def __init__(self, latency_ms: float) -> None:
-        with socket.socket() as probe:  # a free port for `fanzha gateway fake`
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        cmd = [
-            sys.executable,
-            "-m",
-            "fanzha",
-            "gateway",
-            "fake",
-            "--port",
-            str(port),
-            "--latency-ms",
-            str(latency_ms),
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "FANZHA_WEBHOOK_SECRET": SECRET}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                gateway_stats(self.url)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    def __enter__(self) -> Gateway:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 def fresh(url: str) -> sa.Engine:
@@ -135,113 +57,6 @@ def fresh(url: str) -> sa.Engine:
         engine = open_engine(url + ("&" if "?" in url else "?") + "options=-csearch_path%3Dbench")
     init_db(engine)
     return engine
-
-
-def _child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "FANZHA_WEBHOOK_SECRET": SECRET}
-
-
-def child_dispatch(url: str, gateway: str, workers: int) -> dict[str, float]:
-    """One dispatcher process: sends everything due, then reports its start, end and count."""
-    engine = open_engine(url)
-    config = DispatchConfig(
-        batch_size=BATCH,
-        workers=workers,
-        poll_s=0.05,
-        media_base_url="https://bank.example.com/v1/media/",
-    )
-    keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)
-    adapter = WebhookAdapter(gateway, keys, max_batch=BATCH)
-    dispatcher = Dispatcher(engine, {"push": adapter}, config, clock=lambda: NOW)
-    _ready()
-    start = time.time()
-    stats = dispatcher.run(until_idle=True)
-    return {"start": start, "end": time.time(), "sent": stats.delivered}
-
-
-def child_bare(gateway: str, n: int, part: int, parts: int) -> dict[str, float]:
-    """One bare loop: POSTs its share of the same signed batches with one requests Session."""
-    rows = prepare(frame(n), NOW)
-    payloads = [
-        PushPayload(
-            r.id,
-            r.customer_id,
-            r.title,
-            r.body,
-            "https://bank.example.com/v1/media/" + r.image_key,
-            r.deep_link,
-        )
-        for r in rows.itertuples(index=False)
-    ]
-    batches = [payloads[i : i + BATCH] for i in range(0, n, BATCH)][part::parts]
-    session = pooled_session()
-    _ready()
-    start = time.time()
-    for batch in batches:
-        body = json.dumps(
-            {"messages": [p.to_json() for p in batch]},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-Fanzha-Signature": sign(SECRET.encode(), body),
-            "Idempotency-Key": batch_key(p.id for p in batch),
-        }
-        session.post(gateway, data=body, headers=headers, timeout=(3.05, 30)).raise_for_status()
-    return {"start": start, "end": time.time(), "sent": sum(len(b) for b in batches)}
-
-
-def _ready() -> None:
-    """Tell the parent this child is set up, and wait for its go (all children start together)."""
-    print("ready", flush=True)
-    sys.stdin.readline()
-
-
-def run_children(commands: list[list[str]]) -> float:
-    """Start the children, release them together, and return the wall time until the last ended."""
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--child", *cmd],
-            cwd=ROOT,
-            env=_child_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for cmd in commands
-    ]
-    try:
-        for proc in procs:
-            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        results = []
-        for proc in procs:
-            out, _ = proc.communicate(timeout=600)
-            assert proc.returncode == 0, out
-            results.append(json.loads(out.strip().splitlines()[-1]))
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-    return max(r["end"] for r in results) - min(r["start"] for r in results)
-
-
-@contextlib.contextmanager
-def held(lock: str | None) -> Iterator[None]:
-    """The machine-wide bench lock (``flock``) around one measured round, when given."""
-    if not lock:
-        yield
-        return
-    with open(lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def bench_dispatch(
@@ -263,7 +78,10 @@ def bench_dispatch(
         load = os.getloadavg()[0]
         gateways = [Gateway(latency_ms) for _ in range(procs)]
         try:
-            ours = run_children([["dispatch", url, gw.url, str(workers)] for gw in gateways])
+            ours = run_children(
+                [["dispatch", url, gw.url, str(workers)] for gw in gateways],
+                [gw.proc.pid for gw in gateways],
+            )
             sent = sum(gateway_stats(gw.url)["accepted"] for gw in gateways)
             assert sent == n, (sent, n)
         finally:
@@ -272,14 +90,29 @@ def bench_dispatch(
         gateways = [Gateway(latency_ms) for _ in range(procs)]
         try:
             bare = run_children(
-                [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)]
+                [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)],
+                [gw.proc.pid for gw in gateways],
             )
             assert sum(gateway_stats(gw.url)["accepted"] for gw in gateways) == n
         finally:
             for gw in gateways:
                 gw.__exit__()
         loads = (load, os.getloadavg()[0])
-    return {"ours": n / ours, "bare": n / bare, "ours_s": ours, "bare_s": bare, "loads": loads}
+    per = 1e6 / n  # CPU seconds → µs per message
+    return {
+        "ours": n / ours["wall"],
+        "bare": n / bare["wall"],
+        "ours_s": ours["wall"],
+        "bare_s": bare["wall"],
+        "loads": loads,
+        "cpu": {
+            "dispatcher": ours["sender"] * per,
+            "database": ours["db"] * per,
+            "gateway": ours["gateway"] * per,
+            "bare loop": bare["sender"] * per,
+            "bare gateway": bare["gateway"] * per,
+        },
+    }
 
 
 def rounds(
@@ -298,6 +131,7 @@ def rounds(
         "low": ratios[0],
         "high": ratios[-1],
         "load": (min(r["loads"][0] for r in runs), max(r["loads"][1] for r in runs)),
+        "cpu": {k: statistics.median(r["cpu"][k] for r in runs) for k in runs[0]["cpu"]},
         "loads": [r["loads"] for r in runs],
     }
 
@@ -342,18 +176,6 @@ def bench_enqueue(url: str, m: int) -> dict[str, float]:
     return {"ours": ours, "repeat": repeat, "raw": reference}
 
 
-def _children() -> None:
-    """The child modes of ``run_children`` (``--child dispatch|bare …``)."""
-    kind, *rest = sys.argv[2:]
-    if kind == "dispatch":
-        url, gateway, workers = rest
-        result = child_dispatch(url, gateway, int(workers))
-    else:
-        gateway, n, part, parts = rest
-        result = child_bare(gateway, int(n), int(part), int(parts))
-    print(json.dumps(result), flush=True)
-
-
 def _earlier_enqueue() -> list[str]:
     """The enqueue table of the section as it stands (kept when ``--enqueue 0``)."""
     text = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
@@ -365,9 +187,6 @@ def _earlier_enqueue() -> list[str]:
 
 def main() -> None:
     """Run both benchmarks on SQLite (and PostgreSQL when given) and record them."""
-    if sys.argv[1:2] == ["--child"]:
-        _children()
-        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--enqueue", type=int, default=1_000_000, help="0: keep the last table")
@@ -391,7 +210,7 @@ def main() -> None:
         for procs in (int(k) for k in args.scale.split(",") if k):
             configs.append(("PostgreSQL", args.pg, max(2, args.workers_pg // procs), procs))
     load_start = os.getloadavg()[0]
-    rows = []
+    rows, cpu_rows = [], []
     for name, url, workers, procs in configs:
         r = rounds(url, args.messages, args.latency_ms, workers, procs, args.rounds, args.lock)
         rows.append(
@@ -400,7 +219,16 @@ def main() -> None:
             + " · ".join(f"{a:.1f}→{b:.1f}" for a, b in r["loads"])
             + " |"
         )
-        print(rows[-1], flush=True)
+        c = r["cpu"]
+        sqlite = name == "SQLite"  # its database work is inside the dispatcher process
+        cpu_rows.append(
+            f"| {name} | {procs} | {c['dispatcher']:.0f} | "
+            + ("(in the dispatcher)" if sqlite else f"{c['database']:.0f}")
+            + f" | {c['gateway']:.0f} | {c['dispatcher'] + c['database'] + c['gateway']:.0f} | "
+            f"{c['bare loop']:.0f} | {c['bare gateway']:.0f} | "
+            f"{c['bare loop'] + c['bare gateway']:.0f} |"
+        )
+        print(rows[-1], cpu_rows[-1], flush=True)
     lines = [
         "## delivery: dispatcher and enqueue",
         "",
@@ -421,6 +249,15 @@ def main() -> None:
         "ratio (spread) | load average per round (start→end) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
+        "",
+        "CPU per message, µs (median of the rounds; from the processes' own counters: the "
+        "dispatcher or bare-loop processes, the PostgreSQL backends of the dispatchers' "
+        "connections, the gateways):",
+        "",
+        "| backend | processes | dispatcher | its database | gateway | dispatch path | "
+        "bare loop | gateway | bare path |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *cpu_rows,
     ]
     if args.enqueue:
         enq = [

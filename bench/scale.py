@@ -1,11 +1,15 @@
-"""Benchmark: how `fanzha segment` grows with customers — time and peak memory, 1M to 10M.
+"""Benchmark: how `fanzha segment` and `fanzha run` grow with customers — time and peak memory.
 
 Each size runs, as a user runs them, in their own process (peak RSS is the process's own,
 from GNU time):
   - `fanzha segment` with the pandas engine (Parquet streamed by row group);
   - `fanzha segment --engine dask` (local threads; partitions of whole row groups);
   - the reference: pyarrow reading the same columns and writing as many output rows,
-    the I/O a segment run cannot avoid (same run, same file).
+    the I/O a segment run cannot avoid (same run, same file);
+  - `fanzha run` (``--ways run``) into an empty PostgreSQL store (``FANZHA_BENCH_PG``, as
+    `bench/run.py`), the media cache warmed first.
+Measurements are kept in bench/scale.json; ``--ways`` re-measures some ways and keeps the
+others' last figures (each row says when it was recorded).
 With ``--table-rows N`` the customers are also COPYed into a PostgreSQL table and
 segmented where they live (`--customers URL#bench_scale.customers`), against reading
 that table whole into pandas (what the old `--engine sql` path did). Plots time and
@@ -13,12 +17,14 @@ peak memory against customers into bench/scale.png; writes the `scale` section o
 bench/RESULTS.md. The load average is recorded at the start and end of each run.
 
     PYTHONPATH=. .venv/bin/python bench/scale.py [--sizes 1000000,3000000,10000000]
-        [--table-rows 1000000]
+        [--table-rows 1000000] [--ways segment,run]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -37,7 +43,9 @@ DATA = ROOT / "bench" / "data"
 CAMPAIGN = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
 FANZHA = str(Path(sys.executable).with_name("fanzha"))
 PLOT = ROOT / "bench" / "scale.png"
+STORE = ROOT / "bench" / "scale.json"
 AS_OF = "2027-03-01"
+NOW = "2027-03-01T08:00+08:00"  # as bench/run.py
 PG = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 READ_COLUMNS = [  # what the example campaign's rules and every check read
     "customer_id",
@@ -100,6 +108,11 @@ average 9–15 from other sessions throughout, so single figures move by ±30%):
   1M-row table whole into pandas: the table is never held by fanzha. It took longer
   (48.6 s against 34.3 s) because PostgreSQL evaluates the rules on the same 2 shared
   cores and a server-side cursor sends 100,000-row chunks one at a time.
+
+`fanzha run` (PostgreSQL store; measured on 2026-11-30 after the streaming change, load
+average 8–12; the 1M and 3M runs ran beside the 10M run of `bench/run.py`, so their times
+are high by up to 2×):
+RUN_NOTES
 """
 
 
@@ -113,6 +126,7 @@ class Run:
     peak_mb: float
     load_start: float
     load_end: float
+    recorded: str = dt.date.today().isoformat()
 
 
 def measure(what: str, customers: int, argv: list[str], env: dict[str, str]) -> Run:
@@ -199,7 +213,7 @@ def plot(runs: list[Run]) -> None:
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
     left.legend(fontsize=8)
-    fig.suptitle("fanzha segment: growth with customers (one process each)")
+    fig.suptitle("fanzha segment and run: growth with customers (one process each)")
     fig.tight_layout()
     fig.savefig(PLOT)
 
@@ -209,17 +223,99 @@ def table(runs: list[Run]) -> str:
     ref = {r.customers: r for r in runs if r.what == "reference (pyarrow I/O)"}
     whole = next((r for r in runs if r.what.startswith("table, read whole")), None)
     lines = [
-        "| run | customers | wall s | s per million | × reference | peak RSS MB | load avg start → end |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| run | customers | wall s | s per million | × reference | peak RSS MB | load avg start → end | recorded |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in runs:
+        if r.what.startswith("startup"):
+            continue
         base = whole if r.what.startswith("segment, PostgreSQL") else ref.get(r.customers)
         ratio = f"{r.seconds / base.seconds:.2f}" if base and r.what.startswith("segment") else ""
         lines.append(
             f"| {r.what} | {r.customers:,} | {r.seconds:.1f} | {r.seconds / (r.customers / 1e6):.2f} |"
-            f" {ratio} | {r.peak_mb:,.0f} | {r.load_start:.1f} → {r.load_end:.1f} |"
+            f" {ratio} | {r.peak_mb:,.0f} | {r.load_start:.1f} → {r.load_end:.1f} | {r.recorded} |"
         )
     return "\n".join(lines)
+
+
+def measure_segments(
+    sizes: list[int], segment: list[str], env: dict[str, str], work: Path, table_rows: int
+) -> list[Run]:
+    """`fanzha segment` both engines and the reference per size (and a table, if asked)."""
+    runs = [measure("startup (fanzha segment --help)", 1, [*segment, "--help"], env)]
+    for n in sizes:
+        src = str(ensure_data(n))
+        out = str(work / "a.parquet")
+        reference = [sys.executable, "-c", REFERENCE, src, out, ",".join(READ_COLUMNS)]
+        runs.append(measure("reference (pyarrow I/O)", n, reference, env))
+        pandas = [*segment, "--customers", src, "--out", out]
+        runs.append(measure("segment, pandas", n, pandas, env))
+        dask = [*segment, "--engine", "dask", "--customers", src, "--out", out]
+        runs.append(measure("segment, dask", n, dask, env))
+    if table_rows:
+        url = load_table(ensure_data(max(sizes)), table_rows)
+        where = f"{url}#bench_scale.customers"
+        whole = [sys.executable, "-c", WHOLE_TABLE, url]
+        runs.append(measure("table, read whole into pandas", table_rows, whole, env))
+        pushdown = [*segment, "--customers", where, "--out", str(work / "t.parquet")]
+        runs.append(measure("segment, PostgreSQL table (pushdown)", table_rows, pushdown, env))
+    return runs
+
+
+def measure_runs(sizes: list[int]) -> list[Run]:
+    """`fanzha run` per size into a fresh PostgreSQL store (bench/run.py's helpers)."""
+    from bench.run import PG as RUN_PG
+    from bench.run import database, drop, run_once
+
+    base = RUN_PG.rsplit("/", 1)[1] + "_scale"
+    media = Path(tempfile.mkdtemp(prefix="fanzha-scale-media-"))
+    run_once(20_000, database(base), media)  # draws every card the big runs will use
+    runs = []
+    for n in sizes:
+        done = run_once(n, database(base), media)
+        start, end = str(done["load"]).split(" → ")
+        runs.append(
+            Run(
+                "run, PostgreSQL store",
+                n,
+                float(done["seconds"]),
+                float(done["peak_mb"]),
+                float(start),
+                float(end),
+            )
+        )
+        print(f"run {n:,}: {done['seconds']:.1f} s, {done['peak_mb']:,.0f} MB", file=sys.stderr)
+    drop(base)
+    return runs
+
+
+def stored() -> list[Run]:
+    """The runs recorded so far."""
+    if not STORE.exists():
+        return []
+    return [Run(**item) for item in json.loads(STORE.read_text(encoding="utf-8"))]
+
+
+def keep(runs: list[Run]) -> None:
+    """Record the runs (bench/scale.json)."""
+    items = [r.__dict__ for r in runs]
+    STORE.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def merged(old: list[Run], new: list[Run]) -> list[Run]:
+    """``old`` with the ways and sizes measured again replaced by ``new``, in a stable order."""
+    fresh = {(r.what, r.customers) for r in new}
+    runs = [r for r in old if (r.what, r.customers) not in fresh] + new
+    order = {w: i for i, w in enumerate(dict.fromkeys(r.what for r in runs))}
+    return sorted(
+        runs,
+        key=lambda r: (
+            r.what.startswith("table") or r.what.startswith("segment, PostgreSQL"),
+            r.what.startswith("run"),
+            r.customers,
+            order[r.what],
+        ),
+    )
 
 
 def main() -> None:
@@ -227,62 +323,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,3000000,10000000")
     parser.add_argument("--table-rows", type=int, default=0, help="also a PostgreSQL table")
+    parser.add_argument(
+        "--ways", default="segment,run", help="what to measure again (none: only the report)"
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    ways = set(args.ways.split(","))
     work = Path(tempfile.mkdtemp(prefix="fanzha-scale-"))
     env = os.environ | {"FANZHA_DB": f"sqlite:///{work / 'store.db'}"}
     segment = [FANZHA, "segment", str(CAMPAIGN), "--as-of", AS_OF]
-    runs: list[Run] = []
-    start = measure("startup (fanzha segment --help)", 1, [*segment, "--help"], env)
-    for n in sizes:
-        src = str(ensure_data(n))
-        out = str(work / "a.parquet")
-        runs.append(
-            measure(
-                "reference (pyarrow I/O)",
-                n,
-                [sys.executable, "-c", REFERENCE, src, out, ",".join(READ_COLUMNS)],
-                env,
-            )
-        )
-        runs.append(
-            measure("segment, pandas", n, [*segment, "--customers", src, "--out", out], env)
-        )
-        runs.append(
-            measure(
-                "segment, dask",
-                n,
-                [*segment, "--engine", "dask", "--customers", src, "--out", out],
-                env,
-            )
-        )
-    if args.table_rows:
-        url = load_table(ensure_data(max(sizes)), args.table_rows)
-        where = f"{url}#bench_scale.customers"
-        runs.append(
-            measure(
-                "table, read whole into pandas",
-                args.table_rows,
-                [sys.executable, "-c", WHOLE_TABLE, url],
-                env,
-            )
-        )
-        runs.append(
-            measure(
-                "segment, PostgreSQL table (pushdown)",
-                args.table_rows,
-                [*segment, "--customers", where, "--out", str(work / "t.parquet")],
-                env,
-            )
-        )
+    new: list[Run] = []
+    if "segment" in ways:
+        new += measure_segments(sizes, segment, env, work, args.table_rows)
+    if "run" in ways:
+        new += measure_runs(sizes)
+    runs = merged(stored(), new)
+    keep(runs)
+    start = next(r for r in runs if r.what.startswith("startup"))
+    runs = [r for r in runs if not r.what.startswith("startup")]
     plot(runs)
-    text = f"""## scale: `fanzha segment` from 1M to {max(sizes) / 1e6:g}M customers (`bench/scale.py`)
+    text = f"""## scale: `fanzha segment` and `fanzha run` from 1M to {max(r.customers for r in runs) / 1e6:g}M customers (`bench/scale.py`)
 
 Each run is its own process as a user runs it; wall time and peak RSS from GNU time.
 Customers from `fanzha customers generate` (seed 2027), the example campaign
 (`campaigns/examples/spring-2027.yaml`, three segments, 5% holdout), Parquet out. The
-reference reads the same columns and writes as many rows (the I/O floor). Python
+reference reads the same columns and writes as many rows (the I/O floor). `run` enqueues
+the first week (`--now {NOW}`) into an empty PostgreSQL store (see `bench/run.py`). Python
 {platform.python_version()}, {platform.machine()}, 2 cores shared with other sessions.
 
 ![time and peak memory against customers](scale.png)

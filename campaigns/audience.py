@@ -60,13 +60,40 @@ def load_audience(
 ) -> Audience:
     """Load the customers and assign every row (rejected rows are kept, with reasons)."""
     from fanzha.campaigns import customers as C
-    from fanzha.segments import assign
 
     loaded = C.load(customers, ws.schema, write_rejected=write_rejected)
-    all_out, no_personal = opt_outs(ws if use_store else None)
+    aud = assign_loaded(
+        campaign,
+        loaded.frame,
+        ws,
+        as_of=as_of,
+        engine=engine,
+        outs=opt_outs(ws if use_store else None),
+    )
+    written = C.rejected_path_for(customers) if write_rejected else None
+    note = loaded.describe(written if not loaded.rejected.empty else None)
+    return Audience(
+        aud.customers, aud.assignments, loaded.rejected, aud.personalization_opt_out, note
+    )
+
+
+def assign_loaded(
+    campaign: Campaign,
+    frame: pd.DataFrame,
+    ws: Workspace,
+    *,
+    as_of: date,
+    outs: tuple[frozenset[str], frozenset[str]],
+    engine: str = "pandas",
+) -> Audience:
+    """Assign checked customers (a whole file, or one chunk of a streamed run)."""
+    from fanzha.campaigns.control import apply_control, global_control
+    from fanzha.segments import assign
+
+    all_out, no_personal = outs
     audience, segments = segment_specs(campaign)
     assignments = assign(
-        loaded.frame,
+        frame,
         audience,
         segments,
         opted_out=all_out,
@@ -74,13 +101,9 @@ def load_audience(
         engine=engine,
         all_matches=campaign.match == "all",
     )
-    from fanzha.campaigns.control import apply_control, global_control
-
     # The bank's global control group hears from no campaign; holdouts are drawn outside it.
     assignments = apply_control(assignments, global_control(ws.settings), campaign.starts)
-    written = C.rejected_path_for(customers) if write_rejected else None
-    note = loaded.describe(written if not loaded.rejected.empty else None)
-    return Audience(loaded.frame, assignments, loaded.rejected, no_personal, note)
+    return Audience(frame, assignments, frame.iloc[:0], no_personal)
 
 
 def contacted(aud: Audience) -> pd.DataFrame:

@@ -9,7 +9,7 @@ written as a profile. The API's in-memory index reloads from these when it sees 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -105,24 +105,58 @@ def prepare_risk(ws: Workspace, campaign: Campaign, aud: Audience, now: datetime
 
     A campaign without ``risk_prompts`` retires any ruleset an earlier version left.
     """
+    columns = risk_columns(ws, campaign)
+    profiles = [] if columns is None else [chunk_profiles(ws, campaign, aud, columns, now)]
+    return save_risk(ws, campaign, profiles, now)
+
+
+def risk_columns(ws: Workspace, campaign: Campaign) -> list[str] | None:
+    """The customer columns the risk rules read; None when the campaign has no risk prompts."""
+    if not campaign.risk_prompts:
+        return None
+    return customer_columns_read([r.when for r in campaign.risk_prompts], ws.schema)
+
+
+def chunk_profiles(
+    ws: Workspace, campaign: Campaign, aud: Audience, columns: list[str], now: datetime
+) -> pd.DataFrame:
+    """The profiles of one audience (a whole file, or one chunk of a streamed run)."""
+    from fanzha.campaigns.control import withheld_from_risk_prompts
+
+    return risk_profiles(
+        campaign, aud, columns, lambda ids: withheld_from_risk_prompts(ws.settings, ids, now.date())
+    )
+
+
+def save_risk(
+    ws: Workspace,
+    campaign: Campaign,
+    profiles: Sequence[pd.DataFrame] | Callable[[], Iterator[pd.DataFrame]],
+    now: datetime,
+    *,
+    seen: pd.DataFrame | None = None,
+) -> int:
+    """Store rules, prompts and ``profiles`` (pieces, or a function that reads them again).
+
+    ``seen``: the (segment, locale, large_text) combinations of all profiles, in order of
+    first appearance, when the profiles are not all in memory.
+    """
     from fanzha.content import risk_labels
     from fanzha.delivery.risk_store import deactivate_ruleset, save_ruleset
 
-    if not campaign.risk_prompts:
+    columns = risk_columns(ws, campaign)
+    if columns is None:
         deactivate_ruleset(ws.engine, campaign.id)
         return 0
-    columns = customer_columns_read([r.when for r in campaign.risk_prompts], ws.schema)
-    from fanzha.campaigns.control import withheld_from_risk_prompts
-
-    profiles = risk_profiles(
-        campaign, aud, columns, lambda ids: withheld_from_risk_prompts(ws.settings, ids, now.date())
-    )
-    prompts = prepare_prompts(ws, campaign, profiles)
+    if seen is None:
+        assert not callable(profiles)
+        seen = profile_combinations(profiles)
+    prompts = prepare_prompts(ws, campaign, seen)
     rules = [
         {"index": i, "when": r.when, "warning": r.warning, "pause_seconds": r.pause.seconds}
         for i, r in enumerate(campaign.risk_prompts, start=1)
     ]
-    locales = {*profiles["locale"].unique(), campaign.locale}
+    locales = {*seen["locale"].unique(), campaign.locale}
     save_ruleset(
         ws.engine,
         campaign_id=campaign.id,
@@ -133,10 +167,30 @@ def prepare_risk(ws: Workspace, campaign: Campaign, aud: Audience, now: datetime
         prompts=prompts,
         labels={loc: risk_labels(loc) for loc in sorted(locales)},
         columns=[{"name": c, "type": ws.schema.type_of(c)} for c in columns],
-        profiles=profiles,
+        profiles=profiles() if callable(profiles) else profiles,
         now=now,
     )
     return len(prompts)
 
 
-__all__ = ["prepare_prompts", "prepare_risk", "prompt_key", "risk_profiles"]
+def profile_combinations(profiles: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """The (segment, locale, large_text) combinations of profiles, in order of appearance."""
+    cols = ["segment", "locale", "large_text"]
+    parts = [p[cols].drop_duplicates() for p in profiles]
+    return (
+        pd.concat(parts, ignore_index=True).drop_duplicates()
+        if parts
+        else pd.DataFrame(columns=cols)
+    )
+
+
+__all__ = [
+    "chunk_profiles",
+    "prepare_prompts",
+    "prepare_risk",
+    "profile_combinations",
+    "prompt_key",
+    "risk_columns",
+    "risk_profiles",
+    "save_risk",
+]

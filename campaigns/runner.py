@@ -5,18 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from fanzha.campaigns import audience as A
-from fanzha.campaigns import experiments as X
-from fanzha.campaigns import messages as M
-from fanzha.campaigns import waves as W
+from fanzha.campaigns import picking as P
 from fanzha.campaigns.customers import CustomerSource, describe, rejected_path_for
 from fanzha.campaigns.errors import InputError
 from fanzha.campaigns.first_wave import nothing_due
 from fanzha.campaigns.results import Result
-from fanzha.campaigns.risk_prep import prepare_risk
+from fanzha.campaigns.risk_prep import save_risk
 from fanzha.campaigns.spec import Campaign
 from fanzha.campaigns.tables import table
 from fanzha.campaigns.workspace import CampaignSource, Workspace
@@ -79,30 +76,6 @@ class RunResult(Result):
         return "\n".join(lines)
 
 
-def history(
-    ws: Workspace,
-    customer_ids: pd.Series,
-    now: datetime,
-    days: int = 28,
-    *,
-    rebuilding: Campaign | None = None,
-) -> pd.DataFrame:
-    """Warnings these customers were sent (or will be) within the repeat window, any campaign.
-
-    With ``rebuilding``, that campaign's unsent wave messages are left out: the run builds them
-    again (a new version supersedes them).
-    """
-    from fanzha.delivery.campaign_reads import recent_sends
-
-    by = None if rebuilding is None else rebuilding.id
-    return recent_sends(ws.engine, customer_ids, now, days=days, rebuilding=by)
-
-
-def generic_warnings(ws: Workspace, today) -> list[str]:  # type: ignore[no-untyped-def]
-    """Approved warnings that suit anyone (for customers who refused personalization)."""
-    return ws.generic_ids(today)
-
-
 def build(
     ws: Workspace,
     campaign: Campaign,
@@ -120,58 +93,46 @@ def build(
     aud = A.load_audience(
         campaign, customers, ws, as_of=now.date(), use_store=use_store, write_rejected=use_store
     )
-    people = X.with_arms(campaign, A.contacted(aud), **_arm_state(ws, campaign, use_store))
-    due = W.due_times(campaign, people, now=now, horizon=ws.settings.horizon, backlog=backlog)
-    past = (
-        history(ws, people["customer_id"], now, rebuilding=campaign)
-        if use_store
-        else pd.DataFrame(columns=["customer_id", "warning_id", "sent_at"])
-    )
-    generic = generic_warnings(ws, now.date())
-    picks = X.pick_by_arm(  # an experiment's story arms pick only their own warning
+    people, picks = P.choose(
+        ws,
         campaign,
-        people,
-        due,
-        lambda c, p, d: W.pick_content(
-            c,
-            p,
-            d,
-            ws.library,
-            history=past,
-            now=now,
-            generic=generic,
-            no_personal=aud.personalization_opt_out,
+        aud,
+        now,
+        arms=P.arm_state(ws, campaign, use_store),
+        past=(
+            P.history(ws, aud.assignments["customer_id"], now, rebuilding=campaign)
+            if use_store
+            else pd.DataFrame(columns=["customer_id", "warning_id", "sent_at"])
         ),
+        backlog=backlog,
     )
-    picks = picks.merge(people[["customer_id", "large_text"]], on="customer_id", how="left")
-    if "timezone" not in picks.columns:
-        picks = picks.merge(people[["customer_id", "timezone"]], on="customer_id", how="left")
-    # Generic warnings for who refused personalization carry no segment (PIPL art. 24).
-    picks.loc[picks["customer_id"].isin(aud.personalization_opt_out), "segment"] = ""
-    return aud, people, picks
+    return aud, people, P.finish(picks, people, aud)
 
 
-def _arm_state(ws: Workspace, campaign: Campaign, use_store: bool) -> dict[str, Any]:
-    """The bandits' arm layouts and the arms already on messages (none for a dry run)."""
-    if not campaign.experiments or not use_store:
-        return {}
-    from fanzha.campaigns.experiments_bandit import layouts
-    from fanzha.delivery.experiments import experiment_events, message_arms
+history = P.history  # triggers read recent sends through the runner
 
-    events = experiment_events(ws.engine, campaign.id)
-    return {"layouts": layouts(campaign, events), "recorded": message_arms(ws.engine, campaign.id)}
+
+CHUNK_ROWS = 200_000  # customers per chunk of a run: memory follows this, not the file
 
 
 def run_campaign(
-    ws: Workspace, source: CampaignSource, customers: CustomerSource, now: datetime
+    ws: Workspace,
+    source: CampaignSource,
+    customers: CustomerSource,
+    now: datetime,
+    *,
+    chunk_rows: int | None = None,
 ) -> RunResult:
     """Enqueue a campaign's messages up to the horizon; the same version twice adds nothing.
 
     A new version supersedes the old one's unsent messages and enqueues its own for the same
     waves, the overdue ones included, in the same transaction (``delivery.campaign_store``).
+    Customers go through in chunks of ``chunk_rows`` (``run_stream``); the result does not
+    depend on the chunk size.
     """
-    from fanzha.delivery import spread_for_rate
-    from fanzha.delivery.campaign_store import VersionRecord, backlog, commit_version
+    from fanzha.campaigns import run_stream as S
+    from fanzha.campaigns.run_stage import Stage
+    from fanzha.delivery.campaign_store import VersionRecord, backlog, commit_pieces
 
     campaign = ws.campaign(source)
     ws.require_clean_content(campaign, now.date())
@@ -183,41 +144,41 @@ def run_campaign(
 
         step_bandits(ws.engine, campaign, now)  # once per wave, before new arms are drawn
     owed = backlog(ws.engine, campaign.id, campaign.version)
-    aud, people, picks = build(ws, campaign, customers, now, backlog=owed)
-    if aud.customers.empty:
-        # A new version would supersede every unsent message and the assignments would go:
-        # an empty or wholly rejected file is far likelier a mistake than the intent.
-        raise InputError(
-            f"{describe(customers)} has no usable customer rows: nothing was run "
-            "(the store is unchanged)" + (f"\n{aud.load_note}" if aud.load_note else "")
+    stage = Stage()
+    try:
+        first = S.first_pass(ws, campaign, customers, now, owed, stage, chunk_rows or CHUNK_ROWS)
+        if first.counts["customers"] == 0:
+            # A new version would supersede every unsent message and the assignments would
+            # go: an empty or wholly rejected file is far likelier a mistake than the intent.
+            raise InputError(
+                f"{describe(customers)} has no usable customer rows: nothing was run "
+                "(the store is unchanged)" + (f"\n{first.note}" if first.note else "")
+            )
+        result = RunResult(
+            campaign.id,
+            campaign.version,
+            False,
+            first.counts,
+            rejected_path=rejected_path_for(customers),
+            load_note=first.note,
         )
-    result = RunResult(
-        campaign.id,
-        campaign.version,
-        False,
-        A.counts(aud),
-        rejected_path=rejected_path_for(customers),
-        load_note=aud.load_note,
-    )
-    rows = pd.DataFrame()
-    if picks.empty:
-        result.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="run")
-    else:
-        copies = M.resolve_copies(ws, campaign, picks)
-        images = M.render_cards(ws, campaign, picks, copies)
-        rows = M.build_messages(ws, campaign, picks, copies, images)
-        push = rows["channel"] == "push"
-        spread = spread_for_rate(rows.loc[push, ["due_at"]], campaign.rate_per_s)
-        rows.loc[push, "due_at"] = spread["due_at"]  # aligned on the index
-        result.renders = int(images["image_key"].nunique())  # combinations can share a render
-        first = rows.groupby("segment")["due_at"].min()
+        second = S.SecondPass(ws, campaign, stage, S.spread_of(campaign, stage))
+        record = VersionRecord(campaign.id, campaign.version, campaign.name, campaign.source)
+        outcome = commit_pieces(ws.engine, record, second.messages(), second.assignments(), now=now)
+        if second.built == 0:
+            people = pd.concat(first.sample, ignore_index=True)
+            result.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="run")
+        result.renders = second.renders()
         result.first_due = {
-            str(k): pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for k, v in first.items()
+            k: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")
+            for k, v in sorted(second.first_due.items())
         }
-    record = VersionRecord(campaign.id, campaign.version, campaign.name, campaign.source)
-    outcome = commit_version(ws.engine, record, rows, A.assignment_rows(campaign, aud), now=now)
-    prepare_risk(ws, campaign, aud, now)  # risk prompts: rules, profiles, images (risk_prep)
-    result.new_version, result.messages = outcome.new_version, len(rows)
+        # risk prompts: rules, profiles, images (risk_prep)
+        seen = S.risk_seen(first)
+        save_risk(ws, campaign, stage.risk, now, seen=seen)
+    finally:
+        stage.close()
+    result.new_version, result.messages = outcome.new_version, second.built
     result.inserted, result.skipped = outcome.inserted, outcome.skipped
     result.superseded, result.replaced = outcome.superseded, outcome.replaced
     return result

@@ -49,21 +49,28 @@ def due_times(
     now: datetime,
     horizon: timedelta,
     backlog: pd.DataFrame | None = None,
+    since: datetime | None = None,
 ) -> pd.DataFrame:
     """Every (customer, wave) due within the horizon: customer_id, segment, wave, wave_index, due_at.
 
     ``backlog`` (customer_id, wave, due_at) adds those customers' waves that were owed before
     ``now`` (an older version's unsent ones), whatever their due time under this version.
+    ``since`` (``backlog_since`` of the whole backlog) when ``backlog`` is only some customers'.
     """
-    if backlog is None or backlog.empty:
+    if backlog is None or (backlog.empty and since is None):
         return _due_times(campaign, people, now=now, horizon=horizon)
-    # A day of margin: this version may send the same wave earlier in the day.
-    since = min(now, pd.Timestamp(backlog["due_at"].min()).to_pydatetime() - timedelta(days=1))
+    since = since or backlog_since(backlog, now)
     due = _due_times(campaign, people, now=since, horizon=now + horizon - since)
     owed = backlog[["customer_id", "wave"]].drop_duplicates().assign(_owed=True)
     due = due.merge(owed, on=["customer_id", "wave"], how="left")
     keep = (pd.to_datetime(due["due_at"], utc=True) >= now) | due["_owed"].notna()
     return due.loc[keep].drop(columns="_owed").reset_index(drop=True)
+
+
+def backlog_since(backlog: pd.DataFrame, now: datetime) -> datetime:
+    """From when waves are computed again for a backlog (a day before its first, or now)."""
+    # A day of margin: this version may send the same wave earlier in the day.
+    return min(now, pd.Timestamp(backlog["due_at"].min()).to_pydatetime() - timedelta(days=1))
 
 
 def _due_times(

@@ -88,7 +88,7 @@ def _lint_cached(
     if data is None:  # lint_file says what is wrong with the path
         model, found = lint_file(path, config, today)
         return (model.id, model.locale) if model is not None else None, found
-    stamp = _cache.code_stamp("fanzha.content", "fanzha._yaml")
+    stamp = _cache.code_stamp("fanzha.content", "fanzha._yaml", "yaml", "pydantic", "jinja2")
     key = _cache.digest(str(path), data, repr(config), today.isoformat(), stamp)
     hit = _cache.load("lint", key)
     if hit is not None:

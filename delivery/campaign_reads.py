@@ -51,7 +51,7 @@ def _frame(
 
 def recent_sends(
     engine: Engine,
-    customer_ids: Iterable[str],
+    customer_ids: Iterable[str] | None,
     now: datetime,
     *,
     days: int = 28,
@@ -59,7 +59,8 @@ def recent_sends(
 ) -> pd.DataFrame:
     """Pushes sent or scheduled to these customers within ``days`` before ``now``, any campaign.
 
-    Columns ``customer_id, warning_id, sent_at``. With ``rebuilding=campaign_id``, that
+    Columns ``customer_id, warning_id, sent_at``; every customer's when ``customer_ids`` is
+    None. With ``rebuilding=campaign_id``, that
     campaign's unsent wave messages are left out: the run that asks builds them again (the
     same picks for the same version; a new version supersedes them).
     """
@@ -71,6 +72,8 @@ def recent_sends(
     if rebuilding is not None:
         query = query.where(sa.not_(unsent_waves(rebuilding)))
     frame = _frame(engine, query, ["customer_id", "warning_id", "sent_at"])
+    if customer_ids is None:
+        return frame
     return frame[frame["customer_id"].isin(set(customer_ids))].reset_index(drop=True)
 
 

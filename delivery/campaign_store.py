@@ -13,6 +13,7 @@ concurrent runs take turns; on SQLite the first statement is a write, which seri
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +30,7 @@ from fanzha.delivery.models import (
     Message,
     table_of,
 )
-from fanzha.delivery.outbox import analyze_if_large, enqueue_in, message_ids
+from fanzha.delivery.outbox import analyze_if_large, enqueue_in, has_messages, message_ids
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "VersionOutcome",
     "VersionRecord",
     "backlog",
+    "commit_pieces",
     "commit_version",
     "superseding",
     "unsent_waves",
@@ -110,6 +112,22 @@ def commit_version(
     now: datetime,
 ) -> VersionOutcome:
     """Record the version, supersede, enqueue and replace assignments in one transaction."""
+    return commit_pieces(engine, record, [messages], [assignments], now=now)
+
+
+def commit_pieces(
+    engine: Engine,
+    record: VersionRecord,
+    messages: Iterable[pd.DataFrame],
+    assignments: Iterable[pd.DataFrame],
+    *,
+    now: datetime,
+) -> VersionOutcome:
+    """``commit_version`` with messages and assignments in pieces (disjoint customers).
+
+    Both are read once, inside the transaction and after the old version is superseded, so
+    a generator that builds each piece when asked keeps memory to one piece.
+    """
     try:
         with engine.begin() as conn:
             outcome = _commit(conn, record, messages, assignments, now)
@@ -122,21 +140,30 @@ def commit_version(
 def _commit(
     conn: Connection,
     record: VersionRecord,
-    messages: pd.DataFrame,
-    assignments: pd.DataFrame,
+    messages: Iterable[pd.DataFrame],
+    assignments: Iterable[pd.DataFrame],
     now: datetime,
 ) -> VersionOutcome:
     _lock(conn, record.campaign_id)
     new, existed = _activate(conn, record, now)
+    # Under the lock, a campaign with no message yet cannot clash: COPY straight in.
+    fresh = not has_messages(conn, [record.campaign_id])
     gone = _supersede(conn, record, now) if new else pd.DataFrame(columns=["customer_id"])
-    revived = _revive(conn, messages, now) if new and existed and not messages.empty else 0
-    result = enqueue_in(conn, messages, now=now)
-    replace_assignments(conn, record.campaign_id, assignments)
-    replaced = 0
-    if not gone.empty and not messages.empty:
-        keys = ["customer_id", "wave", "channel"]
-        replaced = len(gone[keys].merge(messages[keys].drop_duplicates(), on=keys))
-    return VersionOutcome(new, result.inserted, result.skipped, len(gone), replaced, revived)
+    clear_assignments(conn, record.campaign_id)
+    for piece in assignments:
+        add_assignments(conn, piece)
+    inserted = skipped = revived = replaced = 0
+    for piece in messages:
+        if piece.empty:
+            continue
+        revived += _revive(conn, piece, now) if new and existed else 0
+        result = enqueue_in(conn, piece, now=now, fresh=fresh)
+        inserted, skipped = inserted + result.inserted, skipped + result.skipped
+        if not gone.empty:
+            keys = ["customer_id", "wave", "channel"]
+            mine = gone.loc[gone["customer_id"].isin(piece["customer_id"]), keys]
+            replaced += len(mine.merge(piece[keys].drop_duplicates(), on=keys))
+    return VersionOutcome(new, inserted, skipped, len(gone), replaced, revived)
 
 
 def _lock(conn: Connection, campaign_id: str) -> None:
@@ -159,7 +186,9 @@ def _activate(conn: Connection, record: VersionRecord, now: datetime) -> tuple[b
         "active": False,
     }
     # A write first: on SQLite it takes the lock, so a concurrent run waits here.
-    added = conn.execute(_insert_ignore(conn).values(row)).rowcount
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT, which made every
+    # new version on PostgreSQL look like a revert (and look for rows to revive, in vain).
+    added = conn.execute(_insert_ignore(conn).values(row).returning(_V.c.version)).first()
     active = conn.execute(
         sa.select(_V.c.active).where(
             _V.c.campaign_id == record.campaign_id, _V.c.version == record.version
@@ -172,7 +201,7 @@ def _activate(conn: Connection, record: VersionRecord, now: datetime) -> tuple[b
         .where(_V.c.campaign_id == record.campaign_id)
         .values(active=_V.c.version == record.version)
     )
-    return True, added != 1
+    return True, added is None
 
 
 def _insert_ignore(conn: Connection) -> sa.Insert:
@@ -239,11 +268,27 @@ def _revive(conn: Connection, messages: pd.DataFrame, now: datetime) -> int:
     return revived
 
 
-def replace_assignments(conn: Connection, campaign_id: str, frame: pd.DataFrame) -> None:
-    """The campaign's assignments become ``frame`` (columns ``ASSIGNMENT_COLUMNS``)."""
+def clear_assignments(conn: Connection, campaign_id: str) -> None:
+    """Remove the campaign's assignments (a run then adds its own, piece by piece)."""
     conn.execute(sa.delete(_A).where(_A.c.campaign_id == campaign_id))
+
+
+def add_assignments(conn: Connection, frame: pd.DataFrame) -> None:
+    """Add assignments (one row per customer, none stored yet): COPY on PostgreSQL."""
+    if frame.empty:
+        return
+    if conn.dialect.name == "postgresql":
+        from fanzha.delivery.pg_copy import copy_into
+
+        # the run cleared the campaign's rows and its customers are unique: nothing clashes
+        copy_into(conn, _A.name, frame, _assignment_columns, times=[], null_columns=[])
+        return
     # Python scalars, not numpy ones: the drivers adapt only those.
     plain = frame[ASSIGNMENT_COLUMNS].astype(object)
     records = plain.where(plain.notna(), None).to_dict("records")
     for start in range(0, len(records), 20_000):
         conn.execute(sa.insert(_A), records[start : start + 20_000])
+
+
+def _assignment_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[ASSIGNMENT_COLUMNS]

@@ -14,12 +14,13 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
+from fanzha.delivery.claims import Claimer
 from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
@@ -33,7 +34,6 @@ from sqlalchemy.engine import Connection, Engine
 log = logging.getLogger(__name__)
 _m = table_of(Message)
 Tick = Callable[[datetime], object]  # run before each pass (e.g. turn app events into messages)
-_CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN]  # the claim's columns
 _NO_DECISIONS = pd.DataFrame({"id": [], "kind": [], "reason": [], "due_at": []}, dtype=object)
 NO_GATEWAY = "push messages wait: no push gateway is configured (set FANZHA_GATEWAY_URL)"
 
@@ -71,64 +71,13 @@ class Dispatcher:
             TokenBucket(rate, capacity=max(rate, self.config.batch_size)) if rate else None
         )
         self.recorder = Recorder(self.config, self.rng)
-        self._released_at: datetime | None = None
-        self._release_every = timedelta(seconds=min(self.config.lease_s / 4, 5.0))
+        # Without a push adapter only feed messages are claimed; pushes wait for one that has.
+        self.claimer = Claimer(self.config, () if PUSH in self.adapters else (FEED,))
 
     def claim(self, now: datetime, limit: int, worker: str | None = None) -> pd.DataFrame:
         """Lease up to ``limit`` due messages (and any whose lease expired) to ``worker``."""
         with self.engine.connect() as conn:
-            return self._claim(conn, now, limit, worker or self.name)
-
-    def _claim(self, conn: Connection, now: datetime, limit: int, worker: str) -> pd.DataFrame:
-        stamp = to_db(now)
-        params = {
-            "now": stamp,
-            "limit": limit,
-            "lease": to_db(now + timedelta(seconds=self.config.lease_s)),
-            "worker": worker,
-        }
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                # Losing a claim in a database crash only leaves the rows pending, so this
-                # commit need not wait for the disk; outcomes are always committed durably.
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            if self._release_due(now):
-                self._release(conn, stamp)
-            claim = sqlbits.claim(conn.dialect.name, () if PUSH in self.adapters else (FEED,))
-            rows = conn.execute(claim, params).all()
-        # Column lists, not Row objects: pandas probes each Row for array protocols otherwise.
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(_CLAIMED)
-        return pd.DataFrame(dict(zip(_CLAIMED, columns, strict=True)), dtype=object)
-
-    def _release_due(self, now: datetime) -> bool:
-        """Whether to look for expired leases now: at most every quarter lease (at most 5 s).
-
-        Looking walks every claimed row; a lease lasts a minute, so there is no hurry.
-        """
-        last = self._released_at
-        if last is not None and last <= now < last + self._release_every:
-            return False
-        self._released_at = now
-        return True
-
-    def _release(self, conn: Connection, stamp: datetime) -> None:
-        released = conn.execute(sqlbits.RELEASE, {"now": stamp}).all()
-        if released:
-            sqlbits.insert_events(
-                conn,
-                [
-                    {
-                        "message_id": r.id,
-                        "campaign_id": r.campaign_id,
-                        "customer_id": r.customer_id,
-                        "kind": "lease_expired",
-                        "at": stamp,
-                        "detail": "",
-                    }
-                    for r in released
-                ],
-            )
-            log.warning("released %d messages whose lease expired", len(released))
+            return self.claimer.claim(conn, now, limit, worker or self.name)
 
     def process(
         self, batch: pd.DataFrame, now: datetime, worker: str | None = None
@@ -230,7 +179,7 @@ class Dispatcher:
         with self.engine.connect() as conn:
             while True:
                 at = now or self.clock()
-                batch = self._claim(conn, at, self.config.batch_size, worker)
+                batch = self.claimer.claim(conn, at, self.config.batch_size, worker)
                 if batch.empty:
                     return stats
                 stats.add(self._process(conn, batch, at, worker))

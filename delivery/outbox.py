@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,6 +70,11 @@ def message_ids(frame: pd.DataFrame) -> pd.Series:
 
 def prepare(messages: pd.DataFrame, now: datetime) -> pd.DataFrame:
     """The rows to insert: defaults filled, ids computed, repeats of a key dropped."""
+    return with_ids(checked(messages, now))
+
+
+def checked(messages: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """``prepare`` without the ids (computed per piece while the database loads)."""
     missing = [c for c in REQUIRED if c not in messages.columns]
     if missing:
         raise ValueError(f"messages lack column(s): {', '.join(missing)}")
@@ -90,12 +93,16 @@ def prepare(messages: pd.DataFrame, now: datetime) -> pd.DataFrame:
         raise ValueError(f"unknown channel(s): {sorted(frame.loc[bad, 'channel'].unique())}")
     frame["due_at"] = pd.to_datetime(frame["due_at"], utc=True, format="ISO8601")
     frame = frame.drop_duplicates(KEY, keep="first").reset_index(drop=True)
-    frame["id"] = message_ids(frame)
     frame["state"], frame["attempts"] = PENDING, 0
     frame["created_at"] = frame["updated_at"] = pd.Timestamp(to_db(now))
     for column in NULLABLE:
         frame[column] = frame[column].astype("Int64")
-    return frame[COLUMNS]
+    return frame
+
+
+def with_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """Checked rows with their ids, in the outbox's column order."""
+    return frame.assign(id=message_ids(frame))[COLUMNS]
 
 
 def enqueue(
@@ -111,16 +118,42 @@ def enqueue(
     return result
 
 
-def enqueue_in(conn: Connection, messages: pd.DataFrame, *, now: datetime) -> EnqueueResult:
-    """``enqueue`` inside the caller's transaction (nothing is committed here)."""
+def enqueue_in(
+    conn: Connection, messages: pd.DataFrame, *, now: datetime, fresh: bool | None = None
+) -> EnqueueResult:
+    """``enqueue`` inside the caller's transaction (nothing is committed here).
+
+    ``fresh``: the caller knows that none of these campaigns had a message before this
+    transaction (it holds their lock), so on PostgreSQL the rows are COPYed straight into the
+    outbox; unknown (None), the store is asked. A clash still skips the row either way.
+    """
     if messages.empty:
         return EnqueueResult(inserted=0, skipped=0)
-    rows = prepare(messages, now)
     if conn.dialect.name == "postgresql":
-        inserted = _copy_postgres(conn, rows)
+        from fanzha.delivery.pg_copy import insert_skipping
+
+        rows = checked(messages, now)
+        if fresh is None:
+            fresh = not has_messages(conn, rows["campaign_id"].unique().tolist())
+        inserted = insert_skipping(
+            conn,
+            Message.__tablename__,
+            rows,
+            with_ids,
+            times=["due_at", "created_at", "updated_at"],
+            null_columns=NULLABLE,
+            direct=fresh,
+        )
     else:
-        inserted = _insert_sqlite(conn, rows)
+        inserted = _insert_sqlite(conn, prepare(messages, now))
     return EnqueueResult(inserted=inserted, skipped=len(messages) - inserted)
+
+
+def has_messages(conn: Connection, campaign_ids: list[str]) -> bool:
+    """Whether any of these campaigns has a message in the outbox (any state)."""
+    table = table_of(Message)
+    query = sa.select(table.c.id).where(table.c.campaign_id.in_(campaign_ids)).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def analyze_if_large(engine: Engine, inserted: int) -> None:
@@ -153,35 +186,6 @@ def _insert_sqlite(conn: Connection, rows: pd.DataFrame) -> int:
     return int(driver.total_changes - before)  # type: ignore[union-attr]
 
 
-def _csv(rows: pd.DataFrame) -> str:
-    out = rows.copy()
-    for column in ("due_at", "created_at", "updated_at"):
-        out[column] = out[column].dt.strftime("%Y-%m-%d %H:%M:%S.%f+00")
-    return out.to_csv(index=False, header=False, quoting=csv.QUOTE_ALL, na_rep="")
-
-
-def _copy_postgres(conn: Connection, rows: pd.DataFrame) -> int:
-    table = Message.__tablename__
-    temp = f"_enqueue_{uuid.uuid4().hex[:8]}"
-    names = ", ".join(COLUMNS)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg
-    cursor.execute(f"CREATE TEMP TABLE {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-    copy_sql = (
-        f"COPY {temp} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({', '.join(NULLABLE)}))"
-    )
-    for start in range(0, len(rows), _CHUNK):
-        with cursor.copy(copy_sql) as copy:
-            copy.write(_csv(rows.iloc[start : start + _CHUNK]))
-    # Without a conflict target this skips a row that clashes with any unique index: the id,
-    # or the live key (campaign, customer, wave, channel) of a message not superseded.
-    cursor.execute(
-        f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} ON CONFLICT DO NOTHING"  # noqa: S608
-    )
-    inserted = int(cursor.rowcount)
-    cursor.execute(f"DROP TABLE {temp}")  # a long transaction may enqueue again
-    return inserted
-
-
 def open_messages(engine: Engine, campaign_id: str | None = None) -> int:
     """How many messages are still pending, claimed or held (for one campaign or all)."""
     table = table_of(Message)
@@ -192,3 +196,10 @@ def open_messages(engine: Engine, campaign_id: str | None = None) -> int:
         query = query.where(table.c.campaign_id == campaign_id)
     with engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+def _csv(rows: pd.DataFrame) -> bytes:
+    """Prepared rows as COPY's CSV (what ``bench/dispatch.py`` COPYs raw)."""
+    from fanzha.delivery.pg_copy import csv_bytes
+
+    return csv_bytes(rows, ["due_at", "created_at", "updated_at"])

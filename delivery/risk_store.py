@@ -8,7 +8,7 @@ outcome fields are each overwritten by the latest report of them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -53,10 +53,13 @@ def save_ruleset(
     prompts: dict[str, dict[str, Any]],
     labels: dict[str, Any],
     columns: list[dict[str, str]],
-    profiles: pd.DataFrame,
+    profiles: pd.DataFrame | Iterable[pd.DataFrame],
     now: datetime,
 ) -> None:
-    """Replace a campaign's ruleset and profiles in one transaction (readers see old or new)."""
+    """Replace a campaign's ruleset and profiles in one transaction (readers see old or new).
+
+    ``profiles`` may come in pieces (disjoint customers), read once; COPY on PostgreSQL.
+    """
     values = {
         "campaign_id": campaign_id,
         "version": version,
@@ -69,14 +72,26 @@ def save_ruleset(
         "active": True,
         "created_at": to_db(now),
     }
-    frame = profiles.assign(campaign_id=campaign_id)
+    pieces = [profiles] if isinstance(profiles, pd.DataFrame) else profiles
     with engine.begin() as conn:
         conn.execute(sa.delete(_profiles).where(_profiles.c.campaign_id == campaign_id))
         conn.execute(sa.delete(_rulesets).where(_rulesets.c.campaign_id == campaign_id))
         conn.execute(sa.insert(_rulesets).values(values))
-        frame.to_sql(
-            "risk_profiles", conn, if_exists="append", index=False, method="multi", chunksize=3000
-        )
+        for piece in pieces:
+            _add_profiles(conn, piece.assign(campaign_id=campaign_id))
+
+
+def _add_profiles(conn: Connection, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    if conn.dialect.name == "postgresql":
+        from fanzha.delivery.pg_copy import copy_into
+
+        copy_into(conn, _profiles.name, frame, lambda f: f, times=[], null_columns=[])
+        return
+    frame.to_sql(
+        "risk_profiles", conn, if_exists="append", index=False, method="multi", chunksize=3000
+    )
 
 
 def deactivate_ruleset(engine: Engine, campaign_id: str) -> None:

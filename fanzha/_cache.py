@@ -69,7 +69,7 @@ def code_stamp(*modules: str) -> str:
 
 def _entry(kind: str, key: str) -> Path | None:
     base = folder()
-    return None if base is None else base / kind / key[:2] / f"{key}.json"
+    return None if base is None else base / kind / f"{key}.json"
 
 
 def load(kind: str, key: str) -> Any | None:

@@ -80,7 +80,11 @@ def now_option(fn: F) -> F:
 
 
 # Read by a package itself rather than through the settings.
-OTHER_VARIABLES = {"FANZHA_FONT": "a CJK font file for cards and posters (read by the renderer)"}
+OTHER_VARIABLES = {
+    "FANZHA_FONT": "a CJK font file for cards and posters (read by the renderer)",
+    "FANZHA_CACHE_DIR": "folder of derived data cached by content hash (default "
+    "~/.cache/fanzha; off turns it off)",
+}
 
 
 def describe_variable(name: str) -> str:
@@ -103,7 +107,7 @@ def reads(*variables: str) -> Callable[[F], F]:
 # Every command that opens the store reads it; the services also read the three keys.
 STORE = ("FANZHA_DB",)
 KEYS = ("FANZHA_SECRET", "FANZHA_BACKEND_KEY", "FANZHA_WEBHOOK_SECRET")
-LIBRARY = ("FANZHA_CONTENT", "FANZHA_SCHEMA")
+LIBRARY = ("FANZHA_CONTENT", "FANZHA_SCHEMA", "FANZHA_CACHE_DIR")
 BANK = (
     "FANZHA_BANK_NAME",
     "FANZHA_BANK_NAME_EN",

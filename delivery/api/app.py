@@ -67,7 +67,7 @@ class ApiState:
     reader: AsyncPageReader | None = None
     fast_path: FastPathStats = field(default_factory=FastPathStats)
     risk: LiveRiskIndex | None = None  # risk prompts' index (None: /v1/risk-check answers 503)
-    risk_writer: RiskWriter | None = None  # PostgreSQL: checks stored in one async round trip
+    risk_writer: RiskWriter | None = None  # PostgreSQL: checks stored in batches (risk_pg)
     media: MediaImages = field(init=False)  # every image of a render, from its manifest
 
     def __post_init__(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,32 +49,40 @@ class MediaImages:
     """
 
     LIMIT = 4096  # renders remembered (a campaign has tens to hundreds)
+    RETRY_SECONDS = 30.0  # a missing manifest is looked for again after this long
 
     def __init__(self, media_dir: Path) -> None:
         self.media_dir = media_dir
         self._known: dict[str, tuple[str, tuple[dict[str, Any], ...]]] = {}
+        self._missing: dict[str, float] = {}  # key -> when to look again (monotonic seconds)
+        self.reads = 0  # manifests read (the rest of the answers came from memory)
 
     def of(self, image_key: str) -> tuple[str, tuple[dict[str, Any], ...]]:
         """``(display, images)`` of the render whose first image is ``image_key``.
 
         ``display`` is ``strip`` (images stacked, scrolled vertically), ``carousel`` (pages
         swiped sideways) or ``single``; each image is ``{url, width, height, panels}``. Without
-        a readable manifest: the one image, size unknown.
+        a readable manifest: the one image, size unknown (looked for again every half minute,
+        so a page of such items costs no file system calls).
         """
         known = self._known.get(image_key)
         if known is not None:
             return known
+        now = time.monotonic()
+        if self._missing.get(image_key, 0.0) > now:
+            return one_image(image_key)
         found = self._read(image_key)
-        if found is None:  # not cached: the manifest may be copied in later
-            return "single", (
-                {"url": MEDIA_URL + image_key, "width": None, "height": None, "panels": []},
-            )
-        if len(self._known) >= self.LIMIT:
+        if len(self._known) >= self.LIMIT or len(self._missing) >= self.LIMIT:
             self._known.clear()
+            self._missing.clear()
+        if found is None:
+            self._missing[image_key] = now + self.RETRY_SECONDS
+            return one_image(image_key)
         self._known[image_key] = found
         return found
 
     def _read(self, image_key: str) -> tuple[str, tuple[dict[str, Any], ...]] | None:
+        self.reads += 1
         if MEDIA_KEY.fullmatch(image_key) is None:
             return None
         try:
@@ -96,3 +105,8 @@ class MediaImages:
         if data.get("format") == "strip":
             return "strip", images
         return ("carousel" if len(images) > 1 else "single"), images
+
+
+def one_image(image_key: str) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """A render known only by its first image: that image, size unknown."""
+    return "single", ({"url": MEDIA_URL + image_key, "width": None, "height": None, "panels": []},)

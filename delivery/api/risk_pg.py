@@ -45,9 +45,9 @@ COLUMNS = (
 )
 # Reason and response with prompts on, and with them off: the statement picks by preference.
 CHOICES = ("on_reason", "on_response", "off_reason", "off_response")
-# A check is answered before its row is durable: waiting for the WAL flush of every batch
-# would tie the answer to the disk's flushes, and a crash loses at most the last few hundred
-# milliseconds of check records (never a decision the app is waiting for).
+# A check is answered once its row is committed, before the commit is flushed: waiting for the
+# WAL flush of every batch would tie the answer to the disk's flushes, and a crash loses at most
+# the last few hundred milliseconds of check records (never a decision the app is waiting for).
 # The statements here only look rows up by key: a sequential scan is never the plan wanted,
 # even when a table's statistics (a new or truncated risk_checks) make it look cheap. A
 # statement that hangs (a lock held elsewhere) is cancelled: its checks answer 503 long after
@@ -63,9 +63,10 @@ _CAST |= {c: "timestamptz" for c in ("occurred_at", "decided_at", "updated_at")}
 _NAMES = (*COLUMNS, *CHOICES)
 _TYPES = ", ".join(f"{c} {_CAST.get(c, 'text')}" for c in _NAMES)
 # $1: the batch as one JSON array of objects (encoded by orjson: about half the client CPU of
-# an array parameter per column); built from this module's constants only. Each preference and each earlier check is read by its key (a subquery per
-# check, the stored answer only for an id that was there already): a join's plan could turn
-# into a scan of the whole table as the tables grow or their statistics go stale.
+# an array parameter per column); the text is built from this module's constants only. Each
+# preference and each earlier check is read by its key (a subquery per check; the stored
+# answer only for an id that was there already): a join's plan could turn into a scan of the
+# whole table as the tables grow or their statistics go stale.
 SQL = f"""
 WITH input AS (
   SELECT * FROM json_to_recordset($1::text::json) AS i({_TYPES})
@@ -151,6 +152,7 @@ class RiskWriter:
         if earlier is not None:  # the same id in flight: one row, one answer for both
             return await asyncio.shield(earlier)
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        answer.add_done_callback(_retrieved)  # nobody may be left to read a failure
         self._waiting[check_id] = answer
         row = values | dict(zip(CHOICES, (*on, *off), strict=True))
         self._pending.append((row, answer))
@@ -159,7 +161,9 @@ class RiskWriter:
             # queue for its next statement, so the batch grows with the load.
             self._running += 1
             asyncio.get_running_loop().create_task(self._drain())
-        return await answer
+        # Shielded: a request that goes away must not cancel the answer another request with
+        # the same id is waiting for.
+        return await asyncio.shield(answer)
 
     def _bind(self) -> None:
         loop = asyncio.get_running_loop()
@@ -194,7 +198,11 @@ class RiskWriter:
                 return
             _fail(batch, exc)
             return
-        except BaseException as exc:
+        except Exception as exc:  # not expected: this batch answers 503, the lane goes on
+            log.exception("risk checks not stored")
+            _fail(batch, StoreError(f"store error: {type(exc).__name__}"))
+            return
+        except BaseException as exc:  # cancelled (the loop is closing)
             _fail(batch, StoreError(f"store error: {type(exc).__name__}"))
             raise
         self.batches += 1
@@ -242,6 +250,11 @@ class RiskWriter:
 
 class _Refused(StoreError):
     """The store refused a statement (it is reachable): a batch's checks are tried alone."""
+
+
+def _retrieved(answer: asyncio.Future[str]) -> None:
+    if not answer.cancelled():
+        answer.exception()
 
 
 def _fail(batch: list[tuple[Row, asyncio.Future[str]]], exc: StoreError) -> None:

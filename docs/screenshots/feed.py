@@ -55,15 +55,17 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 412, "height": 915})
             page.goto(f"{base}/app?token={env.tokens[ME]}")
             page.wait_for_selector("li.card img")
-            deadline = time.monotonic() + 20
-            # the images on screen (a strip's lower panels load lazily as it is scrolled)
+            deadline = time.monotonic() + 60
+            # the images on screen: each item's first (a strip's lower panels and a carousel's
+            # later pages load lazily, as they are scrolled to)
             while not page.evaluate(
-                "() => [...document.images].filter(i => i.getBoundingClientRect().top <"
-                " innerHeight * 2).every(i => i.complete && i.naturalWidth > 0)"
+                "() => [...document.querySelectorAll('.comic img:first-child')]"
+                ".every(i => i.complete && i.naturalWidth > 0)"
             ):
                 if time.monotonic() > deadline:
                     raise SystemExit("images did not load")
                 time.sleep(0.1)
+            time.sleep(1)  # the panel just below the first, if it is on screen, has loaded too
             out = ROOT / "docs" / "screenshots" / "feed.png"
             page.screenshot(path=str(out), full_page=True)
             print(f"wrote {out}")

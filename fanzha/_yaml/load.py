@@ -64,7 +64,7 @@ def read_yaml(path: Path, *, positions: bool = False) -> Document:
         return load_yaml(text, str(path), positions=True)
     from fanzha import _cache
 
-    key = _cache.digest(text, _cache.code_stamp("fanzha._yaml"))
+    key = _cache.digest(text, _cache.code_stamp("fanzha._yaml", "yaml"))
     hit = _cache.load("yaml", key)
     if hit is not None:
         return Document(hit["data"], text)

@@ -85,6 +85,26 @@ def test_a_strip_and_a_carousel_list_every_image_in_reading_order(env: Env) -> N
     assert read["display"] == "carousel" and read["images"] == items[1]["images"]
 
 
+def test_a_render_s_manifest_is_read_once_and_a_missing_one_looked_for_again_later(
+    env: Env,
+) -> None:
+    strip = write_comic(env.media_dir, "strip", [(1080, 560), (1080, 900), (1080, 300)])
+    plain = write_image(env.media_dir, (20, 90, 160))
+    for n, key in enumerate([strip[0], plain]):
+        add_feed_item(env.engine, ME, n, created_at=T0 - timedelta(hours=n + 1), image_key=key)
+    media = env.app.state.fanzha.media
+    pages = [env.client.get("/v1/feed", headers=env.auth(ME)).json() for _ in range(3)]
+    assert pages[0] == pages[1] == pages[2]
+    assert media.reads == 2  # one look per render, not one per request
+    # a manifest copied in after the image is found once the retry time has passed
+    late = (env.media_dir / f"{strip[0]}.json").read_text().replace(strip[0], plain)
+    (env.media_dir / f"{plain}.json").write_text(late, encoding="utf-8")
+    assert env.client.get("/v1/feed", headers=env.auth(ME)).json() == pages[0]  # not yet
+    media._missing.clear()  # half a minute later (the wait itself is not slept)
+    items = env.client.get("/v1/feed", headers=env.auth(ME)).json()["items"]
+    assert items[1]["display"] == "strip" and media.reads == 3
+
+
 def test_a_manifest_naming_files_outside_the_media_keys_shows_the_one_image(env: Env) -> None:
     keys = write_comic(env.media_dir, "strip", [(1080, 560), (1080, 900)])
     manifest = env.media_dir / f"{keys[0]}.json"

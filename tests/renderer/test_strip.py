@@ -274,3 +274,18 @@ def test_generated_panels_keep_balloons_off_faces_props_and_each_other(
                 assert min(f.box[3], sp.height) - f.face[1] >= sp.height / 3
     if sp.staging.phone:
         assert any(f.holding for f in sp.figures)
+
+
+def test_a_cached_strip_missing_a_panel_image_is_drawn_again(tmp_path) -> None:
+    from fanzha.renderer import RenderCache
+
+    cache = RenderCache(tmp_path)
+    first = render_card(AUTHORITIES, "strip", Style(), cache=cache)
+    names = [e["image"] for e in first.extra["images"]]
+    assert all((tmp_path / n).is_file() for n in names) and len(names) == 6
+    assert cache.get(first.cache_key, "webp") is not None  # whole: a hit
+    (tmp_path / names[3]).unlink()
+    assert cache.get(first.cache_key, "webp") is None  # a panel gone: a miss
+    again = render_card(AUTHORITIES, "strip", Style(), cache=cache)
+    assert [e["image"] for e in again.extra["images"]] == names
+    assert (tmp_path / names[3]).is_file()
