@@ -43,4 +43,10 @@ NOTES = [
     "- **Scale-out**: on 2 cores one dispatcher process (8 threads) already keeps both "
     "cores busy (dispatcher, PostgreSQL and gateway), so 2 and 4 processes add nothing; the "
     "bare loops, latency-bound, do. The per-message CPU above is the figure to scale by.",
+    "- **With a real gateway's latency** (`--latency-ms 30 --messages 50000 --rounds 1 "
+    "--scale ''`, 2026-11-30, load average 5.2 → 5.4): dispatcher 11,642 msg/s against the "
+    "bare loop's 13,575 on SQLite (**0.86×**), 11,865 against 13,265 on PostgreSQL "
+    "(**0.89×**); CPU per message 52 µs (SQLite) and 99 µs (PostgreSQL, 66 of them in its "
+    "backends). A push provider answers in tens of milliseconds, so this, not the 0 ms "
+    "gateway, is the pace a bank sees; the remaining gap is the durable record per message.",
 ]
