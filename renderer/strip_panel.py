@@ -151,6 +151,8 @@ def _beside_screen(
     s = min(scale, (fx1 - fx0) / (n * 64))  # a face is 68 design units wide: they may touch
     span = 196 if st.shot == "wide" else SHOT_SPAN[st.shot]
     base = top if st.shot != "wide" else top - (zone - round(196 * scale))
+    if st.shot == "medium":  # faces may overlap a little rather than fall below a third
+        s = _third_of_panel(st, s, scale, base + zone, span)
     at = base + zone - round(span * s)  # the cut (or the feet) stays at the panel's bottom
     order = sorted(st.present, key=lambda mem: mem is st.holder)  # the holder last: nearest
     if not left_free:
@@ -162,6 +164,19 @@ def _beside_screen(
         holding = st.holding if member is st.holder else None
         out.append(_figure(member, cx, at, s, facing, holding))
     return sorted(out, key=lambda f: f.member is st.holder)  # the holder drawn in front
+
+
+def _third_of_panel(st: Staging, s: float, scale: float, bottom: int, span: float) -> float:
+    """The least scale (up to ``scale``) at which every present face tops a third of the panel."""
+    while s < scale:
+        at = bottom - round(span * s)
+        if all(
+            bottom - _figure(mem, 0, at, s, "right", None).face[1] >= bottom / 3 + 1
+            for mem in st.present
+        ):
+            break
+        s = min(scale, s * 1.03)
+    return s
 
 
 def _remote_figures(st: Staging, inset: Box) -> list[Figure]:
