@@ -3,115 +3,46 @@
 1. Dispatch: N push messages through ``Dispatcher`` (claim with a lease, send-time rules,
    webhook adapter, outcome + events in a transaction) to the fake gateway, batch 500, next to
    a bare loop that POSTs the same batches (same JSON, signature and keys) with one requests
-   Session to an identical fake gateway. Each gateway runs in its own process.
+   Session to an identical fake gateway. Every sender is a process of its own with a gateway
+   of its own; 3 rounds per configuration (median and spread), and on PostgreSQL also 2 and 4
+   dispatcher processes against 2 and 4 bare loops (``--scale``). ``--lock /work/bench.lock``
+   holds the machine's bench lock during each measured round only (data prepared outside it).
 2. Enqueue: M messages through ``enqueue`` (ids, defaults, idempotent insert; COPY on
    PostgreSQL) against a raw bulk insert of the same rows (executemany / COPY of prepared rows,
-   no ids computed, no conflict handling).
+   no ids computed, no conflict handling). ``--enqueue 0`` keeps the last table.
 
 Writes the ``dispatch`` section of bench/RESULTS.md.
-Usage: python bench/dispatch.py [--messages 200000] [--enqueue 1000000] [--pg URL]
+Usage: python bench/dispatch.py [--messages 200000] [--enqueue 1000000] [--pg URL] [--lock FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import socket
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
-import requests
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from fanzha.delivery import (  # noqa: E402
-    DispatchConfig,
-    Dispatcher,
-    PushPayload,
-    WebhookAdapter,
-    batch_key,
     enqueue,
     init_db,
     open_engine,
-    sign,
 )
-from fanzha.delivery.adapters import pooled_session  # noqa: E402
 from fanzha.delivery.gateway_fake import gateway_stats  # noqa: E402
-from fanzha.delivery.keys import KeyRing  # noqa: E402
 from fanzha.delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
 
+from bench.dispatch_notes import NOTES  # noqa: E402
+from bench.dispatch_senders import BATCH, NOW, Gateway, frame, held, run_children  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
-
-SECRET = "bench-webhook-key-Qx7Lr2mW9vTn4pZk8sYc3hJd6fBg1aVe5uNo0iRt"  # FANZHA_WEBHOOK_SECRET
-BATCH = 500
-NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
-
-
-def frame(n: int, campaign: str = "bench") -> pd.DataFrame:
-    """``n`` push messages due at NOW."""
-    return pd.DataFrame(
-        {
-            "campaign_id": campaign,
-            "version": "v1",
-            "customer_id": [f"C{i:09d}" for i in range(n)],
-            "wave": "2027-03-02",
-            "channel": "push",
-            "warning_id": "credit-repair",
-            "title": "信用修复是骗局",
-            "body": "征信无法花钱修复，任何要求转账“修复”的都是骗子。",
-            "image_key": "a1b2c3.webp",
-            "deep_link": "bank://fanzha/feed",
-            "due_at": NOW,
-        }
-    )
-
-
-class Gateway:
-    """A fake gateway in its own process."""
-
-    def __init__(self, latency_ms: float) -> None:
-        with socket.socket() as probe:  # a free port for `fanzha gateway fake`
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        cmd = [
-            sys.executable,
-            "-m",
-            "fanzha",
-            "gateway",
-            "fake",
-            "--port",
-            str(port),
-            "--latency-ms",
-            str(latency_ms),
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "FANZHA_WEBHOOK_SECRET": SECRET}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                gateway_stats(self.url)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    def __enter__(self) -> Gateway:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 def fresh(url: str) -> sa.Engine:
@@ -128,56 +59,81 @@ def fresh(url: str) -> sa.Engine:
     return engine
 
 
-def bench_dispatch(url: str, n: int, latency_ms: float, workers: int) -> dict[str, float]:
-    """Messages/s of the dispatcher and of the bare loop, same gateway settings."""
-    engine = fresh(url)
+def bench_dispatch(
+    url: str, n: int, latency_ms: float, workers: int, procs: int, lock: str | None = None
+) -> dict[str, Any]:
+    """One round: ``procs`` dispatcher processes, then ``procs`` bare loops, same n and gateways.
+
+    Each process has a gateway of its own (a gateway is one Python process: shared by several
+    senders it would be the bottleneck of both sides).
+    """
+    engine = fresh(url)  # data prepared before the lock is taken
     enqueue(engine, frame(n), now=NOW)
-    with Gateway(latency_ms) as gw:
-        config = DispatchConfig(
-            batch_size=BATCH,
-            workers=workers,
-            poll_s=0.05,
-            media_base_url="https://bank.example.com/v1/media/",
-        )
-        keys = KeyRing.parse("FANZHA_WEBHOOK_SECRET", SECRET)
-        adapter = WebhookAdapter(gw.url, keys, max_batch=BATCH)
-        dispatcher = Dispatcher(engine, {"push": adapter}, config, clock=lambda: NOW)
-        start = time.perf_counter()
-        stats = dispatcher.run(until_idle=True)
-        ours = time.perf_counter() - start
-        assert stats.delivered == n and gateway_stats(gw.url)["accepted"] == n, stats
-    rows = prepare(frame(n), NOW)
-    payloads = [
-        PushPayload(
-            r.id,
-            r.customer_id,
-            r.title,
-            r.body,
-            "https://bank.example.com/v1/media/" + r.image_key,
-            r.deep_link,
-        )
-        for r in rows.itertuples(index=False)
-    ]
-    with Gateway(latency_ms) as gw:
-        session = pooled_session()
-        start = time.perf_counter()
-        for i in range(0, n, BATCH):
-            batch = payloads[i : i + BATCH]
-            body = json.dumps(
-                {"messages": [p.to_json() for p in batch]},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            ).encode()
-            headers = {
-                "Content-Type": "application/json",
-                "X-Fanzha-Signature": sign(SECRET.encode(), body),
-                "Idempotency-Key": batch_key(p.id for p in batch),
-            }
-            session.post(gw.url, data=body, headers=headers, timeout=(3.05, 30)).raise_for_status()
-        bare = time.perf_counter() - start
-        assert gateway_stats(gw.url)["accepted"] == n
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE messages")  # a settled outbox, as in service
+    url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
-    return {"ours": n / ours, "bare": n / bare, "ours_s": ours, "bare_s": bare}
+    with held(lock):
+        load = os.getloadavg()[0]
+        gateways = [Gateway(latency_ms) for _ in range(procs)]
+        try:
+            ours = run_children(
+                [["dispatch", url, gw.url, str(workers)] for gw in gateways],
+                [gw.proc.pid for gw in gateways],
+            )
+            sent = sum(gateway_stats(gw.url)["accepted"] for gw in gateways)
+            assert sent == n, (sent, n)
+        finally:
+            for gw in gateways:
+                gw.__exit__()
+        gateways = [Gateway(latency_ms) for _ in range(procs)]
+        try:
+            bare = run_children(
+                [["bare", gw.url, str(n), str(k), str(procs)] for k, gw in enumerate(gateways)],
+                [gw.proc.pid for gw in gateways],
+            )
+            assert sum(gateway_stats(gw.url)["accepted"] for gw in gateways) == n
+        finally:
+            for gw in gateways:
+                gw.__exit__()
+        loads = (load, os.getloadavg()[0])
+    per = 1e6 / n  # CPU seconds → µs per message
+    return {
+        "ours": n / ours["wall"],
+        "bare": n / bare["wall"],
+        "ours_s": ours["wall"],
+        "bare_s": bare["wall"],
+        "loads": loads,
+        "cpu": {
+            "dispatcher": ours["sender"] * per,
+            "database": ours["db"] * per,
+            "gateway": ours["gateway"] * per,
+            "bare loop": bare["sender"] * per,
+            "bare gateway": bare["gateway"] * per,
+        },
+    }
+
+
+def rounds(
+    url: str, n: int, latency_ms: float, workers: int, procs: int, count: int, lock: str | None
+) -> dict[str, Any]:
+    """``count`` rounds of one configuration: median msg/s and ratio, the spread of the ratio."""
+    runs = []
+    for _ in range(count):
+        runs.append(bench_dispatch(url, n, latency_ms, workers, procs, lock))
+        print(procs, workers, runs[-1], flush=True)
+    ratios = sorted(r["ours"] / r["bare"] for r in runs)
+    return {
+        "ours": statistics.median(r["ours"] for r in runs),
+        "bare": statistics.median(r["bare"] for r in runs),
+        "ratio": statistics.median(ratios),
+        "low": ratios[0],
+        "high": ratios[-1],
+        "load": (min(r["loads"][0] for r in runs), max(r["loads"][1] for r in runs)),
+        "cpu": {k: statistics.median(r["cpu"][k] for r in runs) for k in runs[0]["cpu"]},
+        "loads": [r["loads"] for r in runs],
+    }
 
 
 def bench_enqueue(url: str, m: int) -> dict[str, float]:
@@ -220,64 +176,117 @@ def bench_enqueue(url: str, m: int) -> dict[str, float]:
     return {"ours": ours, "repeat": repeat, "raw": reference}
 
 
+def _earlier_enqueue() -> list[str]:
+    """The enqueue table of the section as it stands (kept when ``--enqueue 0``)."""
+    text = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
+    section = text.split("<!-- dispatch:start -->")[1].split("<!-- dispatch:end -->")[0]
+    lines = section.strip().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("| backend | rows"))
+    return ["", "Enqueue (from an earlier run of this bench):", "", *lines[first:]]
+
+
 def main() -> None:
     """Run both benchmarks on SQLite (and PostgreSQL when given) and record them."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=200_000)
-    parser.add_argument("--enqueue", type=int, default=1_000_000)
+    parser.add_argument("--enqueue", type=int, default=1_000_000, help="0: keep the last table")
     parser.add_argument("--pg", default=os.environ.get("FANZHA_TEST_PG"))
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--workers-sqlite", type=int, default=2)
     parser.add_argument("--workers-pg", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--scale", default="2,4", help="dispatcher processes on PostgreSQL beside as many loops"
+    )
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--lock", default=None, help="hold this flock file during each measured round only"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="fanzha-bench-"))
-    backends = {"SQLite": (f"sqlite:///{tmp / 'bench.db'}", args.workers_sqlite)}
+    configs = [("SQLite", f"sqlite:///{tmp / 'bench.db'}", args.workers_sqlite, 1)]
     if args.pg:
-        backends["PostgreSQL"] = (args.pg, args.workers_pg)
+        configs.append(("PostgreSQL", args.pg, args.workers_pg, 1))
+        for procs in (int(k) for k in args.scale.split(",") if k):
+            configs.append(("PostgreSQL", args.pg, max(2, args.workers_pg // procs), procs))
+    load_start = os.getloadavg()[0]
+    rows, cpu_rows = [], []
+    for name, url, workers, procs in configs:
+        r = rounds(url, args.messages, args.latency_ms, workers, procs, args.rounds, args.lock)
+        rows.append(
+            f"| {name} | {procs} | {workers} | {r['ours']:,.0f} | {r['bare']:,.0f} | "
+            f"**{r['ratio']:.2f}×** ({r['low']:.2f}–{r['high']:.2f}) | "
+            + " · ".join(f"{a:.1f}→{b:.1f}" for a, b in r["loads"])
+            + " |"
+        )
+        c = r["cpu"]
+        sqlite = name == "SQLite"  # its database work is inside the dispatcher process
+        cpu_rows.append(
+            f"| {name} | {procs} | {c['dispatcher']:.0f} | "
+            + ("(in the dispatcher)" if sqlite else f"{c['database']:.0f}")
+            + f" | {c['gateway']:.0f} | {c['dispatcher'] + c['database'] + c['gateway']:.0f} | "
+            f"{c['bare loop']:.0f} | {c['bare gateway']:.0f} | "
+            f"{c['bare loop'] + c['bare gateway']:.0f} |"
+        )
+        print(rows[-1], cpu_rows[-1], flush=True)
     lines = [
         "## delivery: dispatcher and enqueue",
         "",
         f"`bench/dispatch.py`, Python {platform.python_version()}, {platform.machine()}, "
-        f"2 cores shared with other work (load average {os.getloadavg()[0]:.1f} at the start), "
-        f"fake gateway in its own process with {args.latency_ms:g} ms injected latency, batch "
-        f"{BATCH}. The dispatcher runs N worker threads in one process (each claims, applies the "
-        "send-time rules, POSTs and records, so database work overlaps the HTTP calls); the "
-        "bare loop is one requests Session POSTing the same signed batches in sequence.",
+        f"2 cores shared with other work (load average {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end), {args.messages:,} push messages per run, "
+        f"batch {BATCH}, fake gateway (`fanzha gateway fake`, one process per sender) with "
+        f"{args.latency_ms:g} ms injected latency. A dispatcher process runs N worker threads "
+        "(each claims with a lease, applies the send-time rules, POSTs and records outcome and "
+        "event in one transaction, so database work overlaps the HTTP calls); a bare loop is "
+        "one requests Session POSTing the same signed batches in sequence, with nothing "
+        "claimed or recorded. Processes start together; the time runs from the first start "
+        f"to the last end. {args.rounds} rounds per row, each a dispatcher run then a bare "
+        "run on fresh data; msg/s and ratio are medians, the spread is the lowest and highest "
+        "round's ratio.",
         "",
-        "| backend | messages | workers | dispatcher msg/s | bare loop msg/s | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    enq = [
+        "| backend | processes | threads each | dispatcher msg/s | bare loops msg/s | "
+        "ratio (spread) | load average per round (start→end) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
         "",
-        "| backend | rows | `enqueue` s | repeat (all skipped) s | raw bulk insert s | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for name, (url, workers) in backends.items():
-        d = bench_dispatch(url, args.messages, args.latency_ms, workers)
-        print(name, "dispatch", d, flush=True)
-        lines.append(
-            f"| {name} | {args.messages:,} | {workers} | {d['ours']:,.0f} | {d['bare']:,.0f} | "
-            f"{d['ours'] / d['bare']:.2f}× |"
-        )
-        e = bench_enqueue(url, args.enqueue)
-        print(name, "enqueue", e, flush=True)
-        enq.append(
-            f"| {name} | {args.enqueue:,} | {e['ours']:.1f} | {e['repeat']:.1f} | "
-            f"{e['raw']:.1f} | {e['ours'] / e['raw']:.2f}× |"
-        )
-    note = [
+        "CPU per message, µs (median of the rounds; from the processes' own counters: the "
+        "dispatcher or bare-loop processes, the PostgreSQL backends of the dispatchers' "
+        "connections, the gateways):",
         "",
-        "Raw bulk insert: executemany (SQLite) or COPY straight into the table (PostgreSQL) "
-        "of rows already prepared (ids computed, no conflict handling); `enqueue` starts from "
-        "the DataFrame, computes ids and skips existing keys (COPY into a temp table, then "
-        "INSERT … ON CONFLICT DO NOTHING on PostgreSQL).",
+        "| backend | processes | dispatcher | its database | gateway | dispatch path | "
+        "bare loop | gateway | bare path |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *cpu_rows,
     ]
-    write_section("dispatch", "\n".join(lines + enq + note) + "\n")
-    print(
-        (ROOT / "bench" / "RESULTS.md")
-        .read_text(encoding="utf-8")
-        .split("<!-- dispatch:start -->")[1]
-    )
+    if args.enqueue:
+        enq = [
+            "",
+            "| backend | rows | `enqueue` s | repeat (all skipped) s | raw bulk insert s | ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, url, _, procs in configs:
+            if procs != 1:
+                continue
+            e = bench_enqueue(url, args.enqueue)
+            print(name, "enqueue", e, flush=True)
+            enq.append(
+                f"| {name} | {args.enqueue:,} | {e['ours']:.1f} | {e['repeat']:.1f} | "
+                f"{e['raw']:.1f} | {e['ours'] / e['raw']:.2f}× |"
+            )
+        enq += [
+            "",
+            "Raw bulk insert: executemany (SQLite) or COPY straight into the table (PostgreSQL) "
+            "of rows already prepared (ids computed, no conflict handling); `enqueue` starts from "
+            "the DataFrame, computes ids and skips existing keys (COPY into a temp table, then "
+            "INSERT … ON CONFLICT DO NOTHING on PostgreSQL).",
+        ]
+    else:
+        enq = _earlier_enqueue()
+    text = "\n".join(lines + enq + NOTES) + "\n"
+    print(text)
+    if not args.no_write:
+        write_section("dispatch", text)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""Benchmark: GET /v1/feed over 1,000,000 feed items in PostgreSQL, beside a constant endpoint.
+"""Benchmark: GET /v1/feed over 1M and 10M feed items in PostgreSQL, beside a constant endpoint.
 
 Run from the repository root:
-    PYTHONPATH=. .venv/bin/python bench/feed.py [--items 1000000] [--customers 20000] [--reuse]
-Needs PostgreSQL (FANZHA_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test); the data
-lives in its own schema, ``bench_feed``. The server is uvicorn worker processes sharing the port
+    PYTHONPATH=. .venv/bin/python bench/feed.py --load-only   # outside the bench lock
+    flock /work/bench.lock .venv/bin/python bench/feed.py --reuse [--items 1000000,10000000]
+Needs PostgreSQL (FANZHA_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test); each
+size lives in its own schema (``bench_feed_1000000``, ...), one customer per 50 items. The server is uvicorn worker processes sharing the port
 (bench/feed_server.py); the load generator (``wrk`` when installed, else Python; see bench/feed_load.py) is
 another process: 32 keep-alive connections, each sending its next request as soon as the last
 answer arrived, for a fixed time. The ceiling is a constant endpoint of the same server
@@ -15,28 +16,23 @@ section of bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
 import socket
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
+from bench.feed_data import SCHEMA_ENV, count_items, load, schema, schema_for, set_layout  # noqa: E402
 from bench.feed_load import CpuSnapshot, Request, run_generator, wrk_available  # noqa: E402
 from bench.feed_report import Setup, report  # noqa: E402
 from bench.feed_server import start_server, stop_server  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
-SCHEMA = "bench_feed"
 # Bench-only keys, the three separate rings create_app requires (never use them elsewhere).
 TOKEN_KEYS = "bench:Zk3hQ9vLx2NcR7tWp4YmB8sJd1fGa6uKe0oTiVqXyHn"
 BACKEND_KEYS = "bench:Lr5nW2xQk8ZpT1vMc7YbH4sJg9dFa3uNe6oRiKqXyUw"
@@ -50,7 +46,7 @@ def db_url() -> str:
     """The bench schema's URL (search_path set to it)."""
     base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
     joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}options=-csearch_path%3D{SCHEMA}&application_name={APP_NAME}"
+    return f"{base}{joiner}options=-csearch_path%3D{schema()}&application_name={APP_NAME}"
 
 
 def make_app():  # type: ignore[no-untyped-def]
@@ -72,120 +68,6 @@ def make_app():  # type: ignore[no-untyped-def]
         feed_driver=os.environ.get("FANZHA_BENCH_DRIVER", "auto"),  # type: ignore[arg-type]
         feed_connections=int(os.environ.get("FANZHA_BENCH_CONNECTIONS", "8")),
     )
-
-
-# ---------------------------------------------------------------- data
-
-
-def items_frame(n: int, customers: int, now: datetime, seed: int = 7) -> pd.DataFrame:
-    """``n`` feed items spread over ``customers``, the last 20 days; some read, dismissed, recalled."""
-    rng = np.random.default_rng(seed)
-    idx = np.arange(n)
-    customer = rng.integers(0, customers, n)
-    age_s = rng.integers(0, 20 * 86400, n)
-    created = pd.Series(pd.Timestamp(now) - pd.to_timedelta(age_s, unit="s"))
-    draw = rng.random(n)
-    read = (created + pd.Timedelta(hours=2)).where(draw < 0.35)
-    dismissed = (created + pd.Timedelta(hours=3)).where(draw > 0.95)
-    recalled = (created + pd.Timedelta(days=1)).where(rng.random(n) < 0.01)
-    warnings = np.array(["fake-loan", "credit-repair", "task-rebate", "impersonating-authorities"])
-    warning = warnings[rng.integers(0, len(warnings), n)]
-    ids = pd.Series(idx).map("{:032x}".format)
-    return pd.DataFrame(
-        {
-            "id": ids,
-            "message_id": "m" + ids.str.slice(1),
-            "customer_id": pd.Series(customer).map("C{:09d}".format),
-            "campaign_id": "spring-2027",
-            "warning_id": warning,
-            "variant": "a",
-            "title": "警察不会在电话里办案",
-            "body": "公检法机关不会通过电话办案，更不会要求转账到“安全账户”。挂断电话，拨打110核实。",
-            "image_key": pd.Series(rng.integers(0, 64, n)).map("{:032x}.webp".format),
-            "alt_text": "四格漫画：骗子冒充警察来电，老人挂断电话并拨打110核实。",
-            "created_at": created,
-            "read_at": read,
-            "dismissed_at": dismissed,
-            "expires_at": pd.Series(pd.NaT, index=idx, dtype=created.dtype),
-            "recalled_at": recalled,
-        }
-    )
-
-
-def load(engine, n: int, customers: int, now: datetime) -> float:  # type: ignore[no-untyped-def]
-    """Fill the schema with ``n`` items by COPY; returns seconds taken."""
-    import sqlalchemy as sa
-    from fanzha.delivery.store import init_db
-
-    start = time.perf_counter()
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-    init_db(engine)
-    frame = items_frame(n, customers, now)
-    columns = list(frame.columns)
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        chunk = 200_000
-        for lo in range(0, n, chunk):
-            buf = io.StringIO()
-            frame.iloc[lo : lo + chunk].to_csv(
-                buf, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S.%f+00"
-            )
-            sql = f"COPY feed_items ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
-            with cursor.copy(sql) as copy:
-                copy.write(buf.getvalue())
-        raw.commit()
-    finally:
-        raw.close()
-    # What autovacuum does to a settled table: statistics, and the visibility map that lets
-    # the unread count be answered from the index alone.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM ANALYZE feed_items"))
-    return time.perf_counter() - start
-
-
-def set_layout(engine, layout: str) -> None:  # type: ignore[no-untyped-def]
-    """``covering``: the page indexes of migration 0003 (created if missing); ``heap``: dropped.
-
-    ``heap`` is the reference layout of before 0003: a page then reads its rows from the heap.
-    """
-    import importlib
-
-    import sqlalchemy as sa
-
-    m = importlib.import_module("fanzha.delivery.migrations.versions.0005_k_feed_covering")
-    size, cover = m.SIZE, m.COVER_BYTES
-    statements = (
-        [
-            "CREATE INDEX IF NOT EXISTS ix_feed_page_cover ON feed_items (customer_id, created_at, id)"
-            f" INCLUDE ({', '.join(m.PAGE_COLUMNS)}) WHERE {m.VISIBLE} AND {size} <= {cover}",
-            "CREATE INDEX IF NOT EXISTS ix_feed_page_oversize ON feed_items"
-            f" (customer_id, created_at, id) WHERE {m.VISIBLE} AND {size} > {cover}",
-            "VACUUM ANALYZE feed_items",
-        ]
-        if layout == "covering"
-        else [
-            "DROP INDEX IF EXISTS ix_feed_page_cover",
-            "DROP INDEX IF EXISTS ix_feed_page_oversize",
-            "ANALYZE feed_items",
-        ]
-    )
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for sql in statements:
-            conn.execute(sa.text(sql))
-
-
-def count_items(engine) -> int:  # type: ignore[no-untyped-def]
-    """Rows already in the bench schema (0 when it does not exist)."""
-    import sqlalchemy as sa
-
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.text("SELECT count(*) FROM feed_items")).scalar_one())
-    except sa.exc.SQLAlchemyError:
-        return 0
 
 
 # ---------------------------------------------------------------- orchestration
@@ -264,15 +146,21 @@ def run_config(
 def main() -> None:
     """Load the data, serve it, measure feed and ceiling in alternation, record the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument(
+        "--items", default="1000000,10000000", help="table sizes to measure, e.g. 1000000"
+    )
+    parser.add_argument(
+        "--customers", type=int, default=None, help="default: one per 50 items (20,000 at 1M)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", default="2,1", help="worker counts to measure, e.g. 2,1")
+    parser.add_argument(
+        "--workers", default="1", help="worker counts to measure, e.g. 2,1 (`fanzha serve`: 1)"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
-        "--fast-path", default="on,off", help="measure with the feed's fast path on, off or both"
+        "--fast-path", default="on", help="measure with the feed's fast path on, off or on,off"
     )
     parser.add_argument("--db-connections", type=int, default=8, help="feed connections per worker")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
@@ -286,7 +174,11 @@ def main() -> None:
         help="covering: the page from ix_feed_page_cover (migration 0003); heap: without it",
     )
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--load-only", action="store_true", help="load the data (outside the bench lock), no run"
+    )
     args = parser.parse_args()
+    sizes = [int(n) for n in args.items.split(",")]
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if wrk_available() else "python"
@@ -296,29 +188,42 @@ def main() -> None:
     if driver == "auto":
         driver = "asyncpg" if asyncpg_available() else "psycopg"
     os.environ["FANZHA_BENCH_DRIVER"] = driver  # the server processes inherit it
-
-    from fanzha.delivery.store import open_engine
-
     now = datetime.now(UTC)
-    engine = open_engine(db_url())
-    have = count_items(engine)
-    load_s = None
-    if not (args.reuse and have == args.items):
-        load_s = load(engine, args.items, args.customers, now)
-        print(f"loaded {args.items:,} items in {load_s:.1f} s", file=sys.stderr)
-    set_layout(engine, args.layout)
-    feed_requests = bench_requests(engine, args.customers, now)
-    engine.dispose()
+    prepared = {n: prepare(n, args.customers or max(1, n // 50), now, args) for n in sizes}
+    if args.load_only:
+        return
     load_start = os.getloadavg()[0]
-
     configs = [
         (int(w), mode) for mode in args.fast_path.split(",") for w in args.workers.split(",")
     ]
-    runs = {(w, mode): run_config(generator, w, mode, feed_requests, args) for w, mode in configs}
+    runs = {}
+    for n, (requests, _) in prepared.items():
+        os.environ[SCHEMA_ENV] = schema_for(n)  # the server processes inherit it
+        for w, mode in configs:
+            runs[(n, w, mode)] = run_config(generator, w, mode, requests, args)
+    loads = [s for _, s in prepared.values() if s is not None]
+    load_s = sum(loads) if loads else None
     text = report(args, Setup(generator, driver, load_s, args.layout, load_start), runs)
     print(text)
     if not args.no_write:
         write_section("feed", text)
+
+
+def prepare(items: int, customers: int, now: datetime, args) -> tuple[list[Request], float | None]:  # type: ignore[no-untyped-def]
+    """Load ``items`` into their schema (unless ``--reuse`` finds them), set the layout, and
+    build the requests; returns them and the load time (None when reused)."""
+    from fanzha.delivery.store import open_engine
+
+    os.environ[SCHEMA_ENV] = schema_for(items)
+    engine = open_engine(db_url())
+    load_s = None
+    if not (args.reuse and count_items(engine) == items):
+        load_s = load(engine, items, customers, now)
+        print(f"loaded {items:,} items in {load_s:.1f} s", file=sys.stderr)
+    set_layout(engine, args.layout)
+    requests = [] if args.load_only else bench_requests(engine, customers, now)
+    engine.dispose()
+    return requests, load_s
 
 
 if __name__ == "__main__":

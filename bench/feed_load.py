@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,23 @@ Request = tuple[str, str]  # (path with query, bearer token)
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
-# Each wrk thread rotates through every request from its own starting point. done() prints
-# the figures as JSON (latencies in microseconds; non-2xx/3xx answers count as status errors).
-WRK_SCRIPT = r"""
+# done() prints the figures as JSON (latencies in microseconds; non-2xx/3xx answers count as
+# status errors). Every wrk script here ends with it (bench/risk.py's too).
+WRK_DONE = r"""
+done = function(summary, latency, _)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "errors": %d, "socket_errors": %d,'
+      .. ' "p50_us": %d, "p99_us": %d, "mean_us": %.1f}\n',
+    summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.mean))
+end
+"""
+
+# Each wrk thread rotates through every request from its own starting point.
+WRK_SCRIPT = (
+    r"""
 local requests, n, i = {}, 0, 0
 local counter = 0
 setup = function(thread)
@@ -48,16 +63,9 @@ request = function()
   i = i % n + 1
   return requests[i]
 end
-done = function(summary, latency, _)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "errors": %d, "socket_errors": %d,'
-      .. ' "p50_us": %d, "p99_us": %d, "mean_us": %.1f}\n',
-    summary.requests, summary.duration, e.status,
-    e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.mean))
-end
 """
+    + WRK_DONE
+)
 
 
 def wrk_available() -> bool:
@@ -65,16 +73,33 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run_wrk(port: int, requests: list[Request], seconds: float, clients: int) -> dict:
-    """Drive the server with wrk for ``seconds``; figures as ``run_python`` returns them."""
+def run_wrk(
+    port: int,
+    requests: list[Request],
+    seconds: float,
+    clients: int,
+    *,
+    script: str = WRK_SCRIPT,
+    lines: list[str] | None = None,
+    args: Sequence[str] = (),
+) -> dict:
+    """Drive the server with wrk for ``seconds``; figures as ``run_python`` returns them.
+
+    By default the feed's GETs of ``requests``; another bench passes its own Lua ``script``
+    (ending with ``WRK_DONE``), the ``lines`` its ``init`` reads (the file is its first
+    argument) and further ``args``.
+    """
+    if lines is None:
+        lines = [f"{path} {token}" for path, token in requests]
     with tempfile.TemporaryDirectory(prefix="fanzha-wrk-") as tmp:
-        script, listing = Path(tmp, "feed.lua"), Path(tmp, "requests.txt")
-        script.write_text(WRK_SCRIPT)
-        listing.write_text("".join(f"{path} {token}\n" for path, token in requests))
+        script_file, listing = Path(tmp, "load.lua"), Path(tmp, "requests.txt")
+        script_file.write_text(script)
+        listing.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         done = subprocess.run(
             [
                 *("wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "--latency"),
-                *("-s", str(script), f"http://127.0.0.1:{port}", "--", str(listing)),
+                *("-s", str(script_file), f"http://127.0.0.1:{port}", "--", str(listing)),
+                *args,
             ],
             capture_output=True,
             text=True,

@@ -27,21 +27,26 @@ from fanzha.campaigns.errors import (
     StoreNotReady,
 )
 from fanzha.campaigns.results import Result
-from fanzha.campaigns.settings import Settings
 
 if TYPE_CHECKING:
     # The API's functions are not re-exported here: ``fanzha.campaigns.report`` and
     # ``.preview`` are modules, and importing them would shadow functions of the same name.
     from fanzha.campaigns.api import Recall, Report
+    from fanzha.campaigns.settings import Settings
 
 
 def __getattr__(name: str) -> object:
     # The API loads on first use: `fanzha token` or `fanzha keys` never pay for the
-    # campaign loader and its models.
+    # campaign loader and its models, and commands that read no setting never load
+    # pydantic-settings.
     if name in ("Recall", "Report"):
         from fanzha.campaigns import api
 
         return getattr(api, name)
+    if name == "Settings":
+        from fanzha.campaigns.settings import Settings
+
+        return Settings
     raise AttributeError(f"module 'fanzha.campaigns' has no attribute {name!r}")
 
 

@@ -120,8 +120,10 @@ def _step(echo: Callable[[str], None], what: str) -> Iterator[None]:
     from fanzha.campaigns.progress import progress
 
     echo(f"{what} …")
+    began = time.perf_counter()
     with progress(what.split(" ", 1)[1]):
         yield
+    echo(f"    done in {time.perf_counter() - began:.1f}s")
 
 
 def _fanzha_command() -> str:
@@ -230,7 +232,7 @@ def _summary(ws: Workspace, result, accepted: int, ticks: int, first_loans: int)
             "",
             f"pushes accepted by the gateway: {accepted}; feed items written: {feed}; "
             f"first-loan events: {first_loans}; clock ticks: {ticks}",
-            f"card images written to media/: {_media_images(ws)} "
-            f"({result.renders} unique renders; a carousel card has one image per page)",
+            f"comic images written to media/: {_media_images(ws)} "
+            f"({result.renders} unique renders; a strip has one image per panel)",
         ]
     )

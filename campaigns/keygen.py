@@ -6,7 +6,7 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
-from fanzha.campaigns.settings import KEY_FIELDS, KEY_VARIABLES
+from fanzha.campaigns.variables import KEY_FIELDS, KEY_VARIABLES
 
 __all__ = ["as_fields", "env_lines", "new_key", "new_keys", "write_env_file"]
 

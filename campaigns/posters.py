@@ -40,10 +40,15 @@ class Rendered(Result):
     out: Path
     width_px: int
     height_px: int
+    images: int = 1  # a strip's panel images or a carousel's pages: NAME-2.webp … beside out
 
     def render(self) -> str:
         """One line."""
-        return f"wrote {self.out} ({self.width_px}x{self.height_px} px) and {self.out}.json"
+        size = f"{self.width_px}x{self.height_px} px"
+        if self.images > 1:
+            last = self.out.with_name(f"{self.out.stem}-{self.images}{self.out.suffix}")
+            size = f"{self.images} images, {last.name} the last; {size}"
+        return f"wrote {self.out} ({size}) and {self.out}.json"
 
 
 @dataclass
@@ -75,7 +80,7 @@ def render_warning(settings: Settings, req: RenderRequest, out: Path) -> Rendere
     """Render one warning in one format to ``out``, with its manifest beside it."""
     manifest = render_single(Workspace(settings), req, out)
     width, height = manifest.size_px
-    return Rendered(out, width, height)
+    return Rendered(out, width, height, len(manifest.extra.get("images", ())) or 1)
 
 
 def write_posters(

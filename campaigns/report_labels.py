@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 ZH = {
+    "locale": "zh-CN",
+    "always_valid_tag": "随时有效",
     "title": "活动效果报告",
     "campaign": "活动",
     "version": "版本",
@@ -128,6 +130,8 @@ ZH = {
 }
 
 EN = {
+    "locale": "en",
+    "always_valid_tag": "always valid",
     "title": "Campaign report",
     "campaign": "Campaign",
     "version": "version",
@@ -263,6 +267,32 @@ FIGURES_ZH = {
     "floor": "下限",
     "stopped": "停止：胜者",
 }
+
+
+# The statistics modules name their methods in English (campaigns/stats/*.py constants);
+# a zh-CN report shows these names instead, the English one kept for the unknown.
+METHODS_ZH = {
+    "Wilson score interval": "Wilson 得分区间",
+    "Newcombe hybrid score interval (1998, method 10)": "Newcombe 混合得分区间（1998，方法 10）",
+    "Katz log interval (Walter's +0.5 when an arm has no events)": "Katz 对数区间（某组无事件时按 Walter 法加 0.5）",
+    "two-sided pooled two-proportion z-test": "双侧合并两比例 z 检验",
+    "two-sided Fisher exact test (an expected count below 5)": "双侧 Fisher 精确检验（期望数小于 5）",
+    "exact conditional (binomial) interval for the Poisson rate ratio": "泊松率比的精确条件（二项）区间",
+    "two-sided exact conditional binomial test of equal Poisson rates": "泊松率相等的双侧精确条件二项检验",
+    "MOVER (Li, Tang & Wong 2014) from exact Garwood Poisson intervals": "MOVER 法（Li、Tang 与 Wong，2014），基于 Garwood 精确泊松区间",
+    "exact Garwood Poisson interval": "Garwood 精确泊松区间",
+    "always-valid mixture SPRT confidence sequence (Johari et al. 2017)": "随时有效的混合 SPRT 置信序列（Johari 等，2017）",
+    "Pearson χ² goodness of fit against the declared split": "对声明分组比例的 Pearson χ² 拟合优度检验",
+    "Benjamini–Hochberg false discovery rate (1995)": "Benjamini–Hochberg 错误发现率校正（1995）",
+    "difference of means, Welch standard error, normal interval": "均值差，Welch 标准误，正态区间",
+    "CUPED (Deng et al. 2013): pre-period covariate, pooled θ, Welch standard error": "CUPED（Deng 等，2013）：前期协变量，合并 θ，Welch 标准误",
+    "regression adjustment (Lin 2013): arm × centred covariate, HC2 standard error": "回归调整（Lin，2013）：分组 × 中心化协变量，HC2 标准误",
+}
+
+
+def method_name(method: str, t: dict[str, str]) -> str:
+    """A statistics method's name in the report's language."""
+    return METHODS_ZH.get(method, method) if t.get("locale") == "zh-CN" else method
 
 
 def labels(locale: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 from fanzha.campaigns import stats as S
 from fanzha.campaigns.report_analysis import Analysis, ExperimentResult
 from fanzha.campaigns.report_format import est, pct, pval, table
+from fanzha.campaigns.report_labels import method_name
 
 __all__ = ["effects", "experiment", "guardrails"]
 
@@ -58,9 +59,9 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
         rows = [_compare_row(a.primary, a.overall)]
         out.append(table(_compare_heads(t, t["outcome"]), rows))
         methods = [
-            f"{t['difference']}: {a.overall.difference.method}",
-            f"{t['relative']}: {a.overall.relative_change.method}",
-            f"{t['p']}: {a.overall.test.method}",
+            f"{t['difference']}: {method_name(a.overall.difference.method, t)}",
+            f"{t['relative']}: {method_name(a.overall.relative_change.method, t)}",
+            f"{t['p']}: {method_name(a.overall.test.method, t)}",
         ]
         methods.insert(0, t["direction"])
         out.append("<p class='note'>" + "<br>".join(html.escape(m) for m in methods) + "</p>")
@@ -80,7 +81,7 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
     if a.sequential is not None:
         last = a.sequential.latest
         out += [
-            f"<h3>{t['always_valid']} <span class='tag'>always valid</span></h3>",
+            f"<h3>{t['always_valid']} <span class='tag'>{t['always_valid_tag']}</span></h3>",
             table(
                 [t["week"], t["contacted"], t["held_out"], t["difference"], t["p"]],
                 [
@@ -94,7 +95,7 @@ def effects(figures: dict[str, str], a: Analysis, t: dict[str, str]) -> list[str
                     for week, look in zip(a.sequential_weeks, a.sequential.looks, strict=True)
                 ],
             ),
-            f"<p class='note'>{t['always_valid_note']} ({html.escape(last.difference.method)})</p>",
+            f"<p class='note'>{t['always_valid_note']} ({html.escape(method_name(last.difference.method, t))})</p>",
         ]
     if a.segments is not None and a.segments.effects:
         rows = []
@@ -172,7 +173,9 @@ def _rare(a: Analysis, t: dict[str, str]) -> list[str]:
             left=0,
         ),
     ]
-    out.append(f"<p class='note'>{html.escape(r.ratio.method)}; {html.escape(r.test.method)}</p>")
+    out.append(
+        f"<p class='note'>{html.escape(method_name(r.ratio.method, t))}; {html.escape(method_name(r.test.method, t))}</p>"
+    )
     p = a.prevention
     if p is not None:
         rows = [(t["cases_prevented"], est(p.cases_prevented, 1, 1))]

@@ -72,6 +72,16 @@ def _stored_opt_outs(ws: Workspace) -> frozenset[str]:
     return opt_outs(ws)[0] if ws.has_store() else frozenset()
 
 
+def _table_url(customers: str) -> tuple[str, str] | None:
+    """``(URL, schema.table)`` for customers in a database; None for a file (SQLAlchemy
+    is loaded only for a database)."""
+    if "://" not in customers:
+        return None
+    from fanzha.segments import split_table_url
+
+    return split_table_url(customers)
+
+
 def segment_customers(
     campaign: CampaignSource,
     customers: Path | str,
@@ -89,17 +99,19 @@ def segment_customers(
     """
     from fanzha.campaigns.audience import segment_specs
     from fanzha.campaigns.progress import progress
-    from fanzha.segments import output_target, segment_file, segment_table, split_table_url
+    from fanzha.segments import output_target, segment_file
 
     ws = Workspace(settings)
     target = output_target(out)
-    located = split_table_url(str(customers)) if "://" in str(customers) else None
+    located = _table_url(str(customers))
     columns = None if located else columns_of(Path(customers))
     # Rules alone: the warning library is never read (its ids are checked by validate/run).
     spec = ws.campaign(campaign, customer_columns=columns, with_content=False)
     audience, segments = segment_specs(spec)
     day, opted, all_matches = as_of or date.today(), _stored_opt_outs(ws), spec.match == "all"
     if located is not None:
+        from fanzha.segments import segment_table
+
         url, where = located
         with progress(f"segmenting {where}"):  # one library call: a pulsing bar
             done = segment_table(

@@ -119,36 +119,41 @@ def mint_token(
 def _require_known(settings: Settings, customer_id: str) -> None:
     """Refuse an id no campaign assigned and no message or feed item names.
 
-    Only the three tables are read (no schema-revision check): minting stays quick.
+    Only the three tables are read (no schema-revision check), with the database's own
+    driver when it is SQLite or PostgreSQL: minting stays quick.
     """
-    from fanzha.delivery.api import customer_known
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
+    from fanzha.delivery.direct import NoTables, customer_known
 
-    url = settings.db_url
     no_store = InputError(
         f"the store (FANZHA_DB) has no tables to check customer {customer_id!r} against: "
         "create it (`fanzha db upgrade`) and run a campaign, or pass --allow-unknown"
     )
-    database = make_url(url).database if url.startswith("sqlite") else None
-    if database and database != ":memory:" and not Path(database).exists():
-        raise no_store  # connecting would create an empty file
-    # A plain engine for one read: delivery's open_engine registers every model first.
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url)
     try:
-        known = customer_known(engine, customer_id)
-    except SQLAlchemyError:
+        known = customer_known(settings.db_url, customer_id)
+    except NoTables:
         raise no_store from None
-    finally:
-        engine.dispose()
+    if known is None:  # another database: through SQLAlchemy
+        known = _known_via_engine(settings.db_url, customer_id, no_store)
     if not known:
         raise InputError(
             f"customer {customer_id!r} is unknown to the store (no campaign assigned them and "
             "they have no message or feed item): check the id, or pass --allow-unknown"
         )
+
+
+def _known_via_engine(url: str, customer_id: str, no_store: InputError) -> bool:
+    """``customer_known`` on a plain engine (delivery's open_engine registers every model)."""
+    from fanzha.delivery.api import customer_known
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        return customer_known(engine, customer_id)
+    except SQLAlchemyError:
+        raise no_store from None
+    finally:
+        engine.dispose()
 
 
 def fake_gateway(settings: Settings, host: str, port: int, faults: FaultSpec) -> None:

@@ -15,19 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fanzha.campaigns.errors import SettingsError
+from fanzha.campaigns.variables import KEY_FIELDS, KEY_VARIABLES, VARIABLES
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
     from fanzha.delivery.keys import KeyRing
-
-# The three keys and their fields, in the order `fanzha keys generate --env` prints them.
-KEY_FIELDS = {
-    "FANZHA_SECRET": "secret",  # feed tokens
-    "FANZHA_BACKEND_KEY": "backend_key",  # the bank's backend calling the API
-    "FANZHA_WEBHOOK_SECRET": "webhook_secret",  # push gateway signatures
-}
-KEY_VARIABLES = tuple(KEY_FIELDS)
 
 
 _LONGEST = {"feed_ttl": timedelta(days=3650), "horizon": timedelta(days=366)}
@@ -56,112 +49,112 @@ class Settings(BaseSettings):
     db_url: str = Field(
         "sqlite:///fanzha.db",
         alias="FANZHA_DB",
-        description="store URL: sqlite:///FILE (default sqlite:///fanzha.db) or postgresql://USER@HOST/DB",
+        description=VARIABLES["FANZHA_DB"],
         min_length=1,
     )
     secret: SecretStr | None = Field(
         None,
         alias="FANZHA_SECRET",
-        description="feed-token signing keys: KEY or ID:KEY,ID:KEY (first signs); no default",
+        description=VARIABLES["FANZHA_SECRET"],
     )
     backend_key: SecretStr | None = Field(
         None,
         alias="FANZHA_BACKEND_KEY",
-        description="keys the bank's backend presents to the API (same format); no default",
+        description=VARIABLES["FANZHA_BACKEND_KEY"],
     )
     webhook_secret: SecretStr | None = Field(
         None,
         alias="FANZHA_WEBHOOK_SECRET",
-        description="keys that sign webhook pushes to the gateway (same format); no default",
+        description=VARIABLES["FANZHA_WEBHOOK_SECRET"],
     )
     gateway_url: str | None = Field(
-        None, alias="FANZHA_GATEWAY_URL", description="push gateway URL (webhook or JPush endpoint)"
+        None, alias="FANZHA_GATEWAY_URL", description=VARIABLES["FANZHA_GATEWAY_URL"]
     )
     gateway_kind: Literal["webhook", "jpush"] = Field(
         "webhook",
         alias="FANZHA_GATEWAY_KIND",
-        description="push gateway protocol: webhook (default) or jpush",
+        description=VARIABLES["FANZHA_GATEWAY_KIND"],
     )
     gateway_batch: int = Field(
         500,
         alias="FANZHA_GATEWAY_BATCH",
-        description="messages per gateway request, 1-1000 (default 500)",
+        description=VARIABLES["FANZHA_GATEWAY_BATCH"],
         ge=1,
         le=1000,
     )
     jpush_app_key: str = Field(
-        "", alias="FANZHA_JPUSH_APP_KEY", description="JPush app key (FANZHA_GATEWAY_KIND=jpush)"
+        "", alias="FANZHA_JPUSH_APP_KEY", description=VARIABLES["FANZHA_JPUSH_APP_KEY"]
     )
     jpush_secret: SecretStr | None = Field(
         None,
         alias="FANZHA_JPUSH_SECRET",
-        description="JPush master secret (FANZHA_GATEWAY_KIND=jpush)",
+        description=VARIABLES["FANZHA_JPUSH_SECRET"],
     )
     media_dir: Path = Field(
         Path("fanzha-media"),
         alias="FANZHA_MEDIA_DIR",
-        description="folder of rendered card images the feed serves (default fanzha-media)",
+        description=VARIABLES["FANZHA_MEDIA_DIR"],
     )
     schema_path: Path | None = Field(
         None,
         alias="FANZHA_SCHEMA",
-        description="customer schema file (default: the schema of `fanzha customers generate`)",
+        description=VARIABLES["FANZHA_SCHEMA"],
     )
     content_paths: Annotated[tuple[Path, ...], NoDecode] = Field(
         (),
         alias="FANZHA_CONTENT",
-        description="warning library folders, separated by ':' (default: the bundled library)",
+        description=VARIABLES["FANZHA_CONTENT"],
     )
     bank_name: str | None = Field(
-        None, alias="FANZHA_BANK_NAME", description="the bank's name in Chinese copy; no default"
+        None, alias="FANZHA_BANK_NAME", description=VARIABLES["FANZHA_BANK_NAME"]
     )
     bank_name_en: str | None = Field(
-        None, alias="FANZHA_BANK_NAME_EN", description="the bank's name in English copy; no default"
+        None, alias="FANZHA_BANK_NAME_EN", description=VARIABLES["FANZHA_BANK_NAME_EN"]
     )
     bank_phone: str | None = Field(
         None,
         alias="FANZHA_BANK_PHONE",
-        description="the bank's official service number copy may print; no default",
+        description=VARIABLES["FANZHA_BANK_PHONE"],
         pattern=r"^[0-9][0-9-]*$",
     )
     cooling_off_days: int = Field(
         7,
         alias="FANZHA_COOLING_OFF_DAYS",
-        description="loan cooling-off period in days, 1-365 (default 7)",
+        description=VARIABLES["FANZHA_COOLING_OFF_DAYS"],
         ge=1,
         le=365,
     )
     cooling_off_waived: str = Field(
         "利息和手续费",
         alias="FANZHA_COOLING_OFF_WAIVED",
-        description="what is waived when a loan is returned within it (Chinese copy)",
+        description=VARIABLES["FANZHA_COOLING_OFF_WAIVED"],
     )
     cooling_off_waived_en: str = Field(
         "interest and fees",
         alias="FANZHA_COOLING_OFF_WAIVED_EN",
-        description="the same in English copy",
+        description=VARIABLES["FANZHA_COOLING_OFF_WAIVED_EN"],
     )
     feed_ttl: timedelta = Field(
         timedelta(days=60),
         alias="FANZHA_FEED_TTL_DAYS",
-        description="days a feed item stays in the feed, 1-3650 (default 60)",
+        description=VARIABLES["FANZHA_FEED_TTL_DAYS"],
     )
     horizon: timedelta = Field(
         timedelta(days=7),
         alias="FANZHA_HORIZON_DAYS",
-        description="days ahead `run` enqueues, 1-366 (default 7)",
+        description=VARIABLES["FANZHA_HORIZON_DAYS"],
     )
     render_processes: int = Field(
         2,
         alias="FANZHA_RENDER_PROCESSES",
-        description="processes that render cards, 1-64 (default 2)",
+        description=VARIABLES["FANZHA_RENDER_PROCESSES"],
         ge=1,
         le=64,
     )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         alias="FANZHA_PUBLIC_URL",
-        description="the API's public base URL, for image links in pushes and poster QR codes",
+        description=VARIABLES["FANZHA_PUBLIC_URL"],
         pattern=r"^https?://\S+$",
     )
     # The global control group is the bank's, not a campaign's: every campaign must agree
@@ -169,26 +162,26 @@ class Settings(BaseSettings):
     control_pct: float = Field(
         0.0,
         alias="FANZHA_CONTROL_PCT",
-        description="percent of all customers in the global control group, 0-20 (default 0: none)",
+        description=VARIABLES["FANZHA_CONTROL_PCT"],
         ge=0,
         le=20,
     )
     control_epoch_months: int = Field(
         3,
         alias="FANZHA_CONTROL_EPOCH_MONTHS",
-        description="months between reshuffles of the global control group (default 3: quarterly)",
+        description=VARIABLES["FANZHA_CONTROL_EPOCH_MONTHS"],
         ge=1,
         le=120,
     )
     control_anchor: date = Field(
         date(2000, 1, 1),
         alias="FANZHA_CONTROL_ANCHOR",
-        description="first day of the first control epoch, a first of a month (default 2000-01-01)",
+        description=VARIABLES["FANZHA_CONTROL_ANCHOR"],
     )
     control_risk_prompts: bool = Field(
         True,
         alias="FANZHA_CONTROL_RISK_PROMPTS",
-        description="whether risk prompts still reach the global control group (default true)",
+        description=VARIABLES["FANZHA_CONTROL_RISK_PROMPTS"],
     )
 
     @field_validator("gateway_url", "bank_name", "bank_name_en", "bank_phone", mode="before")

@@ -49,11 +49,11 @@ def _revision(engine: Engine, url: str) -> str | None:
 
 def store_exists(settings: Settings) -> bool:
     """Whether the store has fanzha's tables (reading never creates a SQLite file)."""
-    from fanzha.delivery import open_engine
-
     path = _sqlite_file(settings.db_url)
     if path is not None and not path.exists():
-        return False
+        return False  # said before loading the store's models and SQLAlchemy
+    from fanzha.delivery import open_engine
+
     engine = open_engine(settings.db_url)
     try:
         return _revision(engine, settings.db_url) is not None

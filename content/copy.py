@@ -97,6 +97,7 @@ class CastMember:
     expression: str = "calm"
     side: str = "left"
     look: str | None = None  # one of LOOKS[role]; None lets the renderer pick
+    on_phone: bool = False  # on the line (drawn in their own window), not in the victim's room
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:

@@ -68,7 +68,11 @@ def _panel(panel: PanelModel, fill: Callable[[str], str], looks: dict[str, str])
         scene=panel.scene,
         cast=tuple(
             CastMember(
-                c.role, c.expression, c.side, look_of(c.role, c.look, c.gender) or looks.get(c.role)
+                c.role,
+                c.expression,
+                c.side,
+                look_of(c.role, c.look, c.gender) or looks.get(c.role),
+                c.on_phone,
             )
             for c in panel.cast
         ),

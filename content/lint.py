@@ -74,6 +74,33 @@ def lint_file(
     return model, [_at(source, issue) for issue in issues]
 
 
+def _lint_cached(
+    path: Path, config: ContentConfig, today: date
+) -> tuple[tuple[str, str] | None, list[LintProblem]]:
+    """``lint_file``'s (id, locale) and problems, from the cache when this very file (its
+    path and bytes) was linted with the same settings, day and code before."""
+    from fanzha import _cache
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if data is None:  # lint_file says what is wrong with the path
+        model, found = lint_file(path, config, today)
+        return (model.id, model.locale) if model is not None else None, found
+    stamp = _cache.code_stamp("fanzha.content", "fanzha._yaml", "yaml", "pydantic", "jinja2")
+    key = _cache.digest(str(path), data, repr(config), today.isoformat(), stamp)
+    hit = _cache.load("lint", key)
+    if hit is not None:
+        ident = (hit["id"][0], hit["id"][1]) if hit["id"] else None
+        return ident, [LintProblem(*row) for row in hit["problems"]]
+    model, found = lint_file(path, config, today)
+    ident = (model.id, model.locale) if model is not None else None
+    rows = [[p.file, p.line, p.column, p.message] for p in found]
+    _cache.store("lint", key, {"id": list(ident) if ident else None, "problems": rows})
+    return ident, found
+
+
 def lint_paths(
     paths: Iterable[str | Path],
     config: ContentConfig | None = None,
@@ -86,11 +113,10 @@ def lint_paths(
     problems: list[LintProblem] = []
     seen: dict[tuple[str, str], Path] = {}
     for path in warning_files(paths):
-        model, found = lint_file(path, config, today)
+        key, found = _lint_cached(path, config, today)
         problems += found
-        if model is None:
+        if key is None:
             continue
-        key = (model.id, model.locale)
         if key in seen:
             problems.append(
                 LintProblem(

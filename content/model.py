@@ -36,6 +36,7 @@ class CastModel(_Strict):
     side: Literal[SIDES] = "left"  # type: ignore[valid-type]
     look: str | None = None  # one of content.copy.LOOKS[role]; the lint checks it
     gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
+    on_phone: bool = False  # on the line, not in the room (the scammers of a call always are)
 
 
 class LineModel(_Strict):

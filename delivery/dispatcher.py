@@ -14,12 +14,13 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
+from fanzha.delivery.claims import Claimer
 from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
@@ -28,11 +29,12 @@ from fanzha.delivery.models import CLAIMED, FEED, PENDING, PUSH, Message, table_
 from fanzha.delivery.ratelimit import TokenBucket
 from fanzha.delivery.recorder import Recorder
 from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 _m = table_of(Message)
 Tick = Callable[[datetime], object]  # run before each pass (e.g. turn app events into messages)
+_NO_DECISIONS = pd.DataFrame({"id": [], "kind": [], "reason": [], "due_at": []}, dtype=object)
 NO_GATEWAY = "push messages wait: no push gateway is configured (set FANZHA_GATEWAY_URL)"
 
 __all__ = ["NO_GATEWAY", "DispatchConfig", "DispatchStats", "Dispatcher", "dispatch_due"]
@@ -68,90 +70,85 @@ class Dispatcher:
         self.bucket = (
             TokenBucket(rate, capacity=max(rate, self.config.batch_size)) if rate else None
         )
-        self.recorder = Recorder(engine, self.config, self.rng)
+        self.recorder = Recorder(self.config, self.rng)
+        # Without a push adapter only feed messages are claimed; pushes wait for one that has.
+        self.claimer = Claimer(self.config, () if PUSH in self.adapters else (FEED,))
 
     def claim(self, now: datetime, limit: int, worker: str | None = None) -> pd.DataFrame:
         """Lease up to ``limit`` due messages (and any whose lease expired) to ``worker``."""
-        params = {
-            "now": to_db(now),
-            "limit": limit,
-            "lease": to_db(now + timedelta(seconds=self.config.lease_s)),
-            "worker": worker or self.name,
-        }
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Losing a claim in a database crash only leaves the rows pending, so this
-                # commit need not wait for the disk; outcomes are always committed durably.
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            released = conn.execute(sqlbits.RELEASE, {"now": params["now"]}).all()
-            if released:
-                sqlbits.insert_events(
-                    conn,
-                    [
-                        {
-                            "message_id": r.id,
-                            "campaign_id": r.campaign_id,
-                            "customer_id": r.customer_id,
-                            "kind": "lease_expired",
-                            "at": params["now"],
-                            "detail": "",
-                        }
-                        for r in released
-                    ],
-                )
-                log.warning("released %d messages whose lease expired", len(released))
-            claim = sqlbits.CLAIM if PUSH in self.adapters else sqlbits.CLAIM_FEED
-            rows = conn.execute(claim, params).all()
-        # Plain objects: a batch is small, and row-wise access to Arrow strings is slow.
-        return pd.DataFrame(rows, columns=sqlbits.COLUMNS, dtype=object)
+        with self.engine.connect() as conn:
+            return self.claimer.claim(conn, now, limit, worker or self.name)
 
     def process(
         self, batch: pd.DataFrame, now: datetime, worker: str | None = None
     ) -> DispatchStats:
         """Apply the send-time rules to a claimed batch, send what remains, record it all."""
-        worker = worker or self.name
+        with self.engine.connect() as conn:
+            return self._process(conn, batch, now, worker or self.name)
+
+    def _decide(
+        self, conn: Connection, batch: pd.DataFrame, now: datetime, worker: str
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The send-time rules' decisions for a batch, and the pushes left to send."""
+        push = (batch["channel"] == PUSH).to_numpy()
+        screen = batch[sqlbits.SCREEN].to_numpy(dtype=bool)
+        quiet = (batch["quiet_hours"].fillna("") != "").to_numpy()
+        capped = batch["cap_max"].notna().to_numpy()
+        if not (screen.any() or (push & (quiet | capped)).any()):  # the usual batch
+            return _NO_DECISIONS, batch[push]
+        with conn.begin():
+            held = opt_outs(conn, batch[screen], now)
+            pushes = batch[push & ~batch["id"].isin(held["id"]).to_numpy()]
+            deferred = quiet_deferrals(pushes, now)
+            pushes = pushes[~pushes["id"].isin(deferred["id"])]
+            over = cap_decisions(conn, pushes, now, worker)
+        decided = pd.concat([held, deferred, over], ignore_index=True)
+        return decided, pushes[~pushes["id"].isin(over["id"])]
+
+    def _process(
+        self, conn: Connection, batch: pd.DataFrame, now: datetime, worker: str
+    ) -> DispatchStats:
         stats = DispatchStats(claimed=len(batch), batches=1)
         if batch.empty:
             return stats
-        with self.engine.connect() as conn:
-            held = opt_outs(conn, batch, now)
-            pushes = batch[(batch["channel"] == PUSH) & ~batch["id"].isin(held["id"])]
-            quiet = quiet_deferrals(pushes, now)
-            pushes = pushes[~pushes["id"].isin(quiet["id"])]
-            capped = cap_decisions(conn, pushes, now, worker)
-        decided = pd.concat([held, quiet, capped], ignore_index=True)
+        decided, pushes = self._decide(conn, batch, now, worker)
         if not decided.empty:
-            stats.add(self.recorder.decisions(decided, batch, now, worker))
-        pushes = pushes[~pushes["id"].isin(capped["id"])]
+            stats.add(self.recorder.decisions(conn, decided, batch, now, worker))
         feed = batch[(batch["channel"] == FEED) & ~batch["id"].isin(decided["id"])]
         if not feed.empty:
             channel = self.adapters[FEED]
             assert isinstance(channel, FeedChannel)
-            stats.add(self.recorder.feed(channel, feed, now, worker))
+            stats.add(self.recorder.feed(conn, channel, feed, now, worker))
         adapter = self.adapters.get(PUSH)
         if adapter is None or isinstance(adapter, FeedChannel):  # pushes are not claimed then
             return stats
         for start in range(0, len(pushes), adapter.max_batch):
             chunk = pushes.iloc[start : start + adapter.max_batch]
-            stats.add(self._send(adapter, chunk, now, worker))
+            stats.add(self._send(conn, adapter, chunk, now, worker))
         return stats
 
     def _payloads(self, chunk: pd.DataFrame) -> list[PushPayload]:
         base = self.config.media_base_url
         return [
-            PushPayload(
-                r.id,
-                r.customer_id,
-                r.title,
-                r.body,
-                base + r.image_key if r.image_key else "",
-                r.deep_link,
+            PushPayload(i, c, t, b, base + k if k else "", d)
+            for i, c, t, b, k, d in zip(
+                chunk["id"].tolist(),
+                chunk["customer_id"].tolist(),
+                chunk["title"].tolist(),
+                chunk["body"].tolist(),
+                chunk["image_key"].tolist(),
+                chunk["deep_link"].tolist(),
+                strict=True,
             )
-            for r in chunk.itertuples(index=False)
         ]
 
     def _send(
-        self, adapter: PushAdapter, chunk: pd.DataFrame, now: datetime, worker: str
+        self,
+        conn: Connection,
+        adapter: PushAdapter,
+        chunk: pd.DataFrame,
+        now: datetime,
+        worker: str,
     ) -> DispatchStats:
         payloads = self._payloads(chunk)
         ids = [p.id for p in payloads]
@@ -171,17 +168,21 @@ class Dispatcher:
             len(result.deferred),
             ids[0],
         )
-        return self.recorder.sent(chunk, result, now, worker)
+        return self.recorder.sent(conn, chunk, result, now, worker)
 
     def run_once(self, now: datetime | None = None, worker: str | None = None) -> DispatchStats:
         """Send everything due at ``now`` (the clock if None), batch after batch, then stop."""
         stats = DispatchStats()
-        while True:
-            at = now or self.clock()
-            batch = self.claim(at, self.config.batch_size, worker)
-            if batch.empty:
-                return stats
-            stats.add(self.process(batch, at, worker))
+        worker = worker or self.name
+        # One connection for the whole pass: a pool checkout (and its ping) per step cost
+        # as much as a statement.
+        with self.engine.connect() as conn:
+            while True:
+                at = now or self.clock()
+                batch = self.claimer.claim(conn, at, self.config.batch_size, worker)
+                if batch.empty:
+                    return stats
+                stats.add(self._process(conn, batch, at, worker))
 
     def pending_due(self, now: datetime) -> tuple[int, datetime | None]:
         """Open messages this dispatcher can send that are due by ``now`` (retries waiting

@@ -1,4 +1,8 @@
-"""Recording outcomes: one transaction per batch, only for rows this worker still leases."""
+"""Recording outcomes: one transaction per batch, only for rows this worker still leases.
+
+Each method runs its transaction on the connection it is given (the dispatcher keeps one per
+worker for a whole pass, instead of a pool checkout, and a ping, per step).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from fanzha.delivery.models import (
     Message,
     table_of,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 _m = table_of(Message)
 _events = table_of(DeliveryEvent)
@@ -51,8 +55,7 @@ _SET_STATE = (
 class Recorder:
     """Writes the dispatcher's outcomes with their delivery events."""
 
-    def __init__(self, engine: Engine, config: DispatchConfig, rng: random.Random) -> None:
-        self.engine = engine
+    def __init__(self, config: DispatchConfig, rng: random.Random) -> None:
         self.config = config
         self.rng = rng
 
@@ -61,14 +64,6 @@ class Recorder:
         """Lock this worker's rows; rows whose lease was lost to another worker are left alone."""
         params = {"ids": list(ids), "worker": worker, "now": to_db(now)}
         return {r[0] for r in conn.execute(sqlbits.own(conn.dialect.name), params).all()}
-
-    @staticmethod
-    def _delivered(conn: Connection, ids: list[str], worker: str, now: datetime) -> set[str]:
-        """The common case in one statement: those of ``ids`` this worker still leases, delivered."""
-        if not ids:
-            return set()
-        params = {"ids": ids, "worker": worker, "now": to_db(now)}
-        return {r[0] for r in conn.execute(sqlbits.delivered(conn.dialect.name), params).all()}
 
     def _write(
         self,
@@ -122,7 +117,12 @@ class Recorder:
         return base
 
     def decisions(
-        self, decided: pd.DataFrame, batch: pd.DataFrame, now: datetime, worker: str
+        self,
+        conn: Connection,
+        decided: pd.DataFrame,
+        batch: pd.DataFrame,
+        now: datetime,
+        worker: str,
     ) -> DispatchStats:
         """Cancellations, suppressions, deferrals and dead letters decided by the send-time rules."""
         stats = DispatchStats()
@@ -133,7 +133,7 @@ class Recorder:
             "deferred": PENDING,
             "dead": DEAD,
         }
-        with self.engine.begin() as conn:
+        with conn.begin():
             mine = self._own(conn, decided["id"], worker, now)
             changes, kinds = [], {}
             for row, d in zip(
@@ -150,27 +150,36 @@ class Recorder:
         return stats
 
     def feed(
-        self, channel: FeedChannel, rows: pd.DataFrame, now: datetime, worker: str
+        self, conn: Connection, channel: FeedChannel, rows: pd.DataFrame, now: datetime, worker: str
     ) -> DispatchStats:
         """Write feed items and mark their messages delivered, in one transaction."""
-        with self.engine.begin() as conn:
-            mine = self._delivered(conn, list(rows["id"]), worker, now)
+        with conn.begin():
+            mine = sqlbits.record_delivered(conn, list(rows["id"]), worker, to_db(now), "feed")
             rows = rows[rows["id"].isin(mine)]
             channel.write(conn, rows, now)
-            self._write(conn, [], rows, {i: ("delivered", "feed") for i in rows["id"]}, now)
         return DispatchStats(delivered=len(rows))
 
     def sent(
-        self, chunk: pd.DataFrame, result: SendResult, now: datetime, worker: str
+        self,
+        conn: Connection,
+        chunk: pd.DataFrame,
+        result: SendResult,
+        now: datetime,
+        worker: str,
     ) -> DispatchStats:
         """The gateway's answer: delivered, rejected, retried later or dead-lettered."""
-        changes, kinds = [], {}
+        ids = chunk["id"].tolist()
         accepted = set(result.accepted)
+        if len(accepted) == len(ids) and accepted.issuperset(ids):  # the usual answer
+            with conn.begin():
+                mine = sqlbits.record_delivered(conn, ids, worker, to_db(now))
+            return DispatchStats(delivered=len(mine))
+        changes, kinds = [], {}
         for row in chunk.itertuples(index=False):
             attempts = int(row.attempts) + 1
-            if row.id in accepted:  # recorded in bulk by _delivered
-                kinds[row.id] = ("delivered", "")
-            elif row.id in result.rejected:
+            if row.id in accepted:  # recorded in bulk by record_delivered
+                continue
+            if row.id in result.rejected:
                 why = result.rejected[row.id]
                 changes.append(
                     self._row(
@@ -210,18 +219,18 @@ class Recorder:
                     )
                 )
                 kinds[row.id] = ("retry", why)
-        with self.engine.begin() as conn:
+        with conn.begin():
             # The delivered UPDATE goes first: on SQLite it takes the write lock up front.
-            mine = self._delivered(conn, [i for i in chunk["id"] if i in accepted], worker, now)
-            if changes:
-                mine |= self._own(conn, [c["_id"] for c in changes], worker, now)
+            done = [i for i in ids if i in accepted]
+            delivered = sqlbits.record_delivered(conn, done, worker, to_db(now))
+            mine = self._own(conn, [c["_id"] for c in changes], worker, now) if changes else set()
             changes = [c for c in changes if c["_id"] in mine]
             kinds = {i: k for i, k in kinds.items() if i in mine}
             self._write(conn, changes, chunk, kinds, now)
         # Count what was recorded: a worker that lost its lease changed nothing.
         counts = Counter(kind for kind, _ in kinds.values())
         return DispatchStats(
-            delivered=counts["delivered"],
+            delivered=len(delivered),
             rejected=counts["rejected"],
             dead=counts["dead"],
             retried=counts["retry"],

@@ -63,27 +63,36 @@ def _store(
     return manifest
 
 
-def _save_all(
-    pages: list[tuple[Image.Image, tuple[int, ...]]], target: Path, key: str, ext: str, named: bool
-) -> list[dict]:
-    """Encode every image of a render; the first at target, the rest beside it."""
-    entries = []
+def _image_path(target: Path, key: str, ext: str, n: int, named: bool) -> Path:
+    """Where image n (1-based) of a render goes: the first at target, the rest beside it."""
+    if n == 1:
+        return target
+    if named:
+        return target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return target.with_name(f"{page_key(key, n)}.{ext}")
+
+
+def _entries(
+    pages: list[tuple[Image.Image, tuple[int, ...]]],
+    target: Path,
+    key: str,
+    ext: str,
+    named: bool,
+    stacked: bool,
+) -> list[dict[str, object]]:
+    """The manifest's `images`: each image's file, key, size, panels (and top in a strip)."""
+    entries, top = [], 0
     for n, (img, panels) in enumerate(pages, start=1):
-        if n == 1:
-            path = target
-        elif named:
-            path = target.with_name(f"{target.stem}-{n}{target.suffix}")
-        else:
-            path = target.with_name(f"{page_key(key, n)}.{ext}")
-        output.save_image(img, path, ext)
-        entries.append(
-            {
-                "image": path.name,
-                "key": page_key(key, n),
-                "size_px": [img.width, img.height],
-                "panels": [i + 1 for i in panels],
-            }
-        )
+        entry: dict[str, object] = {
+            "image": _image_path(target, key, ext, n, named).name,
+            "key": page_key(key, n),
+            "size_px": [img.width, img.height],
+            "panels": [i + 1 for i in panels],
+        }
+        if stacked:
+            entry["top"] = top
+        entries.append(entry)
+        top += img.height
     return entries
 
 
@@ -116,38 +125,52 @@ def render_card(
         "locale": copy.locale,
         "font": fonts.info,
     }
-    if fmt.kind == "strip":
-        strip = render_strip_image(copy, fmt, style, fonts)
-        pages = list(strip.images)
-        records = strip.records
-        layout, elder = "strip", strip.elder_cut
-        extra["geometry"] = list(strip.geometry)
-        shown = strip.panels
-    else:
-        card = render_card_image(copy, fmt, style, fonts)
-        pages = [(img, panels) for img, panels in card.pages]
-        records = tuple(
-            replace(r, name=f"p{n}.{r.name}") if n > 1 else r
-            for n, page in enumerate(card.records, start=1)
-            for r in page
-        )
-        layout, elder = card.layout, card.elder_cut
-        extra["arrangements"] = list(card.arrangements)
-        extra["carousel"] = len(pages) > 1
-        shown = tuple(i + 1 for i in card.panels)
-    lowest = check_accessibility(records, fmt, style)
     target = out if out is not None else cache.path(key, ext)  # type: ignore[union-attr]
-    extra["images"] = _save_all(pages, target, key, ext, named=out is not None)
+    named = out is not None
+    writer = output.ImageWriter(ext)
+
+    def encode(n: int, img: Image.Image) -> None:  # while the next image is drawn
+        writer.submit(img, _image_path(target, key, ext, n + 1, named))
+
+    try:
+        if fmt.kind == "strip":
+            strip = render_strip_image(copy, fmt, style, fonts, on_image=encode)
+            pages = list(strip.images)
+            records = strip.records
+            layout, elder = "strip", strip.elder_cut
+            extra["geometry"] = list(strip.geometry)
+            shown = strip.panels
+            # the strip's size: its images stacked, as the reader scrolls them
+            size = (fmt.width, sum(img.height for img, _ in pages))
+        else:
+            card = render_card_image(copy, fmt, style, fonts, on_image=encode)
+            pages = [(img, panels) for img, panels in card.pages]
+            records = tuple(
+                replace(r, name=f"p{n}.{r.name}") if n > 1 else r
+                for n, page in enumerate(card.records, start=1)
+                for r in page
+            )
+            layout, elder = card.layout, card.elder_cut
+            extra["arrangements"] = list(card.arrangements)
+            extra["geometry"] = list(card.geometry)
+            extra["carousel"] = len(pages) > 1
+            shown = tuple(i + 1 for i in card.panels)
+            size = pages[0][0].size
+        lowest = check_accessibility(records, fmt, style)
+        writer.wait()
+    except BaseException:
+        writer.discard()  # no half-written render is left behind
+        raise
+    extra["images"] = _entries(pages, target, key, ext, named, fmt.kind == "strip")
     extra["panels_shown"] = list(shown)
     extra["elder_cut"] = elder
-    first = pages[0][0]
     size_mm = (
-        round(first.width / fmt.dpi * 25.4, 1),
-        round(first.height / fmt.dpi * 25.4, 1),
+        round(size[0] / fmt.dpi * 25.4, 1),
+        round(size[1] / fmt.dpi * 25.4, 1),
     )
     manifest = Manifest(
         fmt.name,
-        (first.width, first.height),
+        (size[0], size[1]),
         size_mm,
         fmt.dpi,
         records,

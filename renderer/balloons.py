@@ -172,9 +172,14 @@ def thought(
             bx + (tx - bx) * max(0.0, dist - gap) / dist,
             by + (ty - by) * max(0.0, dist - gap) / dist,
         )
-        for i, frac in enumerate((0.35, 0.7, 1.0)):
+        # a long way to the thinker gets more bubbles, shrinking towards the head, so the
+        # trail still reads as one line of bubbles rather than three stray dots
+        span = math.hypot(tx - bx, ty - by)
+        n = max(3, min(7, round(span / max(8.0, r * 1.6))))
+        for i in range(n):
+            frac = (i + 1) / n
             cx, cy = bx + (tx - bx) * frac, by + (ty - by) * frac
-            rr = max(4, r // (2 + i))
+            rr = max(4, round(r * (0.55 - 0.35 * i / max(1, n - 1))))
             d.ellipse(
                 (cx - rr, cy - rr, cx + rr, cy + rr),
                 fill=fill,

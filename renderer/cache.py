@@ -28,12 +28,18 @@ class RenderCache:
         return self.dir / f"{key}.{ext.lstrip('.')}"
 
     def get(self, key: str, ext: str) -> Manifest | None:
-        """The cached manifest for a key, or None on a miss (or a half-written entry)."""
+        """The cached manifest for a key, or None on a miss (or a half-written entry, or one
+        whose further images are gone)."""
         image = self.path(key, ext)
         meta = image.with_name(image.name + ".json")
         if not (image.is_file() and meta.is_file()):
             return None
-        return Manifest.read(meta, image)
+        manifest = Manifest.read(meta, image)
+        # a strip's panel images and a carousel's pages must all be there, or it is drawn again
+        for entry in manifest.extra.get("images", ())[1:]:
+            if not image.with_name(entry["image"]).is_file():
+                return None
+        return manifest
 
     def put(self, manifest: Manifest, rendered: Path) -> Manifest:
         """Store a rendered file under its key (atomically) and write its manifest."""

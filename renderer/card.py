@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ class CardResult:
     panels: tuple[int, ...]  # every story panel drawn (0-based)
     arrangements: tuple[str, ...]
     elder_cut: bool = False
+    geometry: tuple[dict[str, Any], ...] = ()  # every panel's staging, in its page's pixels
 
     @property
     def image(self) -> Image.Image:
@@ -99,8 +101,13 @@ def plan_panels(
     max_px: int,
     shown: tuple[int, ...] | None = None,
     panels: tuple[Panel, ...] | None = None,
+    must: frozenset[int] = frozenset(),
+    bare: bool = False,
 ) -> list[comic.PanelPlan] | None:
-    """Largest common body size at which every shown panel fits; None if none does."""
+    """Largest common body size at which every shown panel fits; None if none does.
+
+    Panels in `must` keep the script's shot at its large-text figure size; with `bare`, a
+    panel whose phone screen has no room may go without it (the very last resort)."""
     story = copy.panels if panels is None else panels
     shown = tuple(range(len(story))) if shown is None else shown
     rects = panel_rects(kind, area, gutter(m))
@@ -111,23 +118,35 @@ def plan_panels(
         for i in shown
     ]
 
-    def attempt(size: int, m: comic.Metrics) -> list[comic.PanelPlan] | None:
+    def attempt(size: int, m: comic.Metrics, clean: bool) -> list[comic.PanelPlan] | None:
         plans = []
         for idx, panel, rect in zip(shown, drawn, rects, strict=False):
-            pp = comic.plan(fonts, f"panel{idx + 1}", panel, rect, size, m)
-            if pp is None:
+            mm = dataclasses.replace(m, strict_shot=True) if idx in must else m
+            pp = comic.plan(fonts, f"panel{idx + 1}", panel, rect, size, mm, copy)
+            if pp is None or (clean and any(i.layout.splits for i in pp.items)):
                 return None
             plans.append(pp)
         return plans
 
-    # stacked balloons at any size read better than a row of narrow ones at a larger size
-    for rows in (False, True) if m.compact else (False,):
-        if attempt(min_px, dataclasses.replace(m, side_by_side=rows)) is None:
+    # stacked balloons at any size read better than a row of narrow ones at a larger size;
+    # the script's shot (faces large) at any size better than full-length figures at a larger
+    # and any of these with words whole before a balloon broken inside a word
+    tries = [
+        (clean, strict, rows, False)
+        for clean in (True, False)
+        for strict in (True, False)
+        for rows in (False, True)
+    ] + ([(False, False, rows, True) for rows in (False, True)] if bare else [])
+    for clean, strict, rows, bare in tries:
+        if (strict and not m.staged) or (rows and not m.compact):
+            continue
+        mm = dataclasses.replace(m, side_by_side=rows, strict_shot=strict, screen_optional=bare)
+        if attempt(min_px, mm, clean) is None:
             continue  # nothing fits even at the floor: skip the search
         lo, hi, best = min_px, max_px, None
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = attempt(mid, dataclasses.replace(m, side_by_side=rows))
+            found = attempt(mid, mm, clean)
             if found is None:
                 hi = mid - 1
             else:
@@ -149,13 +168,30 @@ def _chunks(count: int, per_page: int) -> list[tuple[int, ...]]:
     return out
 
 
-def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontSet) -> CardResult:
-    """Draw a warning as a card: every panel on one page, or a carousel of pages."""
+def render_card_image(
+    copy: WarningCopy,
+    fmt: Format,
+    style: Style,
+    fonts: FontSet,
+    on_image: Callable[[int, Image.Image], None] | None = None,
+) -> CardResult:
+    """Draw a warning as a card: every panel on one page, or a carousel of pages.
+
+    ``on_image(n, page)`` is called as each page is finished (n from 0), so that it can be
+    encoded while the next is drawn.
+    """
     from fanzha.renderer import chrome
 
     wide = fmt.width > fmt.height  # a banner sets balloons side by side, as large text does
     m = comic.Metrics(
-        fmt.scale, style.line_spacing, style.asset_dir, compact=style.large_text or wide
+        fmt.scale,
+        style.line_spacing,
+        style.asset_dir,
+        compact=style.large_text or wide,
+        staged=True,
+        zh=copy.locale.lower().startswith("zh"),
+        # large text: figures at least this tall, unless a panel cannot have them on its own
+        min_figure=round(260 * fmt.scale) if style.large_text else 0,
     )
     min_body = fmt.body_min_px(style.large_text)
     max_body = max(min_body, m.px(62 if style.large_text else 48))
@@ -179,11 +215,11 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
     sheets += planned
     if covers:
         sheets.append(("action", (), []))
-    pages, records = [], []
+    pages, records, geometry = [], [], []
     for n, (_kind, chunk, plans) in enumerate(sheets):
         canvas = Canvas(Image.new("RGB", (fmt.width, fmt.height), PALETTE.paper), fonts)
         for pp in plans:
-            comic.draw(canvas, pp, m, copy)
+            geometry.append({**comic.draw(canvas, pp, m, copy), "image": n})
         if n == 0:
             chrome.draw_title(canvas, chrome.centred_title(band, fmt.height) if covers else band)
             chrome.draw_stamp(
@@ -194,9 +230,17 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
                 canvas, chrome.raised_footer(footer, fmt.height) if covers else footer
             )
         if len(sheets) > 1:
-            chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body)
+            drawn = [g for g in geometry if g["image"] == n]
+            avoid = [b["box"] for g in drawn for b in g["balloons"]]
+            avoid += [box for g in drawn for box in g["props"]]
+            avoid += [f["face"] for g in drawn for f in g["figures"]]
+            avoid += [f["visible"] for g in drawn for f in g["figures"] if f["remote"]]
+            avoid += [r.box for r in canvas.records]  # the title, the stamp, the hotline
+            chrome.draw_page_mark(canvas, n + 1, len(sheets), m, min_body, avoid)
         pages.append((canvas.img, chunk))
         records.append(tuple(canvas.records))
+        if on_image is not None:
+            on_image(n, canvas.img)
     return CardResult(
         tuple(pages),
         tuple(records),
@@ -204,6 +248,7 @@ def render_card_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontS
         tuple(range(len(story))),
         tuple(pp.arrangement for _, _, plans in planned for pp in plans),
         elder,
+        tuple(geometry),
     )
 
 
@@ -222,7 +267,8 @@ def _paginate(
     failing that, the title and the action on pages of their own. (None, False) if nothing fits."""
     min_body = fmt.body_min_px(style.large_text)
     max_body = max(min_body, m.px(62 if style.large_text else 48))
-    for covers in (False, True):
+    must = _must(fonts, copy, story, fmt, m, margin, min_body)
+    for bare, covers in ((False, False), (False, True), (True, False), (True, True)):
 
         def area_of(page: int, pages: int, covers: bool = covers) -> Box:
             top = band.bottom + margin if page == 0 and not covers else margin
@@ -239,7 +285,7 @@ def _paginate(
                 area = area_of(n, len(chunks))
                 for kind in candidate_layouts(fmt, style, len(chunk)):
                     plans = plan_panels(
-                        fonts, copy, kind, area, m, min_body, max_body, chunk, story
+                        fonts, copy, kind, area, m, min_body, max_body, chunk, story, must, bare
                     )
                     if plans is not None:
                         planned.append((kind, chunk, plans))
@@ -251,11 +297,37 @@ def _paginate(
     return None, False
 
 
+def _must(
+    fonts: FontSet,
+    copy: WarningCopy,
+    story: tuple[Panel, ...],
+    fmt: Format,
+    m: Any,
+    margin: int,
+    size: int,
+) -> frozenset[int]:
+    """The panels that can keep their shot at the large-text figure size on a page of their
+    own: pagination gives them the room (none in normal mode)."""
+    if not m.min_figure:
+        return frozenset()
+    page = (margin, margin, fmt.width - margin, fmt.height - margin)
+    strict = dataclasses.replace(m, strict_shot=True)
+    drawn = [
+        dataclasses.replace(p, caption=shown_caption(copy, p, i, len(story)))
+        for i, p in enumerate(story)
+    ]
+    return frozenset(
+        i
+        for i, panel in enumerate(drawn)
+        if comic.plan(fonts, f"panel{i + 1}", panel, page, size, strict, copy) is not None
+    )
+
+
 def _overflow(
     fonts: FontSet, copy: WarningCopy, story: tuple[Panel, ...], area: Box, m: Any, size: int
 ) -> str:
     """Name the first panel that cannot hold its text at the minimum size, alone on a page."""
     for idx, panel in enumerate(story):
-        if comic.plan(fonts, f"panel{idx + 1}", panel, area, size, m) is None:
+        if comic.plan(fonts, f"panel{idx + 1}", panel, area, size, m, copy) is None:
             return f"panel{idx + 1}"
     return "panels"

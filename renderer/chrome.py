@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from fanzha.content.copy import WarningCopy
 from fanzha.renderer import text as typeset
@@ -261,17 +262,34 @@ def plan_footer(
     return FooterPlan(top, fmt.width, height, action, hot)
 
 
-def draw_page_mark(canvas: Canvas, page: int, pages: int, m: Metrics, size: int) -> None:
-    """A "2/3" tab in the bottom-right corner: this card is one page of a carousel."""
+def draw_page_mark(
+    canvas: Canvas,
+    page: int,
+    pages: int,
+    m: Metrics,
+    size: int,
+    avoid: list[Any] | None = None,
+) -> None:
+    """A "2/3" tab in a corner: this card is one page of a carousel. The bottom right, unless
+    the tab would cover a face, a phone, a screen, a balloon or words there (`avoid`)."""
     label = f"{page}/{pages}"
     layout = typeset.TextLayout("page", label, (label,), size, size, "Black", (0, 0, 0, 0))
     w, h = typeset.block_size(canvas.fonts, layout)
     pad = m.px(8)
-    x1, y1 = canvas.img.width - m.px(6), canvas.img.height - m.px(6)
-    box = (x1 - w - 2 * pad, y1 - h - 2 * pad, x1, y1)
+    y1 = canvas.img.height - m.px(6)
+    width = canvas.img.width
+    spots = [width - m.px(6), m.px(6) + w + 2 * pad, (width + w) // 2 + pad]
+    rows = [y1, h + 2 * pad + m.px(6)]  # the bottom corners first, then the top ones
+    boxes = [(x1 - w - 2 * pad, y - h - 2 * pad, x1, y) for y in rows for x1 in spots]
+    clear = [b for b in boxes if not any(_overlaps(b, a) for a in avoid or ())]
+    box = (clear or boxes)[0]
     canvas.draw.rounded_rectangle(box, radius=m.px(8), fill=canvas.palette.gold)
     placed = _at(layout, box[0] + pad, box[1] + pad, w, h)
     canvas.text(placed, canvas.palette.navy, role="display")
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _at(layout: typeset.TextLayout, x: int, y: int, w: int, h: int) -> typeset.TextLayout:

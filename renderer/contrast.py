@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING, cast
+
 from PIL import Image
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RGB = tuple[int, int, int]
 
-_channel = np.arange(256, dtype=np.float64) / 255.0
-# sRGB linearisation per WCAG 2.x (0.03928 threshold as written in the spec).
-_LINEAR = np.where(_channel <= 0.03928, _channel / 12.92, ((_channel + 0.055) / 1.055) ** 2.4)
+# sRGB linearisation per WCAG 2.x (0.03928 threshold as written in the spec), per 8-bit value.
+_LINEAR = tuple(
+    c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    for c in (i / 255 for i in range(256))
+)
+# Beyond this many distinct colours behind a text, the pixels are measured as an array.
+_FEW_COLOURS = 4096
 
 
 def parse_color(color: str | RGB) -> RGB:
@@ -37,21 +45,49 @@ def contrast_ratio(a: str | RGB, b: str | RGB) -> float:
 
 def luminance_map(pixels: np.ndarray) -> np.ndarray:
     """Relative luminance of every pixel of an (h, w, 3) uint8 array."""
+    import numpy as np
+
+    linear = np.asarray(_LINEAR, dtype=np.float64)
     return (
-        0.2126 * _LINEAR[pixels[..., 0]]
-        + 0.7152 * _LINEAR[pixels[..., 1]]
-        + 0.0722 * _LINEAR[pixels[..., 2]]
+        0.2126 * linear[pixels[..., 0]]
+        + 0.7152 * linear[pixels[..., 1]]
+        + 0.0722 * linear[pixels[..., 2]]
     )
 
 
+def _ratio(a: float, b: float) -> float:
+    hi, lo = max(a, b), min(a, b)
+    return float((hi + 0.05) / (lo + 0.05))
+
+
 def worst_contrast(background: Image.Image, text_color: str | RGB) -> float:
-    """Lowest contrast between the text colour and any pixel behind it (before text is drawn)."""
-    pixels = np.asarray(background.convert("RGB"))
-    if pixels.size == 0:
+    """Lowest contrast between the text colour and any pixel behind it (before text is drawn).
+
+    Text mostly sits on a few flat colours: those are measured one by one (NumPy is loaded
+    only for a busy background, or when two colours are equally near the text's).
+    """
+    rgb = background.convert("RGB")
+    size = rgb.width * rgb.height
+    if size == 0:
         return 21.0
-    lum = luminance_map(pixels)
     text_l = relative_luminance(text_color)
+    colours = rgb.getcolors(_FEW_COLOURS)
+    if colours is not None:
+        lums = {
+            0.2126 * _LINEAR[r] + 0.7152 * _LINEAR[g] + 0.0722 * _LINEAR[b]
+            for _, (r, g, b) in cast("list[tuple[int, RGB]]", colours)
+        }
+        closest = min(abs(lum - text_l) for lum in lums)
+        nearest = [lum for lum in lums if abs(lum - text_l) == closest]
+        if len(nearest) == 1:  # two equally near: the first such pixel decides, as below
+            return _ratio(nearest[0], text_l)
+    return _worst_by_array(rgb, text_l)
+
+
+def _worst_by_array(rgb: Image.Image, text_l: float) -> float:
+    import numpy as np
+
+    lum = luminance_map(np.asarray(rgb))
     # the background pixel whose luminance is closest to the text's gives the lowest ratio
     nearest = lum.flat[int(np.abs(lum - text_l).argmin())]
-    hi, lo = max(nearest, text_l), min(nearest, text_l)
-    return float((hi + 0.05) / (lo + 0.05))
+    return _ratio(float(nearest), text_l)

@@ -11,11 +11,15 @@ import functools
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, cast
 
 from fanzha.renderer.errors import FontNotFound
 from PIL import ImageFont
+
+T = TypeVar("T")
 
 FONT_ENV = "FANZHA_FONT"
 PACKAGE_FONT = "NotoSansCJK-VF.otf.ttc"
@@ -89,16 +93,56 @@ def find_font(configured: str | Path | None = None) -> Path:
     )
 
 
+def _font_key(path: str, *parts: str) -> str:
+    """A cache key for facts read from a font file: like fontconfig's cache, the file's
+    size and modification time stand for its bytes (hashing 20 MB would cost the saving)."""
+    from fanzha import _cache
+
+    st = os.stat(path)
+    stamp = _cache.code_stamp("fanzha.renderer.fonts", "fontTools")
+    return _cache.digest(
+        str(Path(path).resolve()), str(st.st_size), str(st.st_mtime_ns), *parts, stamp
+    )
+
+
+def _cached(kind: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave before for the same key (``fanzha._cache``)."""
+    from fanzha import _cache
+
+    hit = _cache.load(kind, key)
+    if hit is not None:
+        return cast(T, hit["value"])
+    value = compute()
+    _cache.store(kind, key, {"value": value})
+    return value
+
+
 @functools.lru_cache(maxsize=16)
 def _cmap(path: str, index: int) -> frozenset[int]:
-    """Code points a face covers (fontTools reads only the cmap table)."""
-    from fontTools.ttLib import TTCollection, TTFont
+    """Code points a face covers (fontTools reads only the cmap table; cached as ranges)."""
 
-    if path.lower().endswith((".ttc", ".otc")):
-        face = TTCollection(path, lazy=True).fonts[index]
-    else:
-        face = TTFont(path, lazy=True)
-    return frozenset(face.getBestCmap() or {})
+    def read() -> list[list[int]]:
+        from fontTools.ttLib import TTCollection, TTFont
+
+        if path.lower().endswith((".ttc", ".otc")):
+            face = TTCollection(path, lazy=True).fonts[index]
+        else:
+            face = TTFont(path, lazy=True)
+        return _ranges(sorted(face.getBestCmap() or {}))
+
+    ranges = _cached("font-cmap", _font_key(path, str(index)), read)
+    return frozenset(c for first, last in ranges for c in range(first, last + 1))
+
+
+def _ranges(points: list[int]) -> list[list[int]]:
+    """Sorted code points as [first, last] runs."""
+    runs: list[list[int]] = []
+    for c in points:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return runs
 
 
 def _face_index(path: Path) -> int:
@@ -112,12 +156,15 @@ def _face_index(path: Path) -> int:
 
 @functools.lru_cache(maxsize=16)
 def _collection_index(path: str, family: str) -> int:
-    from fontTools.ttLib import TTCollection
+    def read() -> int:
+        from fontTools.ttLib import TTCollection
 
-    for i, face in enumerate(TTCollection(path, lazy=True).fonts):
-        if face["name"].getDebugName(1) == family:
-            return i
-    return 0
+        for i, face in enumerate(TTCollection(path, lazy=True).fonts):
+            if face["name"].getDebugName(1) == family:
+                return i
+        return 0
+
+    return _cached("font-index", _font_key(path, family), read)
 
 
 def _weight_file(path: Path, weight: str) -> Path:
@@ -133,6 +180,10 @@ def _weight_file(path: Path, weight: str) -> Path:
 @functools.lru_cache(maxsize=16)
 def font_info(path: Path) -> dict[str, str]:
     """Name, version, licence and file of the face a FontSet draws with (for manifests)."""
+    return dict(_cached("font-info", _font_key(str(path), "info"), lambda: _read_info(path)))
+
+
+def _read_info(path: Path) -> dict[str, str]:
     from fontTools.ttLib import TTCollection, TTFont
 
     index = _face_index(path)

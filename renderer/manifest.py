@@ -13,7 +13,7 @@ from fanzha.renderer.errors import AccessibilityError
 from fanzha.renderer.formats import Format
 from fanzha.renderer.style import Style
 
-RENDERER_VERSION = "1.0.0"
+RENDERER_VERSION = "1.1.0"  # 1.1: strips as one image per panel; WebP lossless
 
 
 @dataclass(frozen=True)

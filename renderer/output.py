@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import io
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fanzha.renderer.errors import RenderError
 from PIL import Image
 
 IMAGE_TYPES = {"webp": "WEBP", "png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
+# WebP lossless at its lowest effort: flat comic art and text come out pixel-exact, half the
+# bytes of lossy quality 88 and faster to encode (bench/RESULTS.md, render).
+ENCODER_OPTIONS: dict[str, dict[str, object]] = {
+    "WEBP": {"lossless": True, "quality": 0, "method": 1},
+    "PNG": {"compress_level": 6},
+    "JPEG": {"quality": 92, "subsampling": 0, "optimize": True},
+}
+ENCODER_THREADS = max(2, min(4, os.cpu_count() or 2))
 
 
 def extension(out: Path | None, default: str) -> str:
@@ -25,16 +36,63 @@ def save_image(img: Image.Image, path: Path, ext: str) -> None:
     if ext == "pdf":
         raise RenderError("cards are images: use .webp, .png or .jpg (posters make PDFs)")
     kind = IMAGE_TYPES[ext]
-    by_kind: dict[str, dict[str, object]] = {
-        "WEBP": {"quality": 88, "method": 1},  # method 1: ~3x faster than 4, ~2% larger
-        "PNG": {"compress_level": 6},
-        "JPEG": {"quality": 92, "subsampling": 0, "optimize": True},
-    }
-    options = by_kind[kind]
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    img.save(tmp, kind, **options)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    img.save(tmp, kind, **ENCODER_OPTIONS[kind])
     os.replace(tmp, path)
+    if threading.current_thread() is not threading.main_thread():
+        with _count_lock:
+            STATS.threaded += 1
+
+
+@dataclass
+class EncodeStats:
+    """How many images were encoded on the encoder threads (the rest: on the caller's)."""
+
+    threaded: int = 0
+
+
+STATS = EncodeStats()
+_count_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """This process's encoder threads (a forked render worker makes its own)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="encode"))
+    return _pool[1]
+
+
+@dataclass
+class ImageWriter:
+    """Encodes a render's images on encoder threads while the next ones are drawn.
+
+    Pillow's encoders release the GIL, so a strip's panels encode side by side, and beside
+    the drawing of the panels below them.
+    """
+
+    ext: str
+    paths: list[Path] = field(default_factory=list)
+    _jobs: list[Future[None]] = field(default_factory=list)
+
+    def submit(self, img: Image.Image, path: Path) -> None:
+        """Start encoding img to path."""
+        self.paths.append(path)
+        self._jobs.append(_executor().submit(lambda: save_image(img, path, self.ext)))
+
+    def wait(self) -> None:
+        """Until every image is written; the first encoder error is raised."""
+        for job in self._jobs:
+            job.result()
+
+    def discard(self) -> None:
+        """After a failed render: let the encoders finish, then remove what they wrote."""
+        for job in self._jobs:
+            job.exception()
+        for path in self.paths:
+            path.unlink(missing_ok=True)
 
 
 def save_pdf(

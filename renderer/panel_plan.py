@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from fanzha.content.copy import CastMember, Panel
+from fanzha.content.copy import CastMember, Panel, WarningCopy
+from fanzha.renderer import card_stage
 from fanzha.renderer import text as typeset
 from fanzha.renderer.fonts import FontSet
+from fanzha.renderer.stage import stage
 
 Box = tuple[int, int, int, int]
 FIGURE_ASPECT = 0.62  # character box width / height
@@ -25,6 +29,11 @@ class Metrics:
     asset_dir: str | None = None
     compact: bool = False  # large text: slimmer padding so 52 px words still fit the panel
     side_by_side: bool = True  # compact panels may set balloons in a row when a column fails
+    staged: bool = False  # cards: shot sizes and the phone screen the script names
+    strict_shot: bool = False  # staged: only the script's shot (no full-length fallback)
+    min_figure: int = 0  # with strict_shot: the shortest a figure's visible part may be
+    screen_optional: bool = False  # last resort: a panel whose screen has no room goes without
+    zh: bool = True  # the screen's buttons in Chinese
 
     def px(self, value: float) -> int:
         """A design value at 1080 px wide, scaled to the format."""
@@ -50,6 +59,11 @@ class PanelPlan:
     cast: tuple[tuple[CastMember, Box, str], ...]
     items: tuple[Placed, ...]
     arrangement: str
+    drawn: tuple[
+        Box, ...
+    ] = ()  # each cast member's full design box (a cut figure passes the panel)
+    shot: str = "wide"
+    screen: Any = None  # the phone screen close-up (screens.ScreenPlan) of a staged card panel
 
 
 def _inset(rect: Box, by: int) -> Box:
@@ -76,7 +90,8 @@ def _text_box(
 ) -> tuple[typeset.TextLayout, int, int] | None:
     """The text laid out for a shape at most `width` wide: layout, outer width, outer height."""
     px, py = pads(kind, size, m.compact)
-    max_w = width - 2 * px
+    # widths in steps of 8 px: the many sizes tried share line breaks (text caches them)
+    max_w = (width - 2 * px) // 8 * 8
     if max_w <= size:
         return None
     weight = {"alarm": "Bold", "caption": "Medium"}.get(kind, "Medium")
@@ -99,11 +114,11 @@ def _at(
 
 
 def _cast_boxes(
-    cast: tuple[CastMember, ...], area: Box, h: int, m: Metrics
+    cast: tuple[CastMember, ...], area: Box, h: int, m: Metrics, shot: str = "wide"
 ) -> list[tuple[CastMember, Box, str]]:
     """Character boxes bottom-aligned in area: left members from the left edge, right from the right."""
     x0, _, x1, y1 = area
-    w = int(h * FIGURE_ASPECT)
+    w = card_stage.visible_width(h, shot, FIGURE_ASPECT)
     out: list[tuple[CastMember, Box, str]] = []
     lx, rx = x0, x1
     for member in cast:
@@ -138,12 +153,15 @@ def _balloons(
     cast: list[tuple[CastMember, Box, str]],
     size: int,
     m: Metrics,
+    screen: Box | None = None,
 ) -> list[Placed] | None:
-    """Balloons top-down: full width above the characters' heads, between them lower down."""
+    """Balloons top-down: full width above the characters' heads (and the phone screen),
+    between them lower down."""
     x0, _, x1, y1 = inner
     gap = m.px(8 if m.compact else 12)
-    fig_top = min((b[1] for _, b, _ in cast), default=y1)
-    nx0, nx1 = _between(inner, cast, m)
+    tops = [b[1] for _, b, _ in cast] + ([screen[1]] if screen else [])
+    fig_top = min(tops, default=y1)
+    nx0, nx1 = _between(inner, cast, m, screen)
     share = 0.9 if m.compact else 0.86  # a little stagger shows who is talking
     sides = {mem.role: mem.side for mem in panel.cast}
     boxes = {mem.role: b for mem, b, _ in cast}
@@ -174,10 +192,15 @@ def _balloons(
     return out
 
 
-def _between(inner: Box, cast: list[tuple[CastMember, Box, str]], m: Metrics) -> tuple[int, int]:
-    """The x-range between the left and the right characters."""
+def _between(
+    inner: Box, cast: list[tuple[CastMember, Box, str]], m: Metrics, screen: Box | None = None
+) -> tuple[int, int]:
+    """The x-range between the left and the right characters (and the phone screen)."""
     lefts = [b[2] for mem, b, _ in cast if mem.side == "left"]
     rights = [b[0] for mem, b, _ in cast if mem.side == "right"]
+    if screen is not None:
+        mid = (inner[0] + inner[2]) // 2
+        (rights if screen[0] > mid else lefts).append(screen[0] if screen[0] > mid else screen[2])
     nx0 = max(lefts, default=inner[0]) + (m.px(10) if lefts else 0)
     nx1 = min(rights, default=inner[2]) - (m.px(10) if rights else 0)
     return nx0, nx1
@@ -192,6 +215,7 @@ def _row(
     cast: list[tuple[CastMember, Box, str]],
     size: int,
     m: Metrics,
+    screen: Box | None = None,
 ) -> list[Placed] | None:
     """Balloons side by side between the characters: for wide, short panels in large text.
 
@@ -203,7 +227,7 @@ def _row(
     n = len(panel.lines)
     if n < 2:
         return None
-    nx0, nx1 = _between(inner, cast, m)
+    nx0, nx1 = _between(inner, cast, m, screen)
     room = nx1 - nx0 - m.px(12) * (n - 1)
     fractions = (0.5, 0.6, 0.4, 0.68, 0.32) if n == 2 else (1 / n,)
     for strict in (True, False):  # a clear step down for a reply on the left, if there is room
@@ -270,34 +294,148 @@ def _row_at(
 
 
 def plan(
-    fonts: FontSet, name: str, panel: Panel, rect: Box, size: int, m: Metrics
+    fonts: FontSet,
+    name: str,
+    panel: Panel,
+    rect: Box,
+    size: int,
+    m: Metrics,
+    copy: WarningCopy | None = None,
 ) -> PanelPlan | None:
-    """Caption band, then the largest characters that leave room for every balloon; None if none do."""
+    """Caption band, then the largest characters that leave room for every balloon; None if none do.
+
+    A staged card panel tries the script's shot first (figures cut at the hips or chest, so
+    faces are larger), then full-length figures; a phone panel whose script names a screen
+    shows that screen as a close-up on the caller's side, which balloons stay clear of."""
     inner = _inset(rect, m.px(10 if m.compact else 14))
     caption = _caption(fonts, name, panel, rect, size, m) if panel.caption else None
     top = inner[1] if caption is None else caption.outer[3] + m.px(8 if m.compact else 12)
-    iw, ih = inner[2] - inner[0], inner[3] - inner[1]
-    tallest = min(inner[3] - top, int(iw * 0.4 / FIGURE_ASPECT))
-    shortest = max(int(ih * (0.42 if m.compact else 0.5)), m.px(130))
-    heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
-    heights = [*heights, shortest] if tallest >= shortest else []
-    # balloons in a column first, at any figure size; side by side only when that cannot fit;
-    # smaller figures before a balloon that breaks inside a word (wider than its line)
+    st = stage(panel, _index(name), copy)
+    shots: tuple[str, ...] = ("wide",)
+    if m.staged and st.shot != "wide":
+        shots = (st.shot, "wide")
+    with_screen = m.staged and panel.screen is not None and st.phone
+    options = _screens(fonts, name, panel, st, inner, top, size, m) if with_screen else []
+    # no room for the screen at this size: the panel still tells its story (the manifest's
+    # geometry says no screen was shown, and the library test names the panel)
+    if with_screen and not options and not m.screen_optional:
+        return None
+    with_screen = bool(options)
     fallback = None
-    for mode in ("column", "row") if m.compact and m.side_by_side else ("column",):
-        for h in heights if panel.cast else [0]:
-            cast = _cast_boxes(panel.cast, inner, h, m) if panel.cast else []
-            if mode == "column":
-                placed = _balloons(fonts, name, panel, inner, top, cast, size, m)
-            else:
-                placed = _row(fonts, name, panel, inner, caption, cast, size, m)
-            if placed is None:
-                continue
-            found = _finish(panel, rect, caption, cast, placed)
-            if not any(p.layout.splits for p in placed):
+    # as a last resort (screen_optional) the panel may also go without its screen
+    for screen in options + ([None] if m.screen_optional or not options else []):
+        # a crowded screen panel may show its cast small, full length, rather than not at all
+        tries = [(shot, False) for shot in shots] + ([("wide", True)] if with_screen else [])
+        if m.strict_shot:
+            tries = tries[:1]
+        for shot, small in tries:
+            found, split = _search(
+                fonts, name, panel, rect, inner, top, caption, size, m, st, shot, screen, small
+            )
+            if found is not None and not split:
                 return found
             fallback = fallback or found
     return fallback
+
+
+def _screens(
+    fonts: FontSet,
+    name: str,
+    panel: Panel,
+    st: Any,
+    inner: Box,
+    top: int,
+    size: int,
+    m: Metrics,
+) -> list[Any]:
+    """The screen close-ups that fit, at each width tried: those whose words break only between
+    words first ("养老金 / 资格认证", not "养老金资 / 格认证")."""
+    side = card_stage.remote_side(st)
+    found = []
+    for share in card_stage.SCREEN_SHARES:
+        sp = card_stage.screen_plan(
+            fonts, name, panel, inner, top, side, share, size, m.spacing, m.zh
+        )
+        if sp is not None:
+            found.append(sp)
+    return sorted(found, key=lambda sp: any(t.splits for t in (sp.title, *sp.lines)))
+
+
+def _index(name: str) -> int:
+    """The panel's place in the story from its name (panel3 → 2)."""
+    found = re.search(r"(\d+)$", name)
+    return int(found.group(1)) - 1 if found else 1
+
+
+def _search(
+    fonts: FontSet,
+    name: str,
+    panel: Panel,
+    rect: Box,
+    inner: Box,
+    top: int,
+    caption: Placed | None,
+    size: int,
+    m: Metrics,
+    st: Any,
+    shot: str,
+    screen: Any,
+    small: bool = False,
+) -> tuple[PanelPlan | None, bool]:
+    """The largest figures at one shot that leave room for every balloon; (plan, splits a word)."""
+    area = inner
+    if screen is not None:  # the screen stands on the caller's side: the room is what is left
+        gap = m.px(16)
+        if screen.box[0] > (inner[0] + inner[2]) // 2:
+            area = (inner[0], inner[1], screen.box[0] - gap, inner[3])
+        else:
+            area = (screen.box[2] + gap, inner[1], inner[2], inner[3])
+    present = tuple(mem for mem in panel.cast if screen is None or mem not in st.remote)
+    ih = inner[3] - inner[1]
+    aw = area[2] - area[0]
+    per = card_stage.visible_width(1000, shot, FIGURE_ASPECT) / 1000
+    # two figures share the width with the balloons between them; one alone may be larger
+    share = (0.8 if shot != "wide" else 0.62) if len(present) == 1 and m.staged else 0.4
+    if screen is not None:
+        share = 0.9 / max(1, len(present))
+    tallest = min(inner[3] - top, int(aw * share / per))
+    floor = 0.42 if m.compact else 0.5
+    if shot != "wide":  # a figure cut at the hips or chest: its face is large at a third
+        floor = 0.36
+    if screen is not None:  # beside a screen, a third of the panel still shows a face well
+        floor = 0.34
+    shortest = m.px(130) if small else max(int(ih * floor), m.px(130))
+    if m.strict_shot:  # large text: faces an elderly reader can see, or the panel on its own page
+        shortest = max(shortest, m.min_figure)
+    heights = [int(tallest * step) for step in FIGURE_STEPS if tallest * step >= shortest]
+    heights = [*heights, shortest] if tallest >= shortest else []
+    least = max(m.px(130), m.min_figure if m.strict_shot else 0)
+    if not heights and shot == "wide" and tallest >= least:
+        heights = [tallest]  # a tall panel, narrow for two: as tall as the width allows
+    # balloons in a column first, at any figure size; side by side only when that cannot fit;
+    # smaller figures before a balloon that breaks inside a word (wider than its line)
+    fallback = None
+    box = None if screen is None else screen.box
+    for mode in ("column", "row") if m.compact and m.side_by_side else ("column",):
+        for h in heights if panel.cast else [0]:
+            cast = _cast_boxes(present, area, h, m, shot) if present else []
+            if screen is not None:
+                cast += [(mem, screen.box, "left") for mem in st.remote]
+            if mode == "column":
+                placed = _balloons(fonts, name, panel, inner, top, cast, size, m, box)
+            else:
+                placed = _row(fonts, name, panel, inner, caption, cast, size, m, box)
+            if placed is None:
+                continue
+            drawn = tuple(
+                b if screen is not None and mem in st.remote else card_stage.figure_box(b, shot)
+                for mem, b, _ in cast
+            )
+            found = _finish(panel, rect, caption, cast, placed, drawn, shot, screen)
+            if not any(p.layout.splits for p in placed):
+                return found, False
+            fallback = fallback or found
+    return fallback, fallback is not None
 
 
 def _finish(
@@ -306,9 +444,13 @@ def _finish(
     caption: Placed | None,
     cast: list[tuple[CastMember, Box, str]],
     placed: list[Placed],
+    drawn: tuple[Box, ...] = (),
+    shot: str = "wide",
+    screen: Any = None,
 ) -> PanelPlan:
     """The plan, named by whether every balloon sits above the characters."""
     fig_top = min((b[1] for _, b, _ in cast), default=rect[3])
     below = all(p.outer[3] <= fig_top for p in placed)
     items = ([caption] if caption else []) + placed
-    return PanelPlan(panel, rect, tuple(cast), tuple(items), "stacked" if below else "beside")
+    arrangement = "stacked" if below else "beside"
+    return PanelPlan(panel, rect, tuple(cast), tuple(items), arrangement, drawn, shot, screen)

@@ -25,8 +25,6 @@ from fanzha.renderer.poster_art import draw_art
 from fanzha.renderer.poster_colors import colors, rgb_of, to_cmyk
 from fanzha.renderer.poster_copy import PosterCopy, labels
 from fanzha.renderer.poster_formats import PosterFormat, PosterSpec
-from fanzha.renderer.poster_pdf import finish
-from fanzha.renderer.poster_qr import qr_data
 from fanzha.renderer.poster_typeset import TEMPLATE, Measured, compile_pdf, family, measure
 from fanzha.renderer.poster_words import plain
 
@@ -231,6 +229,8 @@ def render_poster(
         raise ValueError("render_poster needs an output path or a cache")
     target = out if out is not None else cache.path(key, "pdf")  # type: ignore[union-attr]
     fonts = fonts or default_fonts()
+    from fanzha.renderer.poster_qr import qr_data  # segno: loaded by posters alone
+
     pc = labels(spec, copies, qr_data(spec.qr, fmt, spec.locale))
     with tempfile.TemporaryDirectory(prefix="fanzha-poster-") as tmp:
         work = Path(tmp)
@@ -250,6 +250,8 @@ def render_poster(
         data["blocks"] = [{**b, "art": names[i]} for i, b in enumerate(data["blocks"])]
         raw = compile_pdf(work, fonts, data)
     title = f"{spec.community} 反诈提醒".strip() if pc.zh else f"Fraud alert {spec.community}"
+    from fanzha.renderer.poster_pdf import finish  # pikepdf: loaded by posters alone
+
     boxes = finish(raw, target, title, spec.press)
     records = _records(found, fmt)
     lowest = min((r.contrast for r in records), default=21.0)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import numpy as np
 from fanzha.renderer.style import PALETTE
 from PIL import Image, ImageCms
 
@@ -79,6 +78,8 @@ def _transform() -> ImageCms.ImageCmsTransform:
 
 def to_cmyk(img: Image.Image) -> Image.Image:
     """sRGB art to press CMYK through the profile, with neutral pixels on the K plate alone."""
+    import numpy as np  # posters alone: a card's render never loads NumPy
+
     rgb = img.convert("RGB")
     cmyk = np.asarray(ImageCms.applyTransform(rgb, _transform())).copy()
     px = np.asarray(rgb).astype(np.int16)

@@ -98,7 +98,7 @@ def plan(
     bezel = max(10, (x1 - x0) // 22)
     glass = (x0 + bezel, y0 + bezel * 3, x1 - bezel, y1 - bezel * 2)
     pad = max(12, size // 3)
-    inner_w = glass[2] - glass[0] - 2 * pad
+    inner_w = (glass[2] - glass[0] - 2 * pad) // 8 * 8  # steps of 8 px: cached line breaks
     title = _fit(fonts, f"{name}.title", screen.title, inner_w, size, "Bold", spacing)
     if title is None:
         return None
@@ -130,14 +130,45 @@ def plan(
 
 
 def height_for(
-    fonts: FontSet, screen: Screen, width: int, size: int, spacing: float, zh: bool
+    fonts: FontSet,
+    screen: Screen,
+    width: int,
+    size: int,
+    spacing: float,
+    zh: bool,
+    min_aspect: float = 1.5,
 ) -> int | None:
-    """The smallest phone height (at least a phone's proportions) that holds the screen's words."""
-    lo = int(width * 1.5)
-    for h in range(lo, lo + 2400, max(20, size // 2)):
-        if plan(fonts, "s", screen, (0, 0, width, h), size, spacing, zh) is not None:
-            return h
-    return None
+    """The smallest phone height (at least min_aspect × width: a whole phone is 1.5, a card's
+    close-up of its screen less) that holds the screen's words; None if none up to 2400 px more."""
+    key = (id(fonts), screen, width, size, spacing, zh, min_aspect)
+    if key in _HEIGHTS:
+        return _HEIGHTS[key]
+    step = max(20, size // 2)
+    lo = int(width * min_aspect)
+    tries = list(range(lo, lo + 2400, step))
+
+    def fits(h: int) -> bool:
+        return plan(fonts, "s", screen, (0, 0, width, h), size, spacing, zh) is not None
+
+    found = None
+    if tries and fits(tries[-1]):
+        a, b = 0, len(tries) - 1  # more room never hurts: the first height that fits, by halves
+        while a < b:
+            mid = (a + b) // 2
+            if fits(tries[mid]):
+                b = mid
+            else:
+                a = mid + 1
+        found = tries[a]
+        if not fits(found):  # a face that grows with the screen: fall back to the first by steps
+            found = next(h for h in tries if fits(h))
+    if len(_HEIGHTS) > 512:
+        _HEIGHTS.clear()
+    _HEIGHTS[key] = found
+    return found
+
+
+_HEIGHTS: dict[tuple, int | None] = {}
 
 
 def draw(canvas: Canvas, p: ScreenPlan, caller: tuple[str, str, str | None] | None) -> None:

@@ -13,16 +13,23 @@ from dataclasses import dataclass
 
 from fanzha.content.copy import LOOK_GENDER, LOOKS, CastMember, Panel, WarningCopy
 
-__all__ = ["SCAMMER_ROLES", "Staging", "default_look", "stage"]
+__all__ = ["SCAMMER_ROLES", "Staging", "default_look", "remote_scene", "stage"]
 
 SCAMMER_ROLES = frozenset({"scammer_phone", "fake_officer"})
 PHONE_SCENES = frozenset({"phone_call", "chat"})
 # words that put a scammer on the line rather than in the room, when the script names no screen
 _REMOTE_WORDS = re.compile(
-    r"电话|来电|打来|视频|微信|群里|群聊|私信|短信|链接|网上|网友|App|屏幕|"
-    r"\b(?:call|calls|called|phone|video|chat|message|online|link|screen)\b",
+    r"电话|来电|打来|视频|微信|群里|群聊|私信|短信|链接|网上|网友|App|屏幕|交友|网恋|软件|"
+    r"\b(?:call|calls|called|phone|video|chat|message|online|link|screen|dating|group)\b",
     re.IGNORECASE,
 )
+# words that say the victim reads rather than listens: the phone is in hand, not at the ear
+_READING_WORDS = re.compile(
+    r"刷到|看到|群里|群聊|私信|短信|链接|网上|网友|信息|消息|页面|广告|交友|软件|"
+    r"\b(?:sees|saw|spots|reads|read|chat|message|messages|online|link|post|ad|page|text|dating|group)\b",
+    re.IGNORECASE,
+)
+_CALL_WORDS = re.compile(r"电话|来电|打来|接听|\b(?:call|calls|called|caller|rings)\b", re.I)
 # the scammer's look when the script names none: the design that fits the scam
 SCAMMER_LOOK = {
     "fake-customer-service": "agent_headset",
@@ -67,12 +74,16 @@ REMOTE_LOOKS = frozenset({"agent_headset", "sweetheart", "fake_boss", "caller"})
 def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
     if panel.screen is not None or panel.scene in PHONE_SCENES:
         return True
+    if any(m.on_phone for m in panel.cast):
+        return True
     scammers = [m for m in panel.cast if m.role in SCAMMER_ROLES]
     victims = [m for m in panel.cast if m.role not in SCAMMER_ROLES]
     if not scammers or not victims:
         return False
     if any(default_look(m, copy) in REMOTE_LOOKS for m in scammers):
         return True
+    if any(m.role == "fake_officer" for m in scammers):
+        return True  # a fake officer reaches a victim only by call or video, from a hotel room
     said = " ".join([panel.caption, *(ln.text for ln in panel.lines)])
     return bool(_REMOTE_WORDS.search(said))
 
@@ -80,13 +91,15 @@ def _is_phone_panel(panel: Panel, copy: WarningCopy | None) -> bool:
 def stage(panel: Panel, index: int, copy: WarningCopy | None = None) -> Staging:
     """Decide how to stage one panel (index: its place in the story, 0 first)."""
     phone = _is_phone_panel(panel, copy)
-    remote = tuple(m for m in panel.cast if phone and m.role in SCAMMER_ROLES)
+    remote = tuple(m for m in panel.cast if phone and (m.role in SCAMMER_ROLES or m.on_phone))
     present = tuple(m for m in panel.cast if m not in remote)
     holder = present[0] if phone and present else None
     holding = None
     if holder is not None:
         # a screen to show means the victim looks at the phone; otherwise a call is at the ear
-        talking = panel.screen is None and bool(remote) and panel.scene != "chat"
+        said = " ".join([panel.caption, *(ln.text for ln in panel.lines)])
+        reading = bool(_READING_WORDS.search(said)) and not _CALL_WORDS.search(said)
+        talking = panel.screen is None and bool(remote) and panel.scene != "chat" and not reading
         holding = "ear" if talking else "hand"
     shot = panel.shot or _default_shot(panel, index, present, holder, holding)
     return Staging(shot, present, remote, holder, holding)
@@ -106,6 +119,17 @@ def _default_shot(
     if index == 0 and holder is None:
         return "wide"  # the first panel sets the scene
     return "medium"
+
+
+def remote_scene(role: str, look: str | None) -> str:
+    """The backdrop of someone on the line: a hotel room for a fake officer, the bank's
+    counter for its staff, a home for family, a call centre for the rest."""
+    if role == "fake_officer":
+        return "hotel_room"
+    by_role = {"bank_staff": "bank", "family": "home", "elderly": "home", "child": "home"}
+    if role in by_role:
+        return by_role[role]
+    return {"sweetheart": "home", "recruiter": "street"}.get(look or "", "office")
 
 
 # forms of address name the protagonist (赵大爷, 李奶奶, Mrs Liu); pronouns may mean the scammer

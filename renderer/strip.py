@@ -1,14 +1,17 @@
 """The strip format (条漫): a title panel, every story panel at full width, an action panel.
 
-Each panel is as tall as its composition needs. The strip is saved as one tall image, or as
-several when it would pass the image height limit (WebP: 16383 px); the manifest lists every
-image with the panels it holds, and every panel's geometry (faces, phones, screens, balloons
-and where their tails point).
+Each panel is as tall as its composition needs. The strip is saved as a sequence of images,
+one per panel (the title and action panels each their own), each with the gutter below it:
+stacked without gaps they are the whole strip, which a phone loads panel by panel and the
+renderer encodes side by side. The manifest lists every image with the panels it holds and
+its ``top`` in the strip; text boxes and every panel's geometry (faces, phones, screens,
+balloons and where their tails point) are in strip coordinates.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,13 +24,12 @@ from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.formats import Format
 from fanzha.renderer.panel_plan import Metrics, pads, spike
-from fanzha.renderer.stage import default_look
+from fanzha.renderer.stage import default_look, remote_scene
 from fanzha.renderer.story import footer_text, shown_caption, story_panels
 from fanzha.renderer.strip_panel import StripPanel, compose, tail_tip
 from fanzha.renderer.style import PALETTE, Style
 from PIL import Image, ImageDraw
 
-MAX_IMAGE_HEIGHT = 16000  # under WebP's 16383 px limit
 GUTTER = 28  # paper between panels at 1080 px wide
 
 
@@ -69,8 +71,18 @@ def _compose_all(
     return out
 
 
-def render_strip_image(copy: WarningCopy, fmt: Format, style: Style, fonts: FontSet) -> StripResult:
-    """Draw a warning as a vertical strip."""
+def render_strip_image(
+    copy: WarningCopy,
+    fmt: Format,
+    style: Style,
+    fonts: FontSet,
+    on_image: Callable[[int, Image.Image], None] | None = None,
+) -> StripResult:
+    """Draw a warning as a vertical strip: one image per panel, title and action panels included.
+
+    ``on_image(n, image)`` is called as each image is finished (n from 0, top to bottom), so
+    that it can be encoded while the panels below it are drawn.
+    """
     m = _metrics(fmt, style)
     panels, elder = story_panels(copy, style.large_text)
     planned = _compose_all(fonts, copy, panels, fmt, style, m)
@@ -82,32 +94,26 @@ def render_strip_image(copy: WarningCopy, fmt: Format, style: Style, fonts: Font
     blocks: list[tuple[str, int, Any]] = [("title", title_h, title_draw)]
     blocks += [("panel", sp.height, sp) for sp in planned]
     blocks.append(("action", action_h, action_draw))
-    # pack blocks into images no taller than the limit
-    pages: list[list[tuple[str, int, Any]]] = [[]]
-    used = 0
-    for block in blocks:
-        need = block[1] + (gutter if pages[-1] else 0)
-        if pages[-1] and used + need > MAX_IMAGE_HEIGHT:
-            pages.append([])
-            used, need = 0, block[1]
-        pages[-1].append(block)
-        used += need
+    height = sum(b[1] for b in blocks) + gutter * (len(blocks) - 1)
+    canvas = Canvas(Image.new("RGB", (width, height), PALETTE.paper), fonts)
     images: list[tuple[Image.Image, tuple[int, ...]]] = []
-    records: list[TextRecord] = []
     geometry: list[dict[str, Any]] = []
-    for page in pages:
-        height = sum(b[1] for b in page) + gutter * (len(page) - 1)
-        canvas = Canvas(Image.new("RGB", (width, height), PALETTE.paper), fonts)
-        y, numbers = 0, []
-        for kind, h, item in page:
-            if kind == "panel":
-                geometry.append(_draw_panel(canvas, item, y, copy, style, m, len(images)))
-                numbers.append(item.index)
-            else:
-                item(canvas, y)
-            y += h + gutter
-        images.append((canvas.img, tuple(numbers)))
-        records += [dataclasses.replace(r, name=r.name) for r in canvas.records]
+    y = 0
+    for n, (kind, h, item) in enumerate(blocks):
+        numbers: tuple[int, ...] = ()
+        if kind == "panel":
+            geometry.append(_draw_panel(canvas, item, y, copy, style, m, n))
+            numbers = (item.index,)
+        else:
+            item(canvas, y)
+        # one image per panel, the gutter below it included: stacked, they are the strip
+        bottom = height if n == len(blocks) - 1 else y + h + gutter
+        image = canvas.img.crop((0, y, width, bottom))
+        images.append((image, numbers))
+        if on_image is not None:
+            on_image(n, image)
+        y = bottom
+    records = canvas.records
     return StripResult(
         tuple(images), tuple(records), tuple(geometry), tuple(range(1, len(panels) + 1)), elder
     )
@@ -200,13 +206,6 @@ def _moved(layout: typeset.TextLayout, x: int, y: int) -> typeset.TextLayout:
     return dataclasses.replace(layout, box=(x, y, x + x1 - x0, y + y1 - y0))
 
 
-def _remote_scene(role: str, look: str | None) -> str:
-    """The caller's own backdrop: a hotel room for a fake officer, a call centre otherwise."""
-    if role == "fake_officer":
-        return "hotel_room"
-    return {"sweetheart": "home", "recruiter": "street"}.get(look or "", "office")
-
-
 def _draw_panel(
     canvas: Canvas, sp: StripPanel, y: int, copy: WarningCopy, style: Style, m: Metrics, page: int
 ) -> dict[str, Any]:
@@ -273,7 +272,7 @@ def _draw_inset(
     win = Image.new("RGB", (x1 - x0, y1 - y0), PALETTE.paper)
     first = sp.staging.remote[0] if sp.staging.remote else None
     look = default_look(first, copy) if first else None
-    scene = _remote_scene(first.role if first else "", look)
+    scene = remote_scene(first.role if first else "", look)
     characters.draw_scene(win, scene, (0, 0, x1 - x0, y1 - y0), asset_dir=style.assets)
     for f in remote:
         bx0, by0, bx1, by1 = f.box

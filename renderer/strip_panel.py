@@ -121,9 +121,11 @@ def _cast_layout(
         side_box = (x0, top, x1, top + zone - m.px(24))
     figures = []
     present = st.present
-    for i, member in enumerate(present):
+    if side_box is not None and len(present) > 1:
+        return _beside_screen(st, width, top, zone, scale, side_box, m), side_box
+    for member in present:
         if side_box is not None:
-            cx = _side_x(member.side, width, 0.26 if len(present) == 1 else 0.16 + 0.2 * i)
+            cx = _side_x(member.side, width, 0.26)
         elif len(present) == 1:
             cx = _side_x(member.side, width, 0.5 if st.shot == "close" else 0.4)
         else:
@@ -132,6 +134,49 @@ def _cast_layout(
         holding = st.holding if member is st.holder else None
         figures.append(_figure(member, cx, top, scale, facing, holding))
     return figures, side_box
+
+
+def _beside_screen(
+    st: Staging, width: int, top: int, zone: int, scale: float, side_box: Box, m: Metrics
+) -> list[Figure]:
+    """Several people in a screen panel: all on the free side, faces side by side (smaller if
+    need be, still cut at the panel's bottom), the holder nearest the screen."""
+    left_free = side_box[0] > width // 2
+    fx0, fx1 = (
+        (m.px(16), side_box[0] - m.px(12))
+        if left_free
+        else (side_box[2] + m.px(12), width - m.px(16))
+    )
+    n = len(st.present)
+    s = min(scale, (fx1 - fx0) / (n * 64))  # a face is 68 design units wide: they may touch
+    span = 196 if st.shot == "wide" else SHOT_SPAN[st.shot]
+    base = top if st.shot != "wide" else top - (zone - round(196 * scale))
+    if st.shot == "medium":  # faces may overlap a little rather than fall below a third
+        s = _third_of_panel(st, s, scale, base + zone, span)
+    at = base + zone - round(span * s)  # the cut (or the feet) stays at the panel's bottom
+    order = sorted(st.present, key=lambda mem: mem is st.holder)  # the holder last: nearest
+    if not left_free:
+        order.reverse()
+    out = []
+    for i, member in enumerate(order):
+        cx = round(fx0 + (i + 0.5) * (fx1 - fx0) / n)
+        facing = "right" if left_free else "left"
+        holding = st.holding if member is st.holder else None
+        out.append(_figure(member, cx, at, s, facing, holding))
+    return sorted(out, key=lambda f: f.member is st.holder)  # the holder drawn in front
+
+
+def _third_of_panel(st: Staging, s: float, scale: float, bottom: int, span: float) -> float:
+    """The least scale (up to ``scale``) at which every present face tops a third of the panel."""
+    while s < scale:
+        at = bottom - round(span * s)
+        if all(
+            bottom - _figure(mem, 0, at, s, "right", None).face[1] >= bottom / 3 + 1
+            for mem in st.present
+        ):
+            break
+        s = min(scale, s * 1.03)
+    return s
 
 
 def _remote_figures(st: Staging, inset: Box) -> list[Figure]:

@@ -57,10 +57,31 @@ def _dictionary_pattern() -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
+@functools.cache
+def _words_stamp() -> str:
+    """What a text's words depend on besides the text: the dictionary, rjieba, this module."""
+    from fanzha import _cache
+
+    words = DICTIONARY.read_bytes() if DICTIONARY.is_file() else b""
+    return _cache.digest(words, _cache.code_stamp("rjieba", "fanzha.renderer.words"))
+
+
 @functools.lru_cache(maxsize=8192)
 def segment(text: str) -> tuple[str, ...]:
-    """The words of text, in order (joined, they give text back)."""
-    return tuple(_segmenter().cut(text, True))
+    """The words of text, in order (joined, they give text back).
+
+    Texts segmented before come from the cache (``fanzha._cache``): a render of known copy
+    never loads rjieba's dictionary, the largest part of its start-up.
+    """
+    from fanzha import _cache
+
+    key = _cache.digest(text, _words_stamp())
+    hit = _cache.load("words", key)
+    if isinstance(hit, list) and "".join(hit) == text:
+        return tuple(hit)
+    words = tuple(_segmenter().cut(text, True))
+    _cache.store("words", key, list(words))
+    return words
 
 
 @functools.lru_cache(maxsize=8192)

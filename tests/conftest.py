@@ -26,6 +26,18 @@ TEST_BANK = {"FANZHA_BANK_NAME": "示例银行", "FANZHA_BANK_NAME_EN": "Demo Ba
 TEST_BANK["FANZHA_BANK_PHONE"] = "00000"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Derived-data caches (fanzha._cache) go to the session's own folder, never the user's."""
+    before = os.environ.get("FANZHA_CACHE_DIR")
+    os.environ["FANZHA_CACHE_DIR"] = str(tmp_path_factory.mktemp("fanzha-cache"))
+    yield
+    if before is None:
+        os.environ.pop("FANZHA_CACHE_DIR", None)
+    else:
+        os.environ["FANZHA_CACHE_DIR"] = before
+
+
 def _pg_base() -> str | None:
     return os.environ.get(PG_ENV) or None
 

@@ -1,4 +1,4 @@
-"""The ``fanzha`` group: reads the settings once, and turns every user error into one line.
+"""The ``fanzha`` group: settings read when first asked for, and every user error in one line.
 
 A ``FanzhaError`` (each package's base error derives from it) or a bad setting ends the
 command with ``error: …`` on stderr and exit 1; campaign-file problems print one
@@ -7,15 +7,38 @@ command with ``error: …`` on stderr and exit 1; campaign-file problems print o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from fanzha.campaigns.errors import CampaignFileError
-from fanzha.campaigns.settings import Settings
 
 from fanzha.errors import FanzhaError
 
-__all__ = ["FanzhaGroup", "cli", "main"]
+if TYPE_CHECKING:
+    from fanzha.campaigns.settings import Settings
+
+__all__ = ["FanzhaGroup", "StartUp", "cli", "main"]
+
+
+class StartUp:
+    """What the group was started with; the settings are read on a command's first request.
+
+    A command that reads no setting (``keys generate``, ``gateway fake``) never loads
+    pydantic-settings, and a bad variable is reported by the commands that read it.
+    """
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+        self._settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        """The settings from the environment (``--db`` wins over ``FANZHA_DB``), read once."""
+        if self._settings is None:
+            from fanzha.campaigns.settings import Settings
+
+            settings = Settings.from_env()
+            self._settings = settings.replace(db_url=self.db) if self.db else settings
+        return self._settings
 
 
 def _fail(lines: list[str]) -> None:
@@ -61,8 +84,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Example:
       fanzha demo --out demo-out
     """
-    settings = Settings.from_env()
-    ctx.obj = settings.replace(db_url=db) if db else settings
+    ctx.obj = StartUp(db)
 
 
 def main() -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from fanzha.campaigns.instants import check_instant
-from fanzha.campaigns.settings import Settings
+from fanzha.campaigns.variables import VARIABLES
+
+if TYPE_CHECKING:
+    from fanzha.campaigns.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,9 +22,12 @@ DAY = click.DateTime(["%Y-%m-%d"])
 
 
 def settings_from(ctx: click.Context) -> Settings:
-    """The settings the ``fanzha`` group read at start-up."""
-    settings = ctx.find_object(Settings)
-    return settings if settings is not None else Settings.from_env()
+    """The settings, read from the environment the first time a command asks for them."""
+    from fanzha.campaigns.cli.main import StartUp
+    from fanzha.campaigns.settings import Settings
+
+    start = ctx.find_object(StartUp)
+    return start.settings() if start is not None else Settings.from_env()
 
 
 class NowType(click.ParamType):
@@ -74,13 +80,16 @@ def now_option(fn: F) -> F:
 
 
 # Read by a package itself rather than through the settings.
-OTHER_VARIABLES = {"FANZHA_FONT": "a CJK font file for cards and posters (read by the renderer)"}
+OTHER_VARIABLES = {
+    "FANZHA_FONT": "a CJK font file for cards and posters (read by the renderer)",
+    "FANZHA_CACHE_DIR": "folder of derived data cached by content hash (default "
+    "~/.cache/fanzha; off turns it off)",
+}
 
 
 def describe_variable(name: str) -> str:
-    """What a ``FANZHA_*`` variable holds, from the settings' field descriptions."""
-    fields = {str(f.alias): f.description or "" for f in Settings.model_fields.values()}
-    return {**fields, **OTHER_VARIABLES}[name]
+    """What a ``FANZHA_*`` variable holds (the settings' descriptions, without pydantic)."""
+    return {**VARIABLES, **OTHER_VARIABLES}[name]
 
 
 def reads(*variables: str) -> Callable[[F], F]:
@@ -98,7 +107,7 @@ def reads(*variables: str) -> Callable[[F], F]:
 # Every command that opens the store reads it; the services also read the three keys.
 STORE = ("FANZHA_DB",)
 KEYS = ("FANZHA_SECRET", "FANZHA_BACKEND_KEY", "FANZHA_WEBHOOK_SECRET")
-LIBRARY = ("FANZHA_CONTENT", "FANZHA_SCHEMA")
+LIBRARY = ("FANZHA_CONTENT", "FANZHA_SCHEMA", "FANZHA_CACHE_DIR")
 BANK = (
     "FANZHA_BANK_NAME",
     "FANZHA_BANK_NAME_EN",

@@ -24,6 +24,7 @@ from fanzha.delivery.api import (
 )
 from fanzha.delivery.api.errors import MessageNotFound
 from fanzha.delivery.api.feed_fast import FastPathStats, FeedFastPath
+from fanzha.delivery.api.media import MediaImages
 from fanzha.delivery.api.methods import method_not_allowed
 from fanzha.delivery.api.middleware import RequestLimits, SecurityHeaders
 from fanzha.delivery.api.schemas import ErrorOut, HealthOut
@@ -66,7 +67,11 @@ class ApiState:
     reader: AsyncPageReader | None = None
     fast_path: FastPathStats = field(default_factory=FastPathStats)
     risk: LiveRiskIndex | None = None  # risk prompts' index (None: /v1/risk-check answers 503)
-    risk_writer: RiskWriter | None = None  # PostgreSQL: checks stored in one async round trip
+    risk_writer: RiskWriter | None = None  # PostgreSQL: checks stored in batches (risk_pg)
+    media: MediaImages = field(init=False)  # every image of a render, from its manifest
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "media", MediaImages(self.media_dir))
 
 
 def create_app(

@@ -7,13 +7,14 @@ be reached answers 503 at once; the bank's app is told to go on without a prompt
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
+import orjson
 import sqlalchemy as sa
+from fanzha.delivery.api.media import MEDIA_URL, MediaImages
 from fanzha.delivery.api.risk_pg import RiskWriter
 from fanzha.delivery.api.risk_schemas import (
     RiskCheckIn,
@@ -60,22 +61,32 @@ def _values(body: RiskCheckIn, decision: Decision, now: datetime) -> dict[str, A
         "segment": decision.segment,
         "holdout": decision.holdout,
         "prompt_id": prompt_id_for(body.check_id) if prompt else None,
-        "would_be": json.dumps(prompt, ensure_ascii=False) if prompt else "",
+        "would_be": orjson.dumps(prompt).decode("utf-8") if prompt else "",
         "updated_at": to_db(now),
     }
 
 
-def _answer(decision: Decision, check_id: str) -> tuple[str, str]:
-    return decision.reason, json.dumps(decision.response(check_id), ensure_ascii=False)
+def _answer(decision: Decision, check_id: str, media: MediaImages) -> tuple[str, str]:
+    """The reason and the JSON answer; a prompt lists every image of its comic (a strip's
+    panels, a carousel's pages) from the render's manifest, read once per process."""
+    out = decision.response(check_id)
+    shown = out["prompt"]
+    if shown is not None:
+        key = str(shown.get("image_url") or "").removeprefix(MEDIA_URL)
+        display, images = media.of(key) if key else (None, ())
+        out["prompt"] = {**shown, "display": display, "images": list(images)}
+    return decision.reason, orjson.dumps(out).decode("utf-8")
 
 
-def _record_sync(engine: Engine, body: RiskCheckIn, index: RiskIndex, now: datetime) -> str:
+def _record_sync(
+    engine: Engine, body: RiskCheckIn, index: RiskIndex, now: datetime, media: MediaImages
+) -> str:
     """SQLite (and any store without the async writer): read the preference, then insert."""
     try:
         with engine.begin() as conn:
             off = risk_prompts_off(conn, body.customer_id)
             decision = index.decide(body.check_id, body.customer_id, body.event(), off)
-            reason, answer = _answer(decision, body.check_id)
+            reason, answer = _answer(decision, body.check_id, media)
             values = _values(body, decision, now) | {"reason": reason, "response": answer}
             return record_check(conn, values) or answer
     except sa.exc.SQLAlchemyError as exc:
@@ -93,13 +104,18 @@ async def check_answer(state: Any, body: RiskCheckIn) -> str:
     now = state.clock()
     writer: RiskWriter | None = state.risk_writer
     if writer is None:
-        return str(await anyio.to_thread.run_sync(_record_sync, state.engine, body, index, now))
-    # Decide once; one statement reads the preference, picks the answer and stores the check.
+        return str(
+            await anyio.to_thread.run_sync(
+                _record_sync, state.engine, body, index, now, state.media
+            )
+        )
+    # Decide once; the statement that stores the check reads the preference and picks the
+    # answer (most decisions do not depend on it: one answer serves both).
     shown = index.decide(body.check_id, body.customer_id, body.event(), False)
-    values = _values(body, shown, now)
-    return await writer.record(
-        values, _answer(shown, body.check_id), _answer(shown.refused(), body.check_id)
-    )
+    refused = shown.refused()
+    on = _answer(shown, body.check_id, state.media)
+    off = on if refused is shown else _answer(refused, body.check_id, state.media)
+    return await writer.record(_values(body, shown, now), on, off)
 
 
 @router.post("/v1/risk-check", response_model=RiskCheckOut)

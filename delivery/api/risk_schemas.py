@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fanzha.delivery.api.schemas import EVENT_ID_PATTERN, StrictDateTime, _Strict
+from fanzha.delivery.api.schemas import EVENT_ID_PATTERN, FeedImageOut, StrictDateTime, _Strict
 from fanzha.delivery.api.tokens import CUSTOMER_ID_PATTERN
 from pydantic import (
     BaseModel,
@@ -69,7 +69,15 @@ class RiskPromptOut(BaseModel):
     body: str = Field(description="the one action to take")
     questions: list[str] = Field(description="questions to ask oneself before paying")
     pause_seconds: int = Field(ge=0, description='how long "continue" stays disabled')
-    image_url: str | None = Field(description="/v1/media/{key}: the comic, pre-rendered")
+    image_url: str | None = Field(
+        description="/v1/media/{key}: the comic's first image, pre-rendered"
+    )
+    display: Literal["strip", "carousel", "single"] | None = Field(
+        None, description="how to show `images`, as in the feed; null without an image"
+    )
+    images: list[FeedImageOut] = Field(
+        default_factory=list, description="every image of the comic in reading order"
+    )
     alt_text: str
     large_text: bool
     locale: str

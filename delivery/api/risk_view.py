@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
+from fanzha.delivery.api.media import MEDIA_URL, MediaImages
 from fanzha.delivery.api.security import VIEW_COOKIE, customer_from_token, view_customer
 from fanzha.delivery.api.view import CSP, _asset, _signin, cookie_exchange, view_path
 from fanzha.delivery.risk_live import LiveRiskIndex
@@ -65,8 +66,9 @@ def _own_prompt(request: Request, customer: str, prompt_id: str) -> dict[str, An
     return row
 
 
-def _page(prompt: dict[str, Any]) -> str:
+def _page(prompt: dict[str, Any], media: MediaImages) -> str:
     esc = html.escape
+    images = media.of(str(prompt.get("image_url") or "").removeprefix(MEDIA_URL))[1]
     questions = "".join(f"<li>{esc(q)}</li>" for q in prompt["questions"])
     buttons = []
     for action in prompt["actions"]:
@@ -76,11 +78,16 @@ def _page(prompt: dict[str, Any]) -> str:
             f'<button type="button" class="act act-{esc(action["id"])}" '
             f'data-action="{esc(action["id"])}"{phone}{disabled}>{esc(action["label"])}</button>'
         )
-    image = (
-        f'<div class="comic"><img src="{esc(prompt["image_url"])}" alt="{esc(prompt["alt_text"])}"></div>'
-        if prompt.get("image_url")
-        else ""
-    )
+    image = ""
+    if prompt.get("image_url"):  # every image of the comic: a strip's panels, stacked
+        pictures = "".join(
+            f'<img src="{esc(i["url"])}" alt="{esc(prompt["alt_text"]) if n == 0 else ""}"'
+            + (f' width="{i["width"]}" height="{i["height"]}"' if i["width"] else "")
+            + (' loading="lazy">' if n else ">")
+            for n, i in enumerate(images)
+        )
+        image = f'<div class="comic">{pictures}</div>'
+
     large = " large" if prompt["large_text"] else ""
     zh = prompt["locale"] == "zh-CN"
     wait = "秒后可继续" if zh else "s until you can continue"
@@ -116,7 +123,8 @@ def risk_page(
         return _signin()
     row = _own_prompt(request, customer, prompt_id)
     return HTMLResponse(
-        _page(json.loads(row["would_be"])), headers={"Content-Security-Policy": CSP}
+        _page(json.loads(row["would_be"]), request.app.state.fanzha.media),
+        headers={"Content-Security-Policy": CSP},
     )
 
 

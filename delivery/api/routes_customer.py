@@ -38,14 +38,14 @@ def read_response(request: Request, customer: str, item_id: str) -> Response:
     """Mark the customer's item read; its JSON."""
     state = request.app.state.fanzha
     entry = feed.mark_read(state.engine, customer, item_id, state.clock())
-    return Response(item_body(entry), media_type="application/json")
+    return Response(item_body(entry, state.media), media_type="application/json")
 
 
 def dismiss_response(request: Request, customer: str, item_id: str) -> Response:
     """Dismiss the customer's item; its JSON."""
     state = request.app.state.fanzha
     entry = feed.dismiss_item(state.engine, customer, item_id, state.clock())
-    return Response(item_body(entry), media_type="application/json")
+    return Response(item_body(entry, state.media), media_type="application/json")
 
 
 @router.post("/v1/feed/{item_id}/read", response_model=FeedItemOut, responses=ITEM_RESPONSES)

@@ -102,13 +102,35 @@ class HealthOut(BaseModel):
     status: Literal["ok"]
 
 
+class FeedImageOut(BaseModel):
+    """One image of a feed item's comic."""
+
+    url: str = Field(description="/v1/media/{key}")
+    width: int | None = Field(description="pixels (1080 for a strip), null when unknown")
+    height: int | None = Field(description="pixels, null when unknown")
+    panels: list[int] = Field(
+        description="the story panels it shows (1-based); [] for title or action"
+    )
+
+
 class FeedItemOut(BaseModel):
     """One card of the in-app feed."""
 
     id: str
     title: str
     body: str
-    image_url: str | None = Field(description="/v1/media/{key}, or null for a text-only card")
+    image_url: str | None = Field(
+        description="/v1/media/{key}: the comic's first image, or null for a text-only card"
+    )
+    display: Literal["strip", "carousel", "single"] | None = Field(
+        description="how to show `images`: `strip`, stacked without gaps and scrolled vertically "
+        "(one image per panel); `carousel`, pages swiped sideways; `single`, one image; "
+        "null for a text-only card"
+    )
+    images: list[FeedImageOut] = Field(
+        description="every image of the comic in reading order (the first is image_url); "
+        "[] for a text-only card"
+    )
     alt_text: str
     warning_id: str
     created_at: datetime

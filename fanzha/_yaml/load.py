@@ -54,8 +54,34 @@ def read_text(path: Path) -> str:
 
 
 def read_yaml(path: Path, *, positions: bool = False) -> Document:
-    """Read one YAML file; OSError/UnicodeDecodeError as they come, YamlError for the rest."""
-    return load_yaml(read_text(path), str(path), positions=positions)
+    """Read one YAML file; OSError/UnicodeDecodeError as they come, YamlError for the rest.
+
+    The data of a file read before comes from the cache (``fanzha._cache``, keyed by the
+    text); positions are never cached.
+    """
+    text = read_text(path)
+    if positions:
+        return load_yaml(text, str(path), positions=True)
+    from fanzha import _cache
+
+    key = _cache.digest(text, _cache.code_stamp("fanzha._yaml", "yaml"))
+    hit = _cache.load("yaml", key)
+    if hit is not None:
+        return Document(hit["data"], text)
+    document = load_yaml(text, str(path))
+    if _json_faithful(document.data):  # e.g. integer keys or NaN would come back otherwise
+        _cache.store("yaml", key, {"data": document.data})
+    return document
+
+
+def _json_faithful(data: Any) -> bool:
+    """Whether JSON gives ``data`` back exactly (string keys, no NaN or infinity)."""
+    import json
+
+    try:
+        return bool(json.loads(json.dumps(data, allow_nan=False)) == data)
+    except (TypeError, ValueError):
+        return False
 
 
 def load_yaml(text: str, file: str, *, positions: bool = False) -> Document:

@@ -55,6 +55,12 @@ def _long_front(pen: Pen, c: Costume) -> None:
     _cap_of_hair(pen, c.hair, fringe)
 
 
+def _shoulder_back(pen: Pen, c: Costume) -> None:
+    """Hair to the shoulders with a clip: reads as a young woman even at phone size."""
+    pen.rrect((26.5, 17, 93.5, 90), 24, c.hair)
+    pen.ellipse(85, 36, 4.5, 3, (226, 86, 96))
+
+
 def _pigtails_back(pen: Pen, c: Costume) -> None:
     for x in (22, 98):
         pen.ellipse(x, 52, 9, 15, c.hair)
@@ -215,7 +221,7 @@ LOOK_DESIGNS: dict[str, tuple[RoleStyle, Costume]] = {
         _c("elderly", hair=(200, 198, 196), top=(132, 110, 92), accent=(210, 190, 150)),
     ),
     "young_woman": (
-        RoleStyle(R._bank_back, _jacket, R._bank_front),
+        RoleStyle(_shoulder_back, _jacket, R._bank_front),
         _c("young_worker", skin=SKIN_LIGHT, hair=(40, 34, 38), top=(96, 136, 120)),
     ),
     "young_man": (

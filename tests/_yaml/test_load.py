@@ -176,6 +176,7 @@ def test_good_files_take_libyaml_and_only_errors_the_python_parser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert load_module._FAST is yaml.CBaseLoader  # PyYAML's wheels ship libyaml
+    monkeypatch.setenv("FANZHA_CACHE_DIR", "off")  # every file parsed, none from the cache
     fast, slow = _Spy(load_module._FAST), _Spy(yaml.BaseLoader)
     monkeypatch.setattr(load_module, "_FAST", fast)
     monkeypatch.setattr(load_module.yaml, "BaseLoader", slow)

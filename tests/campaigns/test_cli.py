@@ -242,3 +242,20 @@ def test_the_command_line_loads_no_data_libraries_before_a_command_runs() -> Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"  # `fanzha --help` and `fanzha keys` stay quick
+
+
+def test_render_a_strip_names_every_panel_image_it_wrote(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    out = tmp_path / "strip.webp"
+    result = CliRunner().invoke(
+        cli,
+        ["render", "fake-loan", "--format", "strip", "--out", str(out)],
+        env={"FANZHA_BANK_NAME": "示例银行"},
+    )
+    assert result.exit_code == 0, result.output
+    images = json.loads((tmp_path / "strip.webp.json").read_text(encoding="utf-8"))["images"]
+    names = [e["image"] for e in images]
+    assert names[:2] == ["strip.webp", "strip-2.webp"] and len(names) >= 6
+    assert all((tmp_path / name).is_file() for name in names)
+    assert f"({len(names)} images, {names[-1]} the last;" in result.output

@@ -71,3 +71,31 @@ def test_segment_never_loads_the_warning_library(tmp_path: Path) -> None:
     modules = loaded(args, tmp_path)
     assert "fanzha.segments.run" in modules and (tmp_path / "a.parquet").exists()
     assert "fanzha.content.library" not in modules and "fanzha.content" not in modules
+
+
+def test_token_checks_the_customer_with_the_driver_alone(tmp_path: Path) -> None:
+    from fanzha.delivery import open_engine, upgrade
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'none.db'}")  # the store `loaded` points at
+    upgrade(engine)
+    engine.dispose()
+    modules = loaded(["token", "C000000001"], tmp_path)  # unknown: refused after the check
+    assert "fanzha.delivery.direct" in modules and "sqlite3" in modules  # it did check
+    assert "sqlalchemy" not in modules and "pydantic_settings" in modules
+
+
+def test_a_render_of_known_copy_loads_no_segmenter_font_parser_or_numpy(tmp_path: Path) -> None:
+    out = ["render", "credit-repair", "--format", "strip", "--out"]
+    cold = loaded([*out, str(tmp_path / "a" / "s.webp")], tmp_path)  # fills the cache (HOME)
+    assert {"rjieba", "fontTools"} <= cold
+    warm = loaded([*out, str(tmp_path / "b" / "s.webp")], tmp_path)  # an empty folder
+    assert (tmp_path / "b" / "s.webp").is_file()  # it did render
+    unwanted = DATA | {"rjieba", "fontTools", "pikepdf", "sqlalchemy"}
+    assert unwanted.isdisjoint(warm), unwanted & warm
+    assert (tmp_path / "a" / "s.webp").read_bytes() == (tmp_path / "b" / "s.webp").read_bytes()
+
+
+def test_keys_generate_reads_no_setting(tmp_path: Path) -> None:
+    modules = loaded(["keys", "generate"], tmp_path)
+    assert "fanzha.campaigns.keygen" in modules  # it did run
+    assert "pydantic_settings" not in modules and "fanzha.campaigns.settings" not in modules

@@ -145,7 +145,12 @@ def test_report_speaks_the_campaigns_language_and_answers_did_it_work(
         "权重变更记录",
     ):
         assert heading in page, heading
-    assert "随时有效区间（mSPRT" in page and "always valid" in page
+    assert "随时有效区间（mSPRT" in page and "<span class='tag'>随时有效</span>" in page
+    # the statistics' method names are in the campaign's language too
+    from fanzha.campaigns.report_labels import METHODS_ZH
+
+    assert "Newcombe 混合得分区间（1998，方法 10）" in page
+    assert not [name for name in METHODS_ZH if name in page]
     # the elderly holdout is a handful of people: the warning says what would suffice
     assert "⚠ elderly：留出组" in page and "才能达到 0.8" in page
     uplift = pd.read_csv(tmp_path / "full" / "uplift.csv")

@@ -85,6 +85,10 @@ def test_elderly_young_and_held_out_customers_get_their_own_decision(ran, ws: Wo
     assert prompt["large_text"] is True and len(prompt["questions"]) == 3
     assert [a["id"] for a in prompt["actions"]] == ["cancel", "call", "continue"]
     assert client.get(prompt["image_url"]).status_code == 200  # pre-rendered at run time
+    # the whole comic, not only its first image: a strip's panel images in reading order
+    assert prompt["display"] == "strip" and prompt["images"][0]["url"] == prompt["image_url"]
+    assert len(prompt["images"]) > 2 and all(i["width"] == 1080 for i in prompt["images"])
+    assert all(client.get(i["url"]).status_code == 200 for i in prompt["images"])
     yng = check(client, "t-2", young)
     assert (yng["prompt"]["warning_id"], yng["prompt"]["pause_seconds"]) == ("fake-investment", 15)
     sharing = check(client, "t-3", young, screen_sharing=True)

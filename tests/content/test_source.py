@@ -36,8 +36,9 @@ def test_loading_the_library_computes_no_positions(position_reads: list[str]) ->
 
 
 def test_linting_computes_positions_only_for_the_file_with_a_problem(
-    position_reads: list[str], config: Any
+    position_reads: list[str], config: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("FANZHA_CACHE_DIR", "off")  # every file linted, none from the cache
     clean = sorted(BUNDLED.rglob("*.yaml"))[:3]
     bad = BAD / "unknown-scene"
     problems = lint_paths([*clean, bad], config, today=TODAY)

@@ -194,6 +194,28 @@ def write_image(media_dir: Path, color: tuple[int, int, int], text: str = "") ->
     return key
 
 
+def write_comic(media_dir: Path, fmt: str, sizes: list[tuple[int, int]]) -> list[str]:
+    """A render as the renderer leaves it in the media dir: its images, each under its own
+    content key, and the manifest beside the first listing them all. Returns the keys."""
+    import json
+
+    keys, entries = [], []
+    for n, (width, height) in enumerate(sizes):
+        image = Image.new("RGB", (width, height), (40 * n % 255, 90, 160))
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        key = hashlib.sha256(out.getvalue() + fmt.encode()).hexdigest()[:24] + ".png"
+        (media_dir / key).write_bytes(out.getvalue())
+        keys.append(key)
+        panels = [n] if fmt == "strip" and 0 < n < len(sizes) - 1 else [n + 1]
+        entries.append(
+            {"image": key, "key": key[:-4], "size_px": [width, height], "panels": panels}
+        )
+    manifest = {"format": fmt, "size_px": list(sizes[0]), "images": entries, "alt_text": "漫画"}
+    (media_dir / f"{keys[0]}.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return keys
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     import socket

@@ -17,6 +17,7 @@ from tests.delivery.feed_fixtures import (
     Env,
     add_feed_item,
     make_env,
+    write_comic,
     write_image,
 )
 
@@ -53,6 +54,64 @@ def test_feed_is_newest_first_with_every_field(env: Env) -> None:
     assert first["created_at"].startswith("2027-03-01T08:30:00")
     assert page["items"][1]["image_url"] is None
     assert page["unread"] == 2 and page["next_cursor"] is None
+
+
+def test_a_strip_and_a_carousel_list_every_image_in_reading_order(env: Env) -> None:
+    strip = write_comic(env.media_dir, "strip", [(1080, 560), (1080, 900), (1080, 300)])
+    pages = write_comic(env.media_dir, "card", [(1080, 1350), (1080, 1350)])
+    plain = write_image(env.media_dir, (20, 90, 160))  # no manifest beside it
+    for n, key in enumerate([strip[0], pages[0], plain, ""]):
+        add_feed_item(env.engine, ME, n, created_at=T0 - timedelta(hours=n + 1), image_key=key)
+    items = env.client.get("/v1/feed", headers=env.auth(ME)).json()["items"]
+    shown = [
+        (i["display"], [img["url"].removeprefix("/v1/media/") for img in i["images"]])
+        for i in items
+    ]
+    assert shown == [("strip", strip), ("carousel", pages), ("single", [plain]), (None, [])]
+    assert items[0]["images"][1] == {
+        "url": f"/v1/media/{strip[1]}",
+        "width": 1080,
+        "height": 900,
+        "panels": [1],
+    }
+    assert items[2]["images"] == [
+        {"url": f"/v1/media/{plain}", "width": None, "height": None, "panels": []}
+    ]
+    assert all(i["image_url"] == (i["images"][0]["url"] if i["images"] else None) for i in items)
+    for item in items[:3]:  # every image listed is served
+        for image in item["images"]:
+            assert env.client.get(image["url"]).status_code == 200
+    read = env.client.post(f"/v1/feed/{items[1]['id']}/read", headers=env.auth(ME)).json()
+    assert read["display"] == "carousel" and read["images"] == items[1]["images"]
+
+
+def test_a_render_s_manifest_is_read_once_and_a_missing_one_looked_for_again_later(
+    env: Env,
+) -> None:
+    strip = write_comic(env.media_dir, "strip", [(1080, 560), (1080, 900), (1080, 300)])
+    plain = write_image(env.media_dir, (20, 90, 160))
+    for n, key in enumerate([strip[0], plain]):
+        add_feed_item(env.engine, ME, n, created_at=T0 - timedelta(hours=n + 1), image_key=key)
+    media = env.app.state.fanzha.media
+    pages = [env.client.get("/v1/feed", headers=env.auth(ME)).json() for _ in range(3)]
+    assert pages[0] == pages[1] == pages[2]
+    assert media.reads == 2  # one look per render, not one per request
+    # a manifest copied in after the image is found once the retry time has passed
+    late = (env.media_dir / f"{strip[0]}.json").read_text().replace(strip[0], plain)
+    (env.media_dir / f"{plain}.json").write_text(late, encoding="utf-8")
+    assert env.client.get("/v1/feed", headers=env.auth(ME)).json() == pages[0]  # not yet
+    media._missing.clear()  # half a minute later (the wait itself is not slept)
+    items = env.client.get("/v1/feed", headers=env.auth(ME)).json()["items"]
+    assert items[1]["display"] == "strip" and media.reads == 3
+
+
+def test_a_manifest_naming_files_outside_the_media_keys_shows_the_one_image(env: Env) -> None:
+    keys = write_comic(env.media_dir, "strip", [(1080, 560), (1080, 900)])
+    manifest = env.media_dir / f"{keys[0]}.json"
+    manifest.write_text(manifest.read_text().replace(keys[1], "../secret.png"), encoding="utf-8")
+    add_feed_item(env.engine, ME, 1, created_at=T0 - timedelta(hours=1), image_key=keys[0])
+    (item,) = env.client.get("/v1/feed", headers=env.auth(ME)).json()["items"]
+    assert [i["url"] for i in item["images"]] == [f"/v1/media/{keys[0]}"]
 
 
 def test_pages_cover_every_item_once_including_equal_timestamps(env: Env) -> None:

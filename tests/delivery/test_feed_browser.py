@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterator
@@ -132,3 +133,86 @@ def test_the_feed_view_shows_every_card_with_its_image(env: Env) -> None:
         finally:
             browser.close()
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def _seed_comics(env: Env) -> dict[str, list[str]]:
+    """A rendered strip and a rendered large-text carousel in the media dir, one item each."""
+    from fanzha.renderer import RenderCache, Style, render_card
+
+    from tests.renderer.conftest import AUTHORITIES
+
+    cache = RenderCache(env.media_dir)
+    renders = {
+        "strip": render_card(AUTHORITIES, "strip", Style(), cache=cache),
+        "carousel": render_card(AUTHORITIES, "card", Style(large_text=True), cache=cache),
+    }
+    for n, m in enumerate(renders.values()):
+        add_feed_item(
+            env.engine,
+            ME,
+            n,
+            created_at=T0 - timedelta(hours=1 + n),  # the strip first
+            image_key=m.image_key,
+            title=AUTHORITIES.push_title,
+        )
+    return {name: [e["image"] for e in m.extra["images"]] for name, m in renders.items()}
+
+
+def test_a_strip_scrolls_in_its_item_and_a_carousel_swipes_each_opening_full_screen(
+    env: Env,
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    keys = _seed_comics(env)
+    assert len(keys["strip"]) >= 4 and len(keys["carousel"]) >= 2
+    env.auth(ME)
+    with live_server(env.app) as base, sync_api.sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_page(viewport={"width": 412, "height": 915})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{base}/app?token={env.tokens[ME]}")
+            page.wait_for_selector(".comic.strip img")
+            strip, carousel = page.locator(".comic.strip"), page.locator(".comic.carousel")
+            srcs = lambda frame: [  # noqa: E731
+                s.rsplit("/", 1)[1]
+                for s in frame.locator("img").evaluate_all("l => l.map(i => i.src)")
+            ]
+            assert srcs(strip) == keys["strip"] and srcs(carousel) == keys["carousel"]
+            # the strip: panel images stacked without gaps, at full item width, scrolled inside
+            _until(page, "document.querySelector('.comic.strip img').naturalWidth > 0")
+            rects = strip.locator("img").evaluate_all(
+                "l => l.map(i => { const r = i.getBoundingClientRect();"
+                " return [r.top, r.bottom, r.width]; })"
+            )
+            assert all(abs(a[1] - b[0]) < 1 for a, b in itertools.pairwise(rects)), rects
+            assert all(300 < w <= 430 for _, _, w in rects)
+            assert strip.evaluate("f => f.scrollHeight > f.clientHeight * 2")
+            strip.evaluate("f => f.scrollTo(0, f.scrollHeight)")
+            _until(
+                page,
+                "[...document.querySelectorAll('.comic.strip img')].every(i => i.complete && i.naturalWidth > 0)",
+            )
+            # the carousel: pages side by side, one at a time, the hint counting them
+            pages = len(keys["carousel"])
+            assert carousel.evaluate("f => f.scrollWidth >= f.clientWidth * 2")
+            hint = carousel.locator("xpath=following-sibling::p[1]")
+            assert hint.inner_text().startswith(f"第 1/{pages} 页")
+            carousel.evaluate("f => f.scrollTo(f.clientWidth, 0)")
+            _until(
+                page,
+                f"document.querySelector('.comic.carousel + p').textContent.startsWith('第 2/{pages}')",
+            )
+            # a tap opens the whole comic full screen; Escape closes it
+            strip.click()
+            viewer = page.locator(".viewer")
+            assert viewer.locator(".pages.strip img").count() == len(keys["strip"])
+            page.keyboard.press("Escape")
+            _until(page, "!document.querySelector('.viewer')")
+            carousel.click()
+            assert viewer.locator(".pages.carousel img").count() == pages
+            viewer.locator(".close-btn").click()
+            _until(page, "!document.querySelector('.viewer')")
+            assert errors == []
+        finally:
+            browser.close()

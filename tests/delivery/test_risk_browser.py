@@ -136,6 +136,11 @@ def test_the_interstitial_pauses_continue_and_posts_the_button_pressed(env: Env)
                 page.goto(f"{base}/app/risk/{pid}?token={env.tokens[who]}")
                 assert page.url == f"{base}/app/risk/{pid}"  # the token left the address bar
                 _until(page, "document.images[0].complete && document.images[0].naturalWidth > 0")
+                # the whole strip, its panel images stacked: title, every panel, action
+                srcs = page.locator(".comic img").evaluate_all(
+                    "l => l.map(i => i.getAttribute('src'))"
+                )
+                assert len(srcs) >= 5 and len(set(srcs)) == len(srcs), srcs
                 large = page.evaluate("document.body.classList.contains('large')")
                 assert large is (who == ELDER)
                 assert page.locator(".questions li").count() == 3

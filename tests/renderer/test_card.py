@@ -186,3 +186,40 @@ def test_large_text_story_tells_all_four_panels(tmp_path) -> None:
     m = render_card(AUTHORITIES, "story", Style(large_text=True), out=tmp_path / "s.png")
     assert m.extra["panels_shown"] == [1, 2, 3, 4]
     assert min(t.font_px for t in m.text_boxes if t.role != "display") >= 54
+
+
+@pytest.mark.parametrize("kind", ["call", "share", "chat", "transfer", "video", "link"])
+def test_a_card_shows_the_screen_the_script_names_beside_the_victim_holding_the_phone(
+    tmp_path, kind
+) -> None:
+    from tests.renderer.test_library_render import _check_render, _check_screens, _check_staging
+    from tests.renderer.test_strip import SCREENS, _screen_story
+
+    copy = _screen_story(kind)
+    large = kind == "chat"  # one large-text carousel among them
+    m = render_card(copy, "card", Style(large_text=large), out=tmp_path / "c.png")
+    assert _check_render(copy, m, "card", large) == []
+    assert _check_staging(m) == [] and _check_screens(copy, m, large) == []
+    g = next(g for g in m.extra["geometry"] if g["panel"] == 2)
+    assert g["screen"] == kind and g["phone"]
+    holder = [f for f in g["figures"] if f["holding"]]
+    assert holder and holder[0]["role"] == "young_worker" and holder[0]["holding"] == "hand"
+    # the caller is on the line, not in the room: no scammer stands in the victim's panel
+    assert not any(f["role"].startswith("scammer") for f in g["figures"])
+    words = {t.text for t in m.text_boxes if ".panel2.screen." in "." + t.name}
+    assert {SCREENS[kind].title, *SCREENS[kind].lines} <= words
+    page = Image.open(tmp_path / m.extra["images"][g["image"]]["image"])
+    x0, y0, x1, y1 = g["screen_box"]
+    assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+
+
+def test_card_tails_point_at_mouths_and_medium_shots_show_faces_large(tmp_path) -> None:
+    from tests.renderer.test_library_render import _check_staging
+
+    m = render_card(AUTHORITIES, "card", Style(large_text=True), out=tmp_path / "c.png")
+    assert _check_staging(m) == []
+    tails = [b["tail"] for g in m.extra["geometry"] for b in g["balloons"] if b["tail"]]
+    mouths = {tuple(f["mouth"]) for g in m.extra["geometry"] for f in g["figures"]}
+    assert tails and all(tuple(t["points_at"]) in mouths for t in tails if t)
+    shots = {g["shot"] for g in m.extra["geometry"]}
+    assert shots & {"close", "medium"}  # not every panel two small full-length figures

@@ -104,19 +104,55 @@ def test_a_call_without_a_screen_puts_the_caller_in_their_own_window(tmp_path) -
     assert victim["holding"] == "ear" and victim["prop"] is not None
 
 
-def test_the_strip_is_one_tall_full_width_image_listing_its_panels(tmp_path) -> None:
+def test_the_strip_is_a_sequence_of_full_width_panel_images_listing_their_panels(
+    tmp_path,
+) -> None:
+    from fanzha.renderer import output
+
+    threaded = output.STATS.threaded
     m = render_card(AUTHORITIES, "strip", Style(), out=tmp_path / "a.webp")
-    (image,) = m.extra["images"]
-    assert image["panels"] == [1, 2, 3, 4]
-    img = Image.open(tmp_path / image["image"])
-    assert img.width == 1080 and img.height == m.size_px[1] > 3000
+    images = m.extra["images"]
+    # the title panel, one image per story panel, the action panel: stacked, the whole strip
+    assert [e["panels"] for e in images] == [[], [1], [2], [3], [4], []]
+    assert images[0]["image"] == "a.webp" and images[1]["image"] == "a-2.webp"
+    top = 0
+    for entry in images:
+        img = Image.open(tmp_path / entry["image"])
+        assert img.size == (1080, entry["size_px"][1]) and entry["top"] == top
+        top += img.height
+    assert m.size_px == (1080, top) and top > 3000
+    # the encodes ran on the encoder threads, beside the drawing (render speed, bench/render.py)
+    assert output.STATS.threaded - threaded == len(images)
     boxes = [g["box"] for g in m.extra["geometry"]]
     assert all(b[0] == 0 and b[2] == 1080 for b in boxes)
     assert all(a[3] < b[1] for a, b in itertools.pairwise(boxes))  # in reading order
+    for g in m.extra["geometry"]:  # each panel lies in the image that holds it
+        entry = images[g["image"]]
+        assert entry["panels"] == [g["panel"]]
+        assert entry["top"] <= g["box"][1] < g["box"][3] <= entry["top"] + entry["size_px"][1]
     names = {t.name for t in m.text_boxes}
     assert {"title", "stamp", "action", "hotline"} <= names
     hotline = next(t for t in m.text_boxes if t.name == "hotline")
     assert hotline.text == "报警 110 · 反诈专线 96110"
+
+
+def test_a_strip_is_encoded_losslessly_and_a_failed_render_leaves_no_image(
+    tmp_path, monkeypatch
+) -> None:
+    from fanzha.renderer.errors import AccessibilityError
+
+    m = render_card(AUTHORITIES, "strip", Style(), out=tmp_path / "a.webp")
+    for entry in m.extra["images"]:  # text and line art stay sharp: no lossy ringing
+        assert (tmp_path / entry["image"]).read_bytes()[12:16] == b"VP8L"  # lossless bitstream
+
+    def refuse(*args: object) -> float:
+        raise AccessibilityError("refused")
+
+    # the images encode while the strip is drawn; a render that fails after that removes them
+    monkeypatch.setattr("fanzha.renderer.api.check_accessibility", refuse)
+    with pytest.raises(AccessibilityError):
+        render_card(AUTHORITIES, "strip", Style(), out=tmp_path / "b.webp")
+    assert not list(tmp_path.glob("b*")) and not list(tmp_path.glob(".b*"))
 
 
 def test_the_footer_names_the_bank_line_only_when_configured(tmp_path) -> None:
@@ -238,3 +274,18 @@ def test_generated_panels_keep_balloons_off_faces_props_and_each_other(
                 assert min(f.box[3], sp.height) - f.face[1] >= sp.height / 3
     if sp.staging.phone:
         assert any(f.holding for f in sp.figures)
+
+
+def test_a_cached_strip_missing_a_panel_image_is_drawn_again(tmp_path) -> None:
+    from fanzha.renderer import RenderCache
+
+    cache = RenderCache(tmp_path)
+    first = render_card(AUTHORITIES, "strip", Style(), cache=cache)
+    names = [e["image"] for e in first.extra["images"]]
+    assert all((tmp_path / n).is_file() for n in names) and len(names) == 6
+    assert cache.get(first.cache_key, "webp") is not None  # whole: a hit
+    (tmp_path / names[3]).unlink()
+    assert cache.get(first.cache_key, "webp") is None  # a panel gone: a miss
+    again = render_card(AUTHORITIES, "strip", Style(), cache=cache)
+    assert [e["image"] for e in again.extra["images"]] == names
+    assert (tmp_path / names[3]).is_file()

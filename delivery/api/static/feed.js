@@ -36,23 +36,36 @@ function button(label, className, onClick) {
   return b;
 }
 
-// A strip (条漫) scrolls vertically inside its item; pages of a carousel swipe sideways.
-// Tapping the comic opens it full screen.
+// The comic's images in reading order: a strip's panels (stacked, scrolled vertically inside
+// the item) or a carousel's pages (swiped sideways). Tapping the comic opens it full screen.
+function imagesOf(item) {
+  if (Array.isArray(item.images) && item.images.length) return item.images;
+  return [{ url: item.image_url, width: null, height: null }];
+}
+
+function picture(image, alt, lazy) {
+  const img = document.createElement("img");
+  img.src = image.url;
+  img.alt = alt;
+  // Known sizes reserve each image's space before it loads: no jumps while scrolling.
+  if (image.width && image.height) {
+    img.width = image.width;
+    img.height = image.height;
+  }
+  if (lazy) img.loading = "lazy";
+  return img;
+}
+
 function comic(item) {
-  const urls = Array.isArray(item.images) && item.images.length ? item.images : [item.image_url];
+  const images = imagesOf(item);
+  const display = item.display || (images.length > 1 ? "carousel" : "single");
   const frame = document.createElement("div");
-  frame.className = urls.length > 1 ? "comic carousel" : "comic";
+  frame.className = "comic " + display;
   frame.tabIndex = 0;
   frame.setAttribute("role", "button");
   frame.setAttribute("aria-label", "查看完整漫画");
-  urls.forEach((url, n) => {
-    const img = document.createElement("img");
-    img.src = url;
-    img.alt = n === 0 ? item.alt_text : "";
-    img.loading = "lazy";
-    frame.append(img);
-  });
-  const open = () => fullScreen(urls, item.alt_text);
+  images.forEach((image, n) => frame.append(picture(image, n === 0 ? item.alt_text : "", n > 0)));
+  const open = () => fullScreen(images, display, item.alt_text);
   frame.addEventListener("click", open);
   frame.addEventListener("keydown", (e) => {
     if (e.key === "Enter" || e.key === " ") open();
@@ -61,25 +74,27 @@ function comic(item) {
   wrap.className = "comic-wrap";
   const hint = document.createElement("p");
   hint.className = "hint";
-  hint.textContent = urls.length > 1 ? "左右滑动翻页 · 点按全屏" : "上下滑动看完 · 点按全屏";
+  if (display === "carousel") {
+    const page = () => Math.round(frame.scrollLeft / Math.max(1, frame.clientWidth)) + 1;
+    const say = () => (hint.textContent = `第 ${page()}/${images.length} 页 · 左右滑动翻页 · 点按全屏`);
+    frame.addEventListener("scroll", say, { passive: true });
+    say();
+  } else {
+    hint.textContent = display === "strip" ? "上下滑动看完 · 点按全屏" : "点按全屏";
+  }
   wrap.append(frame, hint);
   return wrap;
 }
 
-function fullScreen(urls, alt) {
+function fullScreen(images, display, alt) {
   const viewer = document.createElement("div");
   viewer.className = "viewer";
   viewer.setAttribute("role", "dialog");
   viewer.setAttribute("aria-modal", "true");
   const close = button("关闭", "close-btn", () => viewer.remove());
   const pages = document.createElement("div");
-  pages.className = urls.length > 1 ? "pages carousel" : "pages";
-  urls.forEach((url, n) => {
-    const img = document.createElement("img");
-    img.src = url;
-    img.alt = n === 0 ? alt : "";
-    pages.append(img);
-  });
+  pages.className = "pages " + display;
+  images.forEach((image, n) => pages.append(picture(image, n === 0 ? alt : "", false)));
   viewer.append(close, pages);
   viewer.addEventListener("keydown", (e) => {
     if (e.key === "Escape") viewer.remove();

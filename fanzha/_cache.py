@@ -1,0 +1,103 @@
+"""Derived data cached by content hash in the user's cache folder, so commands start quickly.
+
+What is cached is a pure function of its inputs: the key hashes every input (the file's
+bytes, the settings that shape the result, the day when it matters) and a stamp of the code
+that computes it, so an edit to any of them is a miss, never a stale answer. Entries are
+JSON; one that cannot be read is a miss. ``FANZHA_CACHE_DIR`` names the folder (default
+``$XDG_CACHE_HOME/fanzha``, else ``~/.cache/fanzha``); ``FANZHA_CACHE_DIR=off`` turns caching
+off. Writing is best effort: a read-only or full disk only costs the time saved.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["code_stamp", "digest", "folder", "load", "store"]
+
+VARIABLE = "FANZHA_CACHE_DIR"
+_OFF = {"", "0", "off", "no", "false"}
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    value = os.environ.get(VARIABLE)
+    if value is not None:
+        return None if value.strip().lower() in _OFF else Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fanzha"
+
+
+def digest(*parts: str | bytes) -> str:
+    """A SHA-256 of the parts, each length-prefixed (so no two part lists collide)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@functools.cache
+def code_stamp(*modules: str) -> str:
+    """A stamp of the files of these packages or modules (name, size, modified time).
+
+    Part of every key, so that a code change (an upgrade, or an edit in a checkout) misses.
+    A package counts the files beside its ``__init__`` (extension modules too), not below.
+    """
+    import importlib.util
+
+    parts: list[str] = []
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        if origin is None:
+            parts.append(f"{name}:?")
+            continue
+        package = origin.name == "__init__.py"
+        files = sorted(f for f in origin.parent.iterdir() if f.is_file()) if package else [origin]
+        for file in files:
+            st = file.stat()
+            parts.append(f"{file}:{st.st_size}:{st.st_mtime_ns}")
+    return digest(*parts)
+
+
+def _entry(kind: str, key: str) -> Path | None:
+    base = folder()
+    return None if base is None else base / kind / f"{key}.json"
+
+
+def load(kind: str, key: str) -> Any | None:
+    """The value stored under ``key`` (None on a miss or an unreadable entry)."""
+    path = _entry(kind, key)
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def store(kind: str, key: str, value: Any) -> None:
+    """Store a JSON-ready value under ``key`` (atomically; failures are ignored)."""
+    path = _entry(kind, key)
+    if path is None:
+        return
+    try:
+        data = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError, TypeError):
+        return
