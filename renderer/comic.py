@@ -57,7 +57,7 @@ def draw(
     if pp.screen is not None:
         holder = next((p for p in people if p["prop"]), None)
         if holder is not None:
-            _zoom_lines(d, holder["prop"], pp.screen.box, m)
+            screens.zoom_lines(d, holder["prop"], pp.screen.box, m.px)
         caller = next(((r.role, r.expression, default_look(r, copy)) for r in st.remote), None)
         screens.draw(canvas, pp.screen, caller)
         d = ImageDraw.Draw(img)
@@ -177,16 +177,6 @@ def _geometry(
             for item, t in spoken
         ],
     }
-
-
-def _zoom_lines(d: ImageDraw.ImageDraw, prop: Any, screen_box: Box, m: Metrics) -> None:
-    """Two thin lines from the phone in hand to its close-up."""
-    px0, py0, px1, py1 = prop
-    sx0, sy0, sx1, sy1 = screen_box
-    near = sx0 if sx0 > px1 else sx1
-    pnear = px1 if sx0 > px1 else px0
-    for a, b in (((pnear, py0), (near, sy0 + m.px(30))), ((pnear, py1), (near, sy1 - m.px(30)))):
-        d.line((a, b), fill=(90, 96, 112), width=m.px(3))
 
 
 def _caller_window(

@@ -8,6 +8,7 @@ call with a fake face, and a QR code or link. Their words are real text boxes in
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fanzha.content.copy import Screen
@@ -265,3 +266,18 @@ def _qr_mark(canvas: Canvas, p: ScreenPlan) -> None:
                     ),
                     fill=(27, 31, 42),
                 )
+
+
+def zoom_lines(
+    d: ImageDraw.ImageDraw,
+    prop: tuple[int, int, int, int],
+    screen_box: tuple[int, int, int, int],
+    px: Callable[[float], int],
+) -> None:
+    """Two thin lines from the phone in hand to its close-up (``px`` scales design pixels)."""
+    px0, py0, px1, py1 = prop
+    sx0, sy0, sx1, sy1 = screen_box
+    near = sx0 if sx0 > px1 else sx1
+    pnear = px1 if sx0 > px1 else px0
+    for a, b in (((pnear, py0), (near, sy0 + px(30))), ((pnear, py1), (near, sy1 - px(30)))):
+        d.line((a, b), fill=(90, 96, 112), width=px(3))

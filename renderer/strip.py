@@ -234,7 +234,7 @@ def _draw_panel(
     if sp.screen is not None:
         holder = next((f for f in present if f.prop is not None), None)
         if holder is not None:
-            _zoom_lines(d, holder.prop, sp.screen.box, m)
+            screens.zoom_lines(d, holder.prop, sp.screen.box, m.px)
         caller = None
         if remote or sp.staging.remote:
             r = sp.staging.remote[0]
@@ -296,16 +296,6 @@ def _draw_inset(
         outline=PALETTE.gold,
         width=m.px(3),
     )
-
-
-def _zoom_lines(d: ImageDraw.ImageDraw, prop: Any, screen_box: Any, m: Metrics) -> None:
-    """Two thin lines from the phone in hand to its enlarged screen."""
-    px0, py0, px1, py1 = prop
-    sx0, sy0, sx1, sy1 = screen_box
-    near = sx0 if sx0 > px1 else sx1
-    pnear = px1 if sx0 > px1 else px0
-    for a, b in (((pnear, py0), (near, sy0 + m.px(30))), ((pnear, py1), (near, sy1 - m.px(30)))):
-        d.line((a, b), fill=(90, 96, 112), width=m.px(3))
 
 
 def _draw_balloons(pc: Canvas, sp: StripPanel, m: Metrics) -> list[dict[str, Any]]:

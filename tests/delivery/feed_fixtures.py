@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from fanzha.delivery.api import create_app, mint_token
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.keys import KeyRing, generate_key
-from fanzha.delivery.models import PENDING, FeedItem, Message
+from fanzha.delivery.models import PENDING, Assignment, CampaignVersion, FeedItem, Message
 from fanzha.delivery.store import init_db, open_engine
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -249,3 +249,33 @@ def live_server(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def seed_three_customers(engine: Engine) -> None:
+    """C000000001 assigned in an active campaign, C000000002 with a push, C000000003 a feed item."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(CampaignVersion.__table__).values(
+                campaign_id="spring-2027",
+                version="v1",
+                name="春季",
+                source="",
+                created_at=T0,
+                active=True,
+            )
+        )
+        conn.execute(
+            sa.insert(Assignment.__table__).values(
+                campaign_id="spring-2027",
+                customer_id="C000000001",
+                version="v1",
+                segment="elderly",
+                holdout=False,
+                eligible=True,
+                reason="",
+                locale="zh-CN",
+                timezone="Asia/Shanghai",
+            )
+        )
+    add_message(engine, "C000000002", "w1", "push")
+    add_feed_item(engine, "C000000003", 1, created_at=T0)

@@ -9,10 +9,9 @@ from fanzha.delivery.api import customer_known
 from fanzha.delivery.api.feed_json import item_json
 from fanzha.delivery.api.schemas import FeedItemOut, FeedPageOut
 from fanzha.delivery.migrate import downgrade, schema_drift, upgrade
-from fanzha.delivery.models import Assignment, CampaignVersion
 from fanzha.delivery.store import open_engine
 
-from tests.delivery.feed_fixtures import T0, add_feed_item, add_message, make_env
+from tests.delivery.feed_fixtures import T0, add_feed_item, make_env, seed_three_customers
 
 
 def _indexes(engine: sa.Engine) -> set[str]:
@@ -49,32 +48,7 @@ def test_customer_known_looks_at_assignments_messages_and_feed_items(db_url: str
     for env in make_env(db_url, tmp_path):
         engine = env.engine
         assert not customer_known(engine, "C000000001")
-        with engine.begin() as conn:
-            conn.execute(
-                sa.insert(CampaignVersion.__table__).values(
-                    campaign_id="spring-2027",
-                    version="v1",
-                    name="春季",
-                    source="",
-                    created_at=T0,
-                    active=True,
-                )
-            )
-            conn.execute(
-                sa.insert(Assignment.__table__).values(
-                    campaign_id="spring-2027",
-                    customer_id="C000000001",
-                    version="v1",
-                    segment="elderly",
-                    holdout=False,
-                    eligible=True,
-                    reason="",
-                    locale="zh-CN",
-                    timezone="Asia/Shanghai",
-                )
-            )
-        add_message(engine, "C000000002", "w1", "push")
-        add_feed_item(engine, "C000000003", 1, created_at=T0)
+        seed_three_customers(engine)
         for known in ("C000000001", "C000000002", "C000000003"):
             assert customer_known(engine, known), known
         for unknown in ("C000000004", "C0000/../x", "", "c000000001"):

@@ -9,41 +9,15 @@ import sqlalchemy as sa
 from fanzha.delivery.api import customer_known
 from fanzha.delivery.direct import NoTables
 from fanzha.delivery.direct import customer_known as known_direct
-from fanzha.delivery.models import Assignment, CampaignVersion
 
-from tests.delivery.feed_fixtures import T0, add_feed_item, add_message, make_env
+from tests.delivery.feed_fixtures import make_env, seed_three_customers
 
 
 def test_the_driver_check_agrees_with_the_engine_check(db_url: str, tmp_path: Path) -> None:
     for env in make_env(db_url, tmp_path):
         engine = env.engine
         assert known_direct(db_url, "C000000001") is False
-        with engine.begin() as conn:
-            conn.execute(
-                sa.insert(CampaignVersion.__table__).values(
-                    campaign_id="spring-2027",
-                    version="v1",
-                    name="春季",
-                    source="",
-                    created_at=T0,
-                    active=True,
-                )
-            )
-            conn.execute(
-                sa.insert(Assignment.__table__).values(
-                    campaign_id="spring-2027",
-                    customer_id="C000000001",
-                    version="v1",
-                    segment="elderly",
-                    holdout=False,
-                    eligible=True,
-                    reason="",
-                    locale="zh-CN",
-                    timezone="Asia/Shanghai",
-                )
-            )
-        add_message(engine, "C000000002", "w1", "push")
-        add_feed_item(engine, "C000000003", 1, created_at=T0)
+        seed_three_customers(engine)
         for cid in ("C000000001", "C000000002", "C000000003", "C000000004", "", "c000000001"):
             assert known_direct(db_url, cid) is customer_known(engine, cid), cid
 
