@@ -232,9 +232,9 @@ def _draw_panel(
         )
     d = ImageDraw.Draw(panel_img)
     if sp.screen is not None:
-        holder = next((f for f in present if f.prop is not None), None)
-        if holder is not None:
-            screens.zoom_lines(d, holder.prop, sp.screen.box, m.px)
+        prop = next((f.prop for f in present if f.prop is not None), None)
+        if prop is not None:
+            screens.zoom_lines(d, prop, sp.screen.box, m.px)
         caller = None
         if remote or sp.staging.remote:
             r = sp.staging.remote[0]
