@@ -57,8 +57,12 @@ def render_cards(
     *,
     fmt: str = "strip",
 ) -> pd.DataFrame:
-    """Render each unique (copy, style) once into the media cache; return keys per combination."""
-    from fanzha.renderer import RenderCache, RenderJob, Style, render_batch
+    """Render each unique (copy, style) once into the media cache; return keys per combination.
+
+    A render the renderer refuses is set aside with its reason (``render_error``): its
+    messages go without a comic (image_key ""), as text-only cards, and the run says so.
+    """
+    from fanzha.renderer import RenderCache, RenderFailed, RenderJob, Style, render_each
 
     combos = picks[
         ["warning_id", "variant", "copy_locale", "segment", "large_text"]
@@ -79,7 +83,7 @@ def render_cards(
     from fanzha.campaigns.progress import progress
 
     with progress("rendering cards", total=len({job.key() for job in jobs})) as bar:
-        manifests = render_batch(
+        results = render_each(
             jobs,
             cache=RenderCache(ws.settings.media_dir),
             processes=ws.settings.render_processes,
@@ -88,8 +92,9 @@ def render_cards(
     table = pd.DataFrame(
         rows, columns=["warning_id", "variant", "copy_locale", "segment", "large_text"]
     )
-    table["image_key"] = [m.image_key for m in manifests]
-    table["alt_text"] = [m.alt_text for m in manifests]
+    table["image_key"] = ["" if isinstance(m, RenderFailed) else m.image_key for m in results]
+    table["alt_text"] = ["" if isinstance(m, RenderFailed) else m.alt_text for m in results]
+    table["render_error"] = [m.reason if isinstance(m, RenderFailed) else "" for m in results]
     return table
 
 

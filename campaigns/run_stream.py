@@ -147,7 +147,22 @@ class SecondPass:
 
     def renders(self) -> int:
         """Unique card renders of the run (combinations can share a render)."""
-        return 0 if self.images is None else int(self.images["image_key"].nunique())
+        if self.images is None:
+            return 0
+        return int(self.images.loc[self.images["image_key"] != "", "image_key"].nunique())
+
+    def set_aside(self) -> list[str]:
+        """Renders the renderer refused: which content, and why (their messages go text-only)."""
+        if self.images is None:
+            return []
+        bad = self.images[self.images["render_error"] != ""]
+        return [
+            f"{r.warning_id}/{r.variant}/{r.copy_locale}"
+            + (f" for {r.segment}" if r.segment else "")
+            + (" (large text)" if r.large_text else "")
+            + f": {r.render_error}"
+            for r in bad.itertuples(index=False)
+        ]
 
     def _build(self, picks: pd.DataFrame) -> pd.DataFrame:
         keys = picks[["warning_id", "variant", "copy_locale", "segment"]].drop_duplicates()

@@ -33,6 +33,7 @@ class RunResult(Result):
     superseded: int = 0  # the old version's unsent messages this version replaced
     replaced: int = 0  # of those, how many it enqueued again for the same wave and channel
     renders: int = 0
+    renders_set_aside: list[str] = field(default_factory=list)  # refused renders, with reasons
     first_due: dict[str, str] = field(default_factory=dict)
     rejected_path: Path | None = None
     load_note: str = ""  # the customer file's encoding and first rejected rows
@@ -52,6 +53,12 @@ class RunResult(Result):
             ),
             f"unique card renders {self.renders}",
         ]
+        if self.renders_set_aside:
+            lines.append(
+                f"renders set aside (their messages go as text-only cards): "
+                f"{len(self.renders_set_aside)}"
+            )
+            lines += [f"  {line}" for line in self.renders_set_aside]
         if self.superseded:
             lines.append(
                 f"superseded {self.superseded} unsent messages of the previous version "
@@ -169,6 +176,7 @@ def run_campaign(
             people = pd.concat(first.sample, ignore_index=True)
             result.nothing_due = nothing_due(campaign, people, now, ws.settings.horizon, verb="run")
         result.renders = second.renders()
+        result.renders_set_aside = second.set_aside()
         result.first_due = {
             k: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")
             for k, v in sorted(second.first_due.items())

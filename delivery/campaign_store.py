@@ -153,10 +153,14 @@ def _commit(
     for piece in assignments:
         add_assignments(conn, piece)
     inserted = skipped = revived = replaced = 0
+    # A version's own superseded messages come back wherever its run asks for them and the
+    # key is free: when a reverted file is activated, and when a version reverted to runs
+    # again (the run that reactivated it may have asked for fewer of them).
+    revive = existed and (new or _has_superseded(conn, record))
     for piece in messages:
         if piece.empty:
             continue
-        revived += _revive(conn, piece, now) if new and existed else 0
+        revived += _revive(conn, piece, now) if revive else 0
         result = enqueue_in(conn, piece, now=now, fresh=fresh)
         inserted, skipped = inserted + result.inserted, skipped + result.skipped
         if not gone.empty:
@@ -240,6 +244,20 @@ def _supersede(conn: Connection, record: VersionRecord, now: datetime) -> pd.Dat
     for start in range(0, len(events), 50_000):
         sqlbits.insert_events(conn, events[start : start + 50_000])
     return gone
+
+
+def _has_superseded(conn: Connection, record: VersionRecord) -> bool:
+    """Whether any message of this version was superseded (by ix_messages_campaign)."""
+    query = (
+        sa.select(1)
+        .where(
+            _M.c.campaign_id == record.campaign_id,
+            _M.c.state == SUPERSEDED,
+            _M.c.version == record.version,
+        )
+        .limit(1)
+    )
+    return conn.execute(query).first() is not None
 
 
 def _revive(conn: Connection, messages: pd.DataFrame, now: datetime) -> int:

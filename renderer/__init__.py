@@ -1,7 +1,7 @@
 """fanzha renderer: comic cards, print posters, Chinese typesetting, manifest and cache."""
 
 from fanzha.renderer.api import render_card, render_poster
-from fanzha.renderer.batch import RenderJob, render_batch
+from fanzha.renderer.batch import RenderFailed, RenderJob, render_batch, render_each
 from fanzha.renderer.cache import RenderCache, cache_key
 from fanzha.renderer.contrast import contrast_ratio, relative_luminance
 from fanzha.renderer.fonts import FontSet, find_font
@@ -18,6 +18,7 @@ __all__ = [
     "Manifest",
     "PosterSpec",
     "RenderCache",
+    "RenderFailed",
     "RenderJob",
     "Style",
     "cache_key",
@@ -27,5 +28,6 @@ __all__ = [
     "relative_luminance",
     "render_batch",
     "render_card",
+    "render_each",
     "render_poster",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fanzha.content.copy import WarningCopy
 from fanzha.renderer.cache import RenderCache, cache_key
+from fanzha.renderer.errors import RenderError
 from fanzha.renderer.manifest import Manifest
 from fanzha.renderer.style import Style
 
@@ -27,12 +28,23 @@ class RenderJob:
         return cache_key(self.copy, self.format, self.style.key(), self.ext)
 
 
-def _run(job: RenderJob, cache_dir: str) -> Manifest:
+@dataclass(frozen=True)
+class RenderFailed:
+    """A job the renderer refused (the copy does not fit the format, say), with the reason."""
+
+    key: str
+    reason: str
+
+
+def _run(job: RenderJob, cache_dir: str) -> Manifest | RenderFailed:
     """Worker entry point (top level so the pool can pickle it)."""
     from fanzha.renderer.api import render_card
 
     cache = RenderCache(cache_dir)
-    return render_card(job.copy, job.format, job.style, cache=cache)
+    try:
+        return render_card(job.copy, job.format, job.style, cache=cache)
+    except RenderError as exc:  # set aside with its reason; the batch goes on
+        return RenderFailed(job.key(), str(exc))
 
 
 # Workers are replaced after this many renders each: the font faces and image buffers a
@@ -52,12 +64,27 @@ def render_batch(
     """Render every unique job once (cached keys are skipped); manifests in job order.
 
     ``on_done(n)`` is called as renders finish (cache hits included), for a progress bar.
+    The first job the renderer refuses raises its RenderError once the others are done.
     """
+    results = render_each(jobs, cache, processes, on_done)
+    refused = next((r for r in results if isinstance(r, RenderFailed)), None)
+    if refused is not None:
+        raise RenderError(refused.reason)
+    return [r for r in results if isinstance(r, Manifest)]
+
+
+def render_each(
+    jobs: list[RenderJob],
+    cache: RenderCache,
+    processes: int = 2,
+    on_done: Callable[[int], None] | None = None,
+) -> list[Manifest | RenderFailed]:
+    """As render_batch, but a job the renderer refuses comes back as RenderFailed, in its place."""
     done_hook = on_done or (lambda n: None)
     unique: dict[str, RenderJob] = {}
     for job in jobs:
         unique.setdefault(job.key(), job)
-    done: dict[str, Manifest] = {}
+    done: dict[str, Manifest | RenderFailed] = {}
     todo: list[tuple[str, RenderJob]] = []
     for key, job in unique.items():
         hit = cache.get(key, job.ext)

@@ -15,7 +15,7 @@ from fanzha.delivery.campaign_store import (
     commit_version,
 )
 from fanzha.delivery.models import DeliveryEvent, Message
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.delivery.helpers import T0, store, table
@@ -64,6 +64,15 @@ steps = st.lists(
 @pytest.mark.slow  # a fresh migrated store per example
 @settings(max_examples=30, deadline=None)
 @given(steps)
+# found by Hypothesis: a revert that asked for nothing, then the same version asking again
+@example(
+    [
+        ("run", "v1", [(CUSTOMERS[0], WAVES[0])]),
+        ("run", "v2", []),
+        ("run", "v1", []),
+        ("run", "v1", [(CUSTOMERS[0], WAVES[0])]),
+    ]
+)
 def test_runs_of_any_versions_lose_nothing_and_keep_one_live_message_per_key(plan) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as folder:
         engine = store(f"sqlite:///{Path(folder) / 'fanzha.db'}")
