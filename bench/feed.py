@@ -100,14 +100,14 @@ def bench_requests(engine, customers: int, now: datetime) -> list[Request]:  # t
     return requests
 
 
-def database_pids() -> list[int]:
-    """PostgreSQL backends serving the bench server (found by their application_name)."""
+def database_pids(app_name: str = APP_NAME) -> list[int]:
+    """PostgreSQL backends serving a bench server (found by their application_name)."""
     import psycopg
 
     base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
     with psycopg.connect(base, autocommit=True) as conn:
         rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP_NAME,)
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (app_name,)
         ).fetchall()
     return [int(r[0]) for r in rows]
 

@@ -32,7 +32,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.feed import BACKEND_KEYS, TOKEN_KEYS, WEBHOOK_KEYS, free_port  # noqa: E402
+from bench.feed import (  # noqa: E402
+    BACKEND_KEYS,
+    TOKEN_KEYS,
+    WEBHOOK_KEYS,
+    database_pids,
+    free_port,
+)
 from bench.feed_load import WRK_DONE, CpuSnapshot, run_wrk  # noqa: E402
 from bench.feed_server import reuseport_socket, stop_server  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
@@ -294,21 +300,9 @@ def serve_worker(port: int) -> None:
     uvicorn.Server(config).run(sockets=[reuseport_socket(port)])
 
 
-def database_pids() -> list[int]:
-    """PostgreSQL backends serving the bench server (by their application_name)."""
-    import psycopg
-
-    base = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-    with psycopg.connect(base, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP_NAME,)
-        ).fetchall()
-    return [int(r[0]) for r in rows]
-
-
 def measured(run, server: list[int]) -> dict:  # type: ignore[no-untyped-def]
     """One run of ``run()`` with the CPU each party used per request."""
-    db = database_pids()
+    db = database_pids(APP_NAME)
     before = CpuSnapshot.take(server, db)
     result = run()
     after = CpuSnapshot.take(server, db)
