@@ -23,21 +23,9 @@ from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 
 from tests.campaigns.conftest import START
+from tests.campaigns.test_risk_api import KEY, TRANSFER
 from tests.conftest import TEST_BANK, TEST_KEYS
 from tests.delivery.api_process import free_port
-
-KEY = {"X-Backend-Key": TEST_KEYS["FANZHA_BACKEND_KEY"]}
-TRANSFER = {
-    "kind": "transfer",
-    "amount": 50000,
-    "currency": "CNY",
-    "payee_new": True,
-    "payee_type": "personal",
-    "payee_flagged": False,
-    "screen_sharing": False,
-    "on_call": False,
-    "occurred_at": "2027-03-02T10:00:00+08:00",
-}
 
 
 @contextmanager
