@@ -41,16 +41,21 @@ def asyncpg_available() -> bool:
     return True
 
 
+def driver_and_url(engine: Engine, driver: str, what: str) -> tuple[str, str]:
+    """The async driver (``auto``: asyncpg when installed, else psycopg) and the plain URL."""
+    if driver == "auto":
+        driver = "asyncpg" if asyncpg_available() else "psycopg"
+    if driver not in ("asyncpg", "psycopg"):
+        raise ValueError(f"unknown {what} driver {driver!r}")
+    return driver, engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 class AsyncPageReader:
     """Runs the page statement on a small fair pool of async connections (PostgreSQL only)."""
 
     def __init__(self, engine: Engine, size: int = 8, driver: str = "auto") -> None:
-        if driver == "auto":
-            driver = "asyncpg" if asyncpg_available() else "psycopg"
-        if driver not in ("asyncpg", "psycopg"):
-            raise ValueError(f"unknown feed driver {driver!r}")
+        driver, self._url = driver_and_url(engine, driver, "feed")
         self.driver = driver
-        self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._sql = {flag: driver_sql(engine.dialect, flag) for flag in (False, True)}
         self._positional = {flag: positional(sql) for flag, sql in self._sql.items()}
         opener = self._open_asyncpg if driver == "asyncpg" else self._open_psycopg

@@ -17,7 +17,7 @@ import logging
 from typing import Any
 
 import orjson
-from fanzha.delivery.api.pgasync import _close, _unavailable_errors, asyncpg_available
+from fanzha.delivery.api.pgasync import _close, _unavailable_errors, driver_and_url
 from fanzha.delivery.api.pgpool import FairPool
 from fanzha.delivery.errors import StoreError
 from sqlalchemy.engine import Engine
@@ -100,12 +100,8 @@ class RiskWriter:
     """Stores checks in batches over ``lanes`` async connections (PostgreSQL only)."""
 
     def __init__(self, engine: Engine, lanes: int = 2, driver: str = "auto") -> None:
-        if driver == "auto":
-            driver = "asyncpg" if asyncpg_available() else "psycopg"
-        if driver not in ("asyncpg", "psycopg"):
-            raise ValueError(f"unknown risk driver {driver!r}")
+        driver, self._url = driver_and_url(engine, driver, "risk")
         self.driver = driver
-        self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         opener = self._open_asyncpg if self.driver == "asyncpg" else self._open_psycopg
         self._lanes = lanes
         self._pool: FairPool[Any] = FairPool(opener, lanes)
