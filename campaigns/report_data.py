@@ -93,6 +93,19 @@ def as_of(campaign: Campaign, outcomes: pd.DataFrame | None) -> date:
     return min(datetime.now(UTC).date(), campaign.ends)
 
 
+# The customer funnel's columns after the segment, in the order a reader follows them.
+CUSTOMER_STAGES = (
+    "eligible",
+    "held_out",
+    "contacted",
+    "scheduled",
+    "sent",
+    "delivered",
+    "in_feed",
+    "read",
+)
+
+
 def customer_funnel(
     fun: pd.DataFrame, groups: pd.DataFrame, activity: pd.DataFrame
 ) -> pd.DataFrame:
@@ -115,20 +128,7 @@ def customer_funnel(
                 "read": int(c["read"].fillna(False).astype(bool).sum()),
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "segment",
-            "eligible",
-            "held_out",
-            "contacted",
-            "scheduled",
-            "sent",
-            "delivered",
-            "in_feed",
-            "read",
-        ],
-    )
+    return pd.DataFrame(rows, columns=["segment", *CUSTOMER_STAGES])
 
 
 def uplift(campaign: Campaign, groups: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:

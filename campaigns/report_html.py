@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from fanzha.campaigns.report_analysis import Analysis
+from fanzha.campaigns.report_data import CUSTOMER_STAGES
 from fanzha.campaigns.report_format import est, pct, pval, table
 from fanzha.campaigns.report_sections import effects, experiment, guardrails
 
@@ -148,19 +149,9 @@ def _summary(page: Page, a: Analysis, t: dict[str, str]) -> str:
 
 def _funnels(page: Page, t: dict[str, str]) -> list[str]:
     c = page.customers
-    cols = [
-        "eligible",
-        "held_out",
-        "contacted",
-        "scheduled",
-        "sent",
-        "delivered",
-        "in_feed",
-        "read",
-    ]
-    rows = [[r["segment"], *(int(r[k]) for k in cols)] for _, r in c.iterrows()]
-    rows.append([t["total"], *(int(c[k].sum()) for k in cols)])
-    heads = [t.get(f"c_{k}", t[k]) for k in cols]
+    rows = [[r["segment"], *(int(r[k]) for k in CUSTOMER_STAGES)] for _, r in c.iterrows()]
+    rows.append([t["total"], *(int(c[k].sum()) for k in CUSTOMER_STAGES)])
+    heads = [t.get(f"c_{k}", t[k]) for k in CUSTOMER_STAGES]
     out = [
         f"<h2>{t['customer_funnel']}</h2>",
         f"<p class='note'>{t['customer_funnel_note']}</p>",
