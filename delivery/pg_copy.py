@@ -144,7 +144,7 @@ def insert_skipping(
     temp = f"_enqueue_{uuid.uuid4().hex[:8]}"
     names = ", ".join(columns)
     cursor.execute(f"CREATE TEMP TABLE {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-    copy_pieces(cursor, _copy_sql(temp, columns, null_columns), _pieces(frame, make, times))
+    copy_into(conn, temp, frame, make, times=times, null_columns=null_columns)
     # Without a conflict target this skips a row that clashes with any unique index (for the
     # outbox: the id, or the live key of a message not superseded).
     cursor.execute(
