@@ -30,10 +30,15 @@ class RenderJob:
 
 @dataclass(frozen=True)
 class RenderFailed:
-    """A job the renderer refused (the copy does not fit the format, say), with the reason."""
+    """A job the renderer refused (the copy does not fit the format, say), with its error."""
 
     key: str
-    reason: str
+    error: RenderError
+
+    @property
+    def reason(self) -> str:
+        """The renderer's message."""
+        return str(self.error)
 
 
 def _run(job: RenderJob, cache_dir: str) -> Manifest | RenderFailed:
@@ -44,7 +49,7 @@ def _run(job: RenderJob, cache_dir: str) -> Manifest | RenderFailed:
     try:
         return render_card(job.copy, job.format, job.style, cache=cache)
     except RenderError as exc:  # set aside with its reason; the batch goes on
-        return RenderFailed(job.key(), str(exc))
+        return RenderFailed(job.key(), exc)
 
 
 # Workers are replaced after this many renders each: the font faces and image buffers a
@@ -64,12 +69,12 @@ def render_batch(
     """Render every unique job once (cached keys are skipped); manifests in job order.
 
     ``on_done(n)`` is called as renders finish (cache hits included), for a progress bar.
-    The first job the renderer refuses raises its RenderError once the others are done.
+    The first job the renderer refuses raises its error once the others are done.
     """
     results = render_each(jobs, cache, processes, on_done)
     refused = next((r for r in results if isinstance(r, RenderFailed)), None)
     if refused is not None:
-        raise RenderError(refused.reason)
+        raise refused.error
     return [r for r in results if isinstance(r, Manifest)]
 
 

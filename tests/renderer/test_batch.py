@@ -35,7 +35,7 @@ def test_a_refused_render_is_set_aside_with_its_reason_and_the_others_are_drawn(
     import pytest
     from fanzha.renderer import RenderFailed, render_each
     from fanzha.renderer import api as render_api
-    from fanzha.renderer.errors import RenderError, TextOverflowError
+    from fanzha.renderer.errors import TextOverflowError
 
     real = render_api.render_card
 
@@ -53,5 +53,5 @@ def test_a_refused_render_is_set_aside_with_its_reason_and_the_others_are_drawn(
     assert "does not fit the card format" in refused.reason
     # render_batch (the preview, a single render) still stops with the renderer's reason
     other = dataclasses.replace(jobs[1], style=Style(large_text=True))
-    with pytest.raises(RenderError, match="does not fit"):
+    with pytest.raises(TextOverflowError, match="does not fit"):
         render_batch([jobs[0], other], cache, processes=1)
