@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from fanzha.renderer.errors import FontNotFound
+from fanzha.renderer.font_cmap import Coverage, cmap_coverage
 from PIL import ImageFont
 
 T = TypeVar("T")
@@ -118,8 +119,12 @@ def _cached(kind: str, key: str, compute: Callable[[], T]) -> T:
 
 
 @functools.lru_cache(maxsize=16)
-def _cmap(path: str, index: int) -> frozenset[int]:
-    """Code points a face covers (fontTools reads only the cmap table; cached as ranges)."""
+def _cmap(path: str, index: int) -> Coverage:
+    """Code points a face covers: its cmap table read directly (a few ms, nothing cached);
+    fontTools (cached as ranges) for a font that reader leaves to it."""
+    found = cmap_coverage(path, index)
+    if found is not None:
+        return found
 
     def read() -> list[list[int]]:
         from fontTools.ttLib import TTCollection, TTFont
@@ -130,8 +135,7 @@ def _cmap(path: str, index: int) -> frozenset[int]:
             face = TTFont(path, lazy=True)
         return _ranges(sorted(face.getBestCmap() or {}))
 
-    ranges = _cached("font-cmap", _font_key(path, str(index)), read)
-    return frozenset(c for first, last in ranges for c in range(first, last + 1))
+    return Coverage.of(_cached("font-cmap", _font_key(path, str(index)), read))
 
 
 def _ranges(points: list[int]) -> list[list[int]]:
