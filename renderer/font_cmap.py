@@ -17,13 +17,13 @@ import struct
 import sys
 from array import array
 from dataclasses import dataclass
-from typing import BinaryIO
 
-__all__ = ["PREFERENCES", "Coverage", "cmap_coverage"]
+from fanzha.renderer.font_sfnt import face_table
+
+__all__ = ["PREFERENCES", "Coverage", "cmap_coverage", "table_coverage"]
 
 # fontTools' getBestCmap order (HarfBuzz's): the largest repertoire first, Windows first.
 PREFERENCES = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
-_COLLECTION = (".ttc", ".otc")
 
 
 @dataclass(frozen=True)
@@ -50,44 +50,16 @@ class Coverage:
 
 def cmap_coverage(path: str, index: int) -> Coverage | None:
     """The code points the face maps to a glyph (fontTools' getBestCmap keys), or None."""
+    table = face_table(path, index, b"cmap")
+    return None if table is None else table_coverage(table)
+
+
+def table_coverage(data: bytes) -> Coverage | None:
+    """The coverage of a cmap table's bytes (None: a table to leave to fontTools)."""
     try:
-        with open(path, "rb") as file:
-            table = _table(file, path, index, b"cmap")
-            return None if table is None else _best(table)
-    except (OSError, struct.error, ValueError, IndexError):
+        return _best(data)
+    except (struct.error, ValueError, IndexError):
         return None
-
-
-def _table(file: BinaryIO, path: str, index: int, tag: bytes) -> bytes | None:
-    """A table's bytes, found in the face's table directory as fontTools would find it."""
-    head = file.read(12)
-    collection = path.lower().endswith(_COLLECTION)
-    if collection != (head[:4] == b"ttcf"):
-        return None  # fontTools reads a file by its name: a mismatch is its to report
-    if collection:
-        (count,) = struct.unpack(">L", head[8:12])
-        if not 0 <= index < count:
-            return None
-        file.seek(12 + 4 * index)
-        (start,) = struct.unpack(">L", file.read(4))
-        file.seek(start)
-        head = file.read(12)
-    if head[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
-        return None  # WOFF, WOFF2 or not a font
-    (count,) = struct.unpack(">H", head[4:6])
-    raw = file.read(16 * count)
-    directory = {
-        found: (offset, length)
-        for found, _, offset, length in (
-            struct.unpack_from(">4sLLL", raw, 16 * i) for i in range(count)
-        )
-    }
-    if tag not in directory or b"DMAP" in directory:  # fontTools lays a DMAP over the cmap
-        return None
-    offset, length = directory[tag]
-    file.seek(offset)
-    data = file.read(length)
-    return data if len(data) == length else None
 
 
 def _best(data: bytes) -> Coverage | None:

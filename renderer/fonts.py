@@ -18,6 +18,7 @@ from typing import TypeVar, cast
 
 from fanzha.renderer.errors import FontNotFound
 from fanzha.renderer.font_cmap import Coverage, cmap_coverage
+from fanzha.renderer.font_sfnt import english_names, face_count
 from PIL import ImageFont
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ SYSTEM_NOTO = (
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
 )
 SC_FAMILY = "Noto Sans CJK SC"
+INFO_NAMES = (4, 5, 13, 14)  # full name, version, licence, licence URL
 # A static family has no Medium or Black: they take the nearest of its two files.
 STATIC_WEIGHTS = {"Regular": "Regular", "Medium": "Regular", "Bold": "Bold", "Black": "Bold"}
 SYSTEM_CJK = (
@@ -158,8 +160,27 @@ def _face_index(path: Path) -> int:
     return _collection_index(str(path), SC_FAMILY)
 
 
+def _index_by_names(path: str, family: str) -> int | None:
+    """What fontTools would answer, from names read directly (None: a face needs fontTools)."""
+    count = face_count(path)
+    if count is None:
+        return None
+    for i in range(count):
+        names = english_names(path, i, (1,))
+        if names is None:
+            return None
+        if names[1] == family:
+            return i
+    return 0
+
+
 @functools.lru_cache(maxsize=16)
 def _collection_index(path: str, family: str) -> int:
+    """The first face of a collection whose family is ``family``, else 0."""
+    found = _index_by_names(path, family)
+    if found is not None:
+        return found
+
     def read() -> int:
         from fontTools.ttLib import TTCollection
 
@@ -184,6 +205,9 @@ def _weight_file(path: Path, weight: str) -> Path:
 @functools.lru_cache(maxsize=16)
 def font_info(path: Path) -> dict[str, str]:
     """Name, version, licence and file of the face a FontSet draws with (for manifests)."""
+    names = english_names(str(path), _face_index(path), INFO_NAMES)
+    if names is not None:
+        return _info(path, names)
     return dict(_cached("font-info", _font_key(str(path), "info"), lambda: _read_info(path)))
 
 
@@ -195,15 +219,20 @@ def _read_info(path: Path) -> dict[str, str]:
         face = TTCollection(str(path), lazy=True).fonts[index]
     else:
         face = TTFont(str(path), lazy=True)
-    name = face["name"]
-    licence = str(name.getDebugName(13) or "")
+    return _info(path, {i: face["name"].getDebugName(i) for i in INFO_NAMES})
+
+
+def _info(path: Path, name: dict[int, str | None]) -> dict[str, str]:
+    """The manifest's font facts from the name IDs 4 (full name), 5 (version), 13 and 14
+    (licence and its address)."""
+    licence = str(name[13] or "")
     if "SIL Open Font License" in licence:
         licence = "OFL-1.1" if "1.1" in licence else "OFL"
     return {
-        "name": str(name.getDebugName(4) or path.stem),
-        "version": str(name.getDebugName(5) or "").split(";")[0],
+        "name": str(name[4] or path.stem),
+        "version": str(name[5] or "").split(";")[0],
         "licence": licence or "unknown",
-        "licence_url": str(name.getDebugName(14) or ""),
+        "licence_url": str(name[14] or ""),
         "file": path.name,
     }
 

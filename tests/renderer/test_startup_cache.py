@@ -1,10 +1,56 @@
-"""A render of known copy with a known font reads neither rjieba's dictionary nor the font's
-tables again: both come from the cache, with the same answers."""
+"""A render of known copy reads no rjieba dictionary (the words come from the cache) and a
+first render builds it once; the font's facts never need fontTools for the fonts installed."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from fanzha.renderer import fonts, words
+
+from tests.conftest import TEST_BANK, TEST_KEYS
+
+FIRST_RUN = """
+import json, sys
+from fanzha.campaigns.cli import main
+from fanzha.renderer import words
+sys.argv = ["fanzha", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("FIRST-RUN", json.dumps({
+    "segmenters built": words._segmenter.cache_info().misses,
+    "texts segmented": words.segment.cache_info().currsize,
+    "modules": sorted(sys.modules),
+}), file=sys.stderr)
+"""
+
+
+def test_a_first_render_builds_one_dictionary_and_no_font_parser(tmp_path: Path) -> None:
+    """An empty cache folder, as on a new machine: rjieba's dictionary is built once (ours,
+    not also the package's default segmenter), and fontTools is never imported."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FANZHA_CACHE_DIR": str(tmp_path / "c")}
+    out = tmp_path / "out" / "s.webp"
+    args = ["render", "credit-repair", "--format", "strip", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN, *args],
+        capture_output=True,
+        text=True,
+        env=env | TEST_BANK | TEST_KEYS,
+        cwd=tmp_path,
+    )
+    line = next(x for x in done.stderr.splitlines() if x.startswith("FIRST-RUN "))
+    report = json.loads(line.split(" ", 1)[1])
+    assert out.is_file() and report["texts segmented"] > 0  # it rendered, and segmented
+    assert report["segmenters built"] == 1
+    modules = set(report["modules"])
+    assert "rjieba" not in modules  # importing the package builds its default dictionary
+    assert not any(m == "fontTools" or m.startswith("fontTools.") for m in modules)
+    assert any((tmp_path / "c" / "words").iterdir())  # the next render reads the words
 
 
 def test_words_come_from_the_cache_without_the_segmenter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,7 +71,7 @@ def test_a_new_text_still_goes_to_the_segmenter() -> None:
     assert "".join(words.segment(text)) == text
 
 
-def test_font_facts_come_from_the_cache_without_fonttools(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_font_facts_need_no_fonttools(monkeypatch: pytest.MonkeyPatch) -> None:
     fontset = fonts.default_fonts()
     path, index = str(fontset.path), fonts._face_index(fontset.path)
     cmap, info = fonts._cmap(path, index), fonts.font_info(fontset.path)
