@@ -71,8 +71,8 @@ def english_names(path: str, index: int, ids: tuple[int, ...]) -> dict[int, str 
                 break  # fontTools skips a truncated record
             pid, eid, lang, nid, length, offset = struct.unpack_from(">6H", data, 6 + 12 * i)
             if nid in ids and offset + length <= len(data) - strings:
-                text = data[strings + offset : strings + offset + length]
-                found.setdefault(nid, []).append((pid, eid, lang, text))
+                raw = data[strings + offset : strings + offset + length]
+                found.setdefault(nid, []).append((pid, eid, lang, raw))
     except struct.error:
         return None
     names: dict[int, str | None] = {}
