@@ -103,7 +103,10 @@ def segment(text: str) -> tuple[str, ...]:
     hit = _cache.load("words", key)
     if isinstance(hit, list) and "".join(hit) == text:
         return tuple(hit)
-    words = tuple(_segmenter().cut(text, True))
+    from fanzha import _segment_ahead
+
+    ahead = _segment_ahead.cut(text)  # a first render's dictionary, built in a child meanwhile
+    words = tuple(ahead if ahead is not None else _segmenter().cut(text, True))
     _cache.store("words", key, list(words))
     return words
 
