@@ -145,9 +145,9 @@ def render(
       fanzha render credit-repair --format strip --large-text --out strip.webp
       fanzha render money-mule --format poster-a3 --qr https://bank.example.com/fanzha --out p.pdf
     """
-    from fanzha import _segment_ahead
+    from fanzha.renderer import words_ahead
 
-    _segment_ahead.start()  # a first run: rjieba's dictionary is built in a child meanwhile
+    words_ahead.start()  # a first run: rjieba's dictionary is built in a child meanwhile
     from fanzha.campaigns import posters
 
     request = posters.RenderRequest(

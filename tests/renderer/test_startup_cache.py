@@ -57,7 +57,7 @@ def test_a_first_render_builds_one_dictionary_and_no_font_parser(tmp_path: Path)
 
 AHEAD = """
 import json, sys
-from fanzha import _segment_ahead
+from fanzha.renderer import words_ahead as _segment_ahead
 from fanzha.renderer import words
 started = _segment_ahead.start()
 texts = json.loads(sys.argv[1])

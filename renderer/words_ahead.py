@@ -57,9 +57,9 @@ def start() -> bool:
 
 
 def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
-    from fanzha.renderer.words import _segmenter
+    from fanzha.renderer.segmenter import segmenter as build
 
-    segmenter = _segmenter()
+    segmenter = build()
     while (text := _read(inbox)) is not None:
         words = segmenter.cut(text.decode("utf-8", "surrogatepass"), True)
         _write(outbox, json.dumps(words).encode("ascii"))
