@@ -57,14 +57,14 @@ def test_a_first_render_builds_one_dictionary_and_no_font_parser(tmp_path: Path)
 
 AHEAD = """
 import json, sys
-from fanzha.renderer import words_ahead as _segment_ahead
+from fanzha.renderer import words_ahead
 from fanzha.renderer import words
-started = _segment_ahead.start()
+started = words_ahead.start()
 texts = json.loads(sys.argv[1])
-child = [_segment_ahead.cut(t) for t in texts]
-_segment_ahead.stop()
+child = [words_ahead.cut(t) for t in texts]
+words_ahead.stop()
 here = [words._segmenter().cut(t, True) for t in texts]
-print(json.dumps({"started": started, "same": child == here, "after stop": _segment_ahead.cut("x")}))
+print(json.dumps({"started": started, "same": child == here, "after stop": words_ahead.cut("x")}))
 """
 
 
