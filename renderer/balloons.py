@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 from fanzha.renderer.contrast import RGB
+from fanzha.renderer.style import Palette
+from fanzha.renderer.text_box import pads, spike
 from PIL import ImageDraw
 
 Box = tuple[int, int, int, int]
@@ -186,6 +188,28 @@ def thought(
                 outline=outline,
                 width=max(2, lw // 2),
             )
+
+
+def shape(
+    d: ImageDraw.ImageDraw,
+    kind: str,
+    box: Box,
+    target: Point | None,
+    pal: Palette,
+    lw: int,
+    gap: float,
+    reach: float | None,
+    font_px: int,
+    compact: bool,
+) -> None:
+    """One balloon of its kind (alarm, think, or speech for any other), tail towards target."""
+    if kind == "alarm":
+        alarm(d, box, target, pal.alarm_fill, pal.red, lw, spike(font_px, compact), gap, reach)
+    elif kind == "think":
+        inset = min(pads("think", font_px, compact))
+        thought(d, box, target, pal.balloon, pal.outline, lw, gap, inset)
+    else:
+        speech(d, box, target, pal.balloon, pal.outline, lw, gap, reach)
 
 
 def caption(d: ImageDraw.ImageDraw, box: Box, fill: RGB, outline: RGB, lw: int) -> None:

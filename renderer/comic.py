@@ -8,9 +8,10 @@ from typing import Any
 from fanzha.content.copy import WarningCopy
 from fanzha.renderer import balloons, card_stage, characters, figures, screens
 from fanzha.renderer.canvas import Canvas
-from fanzha.renderer.panel_plan import Box, Metrics, PanelPlan, Placed, pads, plan, spike
+from fanzha.renderer.panel_plan import PanelPlan, plan
 from fanzha.renderer.stage import default_look, remote_scene, stage
 from fanzha.renderer.style import PALETTE
+from fanzha.renderer.text_box import Box, Metrics, Placed, pads, spike
 from PIL import Image, ImageDraw
 
 __all__ = ["Metrics", "PanelPlan", "Placed", "draw", "pads", "plan", "spike"]
@@ -76,23 +77,19 @@ def draw(
         reach = tail["reach"] if tail else None
         if item.kind == "caption":
             balloons.caption(d, item.outer, pal.caption_fill, pal.outline, max(2, lw // 2))
-        elif item.kind == "alarm":
-            balloons.alarm(
+        else:
+            balloons.shape(
                 d,
+                item.kind,
                 item.outer,
                 target,
-                pal.alarm_fill,
-                pal.red,
+                pal,
                 lw,
-                spike(item.layout.font_px, m.compact),
                 gap,
                 reach,
+                item.layout.font_px,
+                m.compact,
             )
-        elif item.kind == "think":
-            inset = min(pads("think", item.layout.font_px, m.compact))
-            balloons.thought(d, item.outer, target, pal.balloon, pal.outline, lw, gap, inset)
-        else:
-            balloons.speech(d, item.outer, target, pal.balloon, pal.outline, lw, gap, reach)
         tails.append(tail)
     for item in pp.items:
         ink = pal.alarm_ink if item.kind == "alarm" else pal.ink

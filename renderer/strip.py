@@ -23,11 +23,13 @@ from fanzha.renderer.canvas import Canvas, TextRecord
 from fanzha.renderer.errors import TextOverflowError
 from fanzha.renderer.fonts import FontSet
 from fanzha.renderer.formats import Format
-from fanzha.renderer.panel_plan import Metrics, pads, spike
 from fanzha.renderer.stage import default_look, remote_scene
 from fanzha.renderer.story import footer_text, shown_caption, story_panels
-from fanzha.renderer.strip_panel import StripPanel, compose, tail_tip
+from fanzha.renderer.strip_balloons import draw_balloons
+from fanzha.renderer.strip_geometry import panel_geometry, shift_record
+from fanzha.renderer.strip_panel import StripPanel, compose
 from fanzha.renderer.style import PALETTE, Style
+from fanzha.renderer.text_box import Metrics
 from PIL import Image, ImageDraw
 
 GUTTER = 28  # paper between panels at 1080 px wide
@@ -240,7 +242,7 @@ def _draw_panel(
             r = sp.staging.remote[0]
             caller = (r.role, r.expression, default_look(r, copy))
         screens.draw(pc, sp.screen, caller)
-    tails = _draw_balloons(pc, sp, m)
+    tails = draw_balloons(pc, sp.balloons, m)
     if sp.caption is not None:
         d = ImageDraw.Draw(panel_img)
         shapes.caption(d, sp.caption.outer, pc.palette.caption_fill, pc.palette.outline, m.px(3))
@@ -259,8 +261,8 @@ def _draw_panel(
         (0, 0, w - 1, h - 1), outline=PALETTE.outline, width=m.px(5)
     )
     canvas.img.paste(panel_img, (0, y))
-    canvas.records.extend(_shift_record(r, y) for r in pc.records)
-    return _geometry(sp, y, page, tails, copy)
+    canvas.records.extend(shift_record(r, y) for r in pc.records)
+    return panel_geometry(sp, y, page, tails, copy)
 
 
 def _draw_inset(
@@ -296,138 +298,3 @@ def _draw_inset(
         outline=PALETTE.gold,
         width=m.px(3),
     )
-
-
-def _draw_balloons(pc: Canvas, sp: StripPanel, m: Metrics) -> list[dict[str, Any]]:
-    """Balloon shapes with tails towards their speakers' mouths; returns each tail's geometry."""
-    d = ImageDraw.Draw(pc.img)
-    pal = pc.palette
-    lw = m.px(5)
-    out: list[dict[str, Any]] = []
-    for i, b in enumerate(sp.balloons):
-        item = b.placed
-        box = item.outer
-        tail: dict[str, Any] | None = None
-        target = None
-        gap = 0.0
-        if not b.joined:
-            base = max(18, lw * 7)
-            inner = (
-                box
-                if item.kind != "alarm"
-                else _shrink(box, int(spike(item.layout.font_px, m.compact)))
-            )
-            start = shapes.tail_start(inner, b.anchor, base)
-            tip = tail_tip(start, b.anchor, b.stop)
-            target = b.anchor
-            gap = ((b.anchor[0] - tip[0]) ** 2 + (b.anchor[1] - tip[1]) ** 2) ** 0.5
-            tail = {
-                "from": [round(start[0]), round(start[1])],
-                "tip": list(tip),
-                "points_at": list(b.anchor),
-            }
-        else:
-            nxt = sp.balloons[b.join_to].placed.outer  # type: ignore[index]
-            neck = m.px(22)
-            d.rectangle(
-                (b.join_x - neck, box[3] - lw * 2, b.join_x + neck, nxt[1] + lw * 2),
-                fill=pal.balloon,
-                outline=pal.outline,
-                width=lw,
-            )
-        reach = 10_000
-        if item.kind == "alarm":
-            shapes.alarm(
-                d,
-                box,
-                target,
-                pal.alarm_fill,
-                pal.red,
-                lw,
-                spike(item.layout.font_px, m.compact),
-                gap,
-                reach,
-            )
-        elif item.kind == "think":
-            inset = min(pads("think", item.layout.font_px, m.compact))
-            shapes.thought(d, box, target, pal.balloon, pal.outline, lw, gap, inset)
-        else:
-            shapes.speech(d, box, target, pal.balloon, pal.outline, lw, gap, reach)
-        for prev in sp.balloons[:i]:  # cover the seams where links meet this balloon
-            if prev.join_to == i:
-                top = prev.placed.outer[3]
-                neck = m.px(22) - lw
-                d.rectangle(
-                    (prev.join_x - neck, box[1] - lw * 3, prev.join_x + neck, box[1] + lw * 2),
-                    fill=pal.balloon,
-                )
-                d.rectangle(
-                    (prev.join_x - neck, top - lw * 2, prev.join_x + neck, top + lw * 3),
-                    fill=pal.balloon,
-                )
-        out.append(tail or {})
-    return out
-
-
-def _shrink(box: Any, by: int) -> tuple[int, int, int, int]:
-    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
-
-
-def _shift_record(r: TextRecord, dy: int) -> TextRecord:
-    x0, y0, x1, y1 = r.box
-    return dataclasses.replace(r, box=(x0, y0 + dy, x1, y1 + dy))
-
-
-def _shift(box: Any, dy: int) -> list[int]:
-    return [box[0], box[1] + dy, box[2], box[3] + dy]
-
-
-def _geometry(sp: StripPanel, y: int, page: int, tails: Any, copy: WarningCopy) -> dict[str, Any]:
-    figures = []
-    for f in sp.figures:
-        figures.append(
-            {
-                "role": f.member.role,
-                "look": default_look(f.member, copy),
-                "remote": f.remote,
-                "box": _shift(f.box, y),
-                "visible": _shift(
-                    _clip(f.box, sp.inset if f.remote else (0, 0, sp.width, sp.height)), y
-                ),
-                "face": _shift(f.face, y),
-                "mouth": [f.mouth[0], f.mouth[1] + y],
-                "holding": f.holding,
-                "prop": _shift(f.prop, y) if f.prop else None,
-            }
-        )
-    props = [fig["prop"] for fig in figures if fig["prop"]]
-    if sp.screen is not None:
-        props.append(_shift(sp.screen.box, y))
-    return {
-        "panel": sp.index + 1,
-        "image": page,
-        "box": [0, y, sp.width, y + sp.height],
-        "shot": sp.staging.shot,
-        "phone": sp.staging.phone,
-        "screen": sp.panel.screen.kind if sp.panel.screen else None,
-        "screen_box": _shift(sp.screen.box, y) if sp.screen else None,
-        "inset": _shift(sp.inset, y) if sp.inset else None,
-        "caption": _shift(sp.caption.outer, y) if sp.caption else None,
-        "figures": figures,
-        "props": props,
-        "balloons": [
-            {
-                "name": b.placed.layout.name,
-                "kind": b.placed.kind,
-                "speaker": b.speaker,
-                "box": _shift(b.placed.outer, y),
-                "joined": b.joined,
-                "tail": ({k: [v[0], v[1] + y] for k, v in tail.items()} if tail else None),
-            }
-            for b, tail in zip(sp.balloons, tails, strict=True)
-        ],
-    }
-
-
-def _clip(box: Any, area: Any) -> tuple[int, int, int, int]:
-    return max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])

@@ -8,7 +8,6 @@ rate, under independence or positive dependence of the tests.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,16 +36,22 @@ def benjamini_hochberg(p_values: Sequence[float], false_discovery_rate: float = 
     if ((p < 0) | (p > 1)).any():
         raise ValueError("p-values must lie between 0 and 1")
     adjusted = np.full(p.shape, np.nan)
+    rejected = np.zeros(p.shape, dtype=bool)
     valid = np.flatnonzero(~np.isnan(p))
     m = len(valid)
     if m:
         order = valid[np.argsort(p[valid], kind="stable")]
-        scaled = p[order] * m / np.arange(1, m + 1)
+        ranks = np.arange(1, m + 1)
+        scaled = p[order] * m / ranks
         adjusted[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    rejected = tuple(bool(not math.isnan(a) and a <= false_discovery_rate) for a in adjusted)
+        # the step-up rule itself (p(i) <= i/m * q), not adjusted <= q: p * m / i can round
+        # above q at the boundary (0.1 * 3 / 3 > 0.1) and lose a discovery
+        passing = np.flatnonzero(p[order] <= ranks / m * false_discovery_rate)
+        if len(passing):
+            rejected[order[: passing[-1] + 1]] = True
     return Adjusted(
         tuple(float(x) for x in p),
         tuple(float(a) for a in adjusted),
-        rejected,
+        tuple(bool(r) for r in rejected),
         false_discovery_rate,
     )

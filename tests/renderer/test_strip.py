@@ -240,8 +240,8 @@ from hypothesis import strategies as st  # noqa: E402
 def test_generated_panels_keep_balloons_off_faces_props_and_each_other(
     fonts, pair, alone, speakers, lengths, kinds, screen, scene, large
 ) -> None:
-    from fanzha.renderer.panel_plan import Metrics
     from fanzha.renderer.strip_panel import compose
+    from fanzha.renderer.text_box import Metrics
 
     cast = (CastMember(pair[0], "worried", "left"),)
     if not alone:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from fanzha.campaigns.stats import benjamini_hochberg, segment_effects
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 
@@ -17,6 +17,7 @@ p_values = st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=40)
 
 @settings(max_examples=200, deadline=None)
 @given(p_values, st.sampled_from([0.01, 0.05, 0.1, 0.25]))
+@example([0.0, 0.0, 0.1], 0.1)  # p(3) = 3/3 · q exactly: a discovery (0.1 · 3 / 3 rounds above q)
 def test_bh_matches_statsmodels(p: list[float], rate: float) -> None:
     ours = benjamini_hochberg(p, rate)
     rejected, adjusted, _, _ = multipletests(p, alpha=rate, method="fdr_bh")
