@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 from fanzha.campaigns.cli.main import cli
-from fanzha.campaigns.cli.options import DAY, EXISTING, FILE, LIBRARY, STORE, reads, settings_from
+from fanzha.campaigns.cli.options import (
+    DAY,
+    EXISTING,
+    FILE,
+    LIBRARY,
+    STORE,
+    reads,
+    settings_from,
+    store_and_schema_from,
+)
 
 
 @cli.group()
@@ -123,7 +132,7 @@ def segment(
         out,
         engine=engine,
         as_of=as_of.date() if as_of else None,
-        settings=settings_from(ctx),
+        settings=store_and_schema_from(ctx),
         scheduler=scheduler,
     )
     click.echo(result.render())
