@@ -48,9 +48,10 @@ class StoreAndSchema:
 
 
 def _environment_key(db: str | None) -> str:
-    # pydantic-settings matches variable names without regard to case
+    # pydantic-settings matches variable names without regard to case (each name as it is
+    # goes into the key: which of two spellings wins is the settings' business)
     variables = sorted(
-        (name.upper(), value)
+        (name, value)
         for name, value in os.environ.items()
         if name.upper().startswith("FANZHA_") and name.upper() not in _SECRETS
     )

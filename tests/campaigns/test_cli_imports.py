@@ -73,6 +73,25 @@ def test_segment_never_loads_the_warning_library(tmp_path: Path) -> None:
     assert "fanzha.content.library" not in modules and "fanzha.content" not in modules
 
 
+@pytest.mark.slow
+def test_segment_again_skips_the_settings_model_and_the_campaign_check(tmp_path: Path) -> None:
+    from fanzha.segments import generate_customers, write_customers
+
+    customers = tmp_path / "c.parquet"
+    write_customers(generate_customers(200, seed=1), customers)
+    args = ["segment", str(example_campaign()), "--customers", str(customers)]
+    first = loaded([*args, "--out", str(tmp_path / "a.parquet")], tmp_path)
+    again = loaded([*args, "--out", str(tmp_path / "b.parquet")], tmp_path)
+    checked = {"pydantic_settings", "fanzha.campaigns.loader"}
+    assert checked <= first  # the first run read the settings and checked the file
+    # the second was answered by the cache (same environment, file, schema and columns)
+    skipped = checked | {"pydantic", "fanzha.campaigns.settings", "fanzha.campaigns.model"}
+    assert skipped.isdisjoint(again), skipped & again
+    assert "fanzha.segments.stream" in again  # it did segment, row group by row group
+    a, b = (tmp_path / "a.parquet").read_bytes(), (tmp_path / "b.parquet").read_bytes()
+    assert a == b
+
+
 def test_token_checks_the_customer_with_the_driver_alone(tmp_path: Path) -> None:
     from fanzha.delivery import open_engine, upgrade
 
