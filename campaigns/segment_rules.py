@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from fanzha.campaigns.workspace import CampaignSource
     from fanzha.segments import AudienceSpec, CustomerSchema, SegmentSpec
 
-__all__ = ["CampaignRules", "campaign_rules", "customer_schema", "rules_of"]
+__all__ = ["CampaignRules", "campaign_rules", "rules_of"]
 
 # Everything a campaign check runs: the loader, the model's value checks (some in
 # delivery.syntax), the rule parser and type checker, the YAML reader, pydantic.
@@ -45,13 +45,6 @@ class CampaignRules:
     audience: AudienceSpec
     segments: list[SegmentSpec]
     all_matches: bool  # match: all (every matching segment) rather than the first
-
-
-def customer_schema(path: Path | None) -> CustomerSchema:
-    """The customer schema: the file FANZHA_SCHEMA names, else the generator's."""
-    from fanzha.segments import default_schema, load_schema
-
-    return load_schema(path) if path else default_schema()
 
 
 def _key(text: bytes, schema_path: Path | None, columns: set[str] | None) -> str:

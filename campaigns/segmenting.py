@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from fanzha.campaigns.customers import columns_of
@@ -107,8 +106,9 @@ def segment_customers(
     rules then run in that database); ``out`` is one file or a dataset directory ``X/``.
     ``settings`` is ``Settings``, or the two values it reads (``settings_cache``).
     """
+    from fanzha.campaigns.customers import customer_schema
     from fanzha.campaigns.progress import progress
-    from fanzha.campaigns.segment_rules import campaign_rules, customer_schema
+    from fanzha.campaigns.segment_rules import campaign_rules
     from fanzha.segments import output_target, segment_file
 
     schema = customer_schema(settings.schema_path)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from fanzha import _cache
 from fanzha.campaigns.variables import KEY_VARIABLES
+
+from fanzha import _cache
 
 __all__ = ["StoreAndSchema", "StoreAndSchemaSettings", "store_and_schema"]
 

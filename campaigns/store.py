@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 __all__ = ["open_store", "shown_url", "store_exists", "upgrade_store"]
 
 
-
 class StoreSettings(Protocol):
     """What the store's state depends on in the settings (``Settings`` has it)."""
 

@@ -58,7 +58,7 @@ class Workspace:
     @cached_property
     def schema(self) -> CustomerSchema:
         """The customer schema (FANZHA_SCHEMA or the generator's)."""
-        from fanzha.campaigns.segment_rules import customer_schema
+        from fanzha.campaigns.customers import customer_schema
 
         return customer_schema(self.settings.schema_path)
 
