@@ -124,7 +124,11 @@ def segment(
       fanzha segment spring.yaml --customers 'postgresql://bank@dw/crm#retail.customers' \\
           --out assignments.parquet
     """
-    from fanzha.campaigns import segmenting
+    from fanzha.campaigns.cli.collector import before_exit, libraries_loaded
+
+    with libraries_loaded():
+        from fanzha.campaigns import segmenting
+        from fanzha.segments import segment_file  # noqa: F401  (pandas, NumPy, PyArrow)
 
     result = segmenting.segment_customers(
         campaign,
@@ -136,6 +140,7 @@ def segment(
         scheduler=scheduler,
     )
     click.echo(result.render())
+    before_exit()
 
 
 @cli.command()
