@@ -1,0 +1,67 @@
+"""`fanzha segment` spares the console script's collector the data libraries, no one else's."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from fanzha.campaigns.cli import cli
+from fanzha.campaigns.demo import example_campaign
+from fanzha.segments import generate_customers, write_customers
+
+from tests.conftest import TEST_BANK
+
+PROBE = """
+import gc, sys
+from fanzha.campaigns.cli import main
+sys.argv = ["fanzha", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("COLLECTOR", code, gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)
+"""
+
+
+@pytest.fixture
+def args(tmp_path: Path) -> list[str]:
+    customers = tmp_path / "c.parquet"
+    write_customers(generate_customers(500, seed=2), customers)
+    campaign = str(example_campaign())
+    return ["segment", campaign, "--customers", str(customers), "--as-of", "2027-03-01"]
+
+
+@pytest.mark.slow
+def test_the_console_script_freezes_what_the_libraries_made(
+    args: list[str], tmp_path: Path
+) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **TEST_BANK}
+    env["FANZHA_DB"] = f"sqlite:///{tmp_path / 'none.db'}"
+    out = tmp_path / "a.parquet"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    line = next(x for x in done.stderr.splitlines() if x.startswith("COLLECTOR "))
+    code, enabled, frozen = line.split()[1:]
+    assert code == "0" and enabled == "True"  # collection is back on for the work itself
+    assert int(frozen) > 100_000  # pandas, NumPy and PyArrow's objects: never walked again
+    assert pq.read_table(out).num_rows == 500
+
+
+def test_a_command_run_inside_another_program_leaves_its_collector_alone(
+    args: list[str], tmp_path: Path
+) -> None:
+    before = gc.get_freeze_count(), gc.isenabled()
+    env = {**TEST_BANK, "FANZHA_DB": f"sqlite:///{tmp_path / 'none.db'}"}
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "a.csv")], env=env)
+    assert result.exit_code == 0, result.output
+    assert (gc.get_freeze_count(), gc.isenabled()) == before
