@@ -7,7 +7,8 @@ kept in the derived-data cache (``fanzha._cache``) under a hash of every ``FANZH
 variable and of the settings code. A first run with an environment, and every run where a
 variable changed, builds ``Settings`` as before, so a bad variable is still reported each
 time (nothing is stored for it). The secret keys are left out of the hash: any text is a
-valid value for them here, and they do not shape the two values.
+valid value for them here, and they do not shape the two values. A store URL that carries
+credentials is never stored: such a run reads the settings every time.
 """
 
 from __future__ import annotations
@@ -77,5 +78,11 @@ def store_and_schema(db: str | None = None) -> StoreAndSchema:
     if db:
         settings = settings.replace(db_url=db)
     schema_path = str(settings.schema_path) if settings.schema_path is not None else None
-    _cache.store("settings", key, {"db_url": settings.db_url, "schema_path": schema_path})
+    if _without_credentials(settings.db_url):  # a password never goes to the cache folder
+        _cache.store("settings", key, {"db_url": settings.db_url, "schema_path": schema_path})
     return StoreAndSchema(settings.db_url, settings.schema_path)
+
+
+def _without_credentials(url: str) -> bool:
+    """No user, password or secret parameter in the URL (a SQLite file's usually)."""
+    return "@" not in url and not any(w in url.lower() for w in ("password", "secret", "token"))

@@ -128,3 +128,15 @@ def test_the_cached_values_are_the_settings_values(
         for _ in range(2):  # read, then served from the cache
             got = store_and_schema(db)
             assert (got.db_url, got.schema_path) == (expected.db_url, expected.schema_path)
+
+
+def test_a_store_password_never_reaches_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FANZHA_CACHE_DIR", str(cache))
+    monkeypatch.setenv("FANZHA_DB", "postgresql://bank:pa55-w0rd@db.internal/fanzha")
+    for _ in range(2):
+        assert store_and_schema().db_url == "postgresql://bank:pa55-w0rd@db.internal/fanzha"
+    stored = [p.read_text(encoding="utf-8") for p in cache.rglob("*") if p.is_file()]
+    assert not any("pa55-w0rd" in text for text in stored)
