@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,18 +12,8 @@ from fanzha.campaigns.cli import cli
 from fanzha.campaigns.demo import example_campaign
 from fanzha.segments import generate_customers, write_customers
 
+from tests.campaigns.test_cli_imports import probe
 from tests.conftest import TEST_BANK
-
-PROBE = """
-import gc, sys
-from fanzha.campaigns.cli import main
-sys.argv = ["fanzha", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print("COLLECTOR", code, gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)
-"""
 
 
 @pytest.fixture
@@ -40,18 +28,8 @@ def args(tmp_path: Path) -> list[str]:
 def test_the_console_script_freezes_what_the_libraries_made(
     args: list[str], tmp_path: Path
 ) -> None:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **TEST_BANK}
-    env["FANZHA_DB"] = f"sqlite:///{tmp_path / 'none.db'}"
     out = tmp_path / "a.parquet"
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    line = next(x for x in done.stderr.splitlines() if x.startswith("COLLECTOR "))
-    code, enabled, frozen = line.split()[1:]
+    code, enabled, frozen = probe([*args, "--out", str(out)], tmp_path)["COLLECTOR"]
     assert code == "0" and enabled == "True"  # collection is back on for the work itself
     assert int(frozen) > 100_000  # pandas, NumPy and PyArrow's objects: never walked again
     assert pq.read_table(out).num_rows == 500

@@ -12,19 +12,22 @@ from fanzha.campaigns.demo import example_campaign
 from tests.conftest import TEST_BANK, TEST_KEYS
 
 PROBE = """
-import sys
+import gc, sys
 from fanzha.campaigns.cli import main
 sys.argv = ["fanzha", *sys.argv[1:]]
+code = None
 try:
     main()
 except SystemExit as exc:
     code = exc.code
 print("MODULES", " ".join(sorted(sys.modules)), file=sys.stderr)
+print("COLLECTOR", code, gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)
 """
 
 
-def loaded(args: list[str], tmp_path: Path) -> set[str]:
-    """The modules a command imported, run in a fresh interpreter as the console script does."""
+def probe(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
+    """A command run in a fresh interpreter as the console script does: what it reported
+    (``MODULES``: every module imported; ``COLLECTOR``: exit code, collection on, frozen)."""
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
@@ -34,8 +37,15 @@ def loaded(args: list[str], tmp_path: Path) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, cwd=tmp_path
     )
-    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
-    return set(line.split()[1:])
+    lines = [
+        x.split() for x in done.stderr.splitlines() if x.startswith(("MODULES ", "COLLECTOR "))
+    ]
+    return {words[0]: words[1:] for words in lines}
+
+
+def loaded(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules a command imported, run in a fresh interpreter as the console script does."""
+    return set(probe(args, tmp_path)["MODULES"])
 
 
 DATA = {"pandas", "numpy", "pyarrow"}
