@@ -25,10 +25,10 @@ class Audience:
 
 def segment_specs(campaign: Campaign):  # type: ignore[no-untyped-def]
     """The campaign's audience and segments as the segments package wants them."""
-    from fanzha.segments import AudienceSpec, SegmentSpec
+    from fanzha.campaigns.segment_rules import rules_of
 
-    audience = AudienceSpec(campaign.id, campaign.where, campaign.holdout_pct)
-    return audience, [SegmentSpec(s.id, s.rule) for s in campaign.segments]
+    rules = rules_of(campaign)
+    return rules.audience, rules.segments
 
 
 def opt_outs(ws: Workspace | None) -> tuple[frozenset[str], frozenset[str]]:

@@ -16,13 +16,27 @@ if TYPE_CHECKING:
     from fanzha.segments import CustomerSchema, LoadResult
     from typing_extensions import TypeIs
 
-__all__ = ["CustomerSource", "columns_of", "describe", "load", "rejected_path_for"]
+__all__ = [
+    "CustomerSource",
+    "columns_of",
+    "customer_schema",
+    "describe",
+    "load",
+    "rejected_path_for",
+]
 
 CustomerSource: TypeAlias = Union[str, "os.PathLike[str]", "pd.DataFrame"]
 
 
 def _is_frame(source: CustomerSource) -> TypeIs[pd.DataFrame]:
     return not isinstance(source, str | os.PathLike)
+
+
+def customer_schema(path: Path | None) -> CustomerSchema:
+    """The customer schema: the file FANZHA_SCHEMA names, else the generator's."""
+    from fanzha.segments import default_schema, load_schema
+
+    return load_schema(path) if path else default_schema()
 
 
 def describe(source: CustomerSource) -> str:

@@ -6,12 +6,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fanzha.campaigns.customers import columns_of
 from fanzha.campaigns.results import Result
-from fanzha.campaigns.settings import Settings
 from fanzha.campaigns.tables import table
-from fanzha.campaigns.workspace import CampaignSource, Workspace
+
+if TYPE_CHECKING:
+    from fanzha.campaigns.settings import Settings
+    from fanzha.campaigns.settings_cache import StoreAndSchemaSettings
+    from fanzha.campaigns.workspace import CampaignSource
 
 __all__ = ["Generated", "Segmented", "explain_customer", "generate_file", "segment_customers"]
 
@@ -65,11 +69,15 @@ class Segmented(Result):
         return head + table(rows, ("", "customers")) + note
 
 
-def _stored_opt_outs(ws: Workspace) -> frozenset[str]:
+def _stored_opt_outs(settings: StoreAndSchemaSettings) -> frozenset[str]:
     """Customers who opted out entirely, when there is a store (looking never creates one)."""
-    from fanzha.campaigns.audience import opt_outs
+    from fanzha.campaigns.store import open_store, store_exists
 
-    return opt_outs(ws)[0] if ws.has_store() else frozenset()
+    if not store_exists(settings):
+        return frozenset()
+    from fanzha.delivery.campaign_reads import opt_outs
+
+    return opt_outs(open_store(settings))[0]
 
 
 def _table_url(customers: str) -> tuple[str, str] | None:
@@ -89,26 +97,28 @@ def segment_customers(
     *,
     engine: str = "pandas",
     as_of: date | None = None,
-    settings: Settings,
+    settings: StoreAndSchemaSettings,
     scheduler: str | None = None,
 ) -> Segmented:
     """Write a campaign's assignments for customers (stored opt-outs are honoured).
 
     ``customers`` is a file, a Parquet dataset directory, or ``URL#schema.table`` (the
     rules then run in that database); ``out`` is one file or a dataset directory ``X/``.
+    ``settings`` is ``Settings``, or the two values it reads (``settings_cache``).
     """
-    from fanzha.campaigns.audience import segment_specs
+    from fanzha.campaigns.customers import customer_schema
     from fanzha.campaigns.progress import progress
+    from fanzha.campaigns.segment_rules import campaign_rules
     from fanzha.segments import output_target, segment_file
 
-    ws = Workspace(settings)
+    schema = customer_schema(settings.schema_path)
     target = output_target(out)
     located = _table_url(str(customers))
     columns = None if located else columns_of(Path(customers))
     # Rules alone: the warning library is never read (its ids are checked by validate/run).
-    spec = ws.campaign(campaign, customer_columns=columns, with_content=False)
-    audience, segments = segment_specs(spec)
-    day, opted, all_matches = as_of or date.today(), _stored_opt_outs(ws), spec.match == "all"
+    rules = campaign_rules(campaign, schema, settings.schema_path, columns)
+    audience, segments, all_matches = rules.audience, rules.segments, rules.all_matches
+    day, opted = as_of or date.today(), _stored_opt_outs(settings)
     if located is not None:
         from fanzha.segments import segment_table
 
@@ -139,7 +149,7 @@ def segment_customers(
             audience,
             segments,
             engine=engine,
-            schema=ws.schema,
+            schema=schema,
             rejected_path=rejected_path,
             scheduler=scheduler,
             as_of=day,
@@ -171,6 +181,7 @@ def explain_customer(
 ) -> str:
     """Clause by clause, why one customer got their assignment."""
     from fanzha.campaigns.audience import segment_specs
+    from fanzha.campaigns.workspace import Workspace
     from fanzha.segments import explain_file
 
     ws = Workspace(settings)
@@ -182,7 +193,7 @@ def explain_customer(
         audience,
         segments,
         as_of=as_of or date.today(),
-        opted_out=_stored_opt_outs(ws),
+        opted_out=_stored_opt_outs(settings),
         schema=ws.schema,
         all_matches=spec.match == "all",
     )

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from fanzha.campaigns.errors import StoreNotReady
 
 if TYPE_CHECKING:
-    from fanzha.campaigns.settings import Settings
     from sqlalchemy.engine import Engine
 
 __all__ = ["open_store", "shown_url", "store_exists", "upgrade_store"]
+
+
+class StoreSettings(Protocol):
+    """What the store's state depends on in the settings (``Settings`` has it)."""
+
+    @property
+    def db_url(self) -> str:
+        """FANZHA_DB (or ``--db``)."""
+
 
 UPGRADE = "run `fanzha db upgrade` (with the same FANZHA_DB) to create or upgrade its tables"
 
@@ -47,7 +55,7 @@ def _revision(engine: Engine, url: str) -> str | None:
         raise StoreError(f"cannot read the store at {shown_url(url)}: {reason}") from None
 
 
-def store_exists(settings: Settings) -> bool:
+def store_exists(settings: StoreSettings) -> bool:
     """Whether the store has fanzha's tables (reading never creates a SQLite file)."""
     path = _sqlite_file(settings.db_url)
     if path is not None and not path.exists():
@@ -61,7 +69,7 @@ def store_exists(settings: Settings) -> bool:
         engine.dispose()
 
 
-def open_store(settings: Settings) -> Engine:
+def open_store(settings: StoreSettings) -> Engine:
     """An engine on a store at the newest schema; ``StoreNotReady`` otherwise."""
     from fanzha.delivery import open_engine
     from fanzha.delivery.migrate import head_revision
@@ -79,7 +87,7 @@ def open_store(settings: Settings) -> Engine:
     return engine
 
 
-def upgrade_store(settings: Settings) -> str:
+def upgrade_store(settings: StoreSettings) -> str:
     """Create or upgrade the store's tables to the newest schema."""
     from fanzha.delivery import open_engine, upgrade
 

@@ -58,10 +58,9 @@ class Workspace:
     @cached_property
     def schema(self) -> CustomerSchema:
         """The customer schema (FANZHA_SCHEMA or the generator's)."""
-        from fanzha.segments import default_schema, load_schema
+        from fanzha.campaigns.customers import customer_schema
 
-        path = self.settings.schema_path
-        return load_schema(path) if path else default_schema()
+        return customer_schema(self.settings.schema_path)
 
     @cached_property
     def engine(self) -> Engine:
@@ -84,21 +83,11 @@ class Workspace:
         self, rule: str, customers: pd.DataFrame | None = None
     ) -> list[tuple[int, str]]:
         """Problems of one rule against the schema (and ``customers``), as (column, message)."""
-        from fanzha.segments import literal_problems, parse_rule
-        from fanzha.segments.errors import RuleError
-
-        try:
-            parsed = parse_rule(rule, self.schema)
-        except RuleError as exc:
-            message = exc.message + (f"; {exc.hint}" if exc.hint else "")
-            return [(exc.column, message)]
-        return [(p.column, p.message) for p in literal_problems(parsed, self.schema, customers)]
+        return rule_problems(self.schema, rule, customers)
 
     def rule_columns(self, rule: str) -> set[str]:
         """The customer columns a (valid) rule reads."""
-        from fanzha.segments import parse_rule
-
-        return set(parse_rule(rule, self.schema).columns)
+        return rule_columns(self.schema, rule)
 
     def campaign(
         self,
@@ -114,19 +103,10 @@ class Workspace:
         ``Campaign`` already loaded is returned as it is. ``with_content=False`` leaves the
         warning library unread (its ids unchecked): for work on rules alone, like segmenting.
         """
-        from functools import partial
-
-        from fanzha.campaigns.risk_rules import risk_rule_problems
-
         if isinstance(source, Campaign):
             return source
-        ctx = LoadContext(
-            known_warnings=frozenset(self.library.ids()) if with_content else None,
-            rule_checker=partial(self.rule_problems, customers=customers),
-            customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
-            rule_columns=self.rule_columns,
-            risk_rule_checker=partial(risk_rule_problems, self.schema),
-        )
+        known = frozenset(self.library.ids()) if with_content else None
+        ctx = campaign_context(self.schema, customer_columns, customers, known_warnings=known)
         campaign = load_campaign(Path(source), ctx)
         return _with_content_fingerprint(campaign, self) if with_content else campaign
 
@@ -166,6 +146,50 @@ class Workspace:
         problems = self.content_problems(campaign, today)
         if problems:
             raise CampaignFileError(problems)
+
+
+def rule_problems(
+    schema: CustomerSchema, rule: str, customers: pd.DataFrame | None = None
+) -> list[tuple[int, str]]:
+    """Problems of one rule against ``schema`` (and ``customers``), as (column, message)."""
+    from fanzha.segments import literal_problems, parse_rule
+    from fanzha.segments.errors import RuleError
+
+    try:
+        parsed = parse_rule(rule, schema)
+    except RuleError as exc:
+        message = exc.message + (f"; {exc.hint}" if exc.hint else "")
+        return [(exc.column, message)]
+    return [(p.column, p.message) for p in literal_problems(parsed, schema, customers)]
+
+
+def rule_columns(schema: CustomerSchema, rule: str) -> set[str]:
+    """The customer columns a (valid) rule reads."""
+    from fanzha.segments import parse_rule
+
+    return set(parse_rule(rule, schema).columns)
+
+
+def campaign_context(
+    schema: CustomerSchema,
+    customer_columns: set[str] | None = None,
+    customers: pd.DataFrame | None = None,
+    *,
+    known_warnings: frozenset[str] | None = None,
+) -> LoadContext:
+    """What a campaign file is checked against: the schema, the customers' columns (and rows),
+    and the library's warning ids (None: left unchecked)."""
+    from functools import partial
+
+    from fanzha.campaigns.risk_rules import risk_rule_problems
+
+    return LoadContext(
+        known_warnings=known_warnings,
+        rule_checker=partial(rule_problems, schema, customers=customers),
+        customer_columns=frozenset(customer_columns) if customer_columns is not None else None,
+        rule_columns=partial(rule_columns, schema),
+        risk_rule_checker=partial(risk_rule_problems, schema),
+    )
 
 
 def _with_content_fingerprint(campaign: Campaign, ws: Workspace) -> Campaign:

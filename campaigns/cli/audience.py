@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 from fanzha.campaigns.cli.main import cli
-from fanzha.campaigns.cli.options import DAY, EXISTING, FILE, LIBRARY, STORE, reads, settings_from
+from fanzha.campaigns.cli.options import (
+    DAY,
+    EXISTING,
+    FILE,
+    LIBRARY,
+    STORE,
+    reads,
+    settings_from,
+    store_and_schema_from,
+)
 
 
 @cli.group()
@@ -115,7 +124,11 @@ def segment(
       fanzha segment spring.yaml --customers 'postgresql://bank@dw/crm#retail.customers' \\
           --out assignments.parquet
     """
-    from fanzha.campaigns import segmenting
+    from fanzha.campaigns.cli.collector import before_exit, libraries_loaded
+
+    with libraries_loaded():
+        from fanzha.campaigns import segmenting
+        from fanzha.segments import segment_file  # noqa: F401  (pandas, NumPy, PyArrow)
 
     result = segmenting.segment_customers(
         campaign,
@@ -123,10 +136,11 @@ def segment(
         out,
         engine=engine,
         as_of=as_of.date() if as_of else None,
-        settings=settings_from(ctx),
+        settings=store_and_schema_from(ctx),
         scheduler=scheduler,
     )
     click.echo(result.render())
+    before_exit()
 
 
 @cli.command()

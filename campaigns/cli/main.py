@@ -89,4 +89,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 def main() -> None:
     """Console-script entry point (``fanzha.campaigns.cli`` registers every command first)."""
+    from fanzha.campaigns.cli.collector import own_process
+
+    own_process()
     cli(prog_name="fanzha")

@@ -13,6 +13,7 @@ from fanzha.campaigns.variables import VARIABLES
 
 if TYPE_CHECKING:
     from fanzha.campaigns.settings import Settings
+    from fanzha.campaigns.settings_cache import StoreAndSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +29,16 @@ def settings_from(ctx: click.Context) -> Settings:
 
     start = ctx.find_object(StartUp)
     return start.settings() if start is not None else Settings.from_env()
+
+
+def store_and_schema_from(ctx: click.Context) -> StoreAndSchema:
+    """FANZHA_DB (``--db`` wins) and FANZHA_SCHEMA alone, as the settings read them, for a
+    command that reads nothing else (served from the cache; see ``settings_cache``)."""
+    from fanzha.campaigns.cli.main import StartUp
+    from fanzha.campaigns.settings_cache import store_and_schema
+
+    start = ctx.find_object(StartUp)
+    return store_and_schema(start.db if start is not None else None)
 
 
 class NowType(click.ParamType):

@@ -12,19 +12,22 @@ from fanzha.campaigns.demo import example_campaign
 from tests.conftest import TEST_BANK, TEST_KEYS
 
 PROBE = """
-import sys
+import gc, sys
 from fanzha.campaigns.cli import main
 sys.argv = ["fanzha", *sys.argv[1:]]
+code = None
 try:
     main()
 except SystemExit as exc:
     code = exc.code
 print("MODULES", " ".join(sorted(sys.modules)), file=sys.stderr)
+print("COLLECTOR", code, gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)
 """
 
 
-def loaded(args: list[str], tmp_path: Path) -> set[str]:
-    """The modules a command imported, run in a fresh interpreter as the console script does."""
+def probe(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
+    """A command run in a fresh interpreter as the console script does: what it reported
+    (``MODULES``: every module imported; ``COLLECTOR``: exit code, collection on, frozen)."""
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
@@ -34,8 +37,15 @@ def loaded(args: list[str], tmp_path: Path) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, cwd=tmp_path
     )
-    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
-    return set(line.split()[1:])
+    lines = [
+        x.split() for x in done.stderr.splitlines() if x.startswith(("MODULES ", "COLLECTOR "))
+    ]
+    return {words[0]: words[1:] for words in lines}
+
+
+def loaded(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules a command imported, run in a fresh interpreter as the console script does."""
+    return set(probe(args, tmp_path)["MODULES"])
 
 
 DATA = {"pandas", "numpy", "pyarrow"}
@@ -71,6 +81,25 @@ def test_segment_never_loads_the_warning_library(tmp_path: Path) -> None:
     modules = loaded(args, tmp_path)
     assert "fanzha.segments.run" in modules and (tmp_path / "a.parquet").exists()
     assert "fanzha.content.library" not in modules and "fanzha.content" not in modules
+
+
+@pytest.mark.slow
+def test_segment_again_skips_the_settings_model_and_the_campaign_check(tmp_path: Path) -> None:
+    from fanzha.segments import generate_customers, write_customers
+
+    customers = tmp_path / "c.parquet"
+    write_customers(generate_customers(200, seed=1), customers)
+    args = ["segment", str(example_campaign()), "--customers", str(customers)]
+    first = loaded([*args, "--out", str(tmp_path / "a.parquet")], tmp_path)
+    again = loaded([*args, "--out", str(tmp_path / "b.parquet")], tmp_path)
+    checked = {"pydantic_settings", "fanzha.campaigns.loader"}
+    assert checked <= first  # the first run read the settings and checked the file
+    # the second was answered by the cache (same environment, file, schema and columns)
+    skipped = checked | {"pydantic", "fanzha.campaigns.settings", "fanzha.campaigns.model"}
+    assert skipped.isdisjoint(again), skipped & again
+    assert "fanzha.segments.stream" in again  # it did segment, row group by row group
+    a, b = (tmp_path / "a.parquet").read_bytes(), (tmp_path / "b.parquet").read_bytes()
+    assert a == b
 
 
 def test_token_checks_the_customer_with_the_driver_alone(tmp_path: Path) -> None:
