@@ -31,7 +31,7 @@ OPEN_STATES = frozenset({PENDING, HELD})
 _LIVE = "state <> 'superseded'"
 
 # Percent of a messages page filled by inserts; the rest takes claims' row versions.
-MESSAGES_FILLFACTOR = 70
+MESSAGES_FILLFACTOR = 50
 
 PUSH = "push"
 FEED = "feed"

@@ -18,7 +18,6 @@ from fanzha.delivery.clock import to_db
 from fanzha.delivery.errors import ScheduleError
 from fanzha.delivery.models import (
     DELIVERED,
-    PENDING,
     PUSH,
     SENT,
     Message,
@@ -128,7 +127,8 @@ def cap_decisions(
         return _decisions(pd.Series(dtype=str), "", "")
     customers = sorted(capped["customer_id"].unique())
     # Leased to another worker (NULL != worker is not true: unleased rows are not counted).
-    in_flight = _push_counts(conn, customers, (_m.c.state == PENDING) & (_m.c.claimed_by != worker))
+    leased = sqlbits.pending_by_id(conn.dialect.name) & (_m.c.claimed_by != worker)
+    in_flight = _push_counts(conn, customers, leased)
     out = []
     for days, group in capped.groupby("cap_days"):
         since = to_db(now - timedelta(days=int(days)))

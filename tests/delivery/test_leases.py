@@ -95,4 +95,4 @@ def test_on_postgresql_a_claim_is_a_hot_update(db_url: str) -> None:
         options = conn.execute(
             sa.text("SELECT reloptions FROM pg_class WHERE oid = 'messages'::regclass")
         ).scalar_one()
-    assert "fillfactor=70" in options
+    assert "fillfactor=50" in options

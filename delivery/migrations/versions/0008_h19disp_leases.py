@@ -23,7 +23,7 @@ down_revision = "0007_j_risk_checks"
 branch_labels = None
 depends_on = None
 
-FILLFACTOR = 70  # models.MESSAGES_FILLFACTOR when this was written
+FILLFACTOR = 50  # models.MESSAGES_FILLFACTOR when this was written
 
 
 def upgrade() -> None:
