@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.dispatch_config import DispatchConfig
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 log = logging.getLogger(__name__)
 CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN]  # the claim's columns
@@ -53,14 +55,14 @@ class Claimer:
         return pd.DataFrame(dict(zip(CLAIMED, columns, strict=True)), dtype=object)
 
     @staticmethod
-    def _taken_over(conn: Connection, rows: list[object], stamp: datetime) -> None:
+    def _taken_over(conn: Connection, rows: Sequence[Row[Any]], stamp: datetime) -> None:
         sqlbits.insert_events(
             conn,
             [
                 {
-                    "message_id": r.id,  # type: ignore[attr-defined]
-                    "campaign_id": r.campaign_id,  # type: ignore[attr-defined]
-                    "customer_id": r.customer_id,  # type: ignore[attr-defined]
+                    "message_id": r.id,
+                    "campaign_id": r.campaign_id,
+                    "customer_id": r.customer_id,
                     "kind": sqlbits.LEASE_EXPIRED,
                     "at": stamp,
                     "detail": "",
