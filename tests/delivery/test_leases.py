@@ -96,3 +96,28 @@ def test_on_postgresql_a_claim_is_a_hot_update(db_url: str) -> None:
             sa.text("SELECT reloptions FROM pg_class WHERE oid = 'messages'::regclass")
         ).scalar_one()
     assert "fillfactor=50" in options
+
+
+def test_migration_0008_turns_claimed_messages_into_leased_pending_ones(db_url: str) -> None:
+    from fanzha.delivery import open_engine
+    from fanzha.delivery.migrate import downgrade, upgrade
+
+    engine = open_engine(db_url)
+    upgrade(engine, "0007_j_risk_checks")
+    enqueue(engine, messages(3), now=T0)
+    lease = to_db(T0 + timedelta(minutes=1))
+    with engine.begin() as conn:  # a dispatcher of the old schema had claimed one of them
+        first = conn.execute(sa.select(_m.c.id).order_by(_m.c.id).limit(1)).scalar_one()
+        conn.execute(
+            sa.update(_m)
+            .where(_m.c.id == first)
+            .values(state="claimed", claimed_by="old-worker", lease_until=lease)
+        )
+    upgrade(engine)
+    rows = table(engine, Message).set_index("id")
+    assert set(rows["state"]) == {"pending"}
+    assert rows.loc[first, "claimed_by"] == "old-worker"  # still leased: left alone until it ends
+    claimed = dispatcher(engine).claim(T0, 10, worker="w2")
+    assert set(claimed["id"]) == set(rows.index) - {first}
+    downgrade(engine, "0007_j_risk_checks")  # every leased message is claimed again
+    assert states(engine) == {"claimed": 3}
