@@ -1,12 +1,13 @@
 """Benchmark: the dispatcher against a bare requests loop, and enqueue against a raw bulk insert.
 
 1. Dispatch: N push messages through ``Dispatcher`` (claim with a lease, send-time rules,
-   webhook adapter, outcome + events in a transaction) to the fake gateway, batch 500, next to
-   a bare loop that POSTs the same batches (same JSON, signature and keys) with one requests
-   Session to an identical fake gateway. Every sender is a process of its own with a gateway
-   of its own; 3 rounds per configuration (median and spread), and on PostgreSQL also 2 and 4
-   dispatcher processes against 2 and 4 bare loops (``--scale``). ``--lock /work/bench.lock``
-   holds the machine's bench lock during each measured round only (data prepared outside it).
+   webhook adapter, outcome and its event in a transaction; no event for a delivery) to the fake
+   gateway, batch 500, next to a bare loop that POSTs the same batches (same JSON, signature
+   and keys) with one requests Session to an identical fake gateway. Every sender is a process
+   of its own with a gateway of its own; 3 rounds per configuration (median and spread), and
+   on PostgreSQL also 2 and 4 dispatcher processes against 2 and 4 bare loops (``--scale``).
+   ``--lock /work/bench.lock`` holds the machine's bench lock during each measured round only
+   (data prepared outside it).
 2. Enqueue: M messages through ``enqueue`` (ids, defaults, idempotent insert; COPY on
    PostgreSQL) against a raw bulk insert of the same rows (executemany / COPY of prepared rows,
    no ids computed, no conflict handling). ``--enqueue 0`` keeps the last table.
@@ -251,8 +252,9 @@ def main() -> None:
         f"batch {BATCH}, fake gateway (`fanzha gateway fake`, one process per sender) with "
         "the injected latency of the row (`gateway ms`: 0 shows the CPU cost of each path, 30 "
         "is nearer a push provider's answer). A dispatcher process runs N worker threads "
-        "(each claims with a lease, applies the send-time rules, POSTs and records outcome and "
-        "event in one transaction, so database work overlaps the HTTP calls); a bare loop is "
+        "(each claims with a lease, applies the send-time rules, POSTs and records the outcome in "
+        "one transaction, with an event for anything but a delivery, so database work overlaps "
+        "the HTTP calls); a bare loop is "
         "one requests Session POSTing the same signed batches in sequence, with nothing "
         "claimed or recorded. Processes start together; the time runs from the first start "
         f"to the last end. {args.rounds} rounds per row, each a dispatcher run then a bare "
