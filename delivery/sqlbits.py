@@ -1,4 +1,4 @@
-"""The dispatcher's SQL: claims, releases and dialect-aware statements, each built once."""
+"""The dispatcher's SQL: claims, outcomes and dialect-aware statements, each built once."""
 
 from __future__ import annotations
 

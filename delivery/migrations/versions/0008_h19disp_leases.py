@@ -8,9 +8,9 @@ A dispatcher used to claim a message by setting ``state = 'claimed'``; ``state``
 filtered on by three of the table's indexes, so every claim wrote a new entry in each of the
 six. Now a leased message stays ``pending`` and only ``claimed_by``/``lease_until`` (in no
 index) say a dispatcher holds it: on PostgreSQL the claim is a HOT update, which needs free
-space on the row's page, so the table keeps ``FILLFACTOR`` percent of each page for inserts
-(existing pages get the room as they are rewritten; ``VACUUM FULL`` or ``pg_repack`` gives it
-to all at once). Rows a running dispatcher had claimed go back to ``pending`` with their lease,
+space on the row's page, so inserts fill only ``FILLFACTOR`` percent of a page and leave the
+rest for the claims' row versions (a batch claims whole pages at once; existing pages get the
+room as they are rewritten, ``VACUUM FULL`` or ``pg_repack`` gives it to all at once). Rows a running dispatcher had claimed go back to ``pending`` with their lease,
 which the next claim takes over once it runs out.
 """
 
