@@ -1,18 +1,20 @@
 """Benchmark: the dispatcher against a bare requests loop, and enqueue against a raw bulk insert.
 
 1. Dispatch: N push messages through ``Dispatcher`` (claim with a lease, send-time rules,
-   webhook adapter, outcome + events in a transaction) to the fake gateway, batch 500, next to
-   a bare loop that POSTs the same batches (same JSON, signature and keys) with one requests
-   Session to an identical fake gateway. Every sender is a process of its own with a gateway
-   of its own; 3 rounds per configuration (median and spread), and on PostgreSQL also 2 and 4
-   dispatcher processes against 2 and 4 bare loops (``--scale``). ``--lock /work/bench.lock``
-   holds the machine's bench lock during each measured round only (data prepared outside it).
+   webhook adapter, outcome and its event in a transaction; no event for a delivery) to the fake
+   gateway, batch 500, next to a bare loop that POSTs the same batches (same JSON, signature
+   and keys) with one requests Session to an identical fake gateway. Every sender is a process
+   of its own with a gateway of its own; 3 rounds per configuration (median and spread), and
+   on PostgreSQL also 2 and 4 dispatcher processes against 2 and 4 bare loops (``--scale``).
+   ``--lock /work/bench.lock`` holds the machine's bench lock during each measured round only
+   (data prepared outside it).
 2. Enqueue: M messages through ``enqueue`` (ids, defaults, idempotent insert; COPY on
    PostgreSQL) against a raw bulk insert of the same rows (executemany / COPY of prepared rows,
    no ids computed, no conflict handling). ``--enqueue 0`` keeps the last table.
 
 Writes the ``dispatch`` section of bench/RESULTS.md.
 Usage: python bench/dispatch.py [--messages 200000] [--enqueue 1000000] [--pg URL] [--lock FILE]
+       [--latency-ms 0,30] [--scale 2,4] [--scale-latency-ms 30]
 """
 
 from __future__ import annotations
@@ -191,12 +193,17 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--enqueue", type=int, default=1_000_000, help="0: keep the last table")
     parser.add_argument("--pg", default=os.environ.get("FANZHA_TEST_PG"))
-    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument(
+        "--latency-ms", default="0", help="the gateway's injected latency; several: 0,30"
+    )
     parser.add_argument("--workers-sqlite", type=int, default=2)
     parser.add_argument("--workers-pg", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--scale", default="2,4", help="dispatcher processes on PostgreSQL beside as many loops"
+    )
+    parser.add_argument(
+        "--scale-latency-ms", type=float, default=None, help="--scale at this latency only"
     )
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument(
@@ -204,17 +211,24 @@ def main() -> None:
     )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="fanzha-bench-"))
-    configs = [("SQLite", f"sqlite:///{tmp / 'bench.db'}", args.workers_sqlite, 1)]
-    if args.pg:
-        configs.append(("PostgreSQL", args.pg, args.workers_pg, 1))
+    latencies = [float(k) for k in args.latency_ms.split(",") if k]
+    configs = []
+    for latency in latencies:
+        configs.append(("SQLite", f"sqlite:///{tmp / 'bench.db'}", args.workers_sqlite, 1, latency))
+        if not args.pg:
+            continue
+        configs.append(("PostgreSQL", args.pg, args.workers_pg, 1, latency))
+        if args.scale_latency_ms not in (None, latency):
+            continue
         for procs in (int(k) for k in args.scale.split(",") if k):
-            configs.append(("PostgreSQL", args.pg, max(2, args.workers_pg // procs), procs))
+            workers = max(2, args.workers_pg // procs)
+            configs.append(("PostgreSQL", args.pg, workers, procs, latency))
     load_start = os.getloadavg()[0]
     rows, cpu_rows = [], []
-    for name, url, workers, procs in configs:
-        r = rounds(url, args.messages, args.latency_ms, workers, procs, args.rounds, args.lock)
+    for name, url, workers, procs, latency in configs:
+        r = rounds(url, args.messages, latency, workers, procs, args.rounds, args.lock)
         rows.append(
-            f"| {name} | {procs} | {workers} | {r['ours']:,.0f} | {r['bare']:,.0f} | "
+            f"| {name} | {latency:g} | {procs} | {workers} | {r['ours']:,.0f} | {r['bare']:,.0f} | "
             f"**{r['ratio']:.2f}×** ({r['low']:.2f}–{r['high']:.2f}) | "
             + " · ".join(f"{a:.1f}→{b:.1f}" for a, b in r["loads"])
             + " |"
@@ -222,7 +236,7 @@ def main() -> None:
         c = r["cpu"]
         sqlite = name == "SQLite"  # its database work is inside the dispatcher process
         cpu_rows.append(
-            f"| {name} | {procs} | {c['dispatcher']:.0f} | "
+            f"| {name} | {latency:g} | {procs} | {c['dispatcher']:.0f} | "
             + ("(in the dispatcher)" if sqlite else f"{c['database']:.0f}")
             + f" | {c['gateway']:.0f} | {c['dispatcher'] + c['database'] + c['gateway']:.0f} | "
             f"{c['bare loop']:.0f} | {c['bare gateway']:.0f} | "
@@ -236,27 +250,29 @@ def main() -> None:
         f"2 cores shared with other work (load average {load_start:.1f} at the start, "
         f"{os.getloadavg()[0]:.1f} at the end), {args.messages:,} push messages per run, "
         f"batch {BATCH}, fake gateway (`fanzha gateway fake`, one process per sender) with "
-        f"{args.latency_ms:g} ms injected latency. A dispatcher process runs N worker threads "
-        "(each claims with a lease, applies the send-time rules, POSTs and records outcome and "
-        "event in one transaction, so database work overlaps the HTTP calls); a bare loop is "
+        "the injected latency of the row (`gateway ms`: 0 shows the CPU cost of each path, 30 "
+        "is nearer a push provider's answer). A dispatcher process runs N worker threads "
+        "(each claims with a lease, applies the send-time rules, POSTs and records the outcome in "
+        "one transaction, with an event for anything but a delivery, so database work overlaps "
+        "the HTTP calls); a bare loop is "
         "one requests Session POSTing the same signed batches in sequence, with nothing "
         "claimed or recorded. Processes start together; the time runs from the first start "
         f"to the last end. {args.rounds} rounds per row, each a dispatcher run then a bare "
         "run on fresh data; msg/s and ratio are medians, the spread is the lowest and highest "
         "round's ratio.",
         "",
-        "| backend | processes | threads each | dispatcher msg/s | bare loops msg/s | "
-        "ratio (spread) | load average per round (start→end) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| backend | gateway ms | processes | threads each | dispatcher msg/s | "
+        "bare loops msg/s | ratio (spread) | load average per round (start→end) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
         "CPU per message, µs (median of the rounds; from the processes' own counters: the "
         "dispatcher or bare-loop processes, the PostgreSQL backends of the dispatchers' "
         "connections, the gateways):",
         "",
-        "| backend | processes | dispatcher | its database | gateway | dispatch path | "
-        "bare loop | gateway | bare path |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| backend | gateway ms | processes | dispatcher | its database | gateway | "
+        "dispatch path | bare loop | gateway | bare path |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *cpu_rows,
     ]
     if args.enqueue:
@@ -265,8 +281,8 @@ def main() -> None:
             "| backend | rows | `enqueue` s | repeat (all skipped) s | raw bulk insert s | ratio |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for name, url, _, procs in configs:
-            if procs != 1:
+        for name, url, _, procs, latency in configs:
+            if procs != 1 or latency != latencies[0]:
                 continue
             e = bench_enqueue(url, args.enqueue)
             print(name, "enqueue", e, flush=True)

@@ -77,11 +77,13 @@ class VersionOutcome:
 
 
 def unsent_waves(campaign_id: str) -> sa.ColumnElement[bool]:
-    """The campaign's cadence messages a run builds again: pending, never tried, wave a date."""
+    """The campaign's cadence messages a run builds again: pending, never tried, not leased to
+    a dispatcher, wave a date."""
     return sa.and_(
         _M.c.campaign_id == campaign_id,
         _M.c.state == PENDING,
         _M.c.attempts == 0,
+        _M.c.claimed_by.is_(None),
         _M.c.wave.like(WAVE_DATE),
     )
 

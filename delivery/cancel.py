@@ -9,7 +9,8 @@ from fanzha.delivery.clock import to_db
 from fanzha.delivery.models import CANCELLED, HELD, PENDING, DeliveryEvent, Message, table_of
 from sqlalchemy.engine import Connection
 
-# Claimed messages are in a dispatcher's hands right now; only the dispatcher may end them.
+# Leased messages (pending with ``claimed_by`` set) are in a dispatcher's hands right now;
+# only the dispatcher may end them.
 CANCELLABLE_STATES = (PENDING, HELD)
 
 _messages = table_of(Message)
@@ -25,7 +26,11 @@ def cancel_messages(
     # written below can never disagree with the states, even while a dispatcher claims rows.
     rows = conn.execute(
         sa.update(_messages)
-        .where(_messages.c.state.in_(CANCELLABLE_STATES), *conditions)
+        .where(
+            _messages.c.state.in_(CANCELLABLE_STATES),
+            _messages.c.claimed_by.is_(None),
+            *conditions,
+        )
         .values(state=CANCELLED, reason=reason, updated_at=stamp)
         .returning(
             _messages.c.id, _messages.c.campaign_id, _messages.c.customer_id, _messages.c.channel

@@ -1,28 +1,34 @@
-"""Claiming due messages with a lease, and releasing the leases of dispatchers that died."""
+"""Claiming due messages with a lease, taking over those whose lease ran out."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.dispatch_config import DispatchConfig
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 log = logging.getLogger(__name__)
 CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN]  # the claim's columns
 
 
 class Claimer:
-    """Leases batches to workers; looks for expired leases at most every quarter lease."""
+    """Leases batches to workers; a message whose lease ran out is claimed again like any other.
+
+    A leased message stays ``pending`` with ``claimed_by`` and ``lease_until`` set (the claim
+    changes no indexed column); its outcome clears them. A dispatcher that dies leaves its
+    leases behind, and once they run out the next claim takes those messages over and
+    records a ``lease_expired`` event for each.
+    """
 
     def __init__(self, config: DispatchConfig, channels: tuple[str, ...] = ()) -> None:
         self.config = config
         self.channels = channels  # empty: every channel
-        self._released_at: datetime | None = None
-        self._release_every = timedelta(seconds=min(config.lease_s / 4, 5.0))
 
     def claim(self, conn: Connection, now: datetime, limit: int, worker: str) -> pd.DataFrame:
         """Lease up to ``limit`` due messages to ``worker``, in one transaction on ``conn``."""
@@ -38,39 +44,30 @@ class Claimer:
                 # Losing a claim in a database crash only leaves the rows pending, so this
                 # commit need not wait for the disk; outcomes are always committed durably.
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            if self._release_due(now):
-                self._release(conn, stamp)
             rows = conn.execute(sqlbits.claim(conn.dialect.name, self.channels), params).all()
+            # A dispatcher that died (or outran its lease) left these: say so in the events.
+            reason = CLAIMED.index("reason")
+            taken_over = [r for r in rows if r[reason] == sqlbits.LEASE_EXPIRED]
+            if taken_over:
+                self._taken_over(conn, taken_over, stamp)
         # Column lists, not Row objects: pandas probes each Row for array protocols otherwise.
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(CLAIMED)
         return pd.DataFrame(dict(zip(CLAIMED, columns, strict=True)), dtype=object)
 
-    def _release_due(self, now: datetime) -> bool:
-        """Whether to look for expired leases now: at most every quarter lease (at most 5 s).
-
-        Looking walks every claimed row; a lease lasts a minute, so there is no hurry.
-        """
-        last = self._released_at
-        if last is not None and last <= now < last + self._release_every:
-            return False
-        self._released_at = now
-        return True
-
-    def _release(self, conn: Connection, stamp: datetime) -> None:
-        released = conn.execute(sqlbits.RELEASE, {"now": stamp}).all()
-        if released:
-            sqlbits.insert_events(
-                conn,
-                [
-                    {
-                        "message_id": r.id,
-                        "campaign_id": r.campaign_id,
-                        "customer_id": r.customer_id,
-                        "kind": "lease_expired",
-                        "at": stamp,
-                        "detail": "",
-                    }
-                    for r in released
-                ],
-            )
-            log.warning("released %d messages whose lease expired", len(released))
+    @staticmethod
+    def _taken_over(conn: Connection, rows: Sequence[Row[Any]], stamp: datetime) -> None:
+        sqlbits.insert_events(
+            conn,
+            [
+                {
+                    "message_id": r.id,
+                    "campaign_id": r.campaign_id,
+                    "customer_id": r.customer_id,
+                    "kind": sqlbits.LEASE_EXPIRED,
+                    "at": stamp,
+                    "detail": "",
+                }
+                for r in rows
+            ],
+        )
+        log.warning("took over %d messages whose lease expired", len(rows))

@@ -1,8 +1,8 @@
 """The dispatcher: claim due messages with a lease, apply send-time rules, send, record.
 
 Every state change is one transaction, conditioned on still holding the lease, so a killed
-dispatcher loses nothing (its lease expires and another one reclaims the rows) and a message
-id is only re-sent when the gateway's answer to it was never recorded.
+dispatcher loses nothing (its lease expires and another one claims the rows again) and a
+message id is only re-sent when the gateway's answer to it was never recorded.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from fanzha.delivery.feed_channel import FeedChannel
-from fanzha.delivery.models import CLAIMED, FEED, PENDING, PUSH, Message, table_of
+from fanzha.delivery.models import FEED, PENDING, PUSH, Message, table_of
 from fanzha.delivery.ratelimit import TokenBucket
 from fanzha.delivery.recorder import Recorder
 from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
@@ -185,19 +185,20 @@ class Dispatcher:
                 stats.add(self._process(conn, batch, at, worker))
 
     def pending_due(self, now: datetime) -> tuple[int, datetime | None]:
-        """Open messages this dispatcher can send that are due by ``now`` (retries waiting
-        included), and the next time to look."""
+        """Open messages this dispatcher can send that are due by ``now`` (leased and retries
+        waiting included), and the next time to look."""
         stamp = to_db(now)
         ready = sa.func.coalesce(_m.c.next_attempt_at, _m.c.due_at)
         mine = sa.true() if PUSH in self.adapters else _m.c.channel == FEED
         with self.engine.connect() as conn:
             count = conn.execute(
-                sa.select(sa.func.count()).where(
-                    _m.c.state.in_((PENDING, CLAIMED)), _m.c.due_at <= stamp, mine
-                )
+                sa.select(sa.func.count()).where(_m.c.state == PENDING, _m.c.due_at <= stamp, mine)
             ).scalar_one()
+            # Leased messages come back when their outcome is recorded or their lease runs out.
             nxt = conn.execute(
-                sa.select(sa.func.min(ready)).where(_m.c.state == PENDING, mine)
+                sa.select(sa.func.min(ready)).where(
+                    _m.c.state == PENDING, _m.c.claimed_by.is_(None), mine
+                )
             ).scalar_one()
         return int(count), nxt
 
@@ -213,7 +214,10 @@ class Dispatcher:
         with self.engine.connect() as conn:
             count = conn.execute(
                 sa.select(sa.func.count()).where(
-                    _m.c.state == PENDING, _m.c.channel == PUSH, _m.c.due_at <= to_db(now)
+                    _m.c.state == PENDING,
+                    _m.c.claimed_by.is_(None),
+                    _m.c.channel == PUSH,
+                    _m.c.due_at <= to_db(now),
                 )
             ).scalar_one()
         return int(count)

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-# Message states. A message moves pending → claimed → sent/delivered, or ends in one of
-# the terminal states; every change is one transaction.
+# Message states. A message moves pending → sent/delivered, or ends in one of the terminal
+# states; every change is one transaction. A dispatcher holds a pending message with a lease
+# (``claimed_by``, ``lease_until``: no state of its own, so claiming touches no index).
 PENDING = "pending"
-CLAIMED = "claimed"
 SENT = "sent"
 DELIVERED = "delivered"
 REJECTED = "rejected"
@@ -26,9 +26,12 @@ CANCELLED = "cancelled"
 SUPERSEDED = "superseded"
 HELD = "held"
 TERMINAL_STATES = frozenset({DELIVERED, REJECTED, DEAD, SUPPRESSED, CANCELLED, SUPERSEDED})
-OPEN_STATES = frozenset({PENDING, CLAIMED, HELD})
+OPEN_STATES = frozenset({PENDING, HELD})
 
 _LIVE = "state <> 'superseded'"
+
+# Percent of a messages page filled by inserts; the rest takes claims' row versions.
+MESSAGES_FILLFACTOR = 50
 
 PUSH = "push"
 FEED = "feed"
@@ -89,12 +92,15 @@ class Message(MessageBase, table=True):
         Index("ix_messages_state_due", "state", "due_at"),
         # The frequency cap counts a customer's recent pushes across all campaigns.
         Index("ix_messages_cap", "customer_id", "channel", "sent_at"),
+        # Room on every page for a claim's row version: a HOT update (migration 0008).
+        {"postgresql_with": {"fillfactor": MESSAGES_FILLFACTOR}},
     )
 
     id: str = Field(primary_key=True, max_length=40)
     state: str = Field(default=PENDING, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime | None = None
+    # The lease of a pending message a dispatcher holds; in no index (a claim is a HOT update).
     lease_until: datetime | None = None
     claimed_by: str | None = Field(default=None, max_length=64)
     last_error: str | None = Field(default=None, max_length=500)

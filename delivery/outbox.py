@@ -187,7 +187,7 @@ def _insert_sqlite(conn: Connection, rows: pd.DataFrame) -> int:
 
 
 def open_messages(engine: Engine, campaign_id: str | None = None) -> int:
-    """How many messages are still pending, claimed or held (for one campaign or all)."""
+    """How many messages are still pending (leased or not) or held (for one campaign or all)."""
     table = table_of(Message)
     query = (
         sa.select(sa.func.count()).select_from(table).where(table.c.state.in_(sorted(OPEN_STATES)))

@@ -1,5 +1,9 @@
 """Recording outcomes: one transaction per batch, only for rows this worker still leases.
 
+A delivered message is recorded in ``messages`` alone (``state``, ``sent_at``); every other
+outcome also writes a ``delivery_events`` row (rejected, retry, dead, and the send-time
+rules' decisions).
+
 Each method runs its transaction on the connection it is given (the dispatcher keeps one per
 worker for a whole pass, instead of a pool checkout, and a ping, per step).
 """
@@ -53,7 +57,7 @@ _SET_STATE = (
 
 
 class Recorder:
-    """Writes the dispatcher's outcomes with their delivery events."""
+    """Writes the dispatcher's outcomes (with a delivery event each, delivered ones excepted)."""
 
     def __init__(self, config: DispatchConfig, rng: random.Random) -> None:
         self.config = config
@@ -154,7 +158,7 @@ class Recorder:
     ) -> DispatchStats:
         """Write feed items and mark their messages delivered, in one transaction."""
         with conn.begin():
-            mine = sqlbits.record_delivered(conn, list(rows["id"]), worker, to_db(now), "feed")
+            mine = sqlbits.record_delivered(conn, list(rows["id"]), worker, to_db(now))
             rows = rows[rows["id"].isin(mine)]
             channel.write(conn, rows, now)
         return DispatchStats(delivered=len(rows))

@@ -42,6 +42,7 @@ def cancel_reminders(engine: Engine, customer_ids: Sequence[str], now: datetime)
                     _messages.c.customer_id.in_(ids[start : start + 500]),
                     _messages.c.wave.startswith(WAVE_PREFIX),
                     _messages.c.state.in_((PENDING, HELD)),
+                    _messages.c.claimed_by.is_(None),  # not leased to a dispatcher
                 )
                 .values(state=CANCELLED, reason=REPAID, updated_at=stamp)
                 .returning(_messages.c.id, _messages.c.campaign_id, _messages.c.customer_id)

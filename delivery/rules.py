@@ -17,7 +17,6 @@ from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.errors import ScheduleError
 from fanzha.delivery.models import (
-    CLAIMED,
     DELIVERED,
     PUSH,
     SENT,
@@ -127,7 +126,9 @@ def cap_decisions(
     if capped.empty:
         return _decisions(pd.Series(dtype=str), "", "")
     customers = sorted(capped["customer_id"].unique())
-    in_flight = _push_counts(conn, customers, (_m.c.state == CLAIMED) & (_m.c.claimed_by != worker))
+    # Leased to another worker (NULL != worker is not true: unleased rows are not counted).
+    leased = sqlbits.pending_by_id(conn.dialect.name) & (_m.c.claimed_by != worker)
+    in_flight = _push_counts(conn, customers, leased)
     out = []
     for days, group in capped.groupby("cap_days"):
         since = to_db(now - timedelta(days=int(days)))

@@ -1,4 +1,4 @@
-"""The dispatcher's SQL: claims, releases and dialect-aware statements, each built once."""
+"""The dispatcher's SQL: claims, outcomes and dialect-aware statements, each built once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from fanzha.delivery.models import (
-    CLAIMED,
     DELIVERED,
     PENDING,
     DeliveryEvent,
@@ -50,12 +49,24 @@ def in_list(column: sa.ColumnElement[str], name: str, dialect: str) -> sa.Column
     return column.in_(sa.select(values.c.value))
 
 
+def pending_by_id(dialect: str) -> sa.ColumnElement[bool]:
+    """``state = 'pending'`` for rows found another way (by id, by customer).
+
+    On SQLite with a unary ``+``, which keeps the planner off ``ix_messages_state_due``:
+    without statistics it took ``state = ?`` for the selective term and walked every
+    pending message of the backlog, where 500 primary-key probes were the way.
+    """
+    if dialect == "sqlite":
+        return sa.literal_column(f"+{Message.__tablename__}.state", sa.String) == PENDING
+    return _m.c.state == PENDING
+
+
 @cache
 def own(dialect: str) -> sa.Executable:
     """The rows of ``:ids`` this worker still leases, locked for the rest of the transaction."""
     mine = (
         in_list(_m.c.id, "ids", dialect),
-        _m.c.state == CLAIMED,
+        pending_by_id(dialect),
         _m.c.claimed_by == sa.bindparam("worker"),
     )
     if dialect == "postgresql":  # row locks without writing a new row version
@@ -71,18 +82,17 @@ def own(dialect: str) -> sa.Executable:
 
 @cache
 def delivered(dialect: str) -> sa.Executable:
-    """Mark ``:ids`` that ``:worker`` still leases delivered at ``:now``, with their events.
+    """Mark ``:ids`` that ``:worker`` still leases delivered at ``:now``; returns their ids.
 
-    Returns the ids recorded. On PostgreSQL the ``delivered`` events (detail ``:detail``) are
-    written by the same statement (a data-modifying CTE: one round trip, nothing sent back
-    and forth); elsewhere it returns ``(id, campaign_id, customer_id)`` and
-    ``record_delivered`` inserts the events with a second statement.
+    No ``delivery_events`` row: the message itself says it was delivered and when
+    (``state``, ``sent_at``), which is what every report reads. A row per delivered message
+    cost a third heap tuple and three index entries per message, more than the update.
     """
-    update = (
+    return (
         sa.update(_m)
         .where(
             in_list(_m.c.id, "ids", dialect),
-            _m.c.state == CLAIMED,
+            pending_by_id(dialect),
             _m.c.claimed_by == sa.bindparam("worker"),
         )
         .values(
@@ -95,56 +105,16 @@ def delivered(dialect: str) -> sa.Executable:
             last_error=None,
             reason=None,
         )
-        .returning(_m.c.id, _m.c.campaign_id, _m.c.customer_id)
-    )
-    if dialect != "postgresql":
-        return update
-    done = update.cte("done")
-    return (
-        sa.insert(_events)
-        .from_select(
-            ["message_id", "campaign_id", "customer_id", "kind", "at", "detail"],
-            sa.select(
-                done.c.id,
-                done.c.campaign_id,
-                done.c.customer_id,
-                sa.literal(DELIVERED),
-                sa.bindparam("now", type_=_TS),
-                sa.bindparam("detail", type_=sa.String),
-            ),
-        )
-        .returning(_events.c.message_id)
+        .returning(_m.c.id)
     )
 
 
-@cache
-def _delivered_events(dialect: str) -> sa.Executable:
-    """The ``delivered`` events of ``:ids`` (read from their messages), in one statement."""
-    return sa.insert(_events).from_select(
-        ["message_id", "campaign_id", "customer_id", "kind", "at", "detail"],
-        sa.select(
-            _m.c.id,
-            _m.c.campaign_id,
-            _m.c.customer_id,
-            sa.literal(DELIVERED),
-            sa.bindparam("now", type_=_TS),
-            sa.bindparam("detail", type_=sa.String),
-        ).where(in_list(_m.c.id, "ids", dialect)),
-    )
-
-
-def record_delivered(
-    conn: sa.Connection, ids: list[str], worker: str, now: object, detail: str = ""
-) -> set[str]:
-    """Those of ``ids`` that ``worker`` still leases, marked delivered with their events."""
+def record_delivered(conn: sa.Connection, ids: list[str], worker: str, now: object) -> set[str]:
+    """Those of ``ids`` that ``worker`` still leases, marked delivered."""
     if not ids:
         return set()
-    dialect = conn.dialect.name
-    params = {"ids": ids, "worker": worker, "now": now, "detail": detail}
-    done = [r[0] for r in conn.execute(delivered(dialect), params).all()]
-    if dialect != "postgresql" and done:
-        conn.execute(_delivered_events(dialect), params | {"ids": done})
-    return set(done)
+    params = {"ids": ids, "worker": worker, "now": now}
+    return {r[0] for r in conn.execute(delivered(conn.dialect.name), params).all()}
 
 
 @cache
@@ -222,6 +192,7 @@ COLUMNS = [
     "state",
     "attempts",
     "last_error",
+    "reason",  # LEASE_EXPIRED when the claim took the message over from a lease that ran out
 ]
 # Whether the customer has a stored preference or a suppression: only those rows need the
 # opt-out lookups (``rules.opt_outs``), usually none of a batch. Read in the claim itself,
@@ -236,9 +207,21 @@ _SCREEN = sa.or_(
 ).label(SCREEN)
 
 
+# The reason a claim writes on a message it took over from a lease that ran out (a dispatcher
+# died, or took longer than the lease): the claimer records a ``lease_expired`` event for it.
+# A pending message has no other reason, and every outcome writes its own.
+LEASE_EXPIRED = "lease_expired"
+
+
 @cache
 def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     """UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING, built once.
+
+    A claim writes the lease (``lease_until``, ``claimed_by``) and leaves ``state`` pending:
+    no indexed column changes, so on PostgreSQL the new row version is a HOT update (same
+    page, no index entries; the table keeps free space for it, migration 0008) and on SQLite
+    no index is touched. Messages whose lease ran out are claimed like any other, and marked
+    (``reason`` LEASE_EXPIRED) so the claimer can record that they were taken over.
 
     On PostgreSQL the ids are gathered into an array first (``id = ANY(ARRAY(SELECT …))``):
     as ``IN (SELECT …)`` the planner hash-joined the 500 ids against a sequential scan of the
@@ -249,13 +232,15 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     """
     now = sa.bindparam("now", type_=_TS)
     # "state = 'pending' AND due_at <= now ORDER BY due_at" is an ordered walk of
-    # ix_messages_state_due on both databases: no sort, however large the backlog.
+    # ix_messages_state_due on both databases: no sort, however large the backlog. Leased
+    # messages are still pending there; the walk steps over them (at most workers × batch).
     pick = (
         sa.select(_m.c.id)
         .where(
             _m.c.state == PENDING,
             _m.c.due_at <= now,
             _m.c.next_attempt_at.is_(None) | (_m.c.next_attempt_at <= now),
+            _m.c.claimed_by.is_(None) | (_m.c.lease_until < now),
             *([_m.c.channel.in_(channels)] if channels else []),
         )
         .order_by(_m.c.due_at)
@@ -272,20 +257,10 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
         sa.update(_m)
         .where(chosen)
         .values(
-            state=CLAIMED,
             lease_until=sa.bindparam("lease", type_=_TS),
             claimed_by=sa.bindparam("worker"),
+            reason=sa.case((_m.c.claimed_by.is_not(None), LEASE_EXPIRED), else_=None),
             updated_at=now,
         )
         .returning(*(_m.c[name] for name in COLUMNS), _SCREEN)
     )
-
-
-# A dispatcher that died leaves its rows claimed; once the lease is over they go back to
-# pending (recorded as ``lease_expired``) and are claimed again like any other.
-RELEASE = (
-    sa.update(_m)
-    .where(_m.c.state == CLAIMED, _m.c.lease_until < sa.bindparam("now", type_=_TS))
-    .values(state=PENDING, lease_until=None, claimed_by=None, updated_at=sa.bindparam("now"))
-    .returning(_m.c.id, _m.c.campaign_id, _m.c.customer_id, _m.c.claimed_by)
-)

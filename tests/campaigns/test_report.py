@@ -52,6 +52,10 @@ def test_report_funnel_and_uplift(
             text("SELECT COUNT(*) FROM messages WHERE channel = 'push' AND state = 'delivered'")
         ).scalar()
     assert funnel["delivered"].sum() == delivered > 0
+    # Read from the messages: delivered ones have no delivery event of their own.
+    with ws.engine.connect() as conn:
+        kinds = {r[0] for r in conn.execute(text("SELECT DISTINCT kind FROM delivery_events"))}
+    assert "delivered" not in kinds
     assert funnel["read"].sum() >= 1
     uplift = pd.read_csv(tmp_path / "report" / "uplift.csv")
     assert set(uplift["segment"]) == {"elderly", "founders", "young_workers"}

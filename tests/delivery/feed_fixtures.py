@@ -142,8 +142,9 @@ def add_message(
     warning_id: str = "fake-loan",
     segment: str = "young_workers",
     state: str = PENDING,
+    leased_to: str | None = None,
 ) -> str:
-    """Insert one outbox message and return its id."""
+    """Insert one outbox message (leased to a dispatcher if ``leased_to``) and return its id."""
     message_id = _id("m", customer_id, wave, channel)
     now = to_db(T0)
     with engine.begin() as conn:
@@ -160,6 +161,8 @@ def add_message(
                 due_at=now + timedelta(hours=1),
                 state=state,
                 attempts=0,
+                claimed_by=leased_to,
+                lease_until=None if leased_to is None else now + timedelta(minutes=1),
                 created_at=now,
                 updated_at=now,
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fanzha.delivery.api import get_preferences, set_preferences
-from fanzha.delivery.models import CANCELLED, CLAIMED, FEED, PENDING, PUSH, SENT, DeliveryEvent
+from fanzha.delivery.models import CANCELLED, FEED, PENDING, PUSH, SENT, DeliveryEvent
 
 from tests.delivery.feed_fixtures import (
     T0,
@@ -31,7 +31,7 @@ def test_push_opt_out_cancels_pending_pushes_and_keeps_the_feed(env: Env) -> Non
     push = add_message(env.engine, ME, "w1", PUSH)
     feed = add_message(env.engine, ME, "w1", FEED)
     sent = add_message(env.engine, ME, "w0", PUSH, state=SENT)
-    claimed = add_message(env.engine, ME, "w2", PUSH, state=CLAIMED)
+    leased = add_message(env.engine, ME, "w2", PUSH, leased_to="dispatcher-1")
     theirs = add_message(env.engine, OTHER, "w1", PUSH)
     add_feed_item(env.engine, ME, 1, created_at=T0)
 
@@ -44,7 +44,7 @@ def test_push_opt_out_cancels_pending_pushes_and_keeps_the_feed(env: Env) -> Non
     assert states[push] == (CANCELLED, "opt_out_push")
     assert states[feed] == (PENDING, None)
     assert states[sent] == (SENT, None)
-    assert states[claimed] == (CLAIMED, None)  # in a dispatcher's hands: it decides
+    assert states[leased] == (PENDING, None)  # in a dispatcher's hands: it decides
     assert states[theirs] == (PENDING, None)
     assert len(env.client.get("/v1/feed", headers=env.auth(ME)).json()["items"]) == 1
     with env.engine.connect() as conn:

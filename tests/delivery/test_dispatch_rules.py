@@ -45,7 +45,10 @@ def test_pushes_go_out_once_and_feed_items_are_written(db_url: str) -> None:
     feed = table(engine, FeedItem)
     assert len(feed) == 300 and (feed["id"] == feed["message_id"]).all()
     assert dispatcher(engine, mock).run_once(T0 + timedelta(days=1)).claimed == 0
-    assert set(events(engine)["kind"]) == {"delivered"}
+    # Delivered is recorded in the message alone (state, sent_at), without an event row.
+    rows = table(engine, Message)
+    assert rows["sent_at"].notna().all() and rows["claimed_by"].isna().all()
+    assert events(engine).empty
 
 
 def test_push_payload_carries_only_the_allowed_fields(db_url: str) -> None:
@@ -264,7 +267,8 @@ def test_an_expired_lease_is_reclaimed_and_a_stale_worker_cannot_record(db_url: 
     late = d.process(stale, T0 + timedelta(seconds=40), worker="dead-worker")
     assert late.delivered == 0
     assert states(engine) == {"delivered": 3}
-    assert events(engine)["kind"].value_counts().to_dict() == {"lease_expired": 3, "delivered": 3}
+    assert events(engine)["kind"].value_counts().to_dict() == {"lease_expired": 3}
+    assert table(engine, Message)["reason"].isna().all()  # the take-over mark went with it
 
 
 @pytest.mark.parametrize("n_workers", [3])
