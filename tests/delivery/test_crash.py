@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,12 +26,27 @@ from fanzha.delivery.clock import utcnow
 from fanzha.delivery.keys import KeyRing
 from fanzha.delivery.models import Message
 
-from tests.conftest import TEST_KEYS
+from tests.conftest import TEST_KEYS, _pg_base, _pg_schema_url
 from tests.delivery.helpers import messages, states, store, table
 
 ROOT = Path(__file__).resolve().parents[2]
 # The dispatchers' FANZHA_WEBHOOK_SECRET, which the gateway checks.
 KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", TEST_KEYS["FANZHA_WEBHOOK_SECRET"])
+
+
+# These runs start real processes and take 2-10 s each. CI runs them on PostgreSQL, where
+# dispatchers race through SKIP LOCKED; their SQLite runs are with the long tests (`slow`:
+# ./dev test --all), which keeps CI under six minutes on a two-core machine.
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.slow), "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend (PostgreSQL only when FANZHA_TEST_PG is set)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fanzha.db'}"
+        return
+    base = _pg_base()
+    if not base:
+        pytest.skip("PostgreSQL not configured (FANZHA_TEST_PG unset)")
+    yield from _pg_schema_url(base)
 
 
 def dispatcher_process(
