@@ -60,16 +60,21 @@ def _pg_schema_url(base: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A fresh, empty database on each backend (PostgreSQL only when FANZHA_TEST_PG is set)."""
-    if request.param == "sqlite":
+def backend_url(backend: str, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database: SQLite in tmp_path, or a PostgreSQL schema (skips when unset)."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'fanzha.db'}"
         return
     base = _pg_base()
     if not base:
         pytest.skip(f"PostgreSQL not configured ({PG_ENV} unset)")
     yield from _pg_schema_url(base)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on each backend (PostgreSQL only when FANZHA_TEST_PG is set)."""
+    yield from backend_url(request.param, tmp_path)
 
 
 @pytest.fixture

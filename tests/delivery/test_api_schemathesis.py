@@ -19,7 +19,7 @@ import pytest
 from fanzha.delivery.api import mint_token
 from fanzha.delivery.store import init_db, open_engine
 
-from tests.conftest import _pg_base, _pg_schema_url
+from tests.conftest import backend_url
 from tests.delivery.api_process import served
 from tests.delivery.feed_fixtures import BACKEND_KEY, T0, TOKEN_KEYS, add_feed_item, write_image
 from tests.delivery.risk_fixtures import seed_risk_ruleset
@@ -42,13 +42,7 @@ def _schemathesis() -> str:
     ]
 )
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fanzha.db'}"
-        return
-    base = _pg_base()
-    if not base:
-        pytest.skip("PostgreSQL not configured (FANZHA_TEST_PG unset)")
-    yield from _pg_schema_url(base)
+    yield from backend_url(request.param, tmp_path)
 
 
 def test_schemathesis_all_checks_pass_against_the_live_server(

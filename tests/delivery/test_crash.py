@@ -26,7 +26,7 @@ from fanzha.delivery.clock import utcnow
 from fanzha.delivery.keys import KeyRing
 from fanzha.delivery.models import Message
 
-from tests.conftest import TEST_KEYS, _pg_base, _pg_schema_url
+from tests.conftest import TEST_KEYS, backend_url
 from tests.delivery.helpers import messages, states, store, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +40,7 @@ KEYS = KeyRing.parse("FANZHA_WEBHOOK_SECRET", TEST_KEYS["FANZHA_WEBHOOK_SECRET"]
 @pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.slow), "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database on each backend (PostgreSQL only when FANZHA_TEST_PG is set)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fanzha.db'}"
-        return
-    base = _pg_base()
-    if not base:
-        pytest.skip("PostgreSQL not configured (FANZHA_TEST_PG unset)")
-    yield from _pg_schema_url(base)
+    yield from backend_url(request.param, tmp_path)
 
 
 def dispatcher_process(
