@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fanzha.campaigns.results import Result
-from fanzha.campaigns.settings import Settings
-from fanzha.campaigns.workspace import CampaignSource, Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from fanzha.campaigns.render_inputs import RenderInputs
+    from fanzha.campaigns.settings import Settings
     from fanzha.campaigns.spec import Campaign, PosterSpecC
-    from fanzha.renderer import Manifest
+    from fanzha.campaigns.workspace import CampaignSource, Workspace
+    from fanzha.renderer.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,17 @@ class Posters(Result):
         return "\n".join([*lines, *(f"{p}: passes the {mode} preflight" for p in self.paths)])
 
 
-def render_warning(settings: Settings, req: RenderRequest, out: Path) -> Rendered:
-    """Render one warning in one format to ``out``, with its manifest beside it."""
-    manifest = render_single(Workspace(settings), req, out)
+def render_warning(
+    settings: Callable[[], Settings], req: RenderRequest, out: Path, *, db: str | None = None
+) -> Rendered:
+    """Render one warning in one format to ``out``, with its manifest beside it.
+
+    ``settings`` reads the settings (``db``: the ``--db`` they were read with); it is not
+    called when the derived-data cache holds this render's copy (``render_inputs``).
+    """
+    from fanzha.campaigns.render_inputs import render_inputs
+
+    manifest = _draw(render_inputs(req, settings, db), req, out)
     width, height = manifest.size_px
     return Rendered(out, width, height, len(manifest.extra.get("images", ())) or 1)
 
@@ -87,6 +96,8 @@ def write_posters(
     campaign: CampaignSource, out: Path, settings: Settings, *, press: bool = False
 ) -> Posters:
     """Print-ready PDFs, one per poster entry of the campaign, each through the preflight."""
+    from fanzha.campaigns.workspace import Workspace
+
     paths = campaign_posters(Workspace(settings), campaign, out, press=press)
     return Posters(paths, written=True, press=press, failures=check_posters(paths, press))
 
@@ -102,27 +113,38 @@ def _is_poster(fmt: str) -> bool:
 
 def render_single(ws: Workspace, req: RenderRequest, out: Path) -> Manifest:
     """Render one warning in one format to ``out`` (with ``out.json`` beside it)."""
+    from fanzha.campaigns.render_inputs import RenderInputs
     from fanzha.content import CopyContext
-    from fanzha.renderer import PosterSpec, Style, render_card, render_poster
 
-    ctx = CopyContext.for_locale(
-        ws.content_config, req.locale, segment_label=req.segment or "", salutation=""
-    )
+    config = ws.content_config
+    ctx = CopyContext.for_locale(config, req.locale, segment_label=req.segment or "", salutation="")
     copy = ws.library.resolve(req.warning, variant=req.variant, locale=req.locale, context=ctx)
+    inputs = RenderInputs(copy, config.text("bank_name", req.locale), config.bank_phone)
+    return _draw(inputs, req, out)
+
+
+def _draw(inputs: RenderInputs, req: RenderRequest, out: Path) -> Manifest:
+    """Draw resolved copy in the request's format to ``out``."""
+    from fanzha.renderer.api import render_card, render_poster
+
     out.parent.mkdir(parents=True, exist_ok=True)
     if _is_poster(req.fmt):
+        from fanzha.renderer.poster import PosterSpec
+
         spec = PosterSpec(
             community=req.segment or "",
             size=req.fmt,
             qr=req.qr,
-            bank_name=ws.content_config.text("bank_name", req.locale),
+            bank_name=inputs.bank_name,
             locale=req.locale,
-            bank_phone=ws.content_config.bank_phone,
+            bank_phone=inputs.bank_phone,
             press=req.press,
         )
-        return render_poster(spec, [copy], out=out)
+        return render_poster(spec, [inputs.copy], out=out)
+    from fanzha.renderer.style import Style
+
     style = Style(layout=req.layout, large_text=req.large_text)
-    return render_card(copy, format=req.fmt, style=style, out=out)
+    return render_card(inputs.copy, format=req.fmt, style=style, out=out)
 
 
 def campaign_posters(

@@ -22,7 +22,7 @@ from fanzha.campaigns.variables import KEY_VARIABLES
 
 from fanzha import _cache
 
-__all__ = ["StoreAndSchema", "StoreAndSchemaSettings", "store_and_schema"]
+__all__ = ["StoreAndSchema", "StoreAndSchemaSettings", "environment_key", "store_and_schema"]
 
 # Secrets are any text to Settings (SecretStr); KeyRing checks them where they are used.
 _SECRETS = frozenset({*KEY_VARIABLES, "FANZHA_JPUSH_SECRET"})
@@ -49,7 +49,9 @@ class StoreAndSchema:
     schema_path: Path | None
 
 
-def _environment_key(db: str | None) -> str:
+def environment_key(db: str | None) -> str:
+    """A hash of every non-secret ``FANZHA_*`` variable, ``--db`` and the settings code: what
+    ``Settings`` read from this environment is a function of it."""
     # pydantic-settings matches variable names without regard to case (each name as it is
     # goes into the key: which of two spellings wins is the settings' business)
     variables = sorted(
@@ -67,7 +69,7 @@ def store_and_schema(db: str | None = None) -> StoreAndSchema:
     Served from the cache when this environment was read before; otherwise ``Settings``
     reads it (a ``SettingsError`` for any bad variable, as every command reports).
     """
-    key = _environment_key(db)
+    key = environment_key(db)
     hit = _cache.load("settings", key)
     if isinstance(hit, dict) and isinstance(hit.get("db_url"), str):
         schema = hit.get("schema_path")

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.loader import LoadContext, load_campaign
@@ -34,19 +34,9 @@ class Workspace:
     @cached_property
     def content_config(self) -> ContentConfig:
         """The bank's terms as the content package wants them (unset ones left out)."""
-        from fanzha.content import ContentConfig
+        from fanzha.campaigns.render_inputs import content_config
 
-        s = self.settings
-        terms: dict[str, Any] = {
-            "cooling_off_days": s.cooling_off_days,
-            "cooling_off_waived": {"zh-CN": s.cooling_off_waived, "en": s.cooling_off_waived_en},
-        }
-        names = {k: v for k, v in (("zh-CN", s.bank_name), ("en", s.bank_name_en)) if v}
-        if names:
-            terms["bank_name"] = names
-        if s.bank_phone:
-            terms["bank_phone"] = s.bank_phone
-        return ContentConfig(**terms)
+        return content_config(self.settings)
 
     @cached_property
     def library(self) -> Library:

@@ -1,33 +1,53 @@
-"""fanzha content: the warning library, selection, templating and lint."""
+"""fanzha content: the warning library, selection, templating and lint.
+
+Every public name loads on first use (PEP 562), so that importing one leaf module (the
+renderer's ``fanzha.content.copy``, say) does not import the library's pydantic model,
+Jinja2 templating or the lint with it, and selection never loads pandas for the renderer.
+"""
+
+from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fanzha.content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, CopyContext
-from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
-from fanzha.content.errors import (
-    BankNotConfigured,
-    ContentError,
-    NoEligibleWarning,
-    TemplateError,
-    WarningFileError,
-    WarningNotFound,
-)
-from fanzha.content.library import BUNDLED, Library, WarningDoc, load_library
-from fanzha.content.limits import LIMITS, display_width, limits_table
-from fanzha.content.lint import LintProblem, format_table, lint_lines, lint_paths
-from fanzha.content.templating import check_template, render_template
-
 if TYPE_CHECKING:
+    from fanzha.content.config import IMAGE_FIELDS, TEMPLATE_FIELDS, ContentConfig, CopyContext
+    from fanzha.content.copy import CastMember, Line, Panel, WarningCopy
+    from fanzha.content.errors import (
+        BankNotConfigured,
+        ContentError,
+        NoEligibleWarning,
+        TemplateError,
+        WarningFileError,
+        WarningNotFound,
+    )
+    from fanzha.content.library import BUNDLED, Library, WarningDoc, load_library
+    from fanzha.content.limits import LIMITS, display_width, limits_table
+    from fanzha.content.lint import LintProblem, format_table, lint_lines, lint_paths
     from fanzha.content.risk import risk_labels, risk_questions, risk_story
     from fanzha.content.select import select_warnings
+    from fanzha.content.templating import check_template, render_template
 
-# Selection works on pandas frames (risk prompts use it too): loaded on first use, so that
-# `fanzha validate` and the renderer never import pandas.
+# Which module of the package holds each public name.
 _LAZY = {
+    **dict.fromkeys(("IMAGE_FIELDS", "TEMPLATE_FIELDS", "ContentConfig", "CopyContext"), "config"),
+    **dict.fromkeys(("CastMember", "Line", "Panel", "WarningCopy"), "copy"),
+    **dict.fromkeys(
+        (
+            "BankNotConfigured",
+            "ContentError",
+            "NoEligibleWarning",
+            "TemplateError",
+            "WarningFileError",
+            "WarningNotFound",
+        ),
+        "errors",
+    ),
+    **dict.fromkeys(("BUNDLED", "Library", "WarningDoc", "load_library"), "library"),
+    **dict.fromkeys(("LIMITS", "display_width", "limits_table"), "limits"),
+    **dict.fromkeys(("LintProblem", "format_table", "lint_lines", "lint_paths"), "lint"),
+    **dict.fromkeys(("risk_labels", "risk_questions", "risk_story"), "risk"),
     "select_warnings": "select",
-    "risk_labels": "risk",
-    "risk_questions": "risk",
-    "risk_story": "risk",
+    **dict.fromkeys(("check_template", "render_template"), "templating"),
 }
 
 
@@ -36,7 +56,13 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'fanzha.content' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(f"fanzha.content.{_LAZY[name]}"), name)
+    value = getattr(importlib.import_module(f"fanzha.content.{_LAZY[name]}"), name)
+    globals()[name] = value  # found once; later lookups skip this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

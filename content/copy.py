@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 ROLES = (
     "elderly",
@@ -187,6 +188,23 @@ class WarningCopy:
         payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
+    def to_data(self) -> dict[str, Any]:
+        """Every field as JSON-ready data (tuples as lists); ``from_data`` reads it back."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> WarningCopy:
+        """The copy ``to_data`` described, equal to the original (checked again)."""
+        return cls(
+            **{
+                **data,
+                "red_flags": tuple(data["red_flags"]),
+                "panels": tuple(_panel(p) for p in data["panels"]),
+                "elder_panels": tuple(_panel(p) for p in data["elder_panels"]),
+                "segments": tuple(data["segments"]),
+            }
+        )
+
     def dialogue(self) -> list[str]:
         """Every balloon and caption in reading order, for alt text."""
         out: list[str] = []
@@ -195,3 +213,18 @@ class WarningCopy:
             if panel.caption:
                 out.append(panel.caption)
         return out
+
+
+def _panel(data: dict[str, Any]) -> Panel:
+    """A panel from ``WarningCopy.to_data``'s form."""
+    screen = data["screen"]
+    return Panel(
+        **{
+            **data,
+            "cast": tuple(CastMember(**c) for c in data["cast"]),
+            "lines": tuple(Line(**ln) for ln in data["lines"]),
+            "screen": Screen(screen["kind"], screen["title"], tuple(screen["lines"]))
+            if screen is not None
+            else None,
+        }
+    )

@@ -12,6 +12,7 @@ from fanzha.content.cast import look_of, story_looks
 from fanzha.content.config import IMAGE_FIELDS, CopyContext
 from fanzha.content.copy import CastMember, Line, Panel, Screen, WarningCopy
 from fanzha.content.errors import ContentError, WarningFileError, WarningNotFound
+from fanzha.content.files import BUNDLED, library_files, warning_files
 from fanzha.content.model import PanelModel, VariantModel, WarningModel, parse_warning
 from fanzha.content.review import review_status
 from fanzha.content.source import read_source
@@ -20,19 +21,8 @@ from fanzha.content.templating import render_template
 if TYPE_CHECKING:
     import pandas as pd
 
-BUNDLED = Path(__file__).resolve().parent / "library"
-
-
-def warning_files(paths: Iterable[str | Path]) -> list[Path]:
-    """YAML files named by `paths` (folders searched recursively), sorted."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-        else:
-            found.append(path)
-    return sorted(set(found))
+# BUNDLED and warning_files live in .files (no model needed); kept importable from here.
+__all__ = ["BUNDLED", "Library", "WarningDoc", "load_library", "warning_files"]
 
 
 @dataclass(frozen=True)
@@ -214,7 +204,7 @@ class Library:
 
 def load_library(paths: Iterable[str | Path] | None = None) -> Library:
     """Load warning files (default: the bundled library); WarningFileError on the first bad one."""
-    files = warning_files([BUNDLED] if paths is None else paths)
+    files = library_files(paths)
     docs = []
     for path in files:
         model, problems = parse_warning(read_source(path))

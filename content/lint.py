@@ -14,7 +14,7 @@ from pathlib import Path
 from fanzha.content.checks import Issue, check_copy, check_identity, check_shape
 from fanzha.content.config import ContentConfig
 from fanzha.content.errors import WarningFileError
-from fanzha.content.library import warning_files
+from fanzha.content.files import warning_files
 from fanzha.content.limits import display_width
 from fanzha.content.model import WarningModel, parse_warning
 from fanzha.content.review import check_review

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from fanzha.content.library import BUNDLED
+from fanzha.content.files import BUNDLED
 
 __all__ = ["DICTIONARY", "dictionary", "read_dictionary", "segmenter"]
 

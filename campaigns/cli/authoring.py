@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from fanzha.campaigns.cli.main import cli
+from fanzha.campaigns.cli.main import StartUp, cli
 from fanzha.campaigns.cli.options import (
     BANK,
     DAYS,
@@ -153,7 +153,10 @@ def render(
     request = posters.RenderRequest(
         warning, fmt, segment, locale, variant, layout, large_text, qr=qr, press=press
     )
-    click.echo(posters.render_warning(settings_from(ctx), request, out).render())
+    start = ctx.find_object(StartUp)  # the settings are read only if the cache cannot answer
+    db = start.db if start is not None else None
+    rendered = posters.render_warning(lambda: settings_from(ctx), request, out, db=db)
+    click.echo(rendered.render())
 
 
 @cli.command()
