@@ -3,7 +3,8 @@
 What is cached is a pure function of its inputs: the key hashes every input (the file's
 bytes, the settings that shape the result, the day when it matters) and a stamp of the code
 that computes it, so an edit to any of them is a miss, never a stale answer. Entries are
-JSON; one that cannot be read is a miss. ``FANZHA_CACHE_DIR`` names the folder (default
+JSON (``load``/``store``) or bytes (``load_bytes``/``store_bytes``: drawn images); one that
+cannot be read is a miss. ``FANZHA_CACHE_DIR`` names the folder (default
 ``$XDG_CACHE_HOME/fanzha``, else ``~/.cache/fanzha``); ``FANZHA_CACHE_DIR=off`` turns caching
 off. Writing is best effort: a read-only or full disk only costs the time saved.
 """
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["code_stamp", "digest", "folder", "load", "store"]
+__all__ = ["code_stamp", "digest", "folder", "load", "load_bytes", "store", "store_bytes"]
 
 VARIABLE = "FANZHA_CACHE_DIR"
 _OFF = {"", "0", "off", "no", "false"}
@@ -67,29 +68,48 @@ def code_stamp(*modules: str) -> str:
     return digest(*parts)
 
 
-def _entry(kind: str, key: str) -> Path | None:
+def _entry(kind: str, key: str, suffix: str = ".json") -> Path | None:
     base = folder()
-    return None if base is None else base / kind / f"{key}.json"
+    return None if base is None else base / kind / f"{key}{suffix}"
 
 
 def load(kind: str, key: str) -> Any | None:
     """The value stored under ``key`` (None on a miss or an unreadable entry)."""
-    path = _entry(kind, key)
+    data = load_bytes(kind, key, ".json")
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def load_bytes(kind: str, key: str, suffix: str = ".bin") -> bytes | None:
+    """The bytes stored under ``key`` (None on a miss or an unreadable entry)."""
+    path = _entry(kind, key, suffix)
     if path is None:
         return None
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        return path.read_bytes()
+    except OSError:
         return None
 
 
 def store(kind: str, key: str, value: Any) -> None:
     """Store a JSON-ready value under ``key`` (atomically; failures are ignored)."""
-    path = _entry(kind, key)
+    try:
+        data = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError):
+        return
+    store_bytes(kind, key, data, ".json")
+
+
+def store_bytes(kind: str, key: str, data: bytes, suffix: str = ".bin") -> None:
+    """Store bytes under ``key`` (atomically; failures are ignored)."""
+    path = _entry(kind, key, suffix)
     if path is None:
         return
     try:
-        data = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
@@ -99,5 +119,5 @@ def store(kind: str, key: str, value: Any) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-    except (OSError, ValueError, TypeError):
+    except OSError:
         return

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fanzha.content.copy import EXPRESSIONS, LOOKS, ROLES, SCENES
-from fanzha.renderer.characters import _assets, _places, _rooms, _venues
+from fanzha.renderer.characters import _assets, _places, _rooms, _stored, _venues
 from fanzha.renderer.characters._bodies import (
     HEAD_CENTRE,
     HEAD_RADIUS,
@@ -155,7 +155,22 @@ def _render_character(
     visible: int = 0,
     look: str | None = None,
 ) -> Image.Image:
-    """One character facing right as an RGBA layer of w × h (or its top `visible` rows)."""
+    """One character facing right as an RGBA layer of w × h (or its top `visible` rows);
+    shared, never modify it. Drawn once, then read from the derived-data cache."""
+    args = (role, expression, w, h, holding, visible, look)
+    return _stored.stored("character", args, lambda: _draw_character(*args))
+
+
+def _draw_character(
+    role: str,
+    expression: str,
+    w: int,
+    h: int,
+    holding: str | None,
+    visible: int,
+    look: str | None,
+) -> Image.Image:
+    """One character facing right, drawn now (see ``_render_character``)."""
     ss = SUPERSAMPLE if max(w, h) <= LARGE else LARGE_SUPERSAMPLE
     rows = min(h, visible) if visible else h
     layer = Image.new("RGBA", (w * ss, rows * ss), (0, 0, 0, 0))
@@ -184,7 +199,13 @@ SCENE_DRAWERS: dict[str, Callable[[Pen, Frame], None]] = {
 
 @lru_cache(maxsize=24)  # a card repeats the same few panel sizes
 def _render_scene(scene: str, w: int, h: int) -> Image.Image:
-    """The scene as an opaque RGB layer of exactly w × h; shared, never modify it."""
+    """The scene as an opaque RGB layer of exactly w × h; shared, never modify it. Drawn
+    once, then read from the derived-data cache."""
+    return _stored.stored("scene", (scene, w, h), lambda: _draw_scene(scene, w, h))
+
+
+def _draw_scene(scene: str, w: int, h: int) -> Image.Image:
+    """The scene, drawn now (see ``_render_scene``)."""
     ss = SCENE_SUPERSAMPLE
     canvas = Image.new("RGB", (w * ss, h * ss), (255, 255, 255))  # opaque: no alpha to carry
     # a thin, soft outline that grows with the box: backgrounds must not compete with the cast
