@@ -21,6 +21,16 @@ ENCODER_OPTIONS: dict[str, dict[str, object]] = {
     "JPEG": {"quality": 92, "subsampling": 0, "optimize": True},
 }
 ENCODER_THREADS = max(2, min(4, os.cpu_count() or 2))
+# Each type's Pillow plugin: imported by name, Pillow need not import all of its ~40 plugins
+# (its `init`, 30-50 ms) to find the one encoder a render uses.
+_PLUGINS = {"WEBP": "WebPImagePlugin", "PNG": "PngImagePlugin", "JPEG": "JpegImagePlugin"}
+
+
+def load_plugin(kind: str) -> None:
+    """Import Pillow's plugin for an image type (WEBP, PNG, JPEG), so saving finds it."""
+    import importlib
+
+    importlib.import_module(f"PIL.{_PLUGINS[kind]}")
 
 
 def extension(out: Path | None, default: str) -> str:
@@ -36,6 +46,7 @@ def save_image(img: Image.Image, path: Path, ext: str) -> None:
     if ext == "pdf":
         raise RenderError("cards are images: use .webp, .png or .jpg (posters make PDFs)")
     kind = IMAGE_TYPES[ext]
+    load_plugin(kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     img.save(tmp, kind, **ENCODER_OPTIONS[kind])
@@ -76,6 +87,10 @@ class ImageWriter:
     ext: str
     paths: list[Path] = field(default_factory=list)
     _jobs: list[Future[None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.ext in IMAGE_TYPES:  # here, not on the encoder threads (the import lock)
+            load_plugin(IMAGE_TYPES[self.ext])
 
     def submit(self, img: Image.Image, path: Path) -> None:
         """Start encoding img to path."""

@@ -122,3 +122,21 @@ def test_duplicate_id_and_locale_is_refused(tmp_path: Path) -> None:
         (tmp_path / name / "loan-cooling-off.yaml").write_text(source, "utf-8")
     with pytest.raises(WarningFileError, match="also defined in"):
         load_library([tmp_path])
+
+
+def test_copy_read_back_from_its_data_is_the_same_copy() -> None:
+    """The render cache keeps copy as ``to_data``; ``from_data`` gives it back unchanged."""
+    import json
+
+    from fanzha.content import CopyContext, WarningCopy, load_library
+
+    lib = load_library()
+    ctx = CopyContext(bank_name="示例银行", bank_phone="00000", segment_label="中老年客户")
+    count = 0
+    for doc in lib:
+        for variant in doc.variant_ids():
+            copy = lib.resolve(doc.model.id, variant, doc.model.locale, ctx)
+            back = WarningCopy.from_data(json.loads(json.dumps(copy.to_data())))
+            assert back == copy and back.fingerprint() == copy.fingerprint()
+            count += 1
+    assert count > 40
