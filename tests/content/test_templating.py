@@ -99,3 +99,74 @@ def test_copy_naming_an_unset_bank_detail_refuses_to_render(source: str, setting
 def test_the_bank_has_no_default_name_or_phone() -> None:
     context = CopyContext.for_locale(ContentConfig(), "en")
     assert context.bank_name == "" and context.bank_phone == ""
+
+
+# Pieces templates are made of: text (with braces, spaces, newlines and carriage returns),
+# the tags copy uses, spaced every way, and constructs only Jinja2 reads.
+PIECES = st.sampled_from(
+    [
+        "您好",
+        "a",
+        " ",
+        "\n",
+        "\r\n",
+        "{",
+        "}",
+        "}}",
+        "{ x }",
+        "%}",
+        "#}",
+        "{{ customer.bank_name }}",
+        "{{customer.bank_phone}}",
+        "{{ customer.salutation}}",
+        "{{customer.cooling_off_days }}",
+        "{{  customer.segment_label }}",
+        "{{ customer.shoe_size }}",
+        "{{ customer.Bank_name }}",
+        "{{ customer.bank_name2 }}",
+        "{{- customer.bank_name }}",
+        "{{ customer.bank_name -}}",
+        "{{ other.bank_name }}",
+        "{{ customer.bank_name|upper }}",
+        "{% if customer.bank_name %}x{% endif %}",
+        "{# note #}",
+        "{{ customer.bank_name }",
+        "{{\tcustomer.bank_name }}",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=6), st.sampled_from([None, IMAGE_FIELDS]))
+def test_copy_without_jinja_checks_and_fills_as_jinja_does(pieces: list[str], allowed) -> None:
+    """Simple copy is checked and filled without Jinja2; every result is Jinja2's, word for
+    word (problems, text, errors)."""
+    from fanzha.content import templating
+
+    source = "".join(pieces)
+    fields = allowed or templating.TEMPLATE_FIELDS
+    expected = templating._jinja_issues(source, fields) if "{" in source else []
+    assert check_template(source, fields) == expected
+    if expected:
+        return
+    config = ContentConfig(bank_name="示例银行", bank_phone="400-888-0000", cooling_off_days=10)
+    ctx = CopyContext.for_locale(config, "zh-CN", segment_label="新就业青年", salutation="王女士")
+    assert templating._filled(source, ctx) == templating._jinja_filled(source, ctx)
+    assert templating.fields_used(source) == frozenset(
+        attr for attr in templating.TEMPLATE_FIELDS if f"customer.{attr}" in source
+    )
+
+
+def test_simple_copy_never_imports_jinja(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from fanzha.content import CopyContext, render_template\n"
+        "text = render_template('您好{{ customer.bank_name }}，请拨{{customer.bank_phone}}',"
+        " CopyContext(bank_name='示例银行', bank_phone='00000'))\n"
+        "print(text, 'jinja2' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["您好示例银行，请拨00000", "False"]
