@@ -7,6 +7,10 @@ JSON (``load``/``store``) or bytes (``load_bytes``/``store_bytes``: drawn images
 cannot be read is a miss. ``FANZHA_CACHE_DIR`` names the folder (default
 ``$XDG_CACHE_HOME/fanzha``, else ``~/.cache/fanzha``); ``FANZHA_CACHE_DIR=off`` turns caching
 off. Writing is best effort: a read-only or full disk only costs the time saved.
+
+Creating a file costs about half a millisecond here, and a first run stores dozens of
+entries; the console script writes them on a thread of its own (``write_behind``), which
+its exit waits for. Until an entry is written, ``load`` answers from memory.
 """
 
 from __future__ import annotations
@@ -16,10 +20,24 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["code_stamp", "digest", "folder", "load", "load_bytes", "store", "store_bytes"]
+if TYPE_CHECKING:
+    import queue
+
+__all__ = [
+    "code_stamp",
+    "digest",
+    "flush",
+    "folder",
+    "load",
+    "load_bytes",
+    "store",
+    "store_bytes",
+    "write_behind",
+]
 
 VARIABLE = "FANZHA_CACHE_DIR"
 _OFF = {"", "0", "off", "no", "false"}
@@ -89,6 +107,10 @@ def load_bytes(kind: str, key: str, suffix: str = ".bin") -> bytes | None:
     path = _entry(kind, key, suffix)
     if path is None:
         return None
+    with _writer.lock:
+        pending = _writer.pending.get(path)
+    if pending is not None:
+        return pending
     try:
         return path.read_bytes()
     except OSError:
@@ -109,6 +131,20 @@ def store_bytes(kind: str, key: str, data: bytes, suffix: str = ".bin") -> None:
     path = _entry(kind, key, suffix)
     if path is None:
         return
+    if _writer.queue is not None:
+        with _writer.lock:
+            _writer.pending[path] = data
+            if _writer.thread is None:  # started by the first store, not before: a
+                # process with no thread yet may still fork (renderer.words_ahead)
+                _writer.thread = threading.Thread(target=_writer.run, name="fanzha-cache")
+                _writer.thread.daemon = True
+                _writer.thread.start()
+        _writer.queue.put(path)
+        return
+    _write(path, data)
+
+
+def _write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -121,3 +157,56 @@ def store_bytes(kind: str, key: str, data: bytes, suffix: str = ".bin") -> None:
             raise
     except OSError:
         return
+
+
+class _Writer:
+    """The write-behind thread's state: entries not yet written, and its queue of paths."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: dict[Path, bytes] = {}
+        self.queue: queue.Queue[Path] | None = None
+        self.thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        assert self.queue is not None
+        while True:
+            path = self.queue.get()
+            with self.lock:
+                data = self.pending.get(path)
+            if data is not None:
+                _write(path, data)
+                with self.lock:
+                    if self.pending.get(path) is data:
+                        del self.pending[path]
+            self.queue.task_done()
+
+
+_writer = _Writer()
+
+
+def write_behind() -> None:
+    """From now on, write entries on a thread (the console script's process, whose exit
+    waits for them; a forked child writes its own entries as it stores them)."""
+    import atexit
+    import queue
+
+    if _writer.queue is not None:
+        return
+    _writer.queue = queue.Queue()
+    atexit.register(flush)
+
+
+def flush() -> None:
+    """Until every entry stored so far is written."""
+    if _writer.queue is not None:
+        _writer.queue.join()
+
+
+def _forked() -> None:
+    # the child has no writer thread, and the lock may have been held at the fork
+    global _writer
+    _writer = _Writer()
+
+
+os.register_at_fork(after_in_child=_forked)

@@ -61,3 +61,41 @@ def test_the_code_stamp_changes_when_the_code_does(tmp_path: Path) -> None:
         assert _cache.code_stamp.__wrapped__("stamped_module_h13") != before
     finally:
         sys.path.remove(str(tmp_path))
+
+
+WRITE_BEHIND = """
+import os, sys, threading
+from fanzha import _cache
+_cache.write_behind()
+assert threading.active_count() == 1  # no thread until the first store (a fork may come)
+for i in range(50):
+    _cache.store("kind", f"{i:064x}", {"n": i})
+assert all(_cache.load("kind", f"{i:064x}") == {"n": i} for i in range(50))  # at once
+pid = os.fork()
+if pid == 0:  # a forked child writes as it stores
+    _cache.store("kind", "c" * 64, {"child": True})
+    os._exit(0 if os.path.exists(os.path.join(sys.argv[1], "kind", "c" * 64 + ".json")) else 1)
+_, status = os.waitpid(pid, 0)
+print("CHILD", os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a child")
+def test_entries_written_behind_are_all_on_disk_when_the_process_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    env = {**os.environ, "FANZHA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_BEHIND, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "CHILD 0" in done.stdout
+    written = sorted(p.name for p in (tmp_path / "kind").glob("*.json"))
+    assert len(written) == 51 and not list((tmp_path / "kind").glob(".tmp-*"))
+    monkeypatch.setenv("FANZHA_CACHE_DIR", str(tmp_path))
+    assert _cache.load("kind", f"{49:064x}") == {"n": 49}

@@ -91,5 +91,8 @@ def main() -> None:
     """Console-script entry point (``fanzha.campaigns.cli`` registers every command first)."""
     from fanzha.campaigns.cli.collector import own_process
 
+    from fanzha import _cache
+
     own_process()
+    _cache.write_behind()  # derived data is written on a thread; the exit waits for it
     cli(prog_name="fanzha")
