@@ -7,6 +7,7 @@ so a limit of 20 fits 20 Chinese characters or about 40 Latin letters.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # field key -> maximum display width (a phone shows about 20 / 60 characters of a push)
@@ -47,6 +48,7 @@ PUSH_ACTION_WIDTH = 40  # notifications cut off after about 40 CJK characters
 _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
+@functools.cache  # copy uses a few thousand distinct characters, measured many times each
 def char_width(char: str) -> float:
     """Display width of one character: 1 for CJK and full-width, else 0.5."""
     if unicodedata.east_asian_width(char) in ("W", "F") or char in _WIDE_PUNCT:
@@ -56,7 +58,7 @@ def char_width(char: str) -> float:
 
 def display_width(text: str) -> float:
     """Display width of a string (see the module docstring)."""
-    return sum(char_width(c) for c in text)
+    return sum(map(char_width, text))
 
 
 def limits_table() -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ The rule, in full:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -73,11 +74,13 @@ def _overlaps(found: list[Finding], start: int, end: int, text: str) -> bool:
 
 def _normalize(text: str) -> str:
     """Full-width digits and letters as ASCII, one character for one (positions kept)."""
-    out = []
-    for char in text:
-        folded = unicodedata.normalize("NFKC", char)
-        out.append(folded if len(folded) == 1 else char)
-    return "".join(out)
+    return "".join(map(_folded, text))
+
+
+@functools.cache  # copy uses a few thousand distinct characters, checked many times each
+def _folded(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
 
 
 def quoted(text: str, index: int) -> bool:
