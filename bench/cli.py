@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
 from bench.cli_notes import NOTES  # noqa: E402
+from bench.installs import compiled  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 from bench.segments import CAMPAIGN, HOLDOUT_PCT, ensure_data  # noqa: E402
 
 EXAMPLE = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
 CUSTOMER = "C000000042"
-FOLDERS = ("campaigns", "segments", "content", "renderer", "delivery")
 TARGETS = {"validate": 0.6, "token": 0.4, "render": 0.8}
 BANK = {
     "FANZHA_BANK_NAME": "示例银行",
@@ -249,26 +249,6 @@ def report(
             cells += [f"{seg_first[rows][n]:.2f} s" for n in names]
             lines.append(f"| {rows:,} | {s['duckdb']:.2f} s | {' | '.join(cells)} | ≤ 1.3× |")
     return "\n".join(lines + NOTES)
-
-
-def compiled(fanzha: str) -> None:
-    """Byte-compile an installation's fanzha sources, as `./dev` does after installing: with
-    PYTHONDONTWRITEBYTECODE set, an uncompiled editable install would compile about 300
-    modules in every timed process."""
-    python = str(Path(fanzha).with_name("python"))
-    where = subprocess.run(
-        [
-            python,
-            "-c",
-            "import fanzha, os; print(os.path.dirname(os.path.realpath(fanzha.__file__)))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    root = Path(where).parent  # the package's folders are symlinks that compileall skips
-    folders = [str(root / d) for d in ("fanzha", *FOLDERS) if (root / d).is_dir()]
-    subprocess.run([python, "-m", "compileall", "-q", "-j", "0", *folders], capture_output=True)
 
 
 def main() -> None:

@@ -37,11 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
+from bench.installs import compiled  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 CAMPAIGN = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
-FANZHA = str(Path(sys.executable).with_name("fanzha"))
+FANZHA = str(Path(sys.executable).with_name("fanzha"))  # compiled in main()
 PLOT = ROOT / "bench" / "scale.png"
 STORE = ROOT / "bench" / "scale.json"
 AS_OF = "2027-03-01"
@@ -343,6 +344,7 @@ def main() -> None:
     )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    compiled(FANZHA)
     sizes = [int(s) for s in args.sizes.split(",")]
     ways = set(args.ways.split(","))
     work = Path(tempfile.mkdtemp(prefix="fanzha-scale-"))
