@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
 from bench.cli_notes import NOTES  # noqa: E402
+from bench.installs import compiled  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 from bench.segments import CAMPAIGN, HOLDOUT_PCT, ensure_data  # noqa: E402
 
@@ -268,6 +269,8 @@ def main() -> None:
     args = parser.parse_args()
     this = str(Path(sys.executable).with_name("fanzha"))
     installs = {"before": args.fanzha, "this branch": this} if args.fanzha else {"fanzha": this}
+    for fanzha in installs.values():
+        compiled(fanzha)
     env = {**os.environ, **BANK}
     env.pop("FANZHA_FONT", None)
     from fanzha.campaigns.keygen import new_keys

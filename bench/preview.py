@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.installs import compiled  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
 EXAMPLE = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
@@ -35,7 +36,7 @@ def measure(processes: int) -> dict[str, float | str]:
     """One run: wall seconds, peak tree RSS and PSS in MiB, and what it wrote."""
     import psutil
 
-    fanzha = str(Path(sys.executable).with_name("fanzha"))
+    fanzha = compiled(str(Path(sys.executable).with_name("fanzha")))
     env = {**os.environ, **BANK, "FANZHA_RENDER_PROCESSES": str(processes)}
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()

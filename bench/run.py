@@ -37,12 +37,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as a script
 
+from bench.installs import compiled  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
 PG = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/fanzha_h19a_bench")
 CAMPAIGN = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
 DATA = ROOT / "bench" / "data"
-FANZHA = str(Path(sys.executable).with_name("fanzha"))
+FANZHA = str(Path(sys.executable).with_name("fanzha"))  # compiled in main()
 NOW = "2027-03-01T08:00+08:00"
 BANK = {
     "FANZHA_BANK_NAME": "示例银行",
@@ -316,6 +317,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=10_000_000, help="customers (run)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    compiled(FANZHA)
     if args.part == "enqueue":
         text = bench_enqueue(args.rows, args.rounds)
     else:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
+from fanzha.campaigns.cross_checks import checks
 from fanzha.campaigns.spec import ExperimentSpec, OutcomeSpec
-from fanzha.campaigns.values import checks
 from fanzha.delivery.syntax import duration_pattern, parse_duration
 from pydantic import (
     AfterValidator,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fanzha.campaigns.cross_checks import Checks, LoadContext
 from fanzha.campaigns.errors import CampaignFileError, Problem
 from fanzha.campaigns.experiments_model import experiment_specs, outcome_spec
 from fanzha.campaigns.model import CampaignModel
@@ -20,7 +21,7 @@ from fanzha.campaigns.spec import (
     SendSpec,
     TriggerSpec,
 )
-from fanzha.campaigns.values import LOCALES, Checks, LoadContext
+from fanzha.campaigns.values import LOCALES
 from pydantic import ValidationError
 
 from fanzha._yaml import (

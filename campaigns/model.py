@@ -11,10 +11,17 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from fanzha.campaigns.cross_checks import (
+    Checks,
+    RiskRule,
+    Rule,
+    SegmentRef,
+    WarningId,
+    record_segment_id,
+)
 from fanzha.campaigns.experiments_model import Experiment, OutcomeModel
 from fanzha.campaigns.values import (
     CapWindow,
-    Checks,
     Day,
     Delay,
     Every,
@@ -25,14 +32,9 @@ from fanzha.campaigns.values import (
     Pause,
     Quiet,
     Rate,
-    RiskRule,
-    Rule,
-    SegmentRef,
     TimeZone,
-    WarningId,
     WebAddress,
     Weekday,
-    record_segment_id,
     time_zones,
 )
 from fanzha.delivery.syntax import WEEKDAYS, check_cadence

@@ -66,7 +66,8 @@ def _values(raw: pd.Series) -> pd.Series:
 
 def load_outcomes(path: Path, rejected_path: Path | None = None) -> OutcomeLoad:
     """Read and check an outcomes file in the documented (long) format."""
-    from fanzha.segments.loader import check_rows, write_rejected
+    from fanzha.segments.load_summary import write_rejected
+    from fanzha.segments.loader import check_rows
     from fanzha.segments.reading import read_customers
 
     reading, checking = _schemas()

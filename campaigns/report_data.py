@@ -30,8 +30,8 @@ __all__ = [
 
 def stored_campaign(ws: Workspace, campaign_id: str) -> tuple[Campaign, str, str]:
     """The campaign as run (its stored file), its display name and version."""
+    from fanzha.campaigns.cross_checks import LoadContext
     from fanzha.campaigns.loader import load_campaign_text
-    from fanzha.campaigns.values import LoadContext
     from fanzha.delivery.experiments import campaign_record
 
     record = campaign_record(ws.engine, campaign_id)

@@ -70,7 +70,8 @@ class CustomerChunks:
     def _parquet(self, path: Path) -> Iterator[pd.DataFrame]:
         import pyarrow as pa
         import pyarrow.parquet as pq
-        from fanzha.segments.loader import check_rows, write_rejected
+        from fanzha.segments.load_summary import write_rejected
+        from fanzha.segments.loader import check_rows
 
         names = pq.read_schema(path)
         wanted = [c for c in self.schema.names if c in names.names]

@@ -4,8 +4,8 @@ Send settings use delivery's grammar (fanzha.delivery.syntax: the parsers behind
 ``Cadence.parse``, ``QuietHours.parse`` and ``parse_rate``), so a campaign file and the
 dispatcher can never disagree about ``100/min`` or ``every: 1w``; the grammar module loads
 no pandas, so neither does validating a campaign. Checks that need more than
-the value itself (the warning library, the customer schema, the segments defined above) read
-a ``Checks`` object passed as pydantic's validation context; without one they are skipped.
+the value itself (the warning library, the customer schema, the segments defined above) are
+in ``cross_checks``.
 Each type carries the JSON Schema that says as much of it as JSON Schema can.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -34,17 +33,13 @@ from fanzha.delivery.syntax import (
     parse_quiet_hours,
     parse_rate,
 )
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from fanzha._yaml.hints import did_you_mean
 
 LOCALES = ("zh-CN", "en")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 HOLDOUT_MAX = 50.0
-RuleChecker = Callable[[str], list[tuple[int, str]]]
-# A risk prompt's rule also reads the event's fields and ``segment`` (one of these ids).
-RiskRuleChecker = Callable[[str, frozenset[str]], list[tuple[int, str]]]
 
 # A real date from 2000 to 2199: month lengths and leap years (2100 is not one) included.
 _DAY = r"(?:0[1-9]|1[0-9]|2[0-8])"
@@ -55,31 +50,6 @@ DATE_PATTERN = (
 )
 HOLDOUT_PATTERN = r"^\s*0*(50(\.0+)?|[1-4]?[0-9](\.[0-9]+)?)\s*%\s*$"
 _PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
-
-
-@dataclass(frozen=True)
-class LoadContext:
-    """What a campaign is checked against besides itself."""
-
-    known_warnings: frozenset[str] | None = None
-    rule_checker: RuleChecker | None = None
-    customer_columns: frozenset[str] | None = None
-    rule_columns: Callable[[str], set[str]] | None = None
-    risk_rule_checker: RiskRuleChecker | None = None
-
-
-@dataclass
-class Checks:
-    """The validation context of one file: its LoadContext and the segment ids seen so far."""
-
-    load: LoadContext
-    segment_ids: dict[str, int] = field(default_factory=dict)
-    segments_seen: int = 0
-
-
-def checks(info: ValidationInfo) -> Checks | None:
-    """The Checks of this validation, if it has any."""
-    return info.context if isinstance(info.context, Checks) else None
 
 
 def _text(parse: Callable[[Any], Any]) -> BeforeValidator:
@@ -141,66 +111,6 @@ def _check_locale(name: str) -> str:
         hint = did_you_mean(name, LOCALES)
         raise ValueError(f'unknown locale "{name}"; expected one of {", ".join(LOCALES)}{hint}')
     return name
-
-
-def _check_warning(wid: str, info: ValidationInfo) -> str:
-    c = checks(info)
-    known = c.load.known_warnings if c is not None else None
-    if known is not None and wid not in known:
-        raise ValueError(f'unknown warning "{wid}"{did_you_mean(wid, known)}')
-    return wid
-
-
-def _check_rule(rule: str, info: ValidationInfo) -> str:
-    """A rule's problems as (offset in the rule, message): the first one and all of them."""
-    c = checks(info)
-    if c is None:
-        return rule
-    found = [(column - 1, message) for column, message in (c.load.rule_checker or _none)(rule)]
-    load = c.load
-    if not found and load.customer_columns is not None and load.rule_columns is not None:
-        for name in sorted(load.rule_columns(rule) - load.customer_columns):
-            hint = did_you_mean(name, load.customer_columns)
-            found.append((0, f'the customer file has no column "{name}"{hint}'))
-    if found:
-        raise PydanticCustomError("rule", "{message}", {"message": found[0][1], "found": found})
-    return rule
-
-
-def _none(_: str) -> list[tuple[int, str]]:
-    return []
-
-
-def _check_risk_rule(rule: str, info: ValidationInfo) -> str:
-    """A risk prompt's ``when``: checked over event fields, customer columns and ``segment``."""
-    c = checks(info)
-    if c is None or c.load.risk_rule_checker is None:
-        return rule
-    found = [
-        (col - 1, msg) for col, msg in c.load.risk_rule_checker(rule, frozenset(c.segment_ids))
-    ]
-    if found:
-        raise PydanticCustomError("rule", "{message}", {"message": found[0][1], "found": found})
-    return rule
-
-
-def _check_segment_ref(sid: str, info: ValidationInfo) -> str:
-    c = checks(info)
-    if c is not None and sid not in c.segment_ids:
-        hint = did_you_mean(sid, c.segment_ids)
-        raise ValueError(f'the poster names unknown segment "{sid}"{hint}')
-    return sid
-
-
-def record_segment_id(sid: Any, info: ValidationInfo) -> Any:
-    """Note a segment's id for the posters below; refuse one used before."""
-    c = checks(info)
-    if c is not None and isinstance(sid, str):
-        if sid in c.segment_ids:
-            first = c.segment_ids[sid] + 1
-            raise ValueError(f'duplicate segment id "{sid}" (first used by segment {first})')
-        c.segment_ids[sid] = c.segments_seen - 1
-    return sid
 
 
 def _check_qr(url: str) -> str:
@@ -287,12 +197,6 @@ Locale = Annotated[
 TimeZone = Annotated[
     str, AfterValidator(_check_zone), _schema("an IANA time zone", **{"x-fanzha-ref": "TimeZone"})
 ]
-WarningId = Annotated[
-    str, AfterValidator(_check_warning), _schema("a warning id", **{"x-fanzha-ref": "WarningId"})
-]
-Rule = Annotated[str, AfterValidator(_check_rule)]
-RiskRule = Annotated[str, AfterValidator(_check_risk_rule)]
-SegmentRef = Annotated[str, AfterValidator(_check_segment_ref)]
 WebAddress = Annotated[
     str,
     AfterValidator(_check_qr),
@@ -304,30 +208,20 @@ __all__ = [
     "HOLDOUT_PATTERN",
     "LOCALES",
     "CapWindow",
-    "Checks",
     "Day",
     "Delay",
     "Every",
     "Holdout",
-    "LoadContext",
     "LocalTime",
     "Locale",
     "OncePer",
     "Pause",
     "Quiet",
     "Rate",
-    "RiskRule",
-    "RiskRuleChecker",
-    "Rule",
-    "RuleChecker",
-    "SegmentRef",
     "TimeZone",
-    "WarningId",
     "WebAddress",
     "Weekday",
-    "checks",
     "parse_date",
     "parse_holdout",
-    "record_segment_id",
     "time_zones",
 ]

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from fanzha.segments.generate import generate_customers, write_customers
     from fanzha.segments.holdout import holdout_scores, in_holdout
     from fanzha.segments.literals import LiteralProblem, literal_problems
-    from fanzha.segments.loader import LoadResult, LoadSummary, describe_load, load_customers
+    from fanzha.segments.load_summary import LoadResult, LoadSummary, describe_load
+    from fanzha.segments.loader import load_customers
     from fanzha.segments.nodes import Rule
     from fanzha.segments.output import Output, output_target
     from fanzha.segments.reading import customer_columns
@@ -84,9 +85,9 @@ _HOME = {
     "in_holdout": "holdout",
     "LiteralProblem": "literals",
     "literal_problems": "literals",
-    "LoadResult": "loader",
-    "LoadSummary": "loader",
-    "describe_load": "loader",
+    "LoadResult": "load_summary",
+    "LoadSummary": "load_summary",
+    "describe_load": "load_summary",
     "load_customers": "loader",
     "Rule": "nodes",
     "Output": "output",

@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 from fanzha.segments.assignment import Plan, assign_pandas
 from fanzha.segments.dask_duplicates import find_repeated, rows_in_piece, unique_columns
 from fanzha.segments.dataset import Piece, dataset_schema, pieces, read_piece
-from fanzha.segments.loader import LoadSummary, check_rows
+from fanzha.segments.load_summary import LoadSummary
+from fanzha.segments.loader import check_rows
 from fanzha.segments.output import PART, Output
 from fanzha.segments.schema import CustomerSchema
 

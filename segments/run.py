@@ -22,7 +22,8 @@ from fanzha.segments.assign import (
 )
 from fanzha.segments.errors import SchemaError
 from fanzha.segments.explain import Explanation, explain
-from fanzha.segments.loader import LoadSummary, check_rows, describe_load, load_customers
+from fanzha.segments.load_summary import LoadSummary, describe_load
+from fanzha.segments.loader import check_rows, load_customers
 from fanzha.segments.output import PART, Output, check_replaceable, output_target, replacing
 from fanzha.segments.schema import CustomerSchema, default_schema
 from fanzha.segments.stream import segment_parquet_chunks

@@ -22,7 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from fanzha.segments.assignment import Plan, assign_pandas
-from fanzha.segments.loader import LoadSummary, check_rows, write_rejected
+from fanzha.segments.load_summary import LoadSummary, write_rejected
+from fanzha.segments.loader import check_rows
 from fanzha.segments.schema import CustomerSchema
 
 

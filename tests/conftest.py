@@ -86,6 +86,15 @@ def pg_url() -> Iterator[str]:
     yield from _pg_schema_url(base)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """Tag a test that runs against PostgreSQL (a fixture of its, at any depth, is a
+    PostgreSQL URL), so the JUnit report, and CI's count of backends, says which ran."""
+    values = getattr(item, "funcargs", {}).values()
+    if any(isinstance(v, str) and v.startswith("postgresql") for v in values):
+        item.user_properties.append(("backend", "postgresql"))
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which database backends this run covers."""
     base = _pg_base()

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from fanzha.campaigns import runner
+from fanzha.campaigns.cross_checks import LoadContext
 from fanzha.campaigns.errors import CampaignFileError
 from fanzha.campaigns.loader import load_campaign_text
-from fanzha.campaigns.values import LoadContext
 from fanzha.campaigns.workspace import Workspace
 from sqlalchemy import text
 

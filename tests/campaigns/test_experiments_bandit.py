@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from fanzha.campaigns.cross_checks import LoadContext
 from fanzha.campaigns.experiments import with_arms
 from fanzha.campaigns.experiments_bandit import layouts, state_of, step_bandits
 from fanzha.campaigns.loader import load_campaign_text
 from fanzha.campaigns.spec import Campaign
-from fanzha.campaigns.values import LoadContext
 from fanzha.delivery import enqueue
 from fanzha.delivery.experiments import experiment_events, message_arms, upsert_outcomes
 from fanzha.delivery.store import init_db, open_engine

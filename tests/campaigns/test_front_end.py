@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from fanzha.campaigns import loader as loader_module
+from fanzha.campaigns.cross_checks import LoadContext
 from fanzha.campaigns.loader import load_campaign, load_campaign_text
 from fanzha.campaigns.model import CampaignModel
 from fanzha.campaigns.values import (
     DATE_PATTERN,
     HOLDOUT_PATTERN,
-    LoadContext,
     parse_date,
     parse_holdout,
 )

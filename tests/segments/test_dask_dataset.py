@@ -24,9 +24,14 @@ def scheduler() -> Iterator[str]:
     """A LocalCluster of two worker processes; its scheduler's tcp:// address."""
     from distributed import LocalCluster
 
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: with None it still wants 8787, taken by the other xdist worker's cluster
+        ) as cluster
+    ):
         yield cluster.scheduler_address
 
 

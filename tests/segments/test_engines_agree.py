@@ -46,7 +46,10 @@ def dask_client():  # type: ignore[no-untyped-def]
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address=":0",  # any free port: with None it still wants 8787, taken by the other xdist worker's cluster
     )
     client = Client(cluster)
     yield client
