@@ -13,6 +13,49 @@ NOTES = [
     "write Parquet) as a whole process, like `fanzha segment`; the machine is shared with "
     "other sessions' jobs, so both sides slow down together under load, not equally.",
     "",
+    "The run of 2026-11-30, 23:39 (issue 13, session h13fast, quick commands only: "
+    '"before" = main at 4882337; load average 2.2 → 2.5 from other sessions\' jobs, 5 '
+    "rounds): a warm `render` takes 0.36 s against 0.71 s and a first `validate` 0.47 s "
+    "against 0.68 s; a warm `validate` and `token` are unchanged by this work. A first "
+    "`render` took 0.92 s against 0.99 s, above its 0.8 s target at that load; five "
+    "alternating first runs right after, at load 1.2 (not under the bench lock), took "
+    "0.67–0.73 s against main's 0.73–0.84 s. `segment` was not run: its table, from the "
+    "run of 21:40, is kept below.",
+    "",
+    "- **render, warm** (h13fast): it imports 279 modules instead of 562 and draws no "
+    "figure. The "
+    "copy and the bank's terms come from the derived-data cache "
+    "(`campaigns/render_inputs.py`: the terms keyed like `segment`'s settings, the copy by "
+    "the template context, the request, every library file's path and bytes and the code), "
+    "so pydantic, pydantic-settings, the library model and Jinja2 are not imported; "
+    "`fanzha.content` and `fanzha.renderer` load their names on first use, so importing "
+    "`content.copy` no longer imports the whole library (0.17 s). Characters and scenes are "
+    "read back as zlib'd raw pixels (1–3 ms each against 10–60 ms to draw; "
+    "`renderer/characters/_stored.py`), and Pillow's WebP plugin is imported by name "
+    "instead of all ~40 plugins.",
+    "- **validate, first run** (h13fast): linting the 28 warning files took 0.23 s, half "
+    "of it Jinja2 parsing and compiling the copy's `{{ customer.<field> }}` tags; such copy "
+    "is now checked and filled by a regular expression (the same problems and text; a "
+    "property test compares it with Jinja2), character widths and NFKC folds are looked "
+    "up once per character, and the console script writes cache entries on a thread "
+    "(creating a file costs ~0.5 ms here; a first `validate` stores 68): lint 0.11 s.",
+    "- **render, first run, what is left**: everything the warm run now skips still runs "
+    "once — pydantic-settings, the library's YAML and model for all 40 files (a bad file "
+    "anywhere still fails the render), the drawing of 9 figures (0.2 s, one core: a thread "
+    "gains nothing, Pillow's drawing holds the GIL) — while rjieba's dictionary is built in "
+    "the child on the other core. Tried, not kept: drawing in two threads (no gain), zlib's "
+    "RLE and Huffman-only strategies for the drawings (3–5× slower than level 1, 10–30× "
+    "larger).",
+    "",
+    "`segment` in the run of 21:40 (not run at 23:39):",
+    "",
+    "| customers | DuckDB (same work, whole process) | `fanzha segment` (before) | "
+    "`fanzha segment` (this branch) | before, first run (empty cache) | this branch, first "
+    "run (empty cache) | target |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| 3,000,000 | 1.83 s | 3.13 s (1.71×) | 2.15 s (1.17×) | 3.58 s | 2.72 s | ≤ 1.3× |",
+    "| 10,000,000 | 4.11 s | 5.22 s (1.27×) | 4.27 s (1.04×) | 5.19 s | 5.11 s | ≤ 1.3× |",
+    "",
     "The run of 2026-11-30, 21:40 (issue 13, main at the merge of the session's work, "
     '"before" = 9d0f0ec, the previous session\'s last commit; idle machine, load average 1.2 '
     "→ 1.9) ran on a machine about 2.3 times slower than the previous session's quiet run "
