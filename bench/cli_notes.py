@@ -43,7 +43,10 @@ NOTES = [
     "once — pydantic-settings, the library's YAML and model for all 40 files (a bad file "
     "anywhere still fails the render), the drawing of 9 figures (0.2 s, one core: a thread "
     "gains nothing, Pillow's drawing holds the GIL) — while rjieba's dictionary is built in "
-    "the child on the other core. Tried, not kept: drawing in two threads (no gain), zlib's "
+    "the child on the other core, done after ~0.2 s. Tried, not kept: drawing in two "
+    "threads (no gain); the rjieba child drawing the panels' figures ahead into the cache, "
+    "from the last, on a thread (the parent then read 5–6 of 9, but 6 alternating first runs "
+    "at load 2 took 0.85–1.01 s with and without it: the other core was not free); zlib's "
     "RLE and Huffman-only strategies for the drawings (3–5× slower than level 1, 10–30× "
     "larger).",
     "",
