@@ -15,6 +15,7 @@ its exit waits for. Until an entry is written, ``load`` answers from memory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -155,7 +156,7 @@ def _write(path: Path, data: bytes) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-    except OSError:
+    except (OSError, ValueError):
         return
 
 
@@ -169,17 +170,27 @@ class _Writer:
         self.thread: threading.Thread | None = None
 
     def run(self) -> None:
+        """Write each path the queue names, for as long as the process lives."""
         assert self.queue is not None
         while True:
             path = self.queue.get()
+            try:
+                # best effort, as ever: the exit must never wait on a write that failed
+                with contextlib.suppress(Exception):
+                    self.write(path)
+            finally:
+                self.queue.task_done()
+
+    def write(self, path: Path) -> None:
+        """Write one pending entry (unless a later store replaced it meanwhile: that one is
+        written when its own turn comes)."""
+        with self.lock:
+            data = self.pending.get(path)
+        if data is not None:
+            _write(path, data)
             with self.lock:
-                data = self.pending.get(path)
-            if data is not None:
-                _write(path, data)
-                with self.lock:
-                    if self.pending.get(path) is data:
-                        del self.pending[path]
-            self.queue.task_done()
+                if self.pending.get(path) is data:
+                    del self.pending[path]
 
 
 _writer = _Writer()
