@@ -34,11 +34,14 @@ NOTES = [
     "`renderer/characters/_stored.py`), and Pillow's WebP plugin is imported by name "
     "instead of all ~40 plugins.",
     "- **validate, first run** (h13fast): linting the 28 warning files took 0.23 s, half "
-    "of it Jinja2 parsing and compiling the copy's `{{ customer.<field> }}` tags; such copy "
-    "is now checked and filled by a regular expression (the same problems and text; a "
-    "property test compares it with Jinja2), character widths and NFKC folds are looked "
-    "up once per character, and the console script writes cache entries on a thread "
-    "(creating a file costs ~0.5 ms here; a first `validate` stores 68): lint 0.11 s.",
+    "of it Jinja2 parsing and compiling the copy's `{{ customer.<field> }}` tags. Character "
+    "widths and NFKC folds are now looked up once per character, and the console script "
+    "writes cache entries on a thread (creating a file costs ~0.5 ms here; a first "
+    "`validate` stores 68). Tried, not kept: checking and filling copy made of plain text "
+    "and such tags with a regular expression instead of Jinja2 (the same problems and text) "
+    "made a first `validate` 0.41 s against 0.53 s (6 alternating runs each under the bench "
+    "lock, load average 3.2–3.4), but it was a second parser of the template syntax beside "
+    "the sandboxed Jinja2: the project keeps one parser per syntax.",
     "- **render, first run, what is left**: everything the warm run now skips still runs "
     "once — pydantic-settings, the library's YAML and model for all 40 files (a bad file "
     "anywhere still fails the render), the drawing of 9 figures (0.2 s, one core: a thread "
