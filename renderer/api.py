@@ -112,13 +112,13 @@ def render_card(
         spec = PosterSpec(community="", size=fmt.name, locale=copy.locale)
         return render_poster(spec, [copy], out=out, cache=cache, fonts=fonts)
     ext = output.extension(out, "webp")
-    key = cache_key(copy, fmt.name, style.key(), ext)
+    fonts = fonts or default_fonts()
+    key = cache_key(copy, fmt.name, style.key(), ext, font=fonts.key)
     hit = _from_cache(cache, key, ext, out)
     if hit is not None:
         return hit
     if out is None and cache is None:
         raise ValueError("render_card needs an output path or a cache")
-    fonts = fonts or default_fonts()
     extra: dict = {
         "warning_id": copy.warning_id,
         "variant": copy.variant,

@@ -25,7 +25,11 @@ class RenderJob:
 
     def key(self) -> str:
         """The content key this job renders to."""
-        return cache_key(self.copy, self.format, self.style.key(), self.ext)
+        from fanzha.renderer.fonts import default_fonts  # what render_card draws with
+
+        return cache_key(
+            self.copy, self.format, self.style.key(), self.ext, font=default_fonts().key
+        )
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from fanzha.content.copy import WarningCopy
 from fanzha.renderer.manifest import RENDERER_VERSION, Manifest
 
 
-def cache_key(copy: WarningCopy, fmt: str, style_key: str, ext: str) -> str:
-    """Hash of the copy's fingerprint (text, variant, locale), format, style, renderer version, type."""
-    raw = "|".join((copy.fingerprint(), fmt, style_key, RENDERER_VERSION, ext.lower().lstrip(".")))
+def cache_key(copy: WarningCopy, fmt: str, style_key: str, ext: str, *, font: str) -> str:
+    """Hash of the copy's fingerprint (text, variant, locale), format, style, renderer version,
+    type and font (``FontSet.key``)."""
+    parts = (copy.fingerprint(), fmt, style_key, RENDERER_VERSION, ext.lower().lstrip("."), font)
+    raw = "|".join(parts)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 

@@ -261,6 +261,18 @@ class FontSet:
         return cls(find_font(configured), fallback)
 
     @property
+    def key(self) -> str:
+        """Which fonts these are, for render cache keys: each face's name, version and file
+        size (another FANZHA_FONT or an updated font misses the cache instead of answering
+        images drawn with the old one; the same font installed elsewhere still hits)."""
+        faces = [self.path] if self.fallback is None else [self.path, self.fallback]
+        return "|".join(
+            f"{font_info(p).get('name', p.name)};{font_info(p).get('version', '')};"
+            f"{p.stat().st_size}"
+            for p in faces
+        )
+
+    @property
     def info(self) -> dict[str, str]:
         """The main face's name, version and licence (recorded in every manifest)."""
         return font_info(self.path)

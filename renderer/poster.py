@@ -189,14 +189,16 @@ def _records(m: Measured, fmt: PosterFormat) -> tuple[TextRecord, ...]:
     return tuple(out)
 
 
-def poster_key(spec: PosterSpec, copies: list[WarningCopy]) -> str:
-    """Cache key of a poster: spec, every warning's fingerprint, template and renderer version."""
+def poster_key(spec: PosterSpec, copies: list[WarningCopy], font: str) -> str:
+    """Cache key of a poster: spec, every warning's fingerprint, template, renderer version and
+    font (``FontSet.key``)."""
     raw = "|".join(
         (
             repr(spec),
             *(c.fingerprint() for c in copies),
             RENDERER_VERSION,
             hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()[:12],
+            font,
         )
     )
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
@@ -216,7 +218,8 @@ def render_poster(
         raise PosterError(f"posters are PDF files: name the output {out.with_suffix('.pdf')}")
     if not 1 <= len(copies) <= MAX_WARNINGS:
         raise PosterError(f"a poster holds 1 to {MAX_WARNINGS} warnings, not {len(copies)}")
-    key = poster_key(spec, copies)
+    fonts = fonts or default_fonts()
+    key = poster_key(spec, copies, fonts.key)
     if cache is not None:
         hit = cache.get(key, "pdf")
         if (
@@ -228,7 +231,6 @@ def render_poster(
     if out is None and cache is None:
         raise ValueError("render_poster needs an output path or a cache")
     target = out if out is not None else cache.path(key, "pdf")  # type: ignore[union-attr]
-    fonts = fonts or default_fonts()
     from fanzha.renderer.poster_qr import qr_data  # segno: loaded by posters alone
 
     pc = labels(spec, copies, qr_data(spec.qr, fmt, spec.locale))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fanzha.renderer import FORMATS, RenderCache, Style, render_card
@@ -149,27 +150,48 @@ def test_cache_hit_returns_the_same_file_without_redrawing(tmp_path, monkeypatch
     )
 
 
-def test_cache_key_changes_with_text_format_style_and_type() -> None:
+def test_another_font_is_drawn_again_not_answered_from_the_cache(tmp_path) -> None:
+    from fanzha.renderer.fonts import FontSet, default_fonts
+
+    serif = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    if not serif.is_file():
+        pytest.skip("Noto Serif CJK (fonts-noto-cjk) is not installed")
+    cache = RenderCache(tmp_path / "cache")
+    sans = render_card(AUTHORITIES, "card", Style(), cache=cache, fonts=default_fonts())
+    other = render_card(AUTHORITIES, "card", Style(), cache=cache, fonts=FontSet(serif))
+    assert other.cache_key != sans.cache_key
+    assert other.extra["font"]["name"] != sans.extra["font"]["name"]
+    assert other.image_path.read_bytes() != sans.image_path.read_bytes()
+    again = render_card(AUTHORITIES, "card", Style(), cache=cache, fonts=default_fonts())
+    assert again.cache_key == sans.cache_key
+
+
+def test_cache_key_changes_with_text_format_style_type_and_font() -> None:
     from fanzha.renderer import cache_key
 
-    base = cache_key(AUTHORITIES, "card", Style().key(), "webp")
+    base = cache_key(AUTHORITIES, "card", Style().key(), "webp", font="A")
     changed = dataclasses.replace(AUTHORITIES, slogan="不转账")
     assert (
         len(
             {
                 base,
-                cache_key(changed, "card", Style().key(), "webp"),
-                cache_key(AUTHORITIES, "story", Style().key(), "webp"),
-                cache_key(AUTHORITIES, "card", Style(large_text=True).key(), "webp"),
-                cache_key(AUTHORITIES, "card", Style().key(), "png"),
+                cache_key(changed, "card", Style().key(), "webp", font="A"),
+                cache_key(AUTHORITIES, "story", Style().key(), "webp", font="A"),
+                cache_key(AUTHORITIES, "card", Style(large_text=True).key(), "webp", font="A"),
+                cache_key(AUTHORITIES, "card", Style().key(), "png", font="A"),
                 cache_key(
-                    dataclasses.replace(AUTHORITIES, locale="en"), "card", Style().key(), "webp"
+                    dataclasses.replace(AUTHORITIES, locale="en"),
+                    "card",
+                    Style().key(),
+                    "webp",
+                    font="A",
                 ),
+                cache_key(AUTHORITIES, "card", Style().key(), "webp", font="B"),
             }
         )
-        == 6
+        == 7
     )
-    assert base == cache_key(AUTHORITIES, "card", Style().key(), "webp")
+    assert base == cache_key(AUTHORITIES, "card", Style().key(), "webp", font="A")
 
 
 def test_balloon_tails_aim_at_the_drawn_head() -> None:
