@@ -37,6 +37,28 @@ class JsonList(sa.types.TypeDecorator[Any]):
         return json.dumps(list(value or ()))
 
 
+class TextArray(sa.types.TypeDecorator[Any]):
+    """A list parameter sent to PostgreSQL as one ``text[]`` literal (``{"a","b"}``).
+
+    psycopg dumps a Python list element by element in Python (isinstance checks and a
+    dumper lookup per item: more CPU than the dispatcher's whole outcome statement); one
+    string is passed as it is and PostgreSQL parses it in C.
+    """
+
+    impl = sa.String
+    cache_ok = True
+
+    def process_bind_param(self, value: Iterable[str] | None, dialect: sa.Dialect) -> str:
+        """The list as an array literal, every element quoted (``\\`` and ``"`` escaped)."""
+        items = list(value or ())
+        if not items:
+            return "{}"
+        text = '","'.join(items)
+        if "\\" in text or '"' in text:
+            text = '","'.join(i.replace("\\", "\\\\").replace('"', '\\"') for i in items)
+        return '{"' + text + '"}'
+
+
 def in_list(column: sa.ColumnElement[str], name: str, dialect: str) -> sa.ColumnElement[bool]:
     """``column IN (:name)`` with one list parameter: an array on PostgreSQL, JSON on SQLite.
 
@@ -44,7 +66,8 @@ def in_list(column: sa.ColumnElement[str], name: str, dialect: str) -> sa.Column
     driver reuses the prepared query (an expanding IN re-renders 500 placeholders per call).
     """
     if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam(name, type_=ARRAY(sa.String)))
+        array = sa.cast(sa.bindparam(name, type_=TextArray()), ARRAY(sa.Text))
+        return column == sa.any_(array)
     values = sa.func.json_each(sa.bindparam(name, type_=JsonList())).table_valued("value")
     return column.in_(sa.select(values.c.value))
 
