@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from fanzha.delivery import sqlbits
 from fanzha.delivery.adapters import PushPayload
+from fanzha.delivery.clock import from_db
 from fanzha.delivery.models import PUSH
 
 CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN]  # the claim's columns, in order
@@ -40,7 +41,9 @@ def frame_of(rows: Rows) -> pd.DataFrame:
     """The claim's rows as a frame of object columns (what the send-time rules read)."""
     # Column lists, not Row objects: pandas probes each Row for array protocols otherwise.
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(CLAIMED)
-    return pd.DataFrame(dict(zip(CLAIMED, columns, strict=True)), dtype=object)
+    frame = dict(zip(CLAIMED, columns, strict=True))
+    frame["due_at"] = tuple(from_db(v) for v in frame["due_at"])  # aware UTC, as the rules read it
+    return pd.DataFrame(frame, dtype=object)
 
 
 def is_plain(rows: Rows) -> bool:

@@ -53,10 +53,10 @@ class TextArray(sa.types.TypeDecorator[Any]):
         items = list(value or ())
         if not items:
             return "{}"
-        text = '","'.join(items)
-        if "\\" in text or '"' in text:
-            text = '","'.join(i.replace("\\", "\\\\").replace('"', '\\"') for i in items)
-        return '{"' + text + '"}'
+        every = "".join(items)  # ids and customer ids rarely hold either character
+        if "\\" in every or '"' in every:
+            items = [i.replace("\\", "\\\\").replace('"', '\\"') for i in items]
+        return '{"' + '","'.join(items) + '"}'
 
 
 def in_list(column: sa.ColumnElement[str], name: str, dialect: str) -> sa.ColumnElement[bool]:
@@ -230,6 +230,11 @@ _SCREEN = sa.or_(
 ).label(SCREEN)
 
 
+# ``due_at`` as the driver gives it (aware on PostgreSQL, naive UTC on SQLite): the usual batch
+# never reads it, and SQLModel's conversion to aware UTC cost a Python call per row;
+# ``plain_batch.frame_of`` converts it for the send-time rules.
+_RETURNED = {"due_at": sa.type_coerce(_m.c.due_at, sa.DateTime()).label("due_at")}
+
 # The reason a claim writes on a message it took over from a lease that ran out (a dispatcher
 # died, or took longer than the lease): the claimer records a ``lease_expired`` event for it.
 # A pending message has no other reason, and every outcome writes its own.
@@ -285,5 +290,5 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
             reason=sa.case((_m.c.claimed_by.is_not(None), LEASE_EXPIRED), else_=None),
             updated_at=now,
         )
-        .returning(*(_m.c[name] for name in COLUMNS), _SCREEN)
+        .returning(*(_RETURNED.get(name, _m.c[name]) for name in COLUMNS), _SCREEN)
     )
