@@ -141,11 +141,9 @@ class Dispatcher:
         for start in range(0, len(rows), adapter.max_batch):
             chunk = rows[start : start + adapter.max_batch]
             payloads = plain_batch.payloads(chunk, self.config.media_base_url)
-            stats.add(
-                self._send(
-                    conn, adapter, payloads, partial(plain_batch.frame_of, chunk), now, worker
-                )
-            )
+            frame = partial(plain_batch.frame_of, chunk)
+            tids = plain_batch.tids(chunk)
+            stats.add(self._send(conn, adapter, payloads, frame, now, worker, tids))
         return stats
 
     def _send(
@@ -156,8 +154,10 @@ class Dispatcher:
         chunk: pd.DataFrame | Callable[[], pd.DataFrame],
         now: datetime,
         worker: str,
+        tids: list[str] | None = None,
     ) -> DispatchStats:
-        """POST one chunk and record the answer (``chunk``: its rows as a frame, if needed)."""
+        """POST one chunk and record the answer (``chunk``: its rows as a frame, if needed;
+        ``tids``: their claimed row versions, which find them faster on PostgreSQL)."""
         ids = [p.id for p in payloads]
         if self.bucket is not None:
             self.bucket.acquire(len(payloads))
@@ -176,8 +176,13 @@ class Dispatcher:
             ids[0],
         )
         if len(result.accepted) == len(ids) and set(result.accepted).issuperset(ids):
-            with conn.begin():  # the usual answer: recorded without the rows
-                mine = sqlbits.record_delivered(conn, ids, worker, to_db(now))
+            try:  # the usual answer: recorded without the rows
+                with conn.begin():
+                    mine = sqlbits.record_delivered(conn, ids, worker, to_db(now), tids)
+            except sqlbits.StrayRow:  # rolled back; by id, as if no row version were known
+                log.warning("a claimed row version held another message: recorded by id")
+                with conn.begin():
+                    mine = sqlbits.record_delivered(conn, ids, worker, to_db(now))
             return DispatchStats(delivered=len(mine))
         frame = chunk if isinstance(chunk, pd.DataFrame) else chunk()
         return self.recorder.sent(conn, frame, result, now, worker)

@@ -18,8 +18,8 @@ from fanzha.delivery.adapters import PushPayload
 from fanzha.delivery.clock import from_db
 from fanzha.delivery.models import PUSH
 
-CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN]  # the claim's columns, in order
-_ID, _CUSTOMER, _CHANNEL, _TITLE, _BODY, _IMAGE, _LINK, _QUIET, _CAP, _SCREEN = (
+CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN, sqlbits.TID]  # the claim's columns, in order
+_ID, _CUSTOMER, _CHANNEL, _TITLE, _BODY, _IMAGE, _LINK, _QUIET, _CAP, _SCREEN, _TID = (
     CLAIMED.index(name)
     for name in (
         "id",
@@ -32,6 +32,7 @@ _ID, _CUSTOMER, _CHANNEL, _TITLE, _BODY, _IMAGE, _LINK, _QUIET, _CAP, _SCREEN = 
         "quiet_hours",
         "cap_max",
         sqlbits.SCREEN,
+        sqlbits.TID,
     )
 )
 Rows = Sequence[Sequence[Any]]  # rows of the claim, columns as in CLAIMED
@@ -71,3 +72,9 @@ def payloads(rows: Rows, media_base_url: str) -> list[PushPayload]:
         )
         for r in rows
     ]
+
+
+def tids(rows: Rows) -> list[str] | None:
+    """The claimed row versions of ``rows`` (PostgreSQL), or None (SQLite)."""
+    found = [r[_TID] for r in rows]
+    return found if all(found) else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -17,59 +15,13 @@ from fanzha.delivery.models import (
     Suppression,
     table_of,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from fanzha.delivery.sql_lists import TextArray, in_list
 
 _m = table_of(Message)
 _prefs = table_of(Preference)
 _supp = table_of(Suppression)
 _events = table_of(DeliveryEvent)
 _TS = _m.c.due_at.type
-
-
-class JsonList(sa.types.TypeDecorator[Any]):
-    """A list parameter sent to SQLite as one JSON text (read back with ``json_each``)."""
-
-    impl = sa.String
-    cache_ok = True
-
-    def process_bind_param(self, value: Iterable[str] | None, dialect: sa.Dialect) -> str:
-        """The list as a JSON array."""
-        return json.dumps(list(value or ()))
-
-
-class TextArray(sa.types.TypeDecorator[Any]):
-    """A list parameter sent to PostgreSQL as one ``text[]`` literal (``{"a","b"}``).
-
-    psycopg dumps a Python list element by element in Python (isinstance checks and a
-    dumper lookup per item: more CPU than the dispatcher's whole outcome statement); one
-    string is passed as it is and PostgreSQL parses it in C.
-    """
-
-    impl = sa.String
-    cache_ok = True
-
-    def process_bind_param(self, value: Iterable[str] | None, dialect: sa.Dialect) -> str:
-        """The list as an array literal, every element quoted (``\\`` and ``"`` escaped)."""
-        items = list(value or ())
-        if not items:
-            return "{}"
-        every = "".join(items)  # ids and customer ids rarely hold either character
-        if "\\" in every or '"' in every:
-            items = [i.replace("\\", "\\\\").replace('"', '\\"') for i in items]
-        return '{"' + '","'.join(items) + '"}'
-
-
-def in_list(column: sa.ColumnElement[str], name: str, dialect: str) -> sa.ColumnElement[bool]:
-    """``column IN (:name)`` with one list parameter: an array on PostgreSQL, JSON on SQLite.
-
-    One parameter whatever the batch size: the statement is compiled once and PostgreSQL's
-    driver reuses the prepared query (an expanding IN re-renders 500 placeholders per call).
-    """
-    if dialect == "postgresql":
-        array = sa.cast(sa.bindparam(name, type_=TextArray()), ARRAY(sa.Text))
-        return column == sa.any_(array)
-    values = sa.func.json_each(sa.bindparam(name, type_=JsonList())).table_valued("value")
-    return column.in_(sa.select(values.c.value))
 
 
 def pending_by_id(dialect: str) -> sa.ColumnElement[bool]:
@@ -103,6 +55,19 @@ def own(dialect: str) -> sa.Executable:
     )
 
 
+# What a delivery writes (``delivered``, ``delivered_by_tid``).
+_DELIVERED = {
+    "state": DELIVERED,
+    "attempts": _m.c.attempts + 1,
+    "sent_at": sa.bindparam("now", type_=_TS),
+    "updated_at": sa.bindparam("now", type_=_TS),
+    "lease_until": None,
+    "claimed_by": None,
+    "last_error": None,
+    "reason": None,
+}
+
+
 @cache
 def delivered(dialect: str) -> sa.Executable:
     """Mark ``:ids`` that ``:worker`` still leases delivered at ``:now``; returns their ids.
@@ -118,25 +83,51 @@ def delivered(dialect: str) -> sa.Executable:
             pending_by_id(dialect),
             _m.c.claimed_by == sa.bindparam("worker"),
         )
-        .values(
-            state=DELIVERED,
-            attempts=_m.c.attempts + 1,
-            sent_at=sa.bindparam("now", type_=_TS),
-            updated_at=sa.bindparam("now", type_=_TS),
-            lease_until=None,
-            claimed_by=None,
-            last_error=None,
-            reason=None,
-        )
+        .values(_DELIVERED)
         .returning(_m.c.id)
     )
 
 
-def record_delivered(conn: sa.Connection, ids: list[str], worker: str, now: object) -> set[str]:
-    """Those of ``ids`` that ``worker`` still leases, marked delivered."""
+@cache
+def delivered_by_tid() -> sa.Executable:
+    """``delivered`` for the row versions ``:tids`` a claim returned (PostgreSQL).
+
+    A TID scan instead of 500 primary-key descents; only a version still pending and leased
+    to ``:worker`` changes. It returns the ids it changed, which the caller checks.
+    """
+    tids = sa.text("messages.ctid = ANY(CAST(:tids AS tid[]))").bindparams(
+        sa.bindparam("tids", type_=TextArray())
+    )
+    return (
+        sa.update(_m)
+        .where(tids, pending_by_id("postgresql"), _m.c.claimed_by == sa.bindparam("worker"))
+        .values(_DELIVERED)
+        .returning(_m.c.id)
+    )
+
+
+class StrayRow(Exception):
+    """A ``ctid`` led to a row that was not in the batch: the outcome is rolled back."""
+
+
+def record_delivered(
+    conn: sa.Connection, ids: list[str], worker: str, now: object, tids: list[str] | None = None
+) -> set[str]:
+    """Those of ``ids`` that ``worker`` still leases, marked delivered.
+
+    With ``tids`` (the claim's row versions, PostgreSQL), by those first: an id whose version
+    moved since the claim is then looked up by id, and a version that turned out to hold
+    another message raises ``StrayRow`` (the caller rolls back and records by id).
+    """
     if not ids:
         return set()
     params = {"ids": ids, "worker": worker, "now": now}
+    if tids and conn.dialect.name == "postgresql":
+        got = {r[0] for r in conn.execute(delivered_by_tid(), {**params, "tids": tids}).all()}
+        if not got.issubset(ids):
+            raise StrayRow(f"{len(got.difference(ids))} row versions held other messages")
+        rest = [i for i in ids if i not in got]
+        return got | record_delivered(conn, rest, worker, now) if rest else got
     return {r[0] for r in conn.execute(delivered(conn.dialect.name), params).all()}
 
 
@@ -230,10 +221,13 @@ _SCREEN = sa.or_(
 ).label(SCREEN)
 
 
-# ``due_at`` as the driver gives it (aware on PostgreSQL, naive UTC on SQLite): the usual batch
-# never reads it, and SQLModel's conversion to aware UTC cost a Python call per row;
-# ``plain_batch.frame_of`` converts it for the send-time rules.
+# ``due_at`` as the driver gives it: the usual batch never reads it (SQLModel's conversion cost
+# a Python call per row); ``plain_batch.frame_of`` converts it for the send-time rules.
 _RETURNED = {"due_at": sa.type_coerce(_m.c.due_at, sa.DateTime()).label("due_at")}
+
+# The claimed row version's ``ctid`` as text on PostgreSQL (NULL on SQLite), for the outcome.
+TID = "tid"
+_CTID: sa.ColumnClause[Any] = sa.literal_column(f"{Message.__tablename__}.ctid")
 
 # The reason a claim writes on a message it took over from a lease that ran out (a dispatcher
 # died, or took longer than the lease): the claimer records a ``lease_expired`` event for it.
@@ -251,9 +245,14 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     no index is touched. Messages whose lease ran out are claimed like any other, and marked
     (``reason`` LEASE_EXPIRED) so the claimer can record that they were taken over.
 
-    On PostgreSQL the ids are gathered into an array first (``id = ANY(ARRAY(SELECT …))``):
+    On PostgreSQL the rows are gathered into an array first (``ctid = ANY(ARRAY(SELECT …))``):
     as ``IN (SELECT …)`` the planner hash-joined the 500 ids against a sequential scan of the
     whole outbox, so a claim cost grew with every message ever sent (30 ms at 50,000 rows).
+    By ``ctid`` (the row versions the walk found and locked), not by ``id``: the update then
+    reads them straight from their pages, where 500 primary-key descents cost about 40% of
+    the claim's database CPU. A row updated by another transaction between the statement's
+    snapshot and its lock is then left for the next claim (by id it was claimed at once).
+    It also returns each claimed row version's ``ctid`` (``TID``) for ``delivered_by_tid``.
 
     With ``channels``, only messages of those channels are claimed (a dispatcher without a
     push gateway claims feed messages only, and leaves pushes pending for one that has one).
@@ -263,7 +262,7 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     # ix_messages_state_due on both databases: no sort, however large the backlog. Leased
     # messages are still pending there; the walk steps over them (at most workers × batch).
     pick = (
-        sa.select(_m.c.id)
+        sa.select(_CTID if dialect == "postgresql" else _m.c.id)
         .where(
             _m.c.state == PENDING,
             _m.c.due_at <= now,
@@ -277,10 +276,13 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
         # SQLite ignores it and runs the single UPDATE under its one write lock.
         .with_for_update(skip_locked=True)
     )
+    tid: sa.Label[Any]
     if dialect == "postgresql":
-        chosen = _m.c.id == sa.any_(sa.func.array(pick.scalar_subquery()))
+        chosen = _CTID == sa.any_(sa.func.array(pick.scalar_subquery()))
+        tid = sa.cast(_CTID, sa.Text).label(TID)
     else:  # SQLite looks each id of the list up by primary key
         chosen = _m.c.id.in_(pick.scalar_subquery())
+        tid = sa.null().label(TID)
     return (
         sa.update(_m)
         .where(chosen)
@@ -290,5 +292,5 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
             reason=sa.case((_m.c.claimed_by.is_not(None), LEASE_EXPIRED), else_=None),
             updated_at=now,
         )
-        .returning(*(_RETURNED.get(name, _m.c[name]) for name in COLUMNS), _SCREEN)
+        .returning(*(_RETURNED.get(name, _m.c[name]) for name in COLUMNS), _SCREEN, tid)
     )

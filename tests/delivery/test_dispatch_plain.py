@@ -9,10 +9,12 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from fanzha.delivery import DispatchConfig, Dispatcher, MockAdapter, enqueue, plain_batch
+from fanzha.delivery import DispatchConfig, Dispatcher, MockAdapter, enqueue, plain_batch, sqlbits
+from fanzha.delivery.claims import Claimer
 from fanzha.delivery.models import Message, Preference
 
 from tests.delivery.helpers import T0, events, messages, states, store
+from tests.delivery.test_dispatch_lean import statements
 
 
 def dispatcher(engine: sa.Engine, mock: MockAdapter) -> Dispatcher:
@@ -104,3 +106,73 @@ def test_a_customer_id_with_quotes_and_backslashes_is_looked_up(db_url: str) -> 
     assert (stats.delivered, stats.cancelled) == (1, 1)
     assert [p.customer_id for p in mock.batches[0][1]] == ["C000000001"]
     assert events(engine)["kind"].tolist() == ["cancelled"]
+
+
+def _claimed(engine: sa.Engine, n: int, worker: str) -> list[tuple[str, str]]:
+    """(id, tid) of ``n`` messages claimed by ``worker``."""
+    with engine.connect() as conn:
+        rows = Claimer(DispatchConfig()).claim_rows(conn, T0, n, worker)
+    return [(r.id, r.tid) for r in rows]
+
+
+def test_the_outcome_finds_a_plain_batch_by_its_row_versions(pg_url: str) -> None:
+    engine = store(pg_url)
+    enqueue(engine, messages(30), now=T0)
+    seen = statements(engine)
+    stats = dispatcher(engine, MockAdapter()).run_once(T0)
+    assert stats.delivered == 30 and states(engine) == {"delivered": 30}
+    outcomes = [s for s in seen if s.startswith("UPDATE messages SET state")]
+    assert len(outcomes) == 1 and "messages.ctid = ANY(CAST(" in outcomes[0]
+
+
+def test_a_row_version_that_moved_since_the_claim_is_recorded_by_id(pg_url: str) -> None:
+    engine = store(pg_url)
+    enqueue(engine, messages(4), now=T0)
+    claimed = _claimed(engine, 4, "w1")
+    ids = [i for i, _ in claimed]
+    with engine.begin() as conn:  # a new version of one row, still leased to w1
+        conn.execute(
+            sa.text("UPDATE messages SET attempts = attempts WHERE id = :i"), {"i": ids[0]}
+        )
+        done = sqlbits.record_delivered(conn, ids, "w1", T0, [t for _, t in claimed])
+    assert done == set(ids) and states(engine) == {"delivered": 4}
+
+
+def test_a_row_version_holding_another_message_rolls_the_outcome_back(pg_url: str) -> None:
+    engine = store(pg_url)
+    enqueue(engine, messages(4), now=T0)
+    first, second = _claimed(engine, 2, "w1"), _claimed(engine, 2, "w1")
+    with pytest.raises(sqlbits.StrayRow), engine.begin() as conn:
+        ids, tids = [i for i, _ in first], [t for _, t in second]
+        sqlbits.record_delivered(conn, ids, "w1", T0, tids)
+    assert states(engine) == {"pending": 4}  # nothing was recorded
+
+
+def test_the_dispatcher_records_by_id_when_a_row_version_misleads(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = store(pg_url)
+    enqueue(engine, messages(4), now=T0)
+    real = plain_batch.tids
+
+    def misleading(rows: plain_batch.Rows) -> list[str] | None:
+        """The chunk's versions, the first swapped for another message's (leased by the same
+        worker for the first chunk, delivered already for the second)."""
+        found = real(rows)
+        assert found is not None
+        with engine.connect() as conn:
+            other = conn.execute(
+                sa.text(
+                    "SELECT ctid::text FROM messages WHERE NOT id = ANY(:ids) "
+                    "ORDER BY claimed_by NULLS LAST LIMIT 1"
+                ),
+                {"ids": [r[0] for r in rows]},
+            ).scalar_one()
+        return [other, *found[1:]]
+
+    monkeypatch.setattr(plain_batch, "tids", misleading)
+    mock = MockAdapter(max_batch=2)
+    stats = dispatcher(engine, mock).run_once(T0)
+    assert stats.delivered == 4 and states(engine) == {"delivered": 4}
+    assert len(mock.sent_ids) == 4  # each sent once, each recorded once
+    assert "recorded by id" in caplog.text
