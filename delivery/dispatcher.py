@@ -21,7 +21,7 @@ import pandas as pd
 from fanzha.delivery import outbox_waiting, plain_batch, sqlbits
 from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
 from fanzha.delivery.claims import Claimer
-from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
+from fanzha.delivery.clock import Clock, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from fanzha.delivery.feed_channel import FeedChannel
@@ -250,15 +250,14 @@ class Dispatcher:
                         report(stats)
                     if once:
                         return
-                    at = self.clock()
-                    count, nxt = self.pending_due(at)
-                    if until_idle and count == 0:
+                    at, pushes = self.clock(), PUSH in self.adapters
+                    if until_idle and not outbox_waiting.any_due(self.engine, at, pushes):
                         return
-                    if stats.claimed == 0:
+                    if stats.claimed == 0:  # all due is leased or waits: until the next
                         wait = self.config.poll_s
-                        nxt_at = from_db(nxt) if isinstance(nxt, datetime) else None
-                        if nxt_at is not None:
-                            wait = min(wait, max(0.01, (nxt_at - at).total_seconds()))
+                        nxt = outbox_waiting.next_ready(self.engine, pushes)
+                        if nxt is not None:
+                            wait = min(wait, max(0.01, (to_db(nxt) - at).total_seconds()))
                         stop.wait(wait)
             except BaseException as exc:  # raised again in the caller's thread
                 errors.append(exc)
