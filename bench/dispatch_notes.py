@@ -33,17 +33,18 @@ NOTES = [
     "(1.31–1.63) → 1.99× (1.61–2.28), 69 → 48 µs; 2 processes 0.89× (0.76–0.92) → 1.17× "
     "(1.11–1.26), 70 → 47 µs; 4 processes 0.44× (0.42–0.50) → 0.57× (0.40–0.58), 74 → 52 µs.",
     "- **The target** (≥ 0.9× the bare loop): met at 30 ms with one process on both backends "
-    "and with 2 processes on PostgreSQL; at 30 ms one dispatcher's threads overlap the "
+    "(1.07× SQLite, 1.69× PostgreSQL in the table) and with 2 processes on PostgreSQL (0.98×, "
+    "spread 0.88–1.11; 1.17× in the interleaved run); at 30 ms one dispatcher's threads overlap the "
     "gateway's wait, which the bare loop cannot. Not met at 0 ms, where both sides are CPU "
     "alone: the bare path costs 6–9 µs of CPU per message (JSON, signature, POST, the "
     "gateway), the dispatch path 35 µs on SQLite (the claim and the outcome written in the "
-    "process) and about 50 µs on PostgreSQL (dispatcher 15, backends 31, gateway 3): the "
+    "process) and 50–58 µs on PostgreSQL (dispatcher 15–19, backends 31–36, gateway 3): the "
     "database work that makes each message durable (a claim that is a HOT update, an outcome "
     "that is a new row version with an entry in each of the six indexes and a durable commit) "
     "costs more than the whole bare path. Not met with 4 processes: 4 bare loops at 30 ms "
     "make 54,000 msg/s from about 0.5 core, where 0.9× of that at 50 µs per message needs "
     "2.4 cores of a shared 2-core machine (other sessions ran beside, load average 3–5); the "
-    "dispatchers made 21,000–31,000 msg/s, as many as their share of the 2 cores allows.",
+    "dispatchers made 21,000–31,000 msg/s, what their share of the 2 cores allows.",
     "- **What remains**, on PostgreSQL (perf, 8 workers): inserting the outcome's index "
     "entries is about 43% of the backends' CPU (unique checks on the primary key and the live "
     "key, bottom-up deletion of old versions), the claim's walk 12% (it reads the lease "
@@ -58,12 +59,13 @@ NOTES = [
     "`strcoll` (6–12% of the backends' CPU goes to text comparisons in B-trees); the hex "
     'message ids need no linguistic order, but `COLLATE "C"` on `messages.id` alone would '
     "make joins with other tables' message ids ambiguous.",
-    "- **Scale-out**: on this 2-core machine one dispatcher process (8 threads) runs at about "
-    "2× a bare loop at 30 ms, 2 processes (4 threads each) at 1.1–1.3× two loops; at 4 "
+    "- **Scale-out**: on this 2-core machine one dispatcher process (8 threads) runs at 1.6–2.3× "
+    "a bare loop at 30 ms, 2 processes (4 threads each) at 0.9–1.3× two loops; at 4 "
     "processes the machine is the limit, not the dispatcher. Per message the dispatch path "
-    "costs about 50 µs of CPU on PostgreSQL (15 dispatcher, 31 database, 3 gateway) with 1, 2 "
-    "or 4 processes alike: ≈ 20,000 messages/s per core for the whole path, the figure to "
-    "scale by (docs/SCALING.md).",
+    "costs 48–64 µs of CPU on PostgreSQL (dispatcher 15–21, database 29–38, gateway 3) with 1, "
+    "2 or 4 processes alike: ≈ 16,000–21,000 messages/s per core for the whole path, the figure "
+    "to scale by (docs/SCALING.md). The notes below, from the session before, were measured on "
+    "a machine about twice as slow (main's dispatch path: 175 µs per message there, 75 here).",
     "- **Leases and deliveries without an event** (2026-11-30, migration "
     "`0008_h19disp_leases`). A claim used to set `state = 'claimed'`, and `state` is keyed "
     "or filtered on by three of the six indexes of `messages`, so every claim wrote six index "
