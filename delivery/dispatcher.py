@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 import pandas as pd
 from fanzha.delivery import outbox_waiting, plain_batch, sqlbits
@@ -154,10 +155,10 @@ class Dispatcher:
         chunk: pd.DataFrame | Callable[[], pd.DataFrame],
         now: datetime,
         worker: str,
-        tids: list[str] | None = None,
+        tids: list[Any] | None = None,
     ) -> DispatchStats:
         """POST one chunk and record the answer (``chunk``: its rows as a frame, if needed;
-        ``tids``: their claimed row versions, which find them faster on PostgreSQL)."""
+        ``tids``: where the claim found them, which finds them again faster)."""
         ids = [p.id for p in payloads]
         if self.bucket is not None:
             self.bucket.acquire(len(payloads))
@@ -179,8 +180,8 @@ class Dispatcher:
             try:  # the usual answer: recorded without the rows
                 with conn.begin():
                     mine = sqlbits.record_delivered(conn, ids, worker, to_db(now), tids)
-            except sqlbits.StrayRow:  # rolled back; by id, as if no row version were known
-                log.warning("a claimed row version held another message: recorded by id")
+            except sqlbits.StrayRow:  # rolled back; by id, as if the claim had not said where
+                log.warning("a claimed row's place held another message: recorded by id")
                 with conn.begin():
                     mine = sqlbits.record_delivered(conn, ids, worker, to_db(now))
             return DispatchStats(delivered=len(mine))

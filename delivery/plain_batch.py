@@ -74,7 +74,7 @@ def payloads(rows: Rows, media_base_url: str) -> list[PushPayload]:
     ]
 
 
-def tids(rows: Rows) -> list[str] | None:
-    """The claimed row versions of ``rows`` (PostgreSQL), or None (SQLite)."""
+def tids(rows: Rows) -> list[Any] | None:
+    """Where the claim found ``rows`` (``sqlbits.TID``), or None if it did not say."""
     found = [r[_TID] for r in rows]
-    return found if all(found) else None
+    return None if any(t is None for t in found) else found

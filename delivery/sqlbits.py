@@ -15,7 +15,7 @@ from fanzha.delivery.models import (
     Suppression,
     table_of,
 )
-from fanzha.delivery.sql_lists import TextArray, in_list
+from fanzha.delivery.sql_lists import JsonList, TextArray, in_list
 
 _m = table_of(Message)
 _prefs = table_of(Preference)
@@ -72,9 +72,8 @@ _DELIVERED = {
 def delivered(dialect: str) -> sa.Executable:
     """Mark ``:ids`` that ``:worker`` still leases delivered at ``:now``; returns their ids.
 
-    No ``delivery_events`` row: the message itself says it was delivered and when
-    (``state``, ``sent_at``), which is what every report reads. A row per delivered message
-    cost a third heap tuple and three index entries per message, more than the update.
+    No ``delivery_events`` row: the message itself says it was delivered and when (``state``,
+    ``sent_at``, what every report reads); an event cost more than the update.
     """
     return (
         sa.update(_m)
@@ -89,41 +88,46 @@ def delivered(dialect: str) -> sa.Executable:
 
 
 @cache
-def delivered_by_tid() -> sa.Executable:
-    """``delivered`` for the row versions ``:tids`` a claim returned (PostgreSQL).
+def delivered_by_tid(dialect: str) -> sa.Executable:
+    """``delivered`` for the rows ``:tids`` a claim returned (``ctid``, SQLite's ``rowid``).
 
-    A TID scan instead of 500 primary-key descents; only a version still pending and leased
-    to ``:worker`` changes. It returns the ids it changed, which the caller checks.
+    Straight to the rows instead of 500 primary-key descents; only a row still pending and
+    leased to ``:worker`` changes. It returns the ids it changed, which the caller checks.
     """
-    tids = sa.text("messages.ctid = ANY(CAST(:tids AS tid[]))").bindparams(
-        sa.bindparam("tids", type_=TextArray())
-    )
+    if dialect == "postgresql":
+        tids: sa.ColumnElement[bool] | sa.TextClause = sa.text(
+            "messages.ctid = ANY(CAST(:tids AS tid[]))"
+        ).bindparams(sa.bindparam("tids", type_=TextArray()))
+    else:
+        rowids = sa.func.json_each(sa.bindparam("tids", type_=JsonList())).table_valued("value")
+        tids = _ROWID.in_(sa.select(rowids.c.value))
     return (
         sa.update(_m)
-        .where(tids, pending_by_id("postgresql"), _m.c.claimed_by == sa.bindparam("worker"))
+        .where(tids, pending_by_id(dialect), _m.c.claimed_by == sa.bindparam("worker"))
         .values(_DELIVERED)
         .returning(_m.c.id)
     )
 
 
 class StrayRow(Exception):
-    """A ``ctid`` led to a row that was not in the batch: the outcome is rolled back."""
+    """A claimed row's ``TID`` led to another message: the outcome is rolled back."""
 
 
 def record_delivered(
-    conn: sa.Connection, ids: list[str], worker: str, now: object, tids: list[str] | None = None
+    conn: sa.Connection, ids: list[str], worker: str, now: object, tids: list[Any] | None = None
 ) -> set[str]:
     """Those of ``ids`` that ``worker`` still leases, marked delivered.
 
-    With ``tids`` (the claim's row versions, PostgreSQL), by those first: an id whose version
-    moved since the claim is then looked up by id, and a version that turned out to hold
+    With ``tids`` (the claim's ``TID`` of each row), by those first: an id whose row version
+    moved since the claim is then looked up by id, and a ``TID`` that turned out to hold
     another message raises ``StrayRow`` (the caller rolls back and records by id).
     """
     if not ids:
         return set()
     params = {"ids": ids, "worker": worker, "now": now}
-    if tids and conn.dialect.name == "postgresql":
-        got = {r[0] for r in conn.execute(delivered_by_tid(), {**params, "tids": tids}).all()}
+    if tids:
+        by_tid = delivered_by_tid(conn.dialect.name)
+        got = {r[0] for r in conn.execute(by_tid, {**params, "tids": tids}).all()}
         if not got.issubset(ids):
             raise StrayRow(f"{len(got.difference(ids))} row versions held other messages")
         rest = [i for i in ids if i not in got]
@@ -225,9 +229,10 @@ _SCREEN = sa.or_(
 # a Python call per row); ``plain_batch.frame_of`` converts it for the send-time rules.
 _RETURNED = {"due_at": sa.type_coerce(_m.c.due_at, sa.DateTime()).label("due_at")}
 
-# The claimed row version's ``ctid`` as text on PostgreSQL (NULL on SQLite), for the outcome.
+# Where a claimed row is, for its outcome: ``ctid`` (text) on PostgreSQL, ``rowid`` on SQLite.
 TID = "tid"
 _CTID: sa.ColumnClause[Any] = sa.literal_column(f"{Message.__tablename__}.ctid")
+_ROWID: sa.ColumnClause[Any] = sa.literal_column(f"{Message.__tablename__}.rowid")
 
 # The reason a claim writes on a message it took over from a lease that ran out (a dispatcher
 # died, or took longer than the lease): the claimer records a ``lease_expired`` event for it.
@@ -247,12 +252,11 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
 
     On PostgreSQL the rows are gathered into an array first (``ctid = ANY(ARRAY(SELECT …))``):
     as ``IN (SELECT …)`` the planner hash-joined the 500 ids against a sequential scan of the
-    whole outbox, so a claim cost grew with every message ever sent (30 ms at 50,000 rows).
-    By ``ctid`` (the row versions the walk found and locked), not by ``id``: the update then
-    reads them straight from their pages, where 500 primary-key descents cost about 40% of
-    the claim's database CPU. A row updated by another transaction between the statement's
-    snapshot and its lock is then left for the next claim (by id it was claimed at once).
-    It also returns each claimed row version's ``ctid`` (``TID``) for ``delivered_by_tid``.
+    whole outbox (30 ms at 50,000 rows). By ``ctid`` (the versions the walk found and locked),
+    not ``id``: 500 primary-key descents cost about 40% of the claim's database CPU. A row
+    updated by another transaction between the statement's snapshot and its lock is then left
+    for the next claim. SQLite picks rows by ``rowid`` (no primary-key lookup). Each claimed
+    row's ``TID`` (``ctid``, ``rowid``) is returned for ``delivered_by_tid``.
 
     With ``channels``, only messages of those channels are claimed (a dispatcher without a
     push gateway claims feed messages only, and leaves pushes pending for one that has one).
@@ -262,7 +266,7 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     # ix_messages_state_due on both databases: no sort, however large the backlog. Leased
     # messages are still pending there; the walk steps over them (at most workers × batch).
     pick = (
-        sa.select(_CTID if dialect == "postgresql" else _m.c.id)
+        sa.select(_CTID if dialect == "postgresql" else _ROWID)
         .where(
             _m.c.state == PENDING,
             _m.c.due_at <= now,
@@ -280,9 +284,9 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     if dialect == "postgresql":
         chosen = _CTID == sa.any_(sa.func.array(pick.scalar_subquery()))
         tid = sa.cast(_CTID, sa.Text).label(TID)
-    else:  # SQLite looks each id of the list up by primary key
-        chosen = _m.c.id.in_(pick.scalar_subquery())
-        tid = sa.null().label(TID)
+    else:
+        chosen = _ROWID.in_(pick.scalar_subquery())
+        tid = _ROWID.label(TID)
     return (
         sa.update(_m)
         .where(chosen)

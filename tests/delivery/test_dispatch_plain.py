@@ -115,14 +115,15 @@ def _claimed(engine: sa.Engine, n: int, worker: str) -> list[tuple[str, str]]:
     return [(r.id, r.tid) for r in rows]
 
 
-def test_the_outcome_finds_a_plain_batch_by_its_row_versions(pg_url: str) -> None:
-    engine = store(pg_url)
+def test_the_outcome_finds_a_plain_batch_where_the_claim_found_it(db_url: str) -> None:
+    engine = store(db_url)
     enqueue(engine, messages(30), now=T0)
     seen = statements(engine)
     stats = dispatcher(engine, MockAdapter()).run_once(T0)
     assert stats.delivered == 30 and states(engine) == {"delivered": 30}
     outcomes = [s for s in seen if s.startswith("UPDATE messages SET state")]
-    assert len(outcomes) == 1 and "messages.ctid = ANY(CAST(" in outcomes[0]
+    by = "messages.ctid = ANY(CAST(" if engine.dialect.name == "postgresql" else "messages.rowid IN"
+    assert len(outcomes) == 1 and by in outcomes[0]
 
 
 def test_a_row_version_that_moved_since_the_claim_is_recorded_by_id(pg_url: str) -> None:
@@ -138,8 +139,8 @@ def test_a_row_version_that_moved_since_the_claim_is_recorded_by_id(pg_url: str)
     assert done == set(ids) and states(engine) == {"delivered": 4}
 
 
-def test_a_row_version_holding_another_message_rolls_the_outcome_back(pg_url: str) -> None:
-    engine = store(pg_url)
+def test_a_place_holding_another_message_rolls_the_outcome_back(db_url: str) -> None:
+    engine = store(db_url)
     enqueue(engine, messages(4), now=T0)
     first, second = _claimed(engine, 2, "w1"), _claimed(engine, 2, "w1")
     with pytest.raises(sqlbits.StrayRow), engine.begin() as conn:
@@ -148,25 +149,26 @@ def test_a_row_version_holding_another_message_rolls_the_outcome_back(pg_url: st
     assert states(engine) == {"pending": 4}  # nothing was recorded
 
 
-def test_the_dispatcher_records_by_id_when_a_row_version_misleads(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_the_dispatcher_records_by_id_when_a_place_misleads(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = store(pg_url)
+    engine = store(db_url)
+    place = "ctid::text" if engine.dialect.name == "postgresql" else "rowid"
     enqueue(engine, messages(4), now=T0)
     real = plain_batch.tids
 
-    def misleading(rows: plain_batch.Rows) -> list[str] | None:
+    def misleading(rows: plain_batch.Rows) -> list[object] | None:
         """The chunk's versions, the first swapped for another message's (leased by the same
         worker for the first chunk, delivered already for the second)."""
         found = real(rows)
         assert found is not None
+        ids = ", ".join(f"'{r[0]}'" for r in rows)  # hex ids
         with engine.connect() as conn:
             other = conn.execute(
                 sa.text(
-                    "SELECT ctid::text FROM messages WHERE NOT id = ANY(:ids) "
-                    "ORDER BY claimed_by NULLS LAST LIMIT 1"
-                ),
-                {"ids": [r[0] for r in rows]},
+                    f"SELECT {place} FROM messages WHERE id NOT IN ({ids}) "
+                    "ORDER BY claimed_by IS NULL, claimed_by LIMIT 1"
+                )
             ).scalar_one()
         return [other, *found[1:]]
 
