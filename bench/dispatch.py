@@ -184,7 +184,9 @@ def _earlier_enqueue() -> list[str]:
     section = text.split("<!-- dispatch:start -->")[1].split("<!-- dispatch:end -->")[0]
     lines = section.strip().splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("| backend | rows"))
-    return ["", "Enqueue (from an earlier run of this bench):", "", *lines[first:]]
+    # The table and the paragraph under it; the notes after them are this run's own.
+    last = next(i for i, line in enumerate(lines) if line.startswith("Raw bulk insert:"))
+    return ["", "Enqueue (from an earlier run of this bench):", "", *lines[first : last + 1]]
 
 
 def main() -> None:

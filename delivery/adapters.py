@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+import orjson
 import requests
 from fanzha.delivery.clock import utcnow
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
@@ -124,6 +124,29 @@ def pooled_session(pool_size: int = 8) -> requests.Session:
     return session
 
 
+def environment_settings(session: requests.Session, url: str) -> dict[str, Any]:
+    """What requests would read from the environment for ``url`` (proxies, CA bundle, .netrc),
+    read once; ``session`` stops reading it on every request.
+
+    For our own session only: requests looks up every proxy variable, the CA bundle variables
+    and ~/.netrc on each POST, which cost the dispatcher more CPU than signing the batch.
+    """
+    found = session.merge_environment_settings(url, {}, None, None, None)
+    auth = requests.utils.get_netrc_auth(url)
+    session.trust_env = False
+    if auth and session.auth is None:
+        session.auth = auth
+    return {"proxies": found["proxies"], "verify": found["verify"], "cert": found["cert"]}
+
+
+def _json(response: requests.Response) -> Any:
+    """The answer's JSON: UTF-8 read by orjson, anything else as requests reads it."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return response.json()
+
+
 def post(
     session: requests.Session, url: str, timeout: Timeout, *, check: bool = True, **kwargs: object
 ) -> requests.Response:
@@ -170,22 +193,27 @@ class WebhookAdapter:
         self.max_batch = max_batch
         self.timeout = timeout
         self.session = session or pooled_session()
+        self.settings: dict[str, Any] = {}
+        if session is None:
+            self.settings = environment_settings(self.session, url)
 
     def send(self, batch: Sequence[PushPayload], idempotency_key: str) -> SendResult:
         """POST one batch and read which messages the gateway accepted or rejected."""
-        body = json.dumps(
-            {"messages": [p.to_json() for p in batch]}, ensure_ascii=False, separators=(",", ":")
-        ).encode()
+        # orjson writes the same bytes as json.dumps(ensure_ascii=False, compact separators)
+        # for any text (tests/delivery/test_adapters.py), in a fraction of the time.
+        body = orjson.dumps({"messages": [p.to_json() for p in batch]})
         headers = {
             "Content-Type": "application/json",
             "Idempotency-Key": idempotency_key,
             "X-Fanzha-Signature": sign(self.keys.current, body),
         }
-        response = post(self.session, self.url, self.timeout, data=body, headers=headers)
+        response = post(
+            self.session, self.url, self.timeout, data=body, headers=headers, **self.settings
+        )
         if response.status_code >= 400:
             raise PermanentGatewayError(f"http {response.status_code}")
         try:
-            answer = response.json()
+            answer = _json(response)
             accepted = {str(i) for i in answer.get("accepted", [])}
             rejected = {
                 str(r["id"]): str(r.get("reason", "rejected")) for r in answer.get("rejected", [])

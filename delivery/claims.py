@@ -11,10 +11,10 @@ import pandas as pd
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.dispatch_config import DispatchConfig
+from fanzha.delivery.plain_batch import CLAIMED, frame_of
 from sqlalchemy.engine import Connection, Row
 
 log = logging.getLogger(__name__)
-CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN]  # the claim's columns
 
 
 class Claimer:
@@ -31,6 +31,12 @@ class Claimer:
         self.channels = channels  # empty: every channel
 
     def claim(self, conn: Connection, now: datetime, limit: int, worker: str) -> pd.DataFrame:
+        """Lease up to ``limit`` due messages to ``worker``, as a frame (``CLAIMED`` columns)."""
+        return frame_of(self.claim_rows(conn, now, limit, worker))
+
+    def claim_rows(
+        self, conn: Connection, now: datetime, limit: int, worker: str
+    ) -> Sequence[Row[Any]]:
         """Lease up to ``limit`` due messages to ``worker``, in one transaction on ``conn``."""
         stamp = to_db(now)
         params = {
@@ -50,9 +56,7 @@ class Claimer:
             taken_over = [r for r in rows if r[reason] == sqlbits.LEASE_EXPIRED]
             if taken_over:
                 self._taken_over(conn, taken_over, stamp)
-        # Column lists, not Row objects: pandas probes each Row for array protocols otherwise.
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(CLAIMED)
-        return pd.DataFrame(dict(zip(CLAIMED, columns, strict=True)), dtype=object)
+        return rows
 
     @staticmethod
     def _taken_over(conn: Connection, rows: Sequence[Row[Any]], stamp: datetime) -> None:

@@ -15,17 +15,18 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
-from fanzha.delivery import sqlbits
+from fanzha.delivery import outbox_waiting, plain_batch, sqlbits
 from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
 from fanzha.delivery.claims import Claimer
-from fanzha.delivery.clock import Clock, from_db, offset_clock, to_db, utcnow
+from fanzha.delivery.clock import Clock, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
 from fanzha.delivery.feed_channel import FeedChannel
-from fanzha.delivery.models import FEED, PENDING, PUSH, Message, table_of
+from fanzha.delivery.models import FEED, PUSH, Message, table_of
 from fanzha.delivery.ratelimit import TokenBucket
 from fanzha.delivery.recorder import Recorder
 from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
@@ -122,35 +123,42 @@ class Dispatcher:
         adapter = self.adapters.get(PUSH)
         if adapter is None or isinstance(adapter, FeedChannel):  # pushes are not claimed then
             return stats
+        base = self.config.media_base_url
         for start in range(0, len(pushes), adapter.max_batch):
             chunk = pushes.iloc[start : start + adapter.max_batch]
-            stats.add(self._send(conn, adapter, chunk, now, worker))
+            rows = list(chunk[plain_batch.CLAIMED].itertuples(index=False, name=None))
+            payloads = plain_batch.payloads(rows, base)
+            stats.add(self._send(conn, adapter, payloads, chunk, now, worker))
         return stats
 
-    def _payloads(self, chunk: pd.DataFrame) -> list[PushPayload]:
-        base = self.config.media_base_url
-        return [
-            PushPayload(i, c, t, b, base + k if k else "", d)
-            for i, c, t, b, k, d in zip(
-                chunk["id"].tolist(),
-                chunk["customer_id"].tolist(),
-                chunk["title"].tolist(),
-                chunk["body"].tolist(),
-                chunk["image_key"].tolist(),
-                chunk["deep_link"].tolist(),
-                strict=True,
-            )
-        ]
+    def _process_rows(
+        self, conn: Connection, rows: plain_batch.Rows, now: datetime, worker: str
+    ) -> DispatchStats:
+        """A claimed batch from its rows: sent without a frame when no rule can apply."""
+        adapter = self.adapters.get(PUSH)
+        if adapter is None or isinstance(adapter, FeedChannel) or not plain_batch.is_plain(rows):
+            return self._process(conn, plain_batch.frame_of(rows), now, worker)
+        stats = DispatchStats(claimed=len(rows), batches=1)
+        for start in range(0, len(rows), adapter.max_batch):
+            chunk = rows[start : start + adapter.max_batch]
+            payloads = plain_batch.payloads(chunk, self.config.media_base_url)
+            frame = partial(plain_batch.frame_of, chunk)
+            tids = plain_batch.tids(chunk)
+            stats.add(self._send(conn, adapter, payloads, frame, now, worker, tids))
+        return stats
 
     def _send(
         self,
         conn: Connection,
         adapter: PushAdapter,
-        chunk: pd.DataFrame,
+        payloads: list[PushPayload],
+        chunk: pd.DataFrame | Callable[[], pd.DataFrame],
         now: datetime,
         worker: str,
+        tids: list[Any] | None = None,
     ) -> DispatchStats:
-        payloads = self._payloads(chunk)
+        """POST one chunk and record the answer (``chunk``: its rows as a frame, if needed;
+        ``tids``: where the claim found them, which finds them again faster)."""
         ids = [p.id for p in payloads]
         if self.bucket is not None:
             self.bucket.acquire(len(payloads))
@@ -168,7 +176,17 @@ class Dispatcher:
             len(result.deferred),
             ids[0],
         )
-        return self.recorder.sent(conn, chunk, result, now, worker)
+        if len(result.accepted) == len(ids) and set(result.accepted).issuperset(ids):
+            try:  # the usual answer: recorded without the rows
+                with conn.begin():
+                    mine = sqlbits.record_delivered(conn, ids, worker, to_db(now), tids)
+            except sqlbits.StrayRow:  # rolled back; by id, as if the claim had not said where
+                log.warning("a claimed row's place held another message: recorded by id")
+                with conn.begin():
+                    mine = sqlbits.record_delivered(conn, ids, worker, to_db(now))
+            return DispatchStats(delivered=len(mine))
+        frame = chunk if isinstance(chunk, pd.DataFrame) else chunk()
+        return self.recorder.sent(conn, frame, result, now, worker)
 
     def run_once(self, now: datetime | None = None, worker: str | None = None) -> DispatchStats:
         """Send everything due at ``now`` (the clock if None), batch after batch, then stop."""
@@ -179,28 +197,15 @@ class Dispatcher:
         with self.engine.connect() as conn:
             while True:
                 at = now or self.clock()
-                batch = self.claimer.claim(conn, at, self.config.batch_size, worker)
-                if batch.empty:
+                rows = self.claimer.claim_rows(conn, at, self.config.batch_size, worker)
+                if not rows:
                     return stats
-                stats.add(self._process(conn, batch, at, worker))
+                stats.add(self._process_rows(conn, rows, at, worker))
 
     def pending_due(self, now: datetime) -> tuple[int, datetime | None]:
         """Open messages this dispatcher can send that are due by ``now`` (leased and retries
         waiting included), and the next time to look."""
-        stamp = to_db(now)
-        ready = sa.func.coalesce(_m.c.next_attempt_at, _m.c.due_at)
-        mine = sa.true() if PUSH in self.adapters else _m.c.channel == FEED
-        with self.engine.connect() as conn:
-            count = conn.execute(
-                sa.select(sa.func.count()).where(_m.c.state == PENDING, _m.c.due_at <= stamp, mine)
-            ).scalar_one()
-            # Leased messages come back when their outcome is recorded or their lease runs out.
-            nxt = conn.execute(
-                sa.select(sa.func.min(ready)).where(
-                    _m.c.state == PENDING, _m.c.claimed_by.is_(None), mine
-                )
-            ).scalar_one()
-        return int(count), nxt
+        return outbox_waiting.pending_due(self.engine, now, PUSH in self.adapters)
 
     def waiting_note(self, now: datetime) -> str | None:
         """One line when pushes due by ``now`` wait because there is no push adapter."""
@@ -209,18 +214,7 @@ class Dispatcher:
 
     def waiting_pushes(self, now: datetime) -> int:
         """Pushes due by ``now`` that wait because this dispatcher has no push adapter."""
-        if PUSH in self.adapters:
-            return 0
-        with self.engine.connect() as conn:
-            count = conn.execute(
-                sa.select(sa.func.count()).where(
-                    _m.c.state == PENDING,
-                    _m.c.claimed_by.is_(None),
-                    _m.c.channel == PUSH,
-                    _m.c.due_at <= to_db(now),
-                )
-            ).scalar_one()
-        return int(count)
+        return 0 if PUSH in self.adapters else outbox_waiting.waiting_pushes(self.engine, now)
 
     def run(
         self,
@@ -257,15 +251,14 @@ class Dispatcher:
                         report(stats)
                     if once:
                         return
-                    at = self.clock()
-                    count, nxt = self.pending_due(at)
-                    if until_idle and count == 0:
+                    at, pushes = self.clock(), PUSH in self.adapters
+                    if until_idle and not outbox_waiting.any_due(self.engine, at, pushes):
                         return
-                    if stats.claimed == 0:
+                    if stats.claimed == 0:  # all due is leased or waits: until the next
                         wait = self.config.poll_s
-                        nxt_at = from_db(nxt) if isinstance(nxt, datetime) else None
-                        if nxt_at is not None:
-                            wait = min(wait, max(0.01, (nxt_at - at).total_seconds()))
+                        nxt = outbox_waiting.next_ready(self.engine, pushes)
+                        if nxt is not None:
+                            wait = min(wait, max(0.01, (to_db(nxt) - at).total_seconds()))
                         stop.wait(wait)
             except BaseException as exc:  # raised again in the caller's thread
                 errors.append(exc)

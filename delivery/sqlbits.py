@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -17,36 +15,13 @@ from fanzha.delivery.models import (
     Suppression,
     table_of,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from fanzha.delivery.sql_lists import JsonList, TextArray, in_list
 
 _m = table_of(Message)
 _prefs = table_of(Preference)
 _supp = table_of(Suppression)
 _events = table_of(DeliveryEvent)
 _TS = _m.c.due_at.type
-
-
-class JsonList(sa.types.TypeDecorator[Any]):
-    """A list parameter sent to SQLite as one JSON text (read back with ``json_each``)."""
-
-    impl = sa.String
-    cache_ok = True
-
-    def process_bind_param(self, value: Iterable[str] | None, dialect: sa.Dialect) -> str:
-        """The list as a JSON array."""
-        return json.dumps(list(value or ()))
-
-
-def in_list(column: sa.ColumnElement[str], name: str, dialect: str) -> sa.ColumnElement[bool]:
-    """``column IN (:name)`` with one list parameter: an array on PostgreSQL, JSON on SQLite.
-
-    One parameter whatever the batch size: the statement is compiled once and PostgreSQL's
-    driver reuses the prepared query (an expanding IN re-renders 500 placeholders per call).
-    """
-    if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam(name, type_=ARRAY(sa.String)))
-    values = sa.func.json_each(sa.bindparam(name, type_=JsonList())).table_valued("value")
-    return column.in_(sa.select(values.c.value))
 
 
 def pending_by_id(dialect: str) -> sa.ColumnElement[bool]:
@@ -80,13 +55,25 @@ def own(dialect: str) -> sa.Executable:
     )
 
 
+# What a delivery writes (``delivered``, ``delivered_by_tid``).
+_DELIVERED = {
+    "state": DELIVERED,
+    "attempts": _m.c.attempts + 1,
+    "sent_at": sa.bindparam("now", type_=_TS),
+    "updated_at": sa.bindparam("now", type_=_TS),
+    "lease_until": None,
+    "claimed_by": None,
+    "last_error": None,
+    "reason": None,
+}
+
+
 @cache
 def delivered(dialect: str) -> sa.Executable:
     """Mark ``:ids`` that ``:worker`` still leases delivered at ``:now``; returns their ids.
 
-    No ``delivery_events`` row: the message itself says it was delivered and when
-    (``state``, ``sent_at``), which is what every report reads. A row per delivered message
-    cost a third heap tuple and three index entries per message, more than the update.
+    No ``delivery_events`` row: the message itself says it was delivered and when (``state``,
+    ``sent_at``, what every report reads); an event cost more than the update.
     """
     return (
         sa.update(_m)
@@ -95,25 +82,56 @@ def delivered(dialect: str) -> sa.Executable:
             pending_by_id(dialect),
             _m.c.claimed_by == sa.bindparam("worker"),
         )
-        .values(
-            state=DELIVERED,
-            attempts=_m.c.attempts + 1,
-            sent_at=sa.bindparam("now", type_=_TS),
-            updated_at=sa.bindparam("now", type_=_TS),
-            lease_until=None,
-            claimed_by=None,
-            last_error=None,
-            reason=None,
-        )
+        .values(_DELIVERED)
         .returning(_m.c.id)
     )
 
 
-def record_delivered(conn: sa.Connection, ids: list[str], worker: str, now: object) -> set[str]:
-    """Those of ``ids`` that ``worker`` still leases, marked delivered."""
+@cache
+def delivered_by_tid(dialect: str) -> sa.Executable:
+    """``delivered`` for the rows ``:tids`` a claim returned (``ctid``, SQLite's ``rowid``).
+
+    Straight to the rows instead of 500 primary-key descents; only a row still pending and
+    leased to ``:worker`` changes. It returns the ids it changed, which the caller checks.
+    """
+    if dialect == "postgresql":
+        tids: sa.ColumnElement[bool] | sa.TextClause = sa.text(
+            "messages.ctid = ANY(CAST(:tids AS tid[]))"
+        ).bindparams(sa.bindparam("tids", type_=TextArray()))
+    else:
+        rowids = sa.func.json_each(sa.bindparam("tids", type_=JsonList())).table_valued("value")
+        tids = _ROWID.in_(sa.select(rowids.c.value))
+    return (
+        sa.update(_m)
+        .where(tids, pending_by_id(dialect), _m.c.claimed_by == sa.bindparam("worker"))
+        .values(_DELIVERED)
+        .returning(_m.c.id)
+    )
+
+
+class StrayRow(Exception):
+    """A claimed row's ``TID`` led to another message: the outcome is rolled back."""
+
+
+def record_delivered(
+    conn: sa.Connection, ids: list[str], worker: str, now: object, tids: list[Any] | None = None
+) -> set[str]:
+    """Those of ``ids`` that ``worker`` still leases, marked delivered.
+
+    With ``tids`` (the claim's ``TID`` of each row), by those first: an id whose row version
+    moved since the claim is then looked up by id, and a ``TID`` that turned out to hold
+    another message raises ``StrayRow`` (the caller rolls back and records by id).
+    """
     if not ids:
         return set()
     params = {"ids": ids, "worker": worker, "now": now}
+    if tids:
+        by_tid = delivered_by_tid(conn.dialect.name)
+        got = {r[0] for r in conn.execute(by_tid, {**params, "tids": tids}).all()}
+        if not got.issubset(ids):
+            raise StrayRow(f"{len(got.difference(ids))} row versions held other messages")
+        rest = [i for i in ids if i not in got]
+        return got | record_delivered(conn, rest, worker, now) if rest else got
     return {r[0] for r in conn.execute(delivered(conn.dialect.name), params).all()}
 
 
@@ -207,6 +225,15 @@ _SCREEN = sa.or_(
 ).label(SCREEN)
 
 
+# ``due_at`` as the driver gives it: the usual batch never reads it (SQLModel's conversion cost
+# a Python call per row); ``plain_batch.frame_of`` converts it for the send-time rules.
+_RETURNED = {"due_at": sa.type_coerce(_m.c.due_at, sa.DateTime()).label("due_at")}
+
+# Where a claimed row is, for its outcome: ``ctid`` (text) on PostgreSQL, ``rowid`` on SQLite.
+TID = "tid"
+_CTID: sa.ColumnClause[Any] = sa.literal_column(f"{Message.__tablename__}.ctid")
+_ROWID: sa.ColumnClause[Any] = sa.literal_column(f"{Message.__tablename__}.rowid")
+
 # The reason a claim writes on a message it took over from a lease that ran out (a dispatcher
 # died, or took longer than the lease): the claimer records a ``lease_expired`` event for it.
 # A pending message has no other reason, and every outcome writes its own.
@@ -223,9 +250,13 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     no index is touched. Messages whose lease ran out are claimed like any other, and marked
     (``reason`` LEASE_EXPIRED) so the claimer can record that they were taken over.
 
-    On PostgreSQL the ids are gathered into an array first (``id = ANY(ARRAY(SELECT …))``):
+    On PostgreSQL the rows are gathered into an array first (``ctid = ANY(ARRAY(SELECT …))``):
     as ``IN (SELECT …)`` the planner hash-joined the 500 ids against a sequential scan of the
-    whole outbox, so a claim cost grew with every message ever sent (30 ms at 50,000 rows).
+    whole outbox (30 ms at 50,000 rows). By ``ctid`` (the versions the walk found and locked),
+    not ``id``: 500 primary-key descents cost about 40% of the claim's database CPU. A row
+    updated by another transaction between the statement's snapshot and its lock is then left
+    for the next claim. SQLite picks rows by ``rowid`` (no primary-key lookup). Each claimed
+    row's ``TID`` (``ctid``, ``rowid``) is returned for ``delivered_by_tid``.
 
     With ``channels``, only messages of those channels are claimed (a dispatcher without a
     push gateway claims feed messages only, and leaves pushes pending for one that has one).
@@ -235,7 +266,7 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
     # ix_messages_state_due on both databases: no sort, however large the backlog. Leased
     # messages are still pending there; the walk steps over them (at most workers × batch).
     pick = (
-        sa.select(_m.c.id)
+        sa.select(_CTID if dialect == "postgresql" else _ROWID)
         .where(
             _m.c.state == PENDING,
             _m.c.due_at <= now,
@@ -249,10 +280,13 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
         # SQLite ignores it and runs the single UPDATE under its one write lock.
         .with_for_update(skip_locked=True)
     )
+    tid: sa.Label[Any]
     if dialect == "postgresql":
-        chosen = _m.c.id == sa.any_(sa.func.array(pick.scalar_subquery()))
-    else:  # SQLite looks each id of the list up by primary key
-        chosen = _m.c.id.in_(pick.scalar_subquery())
+        chosen = _CTID == sa.any_(sa.func.array(pick.scalar_subquery()))
+        tid = sa.cast(_CTID, sa.Text).label(TID)
+    else:
+        chosen = _ROWID.in_(pick.scalar_subquery())
+        tid = _ROWID.label(TID)
     return (
         sa.update(_m)
         .where(chosen)
@@ -262,5 +296,5 @@ def claim(dialect: str, channels: tuple[str, ...] = ()) -> sa.Update:
             reason=sa.case((_m.c.claimed_by.is_not(None), LEASE_EXPIRED), else_=None),
             updated_at=now,
         )
-        .returning(*(_m.c[name] for name in COLUMNS), _SCREEN)
+        .returning(*(_RETURNED.get(name, _m.c[name]) for name in COLUMNS), _SCREEN, tid)
     )

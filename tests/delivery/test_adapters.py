@@ -193,3 +193,51 @@ def test_jpush_error_codes_map_to_retry_or_reject() -> None:
     assert result.rejected == {"id-a": "jpush 1011", "id-d": "jpush 1003"}
     assert result.deferred == {"id-b": "jpush 1000", "id-c": "jpush 2002"}
     assert result.retry_after == 12.0 and result.accepted == ()
+
+
+def test_the_webhook_body_is_the_bytes_json_would_write() -> None:
+    """The body is signed: orjson must write exactly what json.dumps wrote before it."""
+    texts = [
+        "",
+        "plain",
+        '引号"和\\反斜杠',
+        "\x00\x1f\x7f\t\n",
+        "\u2028\u2029😀\ufeff",
+        "a/b</script>",
+    ]
+    batch = [PushPayload(f"m{i}", t, t, t[::-1], t, t) for i, t in enumerate(texts)]
+    seen: list[bytes] = []
+
+    class Capture(BaseAdapter):
+        def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(request.body)
+            response = requests.Response()
+            response.status_code, response._content = 200, b'{"accepted":[]}'
+            return response
+
+        def close(self) -> None:
+            pass
+
+    adapter = WebhookAdapter("http://gateway.invalid/", ANY)
+    adapter.session.mount("http://", Capture())
+    adapter.send(batch, "k")
+    expected = json.dumps(
+        {"messages": [p.to_json() for p in batch]}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    assert seen == [expected]
+
+
+def test_the_webhook_reads_proxies_from_the_environment_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.bank.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "push.internal")
+    via_proxy = WebhookAdapter("https://gateway.example/", ANY)
+    direct = WebhookAdapter("https://push.internal/", ANY)
+    monkeypatch.delenv("HTTPS_PROXY")  # read at start: a later change is not seen
+    assert via_proxy.settings["proxies"]["https"] == "http://proxy.bank.invalid:3128"
+    assert "https" not in direct.settings["proxies"]
+    assert not via_proxy.session.trust_env  # requests no longer reads it on every POST
+    shared = requests.Session()
+    assert WebhookAdapter("https://gateway.example/", ANY, session=shared).settings == {}
+    assert shared.trust_env  # a session the caller passed in is left as it was
