@@ -62,7 +62,13 @@ def fresh(url: str) -> sa.Engine:
 
 
 def bench_dispatch(
-    url: str, n: int, latency_ms: float, workers: int, procs: int, lock: str | None = None
+    url: str,
+    n: int,
+    latency_ms: float,
+    workers: int,
+    procs: int,
+    lock: str | None = None,
+    rules: bool = False,
 ) -> dict[str, Any]:
     """One round: ``procs`` dispatcher processes, then ``procs`` bare loops, same n and gateways.
 
@@ -70,7 +76,7 @@ def bench_dispatch(
     senders it would be the bottleneck of both sides).
     """
     engine = fresh(url)  # data prepared before the lock is taken
-    enqueue(engine, frame(n), now=NOW)
+    enqueue(engine, frame(n, rules=rules), now=NOW)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE messages")  # a settled outbox, as in service
@@ -118,12 +124,19 @@ def bench_dispatch(
 
 
 def rounds(
-    url: str, n: int, latency_ms: float, workers: int, procs: int, count: int, lock: str | None
+    url: str,
+    n: int,
+    latency_ms: float,
+    workers: int,
+    procs: int,
+    count: int,
+    lock: str | None,
+    rules: bool = False,
 ) -> dict[str, Any]:
     """``count`` rounds of one configuration: median msg/s and ratio, the spread of the ratio."""
     runs = []
     for _ in range(count):
-        runs.append(bench_dispatch(url, n, latency_ms, workers, procs, lock))
+        runs.append(bench_dispatch(url, n, latency_ms, workers, procs, lock, rules))
         print(procs, workers, runs[-1], flush=True)
     ratios = sorted(r["ours"] / r["bare"] for r in runs)
     return {
@@ -207,6 +220,11 @@ def main() -> None:
     parser.add_argument(
         "--scale-latency-ms", type=float, default=None, help="--scale at this latency only"
     )
+    parser.add_argument(
+        "--rules-latency-ms",
+        default="",
+        help="also at these latencies: messages with the example campaign's quiet hours and cap",
+    )
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument(
         "--lock", default=None, help="hold this flock file during each measured round only"
@@ -215,22 +233,28 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="fanzha-bench-"))
     latencies = [float(k) for k in args.latency_ms.split(",") if k]
     configs = []
+    sqlite = f"sqlite:///{tmp / 'bench.db'}"
     for latency in latencies:
-        configs.append(("SQLite", f"sqlite:///{tmp / 'bench.db'}", args.workers_sqlite, 1, latency))
+        configs.append(("SQLite", sqlite, args.workers_sqlite, 1, latency, False))
         if not args.pg:
             continue
-        configs.append(("PostgreSQL", args.pg, args.workers_pg, 1, latency))
+        configs.append(("PostgreSQL", args.pg, args.workers_pg, 1, latency, False))
         if args.scale_latency_ms not in (None, latency):
             continue
         for procs in (int(k) for k in args.scale.split(",") if k):
             workers = max(2, args.workers_pg // procs)
-            configs.append(("PostgreSQL", args.pg, workers, procs, latency))
+            configs.append(("PostgreSQL", args.pg, workers, procs, latency, False))
+    for latency in (float(k) for k in args.rules_latency_ms.split(",") if k):
+        configs.append(("SQLite", sqlite, args.workers_sqlite, 1, latency, True))
+        if args.pg:
+            configs.append(("PostgreSQL", args.pg, args.workers_pg, 1, latency, True))
     load_start = os.getloadavg()[0]
     rows, cpu_rows = [], []
-    for name, url, workers, procs, latency in configs:
-        r = rounds(url, args.messages, latency, workers, procs, args.rounds, args.lock)
+    for name, url, workers, procs, latency, rules in configs:
+        r = rounds(url, args.messages, latency, workers, procs, args.rounds, args.lock, rules)
+        ruled = "quiet hours, cap" if rules else "none"
         rows.append(
-            f"| {name} | {latency:g} | {procs} | {workers} | {r['ours']:,.0f} | {r['bare']:,.0f} | "
+            f"| {name} | {ruled} | {latency:g} | {procs} | {workers} | {r['ours']:,.0f} | {r['bare']:,.0f} | "
             f"**{r['ratio']:.2f}×** ({r['low']:.2f}–{r['high']:.2f}) | "
             + " · ".join(f"{a:.1f}→{b:.1f}" for a, b in r["loads"])
             + " |"
@@ -238,7 +262,7 @@ def main() -> None:
         c = r["cpu"]
         sqlite = name == "SQLite"  # its database work is inside the dispatcher process
         cpu_rows.append(
-            f"| {name} | {latency:g} | {procs} | {c['dispatcher']:.0f} | "
+            f"| {name} | {ruled} | {latency:g} | {procs} | {c['dispatcher']:.0f} | "
             + ("(in the dispatcher)" if sqlite else f"{c['database']:.0f}")
             + f" | {c['gateway']:.0f} | {c['dispatcher'] + c['database'] + c['gateway']:.0f} | "
             f"{c['bare loop']:.0f} | {c['bare gateway']:.0f} | "
@@ -261,20 +285,26 @@ def main() -> None:
         "claimed or recorded. Processes start together; the time runs from the first start "
         f"to the last end. {args.rounds} rounds per row, each a dispatcher run then a bare "
         "run on fresh data; msg/s and ratio are medians, the spread is the lowest and highest "
-        "round's ratio.",
+        "round's ratio. Send-time rules: `none`, the messages carry no quiet hours and no cap, "
+        "so no rule can hold one back and a batch is sent from the claim's rows "
+        "(`delivery/plain_batch.py`); `quiet hours, cap`, each push carries the example "
+        "campaign's quiet hours (21:30–08:00) and frequency cap (2 per 7 days), as `fanzha run` "
+        "enqueues them, so every batch goes through the rules (recent sends counted per "
+        "customer); at the bench's clock (10:00 in Shanghai) none holds a message back.",
         "",
-        "| backend | gateway ms | processes | threads each | dispatcher msg/s | "
-        "bare loops msg/s | ratio (spread) | load average per round (start→end) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| backend | send-time rules | gateway ms | processes | threads each | "
+        "dispatcher msg/s | bare loops msg/s | ratio (spread) | "
+        "load average per round (start→end) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
         "CPU per message, µs (median of the rounds; from the processes' own counters: the "
         "dispatcher or bare-loop processes, the PostgreSQL backends of the dispatchers' "
         "connections, the gateways):",
         "",
-        "| backend | gateway ms | processes | dispatcher | its database | gateway | "
-        "dispatch path | bare loop | gateway | bare path |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| backend | send-time rules | gateway ms | processes | dispatcher | its database | "
+        "gateway | dispatch path | bare loop | gateway | bare path |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *cpu_rows,
     ]
     if args.enqueue:
@@ -283,8 +313,8 @@ def main() -> None:
             "| backend | rows | `enqueue` s | repeat (all skipped) s | raw bulk insert s | ratio |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for name, url, _, procs, latency in configs:
-            if procs != 1 or latency != latencies[0]:
+        for name, url, _, procs, latency, rules in configs:
+            if procs != 1 or latency != latencies[0] or rules:
                 continue
             e = bench_enqueue(url, args.enqueue)
             print(name, "enqueue", e, flush=True)

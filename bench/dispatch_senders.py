@@ -48,10 +48,17 @@ BATCH = 500
 NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
 
 
-def frame(n: int, campaign: str = "bench") -> pd.DataFrame:
-    """``n`` push messages due at NOW."""
+# The example campaign's send-time rules (campaigns/examples/spring-2027.yaml): at NOW (10:00
+# in Shanghai) none holds a message back, but the dispatcher must evaluate every one of them.
+RULES = {"quiet_hours": "21:30-08:00", "cap_max": 2, "cap_days": 7}
+
+
+def frame(n: int, campaign: str = "bench", rules: bool = False) -> pd.DataFrame:
+    """``n`` push messages due at NOW (with ``rules``, carrying the example's quiet hours and
+    frequency cap)."""
     return pd.DataFrame(
         {
+            **(RULES if rules else {}),
             "campaign_id": campaign,
             "version": "v1",
             "customer_id": [f"C{i:09d}" for i in range(n)],

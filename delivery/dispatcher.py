@@ -30,6 +30,7 @@ from fanzha.delivery.models import FEED, PUSH, Message, table_of
 from fanzha.delivery.ratelimit import TokenBucket
 from fanzha.delivery.recorder import Recorder
 from fanzha.delivery.rules import cap_decisions, opt_outs, quiet_deferrals
+from fanzha.delivery.rules_clear import rules_clear
 from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
@@ -134,9 +135,13 @@ class Dispatcher:
     def _process_rows(
         self, conn: Connection, rows: plain_batch.Rows, now: datetime, worker: str
     ) -> DispatchStats:
-        """A claimed batch from its rows: sent without a frame when no rule can apply."""
+        """A claimed batch from its rows: sent without a frame when no rule holds a push back."""
         adapter = self.adapters.get(PUSH)
-        if adapter is None or isinstance(adapter, FeedChannel) or not plain_batch.is_plain(rows):
+        if (
+            adapter is None
+            or isinstance(adapter, FeedChannel)
+            or not (plain_batch.is_plain(rows) or rules_clear(conn, rows, now, worker))
+        ):
             return self._process(conn, plain_batch.frame_of(rows), now, worker)
         stats = DispatchStats(claimed=len(rows), batches=1)
         for start in range(0, len(rows), adapter.max_batch):

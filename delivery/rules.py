@@ -88,7 +88,7 @@ def quiet_deferrals(pushes: pd.DataFrame, now: datetime) -> pd.DataFrame:
     spec = pushes[pushes["quiet_hours"].fillna("") != ""]
     for (zone, quiet), group in spec.groupby(["timezone", "quiet_hours"], sort=False, dropna=False):
         try:
-            allowed = QuietHours.parse(str(quiet)).next_allowed_instant(now, _zone(zone))
+            allowed = QuietHours.parse(str(quiet)).next_allowed_instant(now, zone_named(zone))
         except (ScheduleError, ValueError) as exc:
             out.append(_decisions(group["id"], "dead", str(exc)))
             continue
@@ -99,7 +99,7 @@ def quiet_deferrals(pushes: pd.DataFrame, now: datetime) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True) if out else _decisions(pd.Series(dtype=str), "", "")
 
 
-def _zone(name: object) -> ZoneInfo:
+def zone_named(name: object) -> ZoneInfo:
     """The zone a message names; ValueError with a reason when there is none by that name."""
     try:
         return ZoneInfo(str(name))

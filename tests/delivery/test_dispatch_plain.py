@@ -66,9 +66,8 @@ def test_a_rejection_in_a_plain_batch_is_recorded_from_its_chunk(
 @pytest.mark.parametrize(
     "extra",
     [
-        {"quiet_hours": "21:30-08:00"},
-        {"cap_max": 1, "cap_days": 7},
-        {"channel": "feed"},
+        {"quiet_hours": "21:30-08:00"},  # 22:00 in Shanghai: in quiet hours
+        {"channel": "feed"},  # (a cap the customer has reached: tests/delivery/test_rules_clear.py)
     ],
 )
 def test_a_batch_a_rule_may_touch_takes_the_frame_path(
