@@ -199,7 +199,11 @@ def _earlier_enqueue() -> list[str]:
     first = next(i for i, line in enumerate(lines) if line.startswith("| backend | rows"))
     # The table and the paragraph under it; the notes after them are this run's own.
     last = next(i for i, line in enumerate(lines) if line.startswith("Raw bulk insert:"))
-    return ["", "Enqueue (from an earlier run of this bench):", "", *lines[first : last + 1]]
+    head = (
+        "Enqueue (from an earlier run of this bench, before enqueue's COPY path; its current "
+        "figures: the section `run: enqueue against a raw COPY`):"
+    )
+    return ["", head, "", *lines[first : last + 1]]
 
 
 def main() -> None:
