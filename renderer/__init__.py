@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fanzha._lazy import lazy_names
+
 if TYPE_CHECKING:
     from fanzha.renderer.api import render_card, render_poster
     from fanzha.renderer.batch import RenderFailed, RenderJob, render_batch, render_each
@@ -33,18 +35,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'fanzha.renderer' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"fanzha.renderer.{_LAZY[name]}"), name)
-    globals()[name] = value  # found once; later lookups skip this hook
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [

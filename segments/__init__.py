@@ -6,10 +6,11 @@ parser and the schema) costs no pandas, NumPy or PyArrow until data is read.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING
+
+from fanzha._lazy import lazy_names
 
 if TYPE_CHECKING:
     from fanzha.segments.arms import Allocation, ArmSplit, arm_scores, assign_arms, moved_share
@@ -124,13 +125,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'fanzha.segments' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"fanzha.segments.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
 
 
 __all__ = [

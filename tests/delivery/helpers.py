@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
-from fanzha.delivery import init_db, open_engine
+from fanzha.delivery import DispatchConfig, Dispatcher, MockAdapter, init_db, open_engine
 from fanzha.delivery.models import DeliveryEvent, Message
 from sqlalchemy.engine import Engine
 
@@ -67,3 +68,9 @@ def table(engine: Engine, model: type) -> pd.DataFrame:
 def events(engine: Engine) -> pd.DataFrame:
     """All delivery events."""
     return table(engine, DeliveryEvent)
+
+
+def batch_dispatcher(engine: Engine, mock: MockAdapter) -> Dispatcher:
+    """A dispatcher of batches of 100 pushes through ``mock``, with a fixed random source."""
+    cfg = DispatchConfig(batch_size=100, media_base_url="https://bank.example/m/")
+    return Dispatcher(engine, {"push": mock}, cfg, rng=random.Random(7))

@@ -3,44 +3,24 @@ path, and both record the same outcomes."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from fanzha.delivery import DispatchConfig, Dispatcher, MockAdapter, enqueue, plain_batch, sqlbits
+from fanzha.delivery import DispatchConfig, MockAdapter, enqueue, plain_batch, sqlbits
 from fanzha.delivery.claims import Claimer
 from fanzha.delivery.models import Message, Preference
 
-from tests.delivery.helpers import T0, events, messages, states, store
+from tests.delivery.helpers import T0, batch_dispatcher, events, messages, states, store
 from tests.delivery.test_dispatch_lean import statements
-
-
-def dispatcher(engine: sa.Engine, mock: MockAdapter) -> Dispatcher:
-    cfg = DispatchConfig(batch_size=100, media_base_url="https://bank.example/m/")
-    return Dispatcher(engine, {"push": mock}, cfg, rng=random.Random(7))
-
-
-@pytest.fixture
-def frames(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The sizes of the frames the dispatcher builds from claimed rows."""
-    built: list[int] = []
-    real = plain_batch.frame_of
-
-    def counted(rows: plain_batch.Rows) -> pd.DataFrame:
-        built.append(len(rows))
-        return real(rows)
-
-    monkeypatch.setattr(plain_batch, "frame_of", counted)
-    return built
 
 
 def test_a_plain_batch_is_sent_without_a_frame(db_url: str, frames: list[int]) -> None:
     engine = store(db_url)
     enqueue(engine, messages(250), now=T0)
     mock = MockAdapter(max_batch=40)
-    stats = dispatcher(engine, mock).run_once(T0)
+    stats = batch_dispatcher(engine, mock).run_once(T0)
     assert (stats.claimed, stats.delivered, stats.batches) == (250, 250, 3)
     assert frames == []  # the rows went out as they came from the claim
     assert sorted(mock.sent_ids) == sorted(set(mock.sent_ids)) and len(mock.sent_ids) == 250
@@ -56,7 +36,7 @@ def test_a_rejection_in_a_plain_batch_is_recorded_from_its_chunk(
     enqueue(engine, messages(90), now=T0)
     ids = sorted(pd.read_sql(sa.select(Message.__table__.c.id), engine)["id"])
     mock = MockAdapter(max_batch=40, reject={ids[0]: "unknown_device"})
-    stats = dispatcher(engine, mock).run_once(T0)
+    stats = batch_dispatcher(engine, mock).run_once(T0)
     assert (stats.delivered, stats.rejected) == (89, 1)
     assert frames == [40]  # only the chunk with the rejection became a frame
     assert states(engine) == {"delivered": 89, "rejected": 1}
@@ -78,7 +58,7 @@ def test_a_batch_a_rule_may_touch_takes_the_frame_path(
     enqueue(
         engine, pd.concat([messages(3, due=late), messages(1, start=3, due=late, **extra)]), now=T0
     )
-    stats = dispatcher(engine, MockAdapter()).run_once(late)
+    stats = batch_dispatcher(engine, MockAdapter()).run_once(late)
     assert frames == [4]
     assert stats.claimed == 4 and stats.delivered + stats.deferred == 4
     assert stats.deferred == (1 if "quiet_hours" in extra else 0)
@@ -101,7 +81,7 @@ def test_a_customer_id_with_quotes_and_backslashes_is_looked_up(db_url: str) -> 
             )
         )
     mock = MockAdapter()
-    stats = dispatcher(engine, mock).run_once(T0 + timedelta(seconds=1))
+    stats = batch_dispatcher(engine, mock).run_once(T0 + timedelta(seconds=1))
     assert (stats.delivered, stats.cancelled) == (1, 1)
     assert [p.customer_id for p in mock.batches[0][1]] == ["C000000001"]
     assert events(engine)["kind"].tolist() == ["cancelled"]
@@ -118,7 +98,7 @@ def test_the_outcome_finds_a_plain_batch_where_the_claim_found_it(db_url: str) -
     engine = store(db_url)
     enqueue(engine, messages(30), now=T0)
     seen = statements(engine)
-    stats = dispatcher(engine, MockAdapter()).run_once(T0)
+    stats = batch_dispatcher(engine, MockAdapter()).run_once(T0)
     assert stats.delivered == 30 and states(engine) == {"delivered": 30}
     outcomes = [s for s in seen if s.startswith("UPDATE messages SET state")]
     by = "messages.ctid = ANY(CAST(" if engine.dialect.name == "postgresql" else "messages.rowid IN"
@@ -173,7 +153,7 @@ def test_the_dispatcher_records_by_id_when_a_place_misleads(
 
     monkeypatch.setattr(plain_batch, "tids", misleading)
     mock = MockAdapter(max_batch=2)
-    stats = dispatcher(engine, mock).run_once(T0)
+    stats = batch_dispatcher(engine, mock).run_once(T0)
     assert stats.delivered == 4 and states(engine) == {"delivered": 4}
     assert len(mock.sent_ids) == 4  # each sent once, each recorded once
     assert "recorded by id" in caplog.text

@@ -3,40 +3,20 @@ back, and the check never clears a batch the full rules would touch."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from fanzha.delivery import DispatchConfig, Dispatcher, MockAdapter, enqueue, plain_batch
+from fanzha.delivery import DispatchConfig, MockAdapter, enqueue, plain_batch
 from fanzha.delivery.claims import Claimer
 from fanzha.delivery.rules_clear import rules_clear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.delivery.helpers import T0, messages, states, store
+from tests.delivery.helpers import T0, batch_dispatcher, messages, states, store
 
 CAMPAIGN = {"quiet_hours": "21:30-08:00", "cap_max": 2, "cap_days": 7}  # the example's
-
-
-def dispatcher(engine: sa.Engine, mock: MockAdapter) -> Dispatcher:
-    cfg = DispatchConfig(batch_size=100, media_base_url="https://bank.example/m/")
-    return Dispatcher(engine, {"push": mock}, cfg, rng=random.Random(7))
-
-
-@pytest.fixture
-def frames(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The sizes of the frames the dispatcher builds from claimed rows."""
-    built: list[int] = []
-    real = plain_batch.frame_of
-
-    def counted(rows: plain_batch.Rows) -> pd.DataFrame:
-        built.append(len(rows))
-        return real(rows)
-
-    monkeypatch.setattr(plain_batch, "frame_of", counted)
-    return built
 
 
 def _sent_before(engine: sa.Engine, customers: list[str], days_ago: float) -> None:
@@ -61,7 +41,7 @@ def test_daytime_pushes_under_the_cap_go_out_without_a_frame(
     enqueue(engine, messages(120, **CAMPAIGN), now=T0)  # 10:00 in Shanghai
     _sent_before(engine, [f"C{i:09d}" for i in range(50)], days_ago=2)  # one of two used
     mock = MockAdapter(max_batch=50)
-    stats = dispatcher(engine, mock).run_once(T0)
+    stats = batch_dispatcher(engine, mock).run_once(T0)
     assert (stats.claimed, stats.delivered) == (120, 120)
     assert frames == []  # every rule was checked from the rows; none held a push back
     assert len(set(mock.sent_ids)) == 120
@@ -83,7 +63,7 @@ def test_a_push_a_rule_holds_back_sends_the_batch_through_the_rules(
     enqueue(engine, two, now=T0)  # two pushes to one customer
     if sent_days_ago is not None:
         _sent_before(engine, ["C000000000"], days_ago=sent_days_ago)
-    dispatcher(engine, MockAdapter()).run_once(now)  # type: ignore[arg-type]
+    batch_dispatcher(engine, MockAdapter()).run_once(now)  # type: ignore[arg-type]
     assert frames == [2]
     counts = states(engine)
     assert all(counts.get(state) == n for state, n in held.items()), counts
@@ -143,7 +123,7 @@ def test_a_cleared_batch_is_one_the_full_rules_leave_alone(
         conn.commit()
         mine = [r for r in claimed if r[1] == "c1"]
         cleared = rules_clear(conn, mine, now, "w1")
-        d = dispatcher(engine, MockAdapter())
+        d = batch_dispatcher(engine, MockAdapter())
         decided, _ = d._decide(conn, plain_batch.frame_of(mine), now, "w1")
     if cleared:
         assert decided.empty, decided
