@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +18,11 @@ from fanzha.delivery.plain_batch import CLAIMED, frame_of
 from sqlalchemy.engine import Connection, Row
 
 log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    """A unique name for one dispatcher, the holder of its leases (host, pid, random suffix)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Claimer:

@@ -8,11 +8,8 @@ message id is only re-sent when the gateway's answer to it was never recorded.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
@@ -21,7 +18,7 @@ from typing import Any
 import pandas as pd
 from fanzha.delivery import outbox_waiting, plain_batch, sqlbits
 from fanzha.delivery.adapters import PushAdapter, PushPayload, SendResult, batch_key
-from fanzha.delivery.claims import Claimer
+from fanzha.delivery.claims import Claimer, worker_name
 from fanzha.delivery.clock import Clock, offset_clock, to_db, utcnow
 from fanzha.delivery.dispatch_config import DispatchConfig, DispatchStats
 from fanzha.delivery.errors import PermanentGatewayError, RetryableGatewayError
@@ -40,11 +37,6 @@ _NO_DECISIONS = pd.DataFrame({"id": [], "kind": [], "reason": [], "due_at": []},
 NO_GATEWAY = "push messages wait: no push gateway is configured (set FANZHA_GATEWAY_URL)"
 
 __all__ = ["NO_GATEWAY", "DispatchConfig", "DispatchStats", "Dispatcher", "dispatch_due"]
-
-
-def worker_name() -> str:
-    """A unique name for one dispatcher (host, pid, random suffix)."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Dispatcher:
