@@ -25,40 +25,29 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from fanzha.delivery import (  # noqa: E402
     enqueue,
-    init_db,
-    open_engine,
 )
 from fanzha.delivery.gateway_fake import gateway_stats  # noqa: E402
-from fanzha.delivery.outbox import COLUMNS, _csv, _sqlite_values, prepare  # noqa: E402
 
+from bench.dispatch_enqueue import bench_enqueue, earlier_enqueue  # noqa: E402
 from bench.dispatch_notes import NOTES  # noqa: E402
-from bench.dispatch_senders import BATCH, NOW, Gateway, frame, held, run_children  # noqa: E402
+from bench.dispatch_senders import (  # noqa: E402
+    BATCH,
+    NOW,
+    Gateway,
+    frame,
+    fresh,
+    held,
+    run_children,
+)
 from bench.results_md import write_section  # noqa: E402
-
-
-def fresh(url: str) -> sa.Engine:
-    """An engine on an empty, migrated store (a new schema on PostgreSQL)."""
-    if url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    engine = open_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench"))
-        engine = open_engine(url + ("&" if "?" in url else "?") + "options=-csearch_path%3Dbench")
-    init_db(engine)
-    return engine
 
 
 def bench_dispatch(
@@ -149,61 +138,6 @@ def rounds(
         "cpu": {k: statistics.median(r["cpu"][k] for r in runs) for k in runs[0]["cpu"]},
         "loads": [r["loads"] for r in runs],
     }
-
-
-def bench_enqueue(url: str, m: int) -> dict[str, float]:
-    """Seconds for ``enqueue`` of m rows vs a raw bulk insert of the same prepared rows."""
-    messages = frame(m)
-    engine = fresh(url)
-    start = time.perf_counter()
-    result = enqueue(engine, messages, now=NOW)
-    ours = time.perf_counter() - start
-    assert result.inserted == m
-    start = time.perf_counter()
-    again = enqueue(engine, messages, now=NOW)
-    repeat = time.perf_counter() - start
-    assert again.inserted == 0
-    engine.dispose()
-    engine = fresh(url)
-    rows = prepare(messages, NOW)
-    names = ", ".join(COLUMNS)
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        if engine.dialect.name == "postgresql":
-            data = _csv(rows)
-            start = time.perf_counter()
-            with cursor.copy(
-                f"COPY messages ({names}) FROM STDIN WITH (FORMAT csv, "
-                "FORCE_NULL (cap_max, cap_days))"
-            ) as copy:
-                copy.write(data)
-        else:
-            data = _sqlite_values(rows)
-            marks = ", ".join("?" for _ in COLUMNS)
-            start = time.perf_counter()
-            cursor.executemany(f"INSERT INTO messages ({names}) VALUES ({marks})", data)
-        raw.commit()
-        reference = time.perf_counter() - start
-    finally:
-        raw.close()
-    engine.dispose()
-    return {"ours": ours, "repeat": repeat, "raw": reference}
-
-
-def _earlier_enqueue() -> list[str]:
-    """The enqueue table of the section as it stands (kept when ``--enqueue 0``)."""
-    text = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
-    section = text.split("<!-- dispatch:start -->")[1].split("<!-- dispatch:end -->")[0]
-    lines = section.strip().splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("| backend | rows"))
-    # The table and the paragraph under it; the notes after them are this run's own.
-    last = next(i for i, line in enumerate(lines) if line.startswith("Raw bulk insert:"))
-    head = (
-        "Enqueue (from an earlier run of this bench, before enqueue's COPY path; its current "
-        "figures: the section `run: enqueue against a raw COPY`):"
-    )
-    return ["", head, "", *lines[first : last + 1]]
 
 
 def main() -> None:
@@ -334,7 +268,7 @@ def main() -> None:
             "INSERT … ON CONFLICT DO NOTHING on PostgreSQL).",
         ]
     else:
-        enq = _earlier_enqueue()
+        enq = earlier_enqueue()
     text = "\n".join(lines + enq + NOTES) + "\n"
     print(text)
     if not args.no_write:

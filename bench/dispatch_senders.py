@@ -33,6 +33,7 @@ from fanzha.delivery import (  # noqa: E402
     PushPayload,
     WebhookAdapter,
     batch_key,
+    init_db,
     open_engine,
     sign,
 )
@@ -72,6 +73,20 @@ def frame(n: int, campaign: str = "bench", rules: bool = False) -> pd.DataFrame:
             "due_at": NOW,
         }
     )
+
+
+def fresh(url: str) -> sa.Engine:
+    """An engine on an empty, migrated store (a new schema on PostgreSQL)."""
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    engine = open_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench"))
+        engine = open_engine(url + ("&" if "?" in url else "?") + "options=-csearch_path%3Dbench")
+    init_db(engine)
+    return engine
 
 
 class Gateway:
