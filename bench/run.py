@@ -26,12 +26,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +37,11 @@ sys.path.insert(0, str(ROOT))  # so `bench` and the packages import when run as 
 
 from bench.installs import compiled  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
+from bench.run_enqueue import bench_enqueue  # noqa: E402
+from bench.run_stores import FANZHA, PG, database, drop, load  # noqa: E402
 
-PG = os.environ.get("FANZHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/fanzha_h19a_bench")
 CAMPAIGN = ROOT / "campaigns" / "examples" / "spring-2027.yaml"
 DATA = ROOT / "bench" / "data"
-FANZHA = str(Path(sys.executable).with_name("fanzha"))  # compiled in main()
 NOW = "2027-03-01T08:00+08:00"
 BANK = {
     "FANZHA_BANK_NAME": "示例银行",
@@ -55,115 +53,6 @@ STORED = {  # what a run writes in bulk, with the columns to copy
     "assignments": None,
     "risk_profiles": None,
 }
-
-
-def load() -> float:
-    """The 1-minute load average."""
-    return os.getloadavg()[0]
-
-
-def database(name: str) -> str:
-    """A fresh, migrated store ``name`` on the bench server; its URL."""
-    import psycopg
-
-    base = PG.rsplit("/", 1)[0]
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
-    env = os.environ | {"FANZHA_DB": url}
-    subprocess.run([FANZHA, "db", "upgrade"], env=env, check=True, capture_output=True)
-    return url
-
-
-def drop(name: str) -> None:
-    """Remove a bench store."""
-    import psycopg
-
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-# ---------------------------------------------------------------- enqueue
-
-
-def bench_enqueue(rows: int, rounds: int) -> str:
-    """Median seconds of ``enqueue`` both ways against a raw COPY, and the markdown section."""
-    import sqlalchemy as sa
-    from fanzha.delivery.outbox import COLUMNS, _csv, enqueue_in, prepare
-    from fanzha.delivery.store import open_engine
-
-    from bench.dispatch import frame
-
-    now = datetime(2027, 3, 2, tzinfo=UTC)
-    messages = frame(rows)
-    data = _csv(prepare(messages, now))  # the reference's rows, made before its clock starts
-    name = PG.rsplit("/", 1)[1] + "_enq"
-    url = database(name)
-    engine = open_engine(url)
-    copy_sql = (
-        f"COPY messages ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-        "FORCE_NULL (cap_max, cap_days))"
-    )
-
-    def empty() -> None:
-        with engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE messages"))
-            conn.execute(sa.text("CHECKPOINT"))
-
-    def ours(fresh: bool) -> float:
-        empty()
-        start = time.perf_counter()
-        with engine.begin() as conn:
-            result = enqueue_in(conn, messages, now=now, fresh=fresh)
-        with engine.begin() as conn:  # what `enqueue` does after a large insert
-            conn.exec_driver_sql("ANALYZE messages")
-        seconds = time.perf_counter() - start
-        assert result.inserted == rows, result
-        return seconds
-
-    def raw() -> float:
-        empty()
-        start = time.perf_counter()
-        with engine.begin() as conn:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(copy_sql) as copy:
-                copy.write(data)
-        return time.perf_counter() - start
-
-    times: dict[str, list[float]] = {"direct": [], "temp": [], "raw": []}
-    start_load = load()
-    for _ in range(rounds):
-        times["raw"].append(raw())
-        times["direct"].append(ours(fresh=True))
-        times["temp"].append(ours(fresh=False))
-        print({k: round(v[-1], 2) for k, v in times.items()}, flush=True)
-    end_load = load()
-    engine.dispose()
-    drop(name)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    spread = {k: f"{min(v):.1f}–{max(v):.1f}" for k, v in times.items()}
-    return f"""## run: enqueue against a raw COPY (`bench/run.py enqueue`)
-
-{rows:,} push messages (the frame of `bench/dispatch.py`) into an empty, indexed PostgreSQL
-outbox; median of {rounds} rounds (min–max), the three alternating within each round; load
-average {start_load:.1f} at the start, {end_load:.1f} at the end (2 cores shared with other
-sessions). `enqueue` starts from the DataFrame: defaults, checks, ids (blake2b per row), CSV
-(Arrow), COPY, ANALYZE. The raw COPY gets the same rows already prepared as CSV.
-
-| way | seconds | × raw COPY |
-| --- | ---: | ---: |
-| raw COPY of prepared rows (reference) | {med["raw"]:.1f} ({spread["raw"]}) | 1.00 |
-| `enqueue`, first messages of a campaign (COPY straight in) | {med["direct"]:.1f} ({spread["direct"]}) | {med["direct"] / med["raw"]:.2f} |
-| `enqueue` through the temp table (`INSERT … ON CONFLICT DO NOTHING`) | {med["temp"]:.1f} ({spread["temp"]}) | {med["temp"] / med["raw"]:.2f} |
-
-The target (issue 19) is 1.5× the raw COPY. A campaign's first run, or any enqueue into
-campaigns with no message yet, goes straight in (checked under the run's advisory lock; a
-row that clashes all the same rolls the savepoint back and the rows go the temp-table way).
-A re-run or a new version goes through the temp table, which skips what is already there.
-The ids and CSV of the next 50,000 rows are made in a thread while the server loads the
-previous ones. Python {platform.python_version()}, PostgreSQL on the same machine.
-"""
 
 
 # ---------------------------------------------------------------- run
