@@ -52,13 +52,15 @@ class StoreAndSchema:
 def environment_key(db: str | None) -> str:
     """A hash of every non-secret ``FANZHA_*`` variable, ``--db`` and the settings code: what
     ``Settings`` read from this environment is a function of it."""
-    # pydantic-settings matches variable names without regard to case (each name as it is
-    # goes into the key: which of two spellings wins is the settings' business)
-    variables = sorted(
+    # pydantic-settings matches variable names without regard to case, and of two spellings
+    # (fanzha_db, FANZHA_DB) the later in the environment wins: so each name goes into the
+    # key as it is, in the environment's order, never sorted (the same variables in another
+    # order may read otherwise, and then they miss)
+    variables = [
         (name, value)
         for name, value in os.environ.items()
         if name.upper().startswith("FANZHA_") and name.upper() not in _SECRETS
-    )
+    ]
     parts = [f"{name}={value}" for name, value in variables]
     return _cache.digest(*parts, f"--db={db}" if db else "", _cache.code_stamp(*_CODE))
 

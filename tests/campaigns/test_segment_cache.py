@@ -140,3 +140,21 @@ def test_a_store_password_never_reaches_the_cache_folder(
         assert store_and_schema().db_url == "postgresql://bank:pa55-w0rd@db.internal/fanzha"
     stored = [p.read_text(encoding="utf-8") for p in cache.rglob("*") if p.is_file()]
     assert not any("pa55-w0rd" in text for text in stored)
+
+
+def test_two_spellings_of_a_variable_read_as_settings_reads_them_in_either_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (found by the property above: a sorted key served one order's answer to the other)
+    monkeypatch.setenv("FANZHA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FANZHA_SCHEMA", raising=False)
+    spellings = {"FANZHA_DB": "postgresql://u@h/db", "fanzha_db": "sqlite:///other.db"}
+    for order in (list(spellings), list(reversed(spellings))):
+        for name in spellings:
+            monkeypatch.delenv(name, raising=False)
+        for name in order:
+            monkeypatch.setenv(name, spellings[name])
+        expected = Settings.from_env().db_url
+        assert expected == spellings[order[-1]]  # the later one wins
+        assert store_and_schema(None).db_url == expected
+        assert store_and_schema(None).db_url == expected  # served from the cache
