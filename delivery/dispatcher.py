@@ -127,17 +127,23 @@ class Dispatcher:
     def _process_rows(
         self, conn: Connection, rows: plain_batch.Rows, now: datetime, worker: str
     ) -> DispatchStats:
-        """A claimed batch from its rows: sent without a frame when no rule holds a push back."""
+        """A claimed batch from its rows: its pushes sent without a frame when no rule holds
+        one back (a campaign's feed items, claimed beside them, are written the usual way)."""
         adapter = self.adapters.get(PUSH)
-        if (
-            adapter is None
-            or isinstance(adapter, FeedChannel)
-            or not (plain_batch.is_plain(rows) or rules_clear(conn, rows, now, worker))
+        if adapter is None or isinstance(adapter, FeedChannel):
+            return self._process(conn, plain_batch.frame_of(rows), now, worker)
+        pushes = [r for r in rows if plain_batch.is_push(r)]
+        if not pushes or not (
+            plain_batch.is_plain(pushes) or rules_clear(conn, pushes, now, worker)
         ):
             return self._process(conn, plain_batch.frame_of(rows), now, worker)
-        stats = DispatchStats(claimed=len(rows), batches=1)
-        for start in range(0, len(rows), adapter.max_batch):
-            chunk = rows[start : start + adapter.max_batch]
+        stats = DispatchStats(batches=1)
+        if len(pushes) < len(rows):  # the rules of a feed row never touch a push, nor the reverse
+            others = [r for r in rows if not plain_batch.is_push(r)]
+            stats = self._process(conn, plain_batch.frame_of(others), now, worker)
+        stats.claimed += len(pushes)
+        for start in range(0, len(pushes), adapter.max_batch):
+            chunk = pushes[start : start + adapter.max_batch]
             payloads = plain_batch.payloads(chunk, self.config.media_base_url)
             frame = partial(plain_batch.frame_of, chunk)
             tids = plain_batch.tids(chunk)

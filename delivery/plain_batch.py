@@ -47,6 +47,11 @@ def frame_of(rows: Rows) -> pd.DataFrame:
     return pd.DataFrame(frame, dtype=object)
 
 
+def is_push(row: Sequence[Any]) -> bool:
+    """Whether a claimed row is a push."""
+    return bool(row[_CHANNEL] == PUSH)
+
+
 def is_plain(rows: Rows) -> bool:
     """Whether every row is a push that no send-time rule applies to.
 

@@ -44,23 +44,25 @@ def test_a_rejection_in_a_plain_batch_is_recorded_from_its_chunk(
 
 
 @pytest.mark.parametrize(
-    "extra",
+    ("extra", "built"),
     [
-        {"quiet_hours": "21:30-08:00"},  # 22:00 in Shanghai: in quiet hours
-        {"channel": "feed"},  # (a cap the customer has reached: tests/delivery/test_rules_clear.py)
+        ({"quiet_hours": "21:30-08:00"}, [4]),  # 22:00 in Shanghai: the whole batch, in quiet hours
+        ({"channel": "feed"}, [1]),  # the feed row alone: the pushes beside it go out plain
     ],
 )
-def test_a_batch_a_rule_may_touch_takes_the_frame_path(
-    db_url: str, frames: list[int], extra: dict[str, object]
+def test_a_row_a_rule_may_touch_takes_the_frame_path(
+    db_url: str, frames: list[int], extra: dict[str, object], built: list[int]
 ) -> None:
+    # (a cap the customer has reached: tests/delivery/test_rules_clear.py)
     engine = store(db_url)
     late = T0.replace(hour=14)  # 22:00 in Shanghai
     enqueue(
         engine, pd.concat([messages(3, due=late), messages(1, start=3, due=late, **extra)]), now=T0
     )
     stats = batch_dispatcher(engine, MockAdapter()).run_once(late)
-    assert frames == [4]
-    assert stats.claimed == 4 and stats.delivered + stats.deferred == 4
+    assert frames == built
+    assert (stats.claimed, stats.batches) == (4, 1)
+    assert stats.delivered + stats.deferred == 4
     assert stats.deferred == (1 if "quiet_hours" in extra else 0)
 
 

@@ -48,6 +48,22 @@ def test_daytime_pushes_under_the_cap_go_out_without_a_frame(
     assert states(engine) == {"delivered": 170}
 
 
+def test_a_campaigns_feed_items_beside_its_pushes_leave_the_pushes_plain(
+    db_url: str, frames: list[int]
+) -> None:
+    engine = store(db_url)
+    pushes = messages(60, **CAMPAIGN)
+    feed = messages(60, channel="feed")  # the same customers and wave, as `fanzha run` makes
+    enqueue(engine, pd.concat([pushes, feed]), now=T0)
+    mock = MockAdapter(max_batch=50)
+    stats = batch_dispatcher(engine, mock).run_once(T0)
+    assert (stats.claimed, stats.delivered, stats.batches) == (120, 120, 2)
+    assert sum(frames) == 60 and len(mock.sent_ids) == 60  # a frame of feed rows alone
+    assert states(engine) == {"delivered": 120}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM feed_items")).scalar() == 60
+
+
 @pytest.mark.parametrize(
     ("sent_days_ago", "now", "held"),
     [
