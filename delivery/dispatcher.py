@@ -133,9 +133,7 @@ class Dispatcher:
         if adapter is None or isinstance(adapter, FeedChannel):
             return self._process(conn, plain_batch.frame_of(rows), now, worker)
         pushes = [r for r in rows if plain_batch.is_push(r)]
-        if not pushes or not (
-            plain_batch.is_plain(pushes) or rules_clear(conn, pushes, now, worker)
-        ):
+        if not pushes or not rules_clear(conn, pushes, now, worker):
             return self._process(conn, plain_batch.frame_of(rows), now, worker)
         stats = DispatchStats(batches=1)
         if len(pushes) < len(rows):  # the rules of a feed row never touch a push, nor the reverse

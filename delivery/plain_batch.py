@@ -19,7 +19,7 @@ from fanzha.delivery.clock import from_db
 from fanzha.delivery.models import PUSH
 
 CLAIMED = [*sqlbits.COLUMNS, sqlbits.SCREEN, sqlbits.TID]  # the claim's columns, in order
-_ID, _CUSTOMER, _CHANNEL, _TITLE, _BODY, _IMAGE, _LINK, _QUIET, _CAP, _SCREEN, _TID = (
+_ID, _CUSTOMER, _CHANNEL, _TITLE, _BODY, _IMAGE, _LINK, _TID = (
     CLAIMED.index(name)
     for name in (
         "id",
@@ -29,9 +29,6 @@ _ID, _CUSTOMER, _CHANNEL, _TITLE, _BODY, _IMAGE, _LINK, _QUIET, _CAP, _SCREEN, _
         "body",
         "image_key",
         "deep_link",
-        "quiet_hours",
-        "cap_max",
-        sqlbits.SCREEN,
         sqlbits.TID,
     )
 )
@@ -50,17 +47,6 @@ def frame_of(rows: Rows) -> pd.DataFrame:
 def is_push(row: Sequence[Any]) -> bool:
     """Whether a claimed row is a push."""
     return bool(row[_CHANNEL] == PUSH)
-
-
-def is_plain(rows: Rows) -> bool:
-    """Whether every row is a push that no send-time rule applies to.
-
-    The same test as the dispatcher's frame path (``Dispatcher._decide``) makes: a row with a
-    preference or suppression (``screen``), quiet hours or a cap, or a feed row, is not plain.
-    """
-    return all(
-        r[_CHANNEL] == PUSH and not r[_SCREEN] and not r[_QUIET] and r[_CAP] is None for r in rows
-    )
 
 
 def payloads(rows: Rows, media_base_url: str) -> list[PushPayload]:

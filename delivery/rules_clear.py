@@ -12,24 +12,22 @@ rules (``rules.py``), which decide each push exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
 
 import sqlalchemy as sa
 from fanzha.delivery import sqlbits
 from fanzha.delivery.clock import to_db
 from fanzha.delivery.models import DELIVERED, PUSH, SENT, Message, table_of
+from fanzha.delivery.plain_batch import CLAIMED, Rows
 from fanzha.delivery.rules import zone_named
 from fanzha.delivery.schedule import QuietHours
 from fanzha.delivery.sql_lists import in_list
 from sqlalchemy.engine import Connection
 
 _m = table_of(Message)
-_COLUMNS = [*sqlbits.COLUMNS, sqlbits.SCREEN, sqlbits.TID]  # the claim's, as plain_batch reads
 _CUSTOMER, _CHANNEL, _ZONE, _QUIET, _CAP, _DAYS, _SCREEN = (
-    _COLUMNS.index(name)
+    CLAIMED.index(name)
     for name in (
         "customer_id",
         "channel",
@@ -40,7 +38,6 @@ _CUSTOMER, _CHANNEL, _ZONE, _QUIET, _CAP, _DAYS, _SCREEN = (
         sqlbits.SCREEN,
     )
 )
-Rows = Sequence[Sequence[Any]]
 
 
 @cache
@@ -102,8 +99,8 @@ def _under_cap(conn: Connection, rows: Rows, now: datetime, worker: str) -> bool
 
 def rules_clear(conn: Connection, rows: Rows, now: datetime, worker: str) -> bool:
     """Whether no send-time rule can hold back any row: all pushes, no stored preference or
-    suppression, none in quiet hours, none at its cap. False sends the batch through the
-    full rules."""
+    suppression, none in quiet hours, none at its cap (no query when none has a cap). False
+    sends the batch through the full rules."""
     if not rows or any(r[_CHANNEL] != PUSH or r[_SCREEN] for r in rows):
         return False
     return _daytime(rows, now) and _under_cap(conn, rows, now, worker)
