@@ -113,14 +113,9 @@ def _is_poster(fmt: str) -> bool:
 
 def render_single(ws: Workspace, req: RenderRequest, out: Path) -> Manifest:
     """Render one warning in one format to ``out`` (with ``out.json`` beside it)."""
-    from fanzha.campaigns.render_inputs import RenderInputs
-    from fanzha.content import CopyContext
+    from fanzha.campaigns.render_inputs import resolved
 
-    config = ws.content_config
-    ctx = CopyContext.for_locale(config, req.locale, segment_label=req.segment or "", salutation="")
-    copy = ws.library.resolve(req.warning, variant=req.variant, locale=req.locale, context=ctx)
-    inputs = RenderInputs(copy, config.text("bank_name", req.locale), config.bank_phone)
-    return _draw(inputs, req, out)
+    return _draw(resolved(ws.library, ws.content_config, req), req, out)
 
 
 def _draw(inputs: RenderInputs, req: RenderRequest, out: Path) -> Manifest:

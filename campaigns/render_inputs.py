@@ -30,8 +30,9 @@ from fanzha import _cache
 if TYPE_CHECKING:
     from fanzha.campaigns.posters import RenderRequest
     from fanzha.campaigns.settings import Settings
+    from fanzha.content.library import Library
 
-__all__ = ["RenderInputs", "content_config", "render_inputs"]
+__all__ = ["RenderInputs", "content_config", "render_inputs", "resolved"]
 
 # What reads and fills a warning file: the library, its model, templating, YAML, this module.
 _COPY_CODE = (
@@ -112,28 +113,41 @@ def _copy_key(req: RenderRequest, context: CopyContext, paths: list[str] | None)
     )
 
 
+def _context(config: ContentConfig, req: RenderRequest) -> CopyContext:
+    """The template context of one render: the bank's terms, no customer (shared copy)."""
+    return CopyContext.for_locale(
+        config, req.locale, segment_label=req.segment or "", salutation=""
+    )
+
+
+def _inputs(copy: WarningCopy, config: ContentConfig, req: RenderRequest) -> RenderInputs:
+    return RenderInputs(copy, config.text("bank_name", req.locale), config.bank_phone)
+
+
+def resolved(library: Library, config: ContentConfig, req: RenderRequest) -> RenderInputs:
+    """One render's copy resolved from a loaded library, and the bank's details."""
+    copy = library.resolve(
+        req.warning, variant=req.variant, locale=req.locale, context=_context(config, req)
+    )
+    return _inputs(copy, config, req)
+
+
 def render_inputs(
     req: RenderRequest, settings: Callable[[], Settings], db: str | None = None
 ) -> RenderInputs:
     """The copy and bank details of one render; ``settings`` is called (and the library
     loaded) only when the derived-data cache has no answer for these inputs."""
     config, paths = _settings_part(settings, db)
-    context = CopyContext.for_locale(
-        config, req.locale, segment_label=req.segment or "", salutation=""
-    )
-    key = _copy_key(req, context, paths)
+    key = _copy_key(req, _context(config, req), paths)
     hit = _cache.load("render-copy", key) if key else None
-    copy = None
     if isinstance(hit, dict):
         try:
-            copy = WarningCopy.from_data(hit)
+            return _inputs(WarningCopy.from_data(hit), config, req)
         except (KeyError, TypeError, ValueError):
-            copy = None  # not an entry this code wrote: resolve it again
-    if copy is None:
-        from fanzha.content.library import load_library
+            pass  # not an entry this code wrote: resolve it again
+    from fanzha.content.library import load_library
 
-        library = load_library([Path(p) for p in paths] if paths else None)
-        copy = library.resolve(req.warning, variant=req.variant, locale=req.locale, context=context)
-        if key:
-            _cache.store("render-copy", key, copy.to_data())
-    return RenderInputs(copy, config.text("bank_name", req.locale), config.bank_phone)
+    inputs = resolved(load_library([Path(p) for p in paths] if paths else None), config, req)
+    if key:
+        _cache.store("render-copy", key, inputs.copy.to_data())
+    return inputs
